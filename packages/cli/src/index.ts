@@ -1,0 +1,2 @@
+// The vigil command: start, config, parse, replay, score, demo, test-alert.
+export {};

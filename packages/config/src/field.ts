@@ -1,0 +1,140 @@
+// Field builders: each field states its variable, type, default, description, example and
+// whether it is secret. The schema is the single source of truth for validation, the printed
+// effective config and the README table.
+
+export interface Field<T> {
+  readonly env: string;
+  readonly type: string;
+  readonly description: string;
+  readonly example: string;
+  readonly secret: boolean;
+  /** Undefined means required unless `optional`. */
+  readonly default: T | undefined;
+  readonly optional: boolean;
+  /** Returns the value, or a problem phrased as "must be …". */
+  parse(raw: string): { ok: true; value: T } | { ok: false; problem: string };
+}
+
+interface Common<T> {
+  env: string;
+  description: string;
+  example: string;
+  default?: T;
+  secret?: boolean;
+}
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+function make<T>(type: string, spec: Common<T>, parse: (raw: string) => Parsed<T>): Field<T> {
+  return {
+    env: spec.env,
+    type,
+    description: spec.description,
+    example: spec.example,
+    secret: spec.secret ?? false,
+    default: spec.default,
+    optional: false,
+    parse,
+  };
+}
+
+/** Marks a field optional: absent means undefined in the config. */
+export function optional<T>(field: Field<T>): Field<T | undefined> {
+  return { ...field, optional: true, default: undefined } as Field<T | undefined>;
+}
+
+export function string(spec: Common<string> & { pattern?: RegExp; patternProblem?: string }): Field<string> {
+  return make('string', spec, (raw) =>
+    spec.pattern && !spec.pattern.test(raw)
+      ? { ok: false, problem: spec.patternProblem ?? `must match ${spec.pattern}` }
+      : { ok: true, value: raw },
+  );
+}
+
+export function integer(spec: Common<number> & { min?: number; max?: number }): Field<number> {
+  const min = spec.min ?? Number.MIN_SAFE_INTEGER;
+  const max = spec.max ?? Number.MAX_SAFE_INTEGER;
+  const kind = min === 1 ? 'a positive integer' : min === 0 ? 'a non-negative integer' : 'an integer';
+  return make('integer', spec, (raw) => {
+    const t = raw.trim();
+    if (!/^-?\d+$/.test(t)) return { ok: false, problem: `must be ${kind}` };
+    const n = Number(t);
+    if (n < min) return { ok: false, problem: `must be ${kind}${min > 1 ? ` of at least ${min}` : ''}` };
+    if (n > max) return { ok: false, problem: `must be at most ${max}` };
+    return { ok: true, value: n };
+  });
+}
+
+export function number(spec: Common<number> & { min?: number; max?: number; exclusiveMin?: boolean }): Field<number> {
+  return make('number', spec, (raw) => {
+    const t = raw.trim();
+    const n = Number(t);
+    if (t === '' || !Number.isFinite(n)) return { ok: false, problem: 'must be a number' };
+    if (spec.min !== undefined && (spec.exclusiveMin ? n <= spec.min : n < spec.min)) {
+      return { ok: false, problem: `must be ${spec.exclusiveMin ? 'greater than' : 'at least'} ${spec.min}` };
+    }
+    if (spec.max !== undefined && n > spec.max) return { ok: false, problem: `must be at most ${spec.max}` };
+    return { ok: true, value: n };
+  });
+}
+
+const TRUE = new Set(['1', 'true', 'yes', 'on']);
+const FALSE = new Set(['0', 'false', 'no', 'off']);
+
+export function boolean(spec: Common<boolean>): Field<boolean> {
+  return make('boolean', spec, (raw) => {
+    const t = raw.trim().toLowerCase();
+    if (TRUE.has(t)) return { ok: true, value: true };
+    if (FALSE.has(t)) return { ok: true, value: false };
+    return { ok: false, problem: 'must be on or off (true/false, 1/0, yes/no)' };
+  });
+}
+
+export function oneOf<const V extends string>(spec: Common<V> & { values: readonly V[] }): Field<V> {
+  return make(`one of ${spec.values.join(', ')}`, spec, (raw) => {
+    const t = raw.trim().toLowerCase() as V;
+    return spec.values.includes(t)
+      ? { ok: true, value: t }
+      : { ok: false, problem: `must be one of ${spec.values.join(', ')}` };
+  });
+}
+
+/** Comma-separated list; each item is checked by `item` when given. */
+export function list(
+  spec: Common<string[]> & { item?: (value: string) => string | undefined; allowEmpty?: boolean },
+): Field<string[]> {
+  return make('comma-separated list', spec, (raw) => {
+    const items = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+    if (items.length === 0 && !spec.allowEmpty) return { ok: false, problem: 'must list at least one value' };
+    for (const it of items) {
+      const problem = spec.item?.(it);
+      if (problem !== undefined) return { ok: false, problem: `item "${it}" ${problem}` };
+    }
+    return { ok: true, value: items };
+  });
+}
+
+export function url(spec: Common<string> & { protocols: readonly string[] }): Field<string> {
+  return make('URL', spec, (raw) => {
+    let u: URL;
+    try {
+      u = new URL(raw.trim());
+    } catch {
+      return { ok: false, problem: 'must be an absolute URL' };
+    }
+    if (!spec.protocols.includes(u.protocol.replace(/:$/, ''))) {
+      return { ok: false, problem: `must use ${spec.protocols.join(' or ')}` };
+    }
+    return { ok: true, value: raw.trim() };
+  });
+}
+
+/** host:port items, e.g. Kafka bootstrap brokers. */
+export function hostPortProblem(item: string): string | undefined {
+  const m = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(item);
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) return 'must be host:port';
+  return undefined;
+}

@@ -1,0 +1,53 @@
+// ApiAccessEvent: the one shape every log format produces and every stage consumes (v1).
+
+export const GATEWAY_KINDS = [
+  'nginx',
+  'apache',
+  'envoy',
+  'kong',
+  'aws-apigateway',
+  'aws-alb',
+  'traefik',
+  'haproxy',
+  'caddy',
+  'json',
+] as const;
+export type GatewayKind = (typeof GATEWAY_KINDS)[number];
+
+export interface ApiAccessEvent {
+  v: 1;
+  /** Event time of the request, epoch milliseconds (when the gateway saw it). */
+  time: number;
+  gateway: GatewayKind;
+  /** Service or virtual host the request was for; "-" when the log does not say. */
+  service: string;
+  client: {
+    /** Client IP (after trusted-proxy X-Forwarded-For handling), possibly pseudonymized. */
+    ip: string;
+    /** Consumer or API-key id when the gateway knows it. */
+    id?: string;
+    /** Entity key for per-client state and Kafka partitioning: `id` when known, else `ip`. */
+    key: string;
+    userAgent?: string;
+  };
+  request: {
+    method: string;
+    /** Path without the query string. */
+    path: string;
+    /** Route template, e.g. /users/{id}; method is not part of it. */
+    route: string;
+    /** Query string after redaction of credential-bearing parameters, without the "?". */
+    query?: string;
+    /** First object id replaced by the route templater (enumeration signal). */
+    objectId?: string;
+    /** Request id when the gateway logs one. */
+    id?: string;
+    protocol?: string;
+  };
+  response: {
+    status: number;
+    bytes: number;
+    latencyMs?: number;
+    upstreamLatencyMs?: number;
+  };
+}

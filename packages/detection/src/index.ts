@@ -1,0 +1,2 @@
+// Pure detection maths: event-time buckets, sketches, baselines, scores, detectors. No I/O, no clock.
+export {};

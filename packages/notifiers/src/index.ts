@@ -1,0 +1,2 @@
+// Slack, email, webhook and Alertmanager notifiers: pure renderers plus senders.
+export {};

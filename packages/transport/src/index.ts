@@ -1,0 +1,2 @@
+// Kafka transport (kafkajs) and the in-process transport with the same interface.
+export {};

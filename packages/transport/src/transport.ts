@@ -1,0 +1,79 @@
+// The one transport interface the services use. KafkaTransport (kafkajs) and InProcessTransport
+// (the embedded all-in-one and `vigil replay`) both implement it, so a service cannot tell them apart.
+
+import type { TopicRole } from '@vigil/contract';
+
+export type Headers = Record<string, string>;
+
+export interface OutgoingRecord {
+  /** Partitioning key; records with the same key keep their order. */
+  key: string | null;
+  value: string | Buffer;
+  headers?: Headers;
+  /** Explicit partition; when unset the partition is chosen from the key. */
+  partition?: number;
+}
+
+export interface IncomingRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer;
+  headers: Headers;
+  /** Record timestamp, epoch ms. */
+  timestamp: number;
+}
+
+export interface Producer {
+  /** Resolves once every record is acknowledged (acks=all on Kafka); rejects with a VigilError. */
+  send(topic: string, records: readonly OutgoingRecord[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface RecordBatch {
+  topic: string;
+  partition: number;
+  records: IncomingRecord[];
+  /** Call during long processing so the group does not evict this member. */
+  heartbeat(): Promise<void>;
+}
+
+export interface PartitionAssignment {
+  topic: string;
+  partitions: number[];
+}
+
+export interface ConsumerOptions {
+  groupId: string;
+  topics: readonly string[];
+  /** Where a group with no committed offset starts. Default true. */
+  fromBeginning?: boolean;
+  /** Offsets are committed only after this resolves; a throw means the batch is redelivered. */
+  eachBatch(batch: RecordBatch): Promise<void>;
+  /** Called after a rebalance with this member's partitions (before any batch of them). */
+  onAssign?(assignment: readonly PartitionAssignment[]): void | Promise<void>;
+}
+
+export interface Consumer {
+  /** Joins the group and starts consuming; resolves once running. */
+  start(): Promise<void>;
+  /** Finishes the in-flight batch, commits, leaves the group. */
+  stop(): Promise<void>;
+}
+
+export interface Transport {
+  readonly kind: 'kafka' | 'in-process';
+  /** Topic name for a role under the configured prefix. */
+  topic(role: TopicRole): string;
+  /** Creates every Vigil topic that does not exist yet (idempotent); compacted ones compacted. */
+  ensureTopics(): Promise<void>;
+  producer(): Promise<Producer>;
+  consumer(options: ConsumerOptions): Consumer;
+  partitionCount(topic: string): Promise<number>;
+  /** Partition a key maps to, the same as the producer's default partitioner picks. */
+  partitionFor(key: string, partitionCount: number): number;
+  /** Every record from the start to the end offsets at call time (restoring compacted state). */
+  readAll(topic: string, partitions?: readonly number[]): Promise<IncomingRecord[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,2 @@
+// Consumes events, keeps rolling baselines per entity, publishes anomalies.
+export {};
