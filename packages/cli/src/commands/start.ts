@@ -1,0 +1,97 @@
+// `vigil start [all|collector|detector|alerter]`: one service against Kafka, or all three in one
+// process. Without KAFKA_BROKERS, `all` joins them with the in-process transport (the embedded default).
+
+import { commonSchema, kafkaSchema, loadConfig, unknownVariableWarnings } from '@vigil/config';
+import { VigilError } from '@vigil/contract';
+import { VigilHttpServer } from '@vigil/http';
+import { createLogger, createTelemetry } from '@vigil/telemetry';
+import { createTransport } from '@vigil/transport';
+import { startAlerter } from '@vigil/alerter';
+import { startCollector } from '@vigil/collector';
+import { startDetector } from '@vigil/detector';
+import { CONFIG_SECTIONS } from '../config-sections';
+import type { CommandIo } from '../io';
+
+const ROLES = ['all', 'collector', 'detector', 'alerter'] as const;
+type Role = (typeof ROLES)[number];
+
+const STARTERS = { collector: startCollector, detector: startDetector, alerter: startAlerter } as const;
+
+function parseRole(args: string[]): Role {
+  const role = args[0] ?? 'all';
+  if (!(ROLES as readonly string[]).includes(role) || args.length > 1) {
+    throw new VigilError('VIGIL_CLI_USAGE', `usage: vigil start [${ROLES.join('|')}] (got "${args.join(' ')}")`);
+  }
+  return role as Role;
+}
+
+/** Resolves when the process receives SIGINT or SIGTERM. */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+export async function run(args: string[], io: CommandIo): Promise<number> {
+  const role = parseRole(args);
+  const common = loadConfig(commonSchema, io.env);
+  const kafka = loadConfig(kafkaSchema, io.env);
+  if (role !== 'all' && kafka.brokers === undefined) {
+    throw new VigilError(
+      'VIGIL_CLI_USAGE',
+      `vigil start ${role} runs one service against Kafka: set KAFKA_BROKERS, e.g. KAFKA_BROKERS=127.0.0.1:9092 (or run "vigil start" for the embedded all-in-one)`,
+    );
+  }
+  const logger = createLogger({ name: `vigil-${role}`, level: common.logLevel });
+  for (const warning of unknownVariableWarnings(io.env, CONFIG_SECTIONS.map((s) => s.schema))) logger.warn(warning);
+  const telemetry = createTelemetry(`vigil-${role}`);
+  const transport = createTransport({ kafka, logger, telemetry });
+  const http = new VigilHttpServer({
+    host: common.httpHost,
+    port: common.httpPort,
+    logger,
+    telemetry,
+    ...(common.metricsToken === undefined ? {} : { metricsTokens: common.metricsToken }),
+  });
+
+  const names = role === 'all' ? (['alerter', 'detector', 'collector'] as const) : ([role] as const);
+  const running: Array<{ name: string; stop(): Promise<void>; describe(): string[] }> = [];
+  const stopAll = async () => {
+    await http.close();
+    // Reverse start order: the collector stops taking input before the detector and alerter drain.
+    for (const service of running.reverse()) {
+      await service.stop().catch((error: unknown) => logger.error({ err: error, service: service.name }, 'stop failed'));
+    }
+    await transport.close();
+  };
+  try {
+    await transport.ensureTopics();
+    for (const name of names) {
+      const service = await STARTERS[name]({ transport, logger: logger.child({ service: name }), telemetry, http, env: io.env });
+      running.push({ name, ...service });
+    }
+    const address = await http.listen();
+    const mode = transport.kind === 'kafka' ? `Kafka at ${(kafka.brokers ?? []).join(',')}` : 'embedded (in-process transport, no Kafka)';
+    const lines = [
+      `Vigil ${role} started: ${mode}`,
+      `HTTP on http://${address.host}:${address.port} (/healthz, /readyz, /metrics)`,
+      ...running.flatMap((s) => s.describe().map((line) => `[${s.name}] ${line}`)),
+      'Press Ctrl-C to stop.',
+    ];
+    io.stdout.write(`${lines.join('\n')}\n`);
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  const signal = await untilSignal();
+  io.stdout.write(`Received ${signal}, draining and stopping...\n`);
+  await stopAll();
+  io.stdout.write('Vigil stopped.\n');
+  return 0;
+}

@@ -1,0 +1,16 @@
+// Every configuration schema, in the order the README table and `vigil config` show them.
+
+import { alerterSchema, collectorSchema, commonSchema, detectorSchema, kafkaSchema, type Schema } from '@vigil/config';
+
+export interface ConfigSection {
+  title: string;
+  schema: Schema;
+}
+
+export const CONFIG_SECTIONS: readonly ConfigSection[] = [
+  { title: 'General', schema: commonSchema },
+  { title: 'Kafka', schema: kafkaSchema },
+  { title: 'Collector', schema: collectorSchema },
+  { title: 'Detector', schema: detectorSchema },
+  { title: 'Alerter', schema: alerterSchema },
+];

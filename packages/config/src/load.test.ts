@@ -1,0 +1,91 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isVigilError } from '@vigil/contract';
+import { integer, list, optional, string } from './field';
+import { checkConfig, describeConfig, loadConfig, renderConfigTable, unknownVariableWarnings } from './load';
+import { kafkaSchema } from './schemas/kafka';
+
+const schema = {
+  bucketSeconds: integer({ env: 'VIGIL_BUCKET_SECONDS', description: 'd', example: '10', default: 10, min: 1 }),
+  token: optional(string({ env: 'VIGIL_TEST_TOKEN', description: 'd', example: 'abc', secret: true })),
+  names: list({ env: 'VIGIL_NAMES', description: 'd', example: 'a,b', default: ['x'] }),
+};
+
+describe('loadConfig', () => {
+  it('applies defaults when variables are unset', () => {
+    expect(loadConfig(schema, {})).toEqual({ bucketSeconds: 10, token: undefined, names: ['x'] });
+  });
+
+  it('stops on a negative bucket width with a message naming the variable and an example', () => {
+    try {
+      loadConfig(schema, { VIGIL_BUCKET_SECONDS: '-1' });
+      expect.unreachable();
+    } catch (error) {
+      expect(isVigilError(error, 'VIGIL_CONFIG_INVALID')).toBe(true);
+      expect((error as Error).message).toBe(
+        'VIGIL_BUCKET_SECONDS must be a positive integer (got "-1"), e.g. VIGIL_BUCKET_SECONDS=10',
+      );
+    }
+  });
+
+  it('rejects KAFKA_BROKERS that is not host:port', () => {
+    const { problems } = checkConfig(kafkaSchema, { KAFKA_BROKERS: 'not a host:port' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.env).toBe('KAFKA_BROKERS');
+    expect(problems[0]?.message).toMatch(/^KAFKA_BROKERS item "not a host:port" must be host:port .*e\.g\. KAFKA_BROKERS=/);
+  });
+
+  it('reports every problem, one line each', () => {
+    const { problems } = checkConfig(kafkaSchema, { KAFKA_BROKERS: 'x', VIGIL_TOPIC_PARTITIONS: '0', KAFKA_TLS: 'maybe' });
+    expect(problems.map((p) => p.env).sort()).toEqual(['KAFKA_BROKERS', 'KAFKA_TLS', 'VIGIL_TOPIC_PARTITIONS']);
+  });
+
+  it('never echoes a secret value in a problem', () => {
+    const secretInt = { n: integer({ env: 'VIGIL_N', description: 'd', example: '1', secret: true, min: 1 }) };
+    const { problems } = checkConfig(secretInt, { VIGIL_N: 'hunter2' });
+    expect(problems[0]?.message).not.toContain('hunter2');
+    expect(problems[0]?.message).toContain('<secret>');
+  });
+
+  it('reads a secret from its _FILE twin', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-config-'));
+    writeFileSync(join(dir, 'token'), 's3cret\n');
+    expect(loadConfig(schema, { VIGIL_TEST_TOKEN_FILE: join(dir, 'token') }).token).toBe('s3cret');
+  });
+
+  it('refuses a secret set both directly and by file', () => {
+    const { problems } = checkConfig(schema, { VIGIL_TEST_TOKEN: 'a', VIGIL_TEST_TOKEN_FILE: '/nonexistent' });
+    expect(problems[0]?.message).toContain('set only one');
+  });
+});
+
+describe('describeConfig', () => {
+  it('masks secrets', () => {
+    const config = loadConfig(schema, { VIGIL_TEST_TOKEN: 'hunter2' });
+    const printed = describeConfig(schema, config);
+    expect(printed).toContainEqual(['VIGIL_TEST_TOKEN', '<secret>']);
+    expect(JSON.stringify(printed)).not.toContain('hunter2');
+  });
+});
+
+describe('unknownVariableWarnings', () => {
+  it('suggests the nearest known variable', () => {
+    expect(unknownVariableWarnings({ VIGIL_BUCKET_SECOND: '5', PATH: '/bin' }, [schema])).toEqual([
+      'unknown variable VIGIL_BUCKET_SECOND; did you mean VIGIL_BUCKET_SECONDS?',
+    ]);
+  });
+
+  it('knows _FILE twins of secrets', () => {
+    expect(unknownVariableWarnings({ VIGIL_TEST_TOKEN_FILE: '/x' }, [schema])).toEqual([]);
+  });
+});
+
+describe('renderConfigTable', () => {
+  it('lists every variable with its default and example', () => {
+    const table = renderConfigTable([{ title: 'Test', schema }]);
+    expect(table).toContain('| `VIGIL_BUCKET_SECONDS` | integer | 10 | `10` |');
+    expect(table).toContain('Secret: also read from `VIGIL_TEST_TOKEN_FILE`.');
+  });
+});
