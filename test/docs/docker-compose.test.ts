@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { CONFIG_SECTIONS } from '../../packages/cli/src/config-sections';
+import { ROOT } from '../../tools/generated-docs';
+
+interface ComposeService {
+  image?: string;
+  build?: unknown;
+  command?: string[];
+  environment?: Record<string, string | number>;
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }>;
+}
+
+const compose = parse(readFileSync(`${ROOT}docker-compose.yml`, 'utf8'), { merge: true }) as {
+  services: Record<string, ComposeService>;
+};
+const known = new Set(CONFIG_SECTIONS.flatMap((s) => Object.values(s.schema).map((f) => f.env)));
+
+describe('docker-compose.yml', () => {
+  it('runs the official apache/kafka image in KRaft mode with a healthcheck', () => {
+    const kafka = compose.services.kafka;
+    expect(kafka?.image).toMatch(/^apache\/kafka:3\.9\.\d+$/);
+    expect(kafka?.environment?.KAFKA_PROCESS_ROLES).toBe('broker,controller');
+    expect(kafka?.environment?.CLUSTER_ID).toBeTruthy();
+    expect(kafka?.healthcheck?.test.join(' ')).toContain('kafka-broker-api-versions');
+  });
+
+  it.each(['collector', 'detector', 'alerter'])('runs the %s service against Kafka with a healthcheck', (name) => {
+    const service = compose.services[name];
+    expect(service?.command).toEqual(['start', name]);
+    expect(service?.environment?.KAFKA_BROKERS).toBe('kafka:19092');
+    expect(service?.healthcheck?.test.join(' ')).toContain('/healthz');
+    expect(service?.depends_on?.kafka?.condition).toBe('service_healthy');
+  });
+
+  it('sets only variables Vigil knows', () => {
+    const unknown = Object.entries(compose.services)
+      .filter(([name]) => ['collector', 'detector', 'alerter'].includes(name))
+      .flatMap(([, s]) => Object.keys(s.environment ?? {}))
+      .filter((v) => (v.startsWith('VIGIL_') || v.startsWith('KAFKA_')) && !known.has(v));
+    expect(unknown).toEqual([]);
+  });
+});
