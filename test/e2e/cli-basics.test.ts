@@ -1,0 +1,46 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawnVigil, type VigilProcess } from '../support/vigil-process';
+
+describe('vigil command', () => {
+  let running: VigilProcess | undefined;
+  afterEach(async () => {
+    await running?.stop('SIGKILL');
+    running = undefined;
+  });
+
+  it('vigil config prints the configuration with secrets masked', async () => {
+    running = spawnVigil(['config'], { KAFKA_SASL_PASSWORD: 'hunter2-secret', VIGIL_ADMIN_TOKENS: 'adm-secret-1' });
+    expect(await running.exited()).toBe(0);
+    expect(running.stdout()).toContain('KAFKA_SASL_PASSWORD=<secret>');
+    expect(running.stdout()).toContain('VIGIL_ADMIN_TOKENS=<secret>');
+    expect(running.stdout() + running.stderr()).not.toMatch(/hunter2-secret|adm-secret-1/);
+  });
+
+  it('vigil start stops with a message naming the variable when KAFKA_BROKERS is malformed', async () => {
+    running = spawnVigil(['start'], { KAFKA_BROKERS: 'not a host:port' });
+    expect(await running.exited()).toBe(1);
+    expect(running.stderr()).toMatch(/KAFKA_BROKERS item "not a host:port" must be host:port .*e\.g\. KAFKA_BROKERS=/);
+  });
+
+  it('vigil start stops with a message naming the variable when VIGIL_BUCKET_SECONDS=-1', async () => {
+    running = spawnVigil(['start'], { VIGIL_BUCKET_SECONDS: '-1', VIGIL_HTTP_PORT: '0' });
+    expect(await running.exited()).toBe(1);
+    expect(running.stderr()).toMatch(/VIGIL_BUCKET_SECONDS must be a positive integer \(got "-1"\), e\.g\. VIGIL_BUCKET_SECONDS=\d+/);
+  });
+
+  it('vigil start runs the embedded all-in-one and stops cleanly on Ctrl-C', async () => {
+    running = spawnVigil(['start'], { VIGIL_HTTP_PORT: '0', VIGIL_INGEST_TOKENS: 'e2e-token' });
+    const [, port] = await running.waitForOutput(/HTTP on http:\/\/127\.0\.0\.1:(\d+)/);
+    expect(running.stdout()).toContain('embedded (in-process transport, no Kafka)');
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await running.stop('SIGINT')).toBe(0);
+    expect(running.stdout()).toContain('Vigil stopped.');
+  });
+
+  it('an unknown command prints usage and exits 2', async () => {
+    running = spawnVigil(['frobnicate']);
+    expect(await running.exited()).toBe(2);
+    expect(running.stderr()).toContain('unknown command "frobnicate"');
+  });
+});
