@@ -1,5 +1,6 @@
 // The telemetry surface the rest of Vigil uses. Every source, stage and sink reports the same
 // pipeline metrics (docs/metrics.md). Telemetry never throws into the pipeline.
+import type { Tracer } from '@opentelemetry/api';
 
 export type Attributes = Record<string, string>;
 
@@ -20,4 +21,16 @@ export interface PipelineMetrics {
   rejected(count: number, reason: string, attributes?: Attributes): void;
   discarded(count: number, reason: string, attributes?: Attributes): void;
   error(stage: string, attributes?: Attributes): void;
+}
+
+/** One process's metrics and tracer. Instances share no state, so tests may create many. */
+export interface Telemetry {
+  /** The shared pipeline metrics, every series labelled component=<component>. */
+  pipeline(component: string): PipelineMetrics;
+  counter(name: string, description: string): Counter;
+  gauge(name: string, description: string): Gauge;
+  histogram(name: string, description: string, unit?: string): Histogram;
+  /** Every metric of this instance in the Prometheus text exposition format. */
+  renderPrometheus(): Promise<string>;
+  readonly tracer: Tracer;
 }

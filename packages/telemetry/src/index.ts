@@ -1,2 +1,9 @@
-// pino logging with secret redaction, OpenTelemetry metrics and traces, Prometheus endpoint, health checks.
-export {};
+// pino logging with secret redaction, OpenTelemetry metrics and traces, Prometheus rendering.
+export type { Attributes, Counter, Gauge, Histogram, PipelineMetrics, Telemetry } from './api';
+export type { Logger } from 'pino';
+export { createLogger, REDACTED, SECRET_FIELD_NAMES } from './logger';
+export type { LoggerOptions } from './logger';
+export { HTTP_METRICS, METRIC_DEFINITIONS, PIPELINE_METRICS } from './metric-definitions';
+export type { MetricDefinition, MetricKind } from './metric-definitions';
+export { extractTraceContext, injectTraceHeaders } from './opentelemetry';
+export { createTelemetry } from './telemetry';

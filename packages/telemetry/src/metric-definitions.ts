@@ -1,0 +1,58 @@
+// Every metric Vigil defines in one place: the pipeline metrics each source, stage and sink
+// reports, and the HTTP server's. docs/metrics.md lists them; a test keeps the two in sync.
+
+export type MetricKind = 'counter' | 'gauge' | 'histogram';
+
+export interface MetricDefinition {
+  readonly name: string;
+  readonly kind: MetricKind;
+  readonly description: string;
+  readonly labels: readonly string[];
+}
+
+export const PIPELINE_METRICS = {
+  received: {
+    name: 'vigil_events_received_total',
+    kind: 'counter',
+    description: 'Events (or records) a component accepted as input.',
+    labels: ['component'],
+  },
+  sent: {
+    name: 'vigil_events_sent_total',
+    kind: 'counter',
+    description: 'Events (or records) a component handed on to the next stage, topic or channel.',
+    labels: ['component'],
+  },
+  rejected: {
+    name: 'vigil_events_rejected_total',
+    kind: 'counter',
+    description: 'Input refused as invalid (unparseable line, bad contract); kept on rejected.v1, never silently dropped.',
+    labels: ['component', 'reason'],
+  },
+  discarded: {
+    name: 'vigil_events_discarded_total',
+    kind: 'counter',
+    description: 'Valid input deliberately not processed (too late for its bucket, filtered, over a cap).',
+    labels: ['component', 'reason'],
+  },
+  errors: {
+    name: 'vigil_errors_total',
+    kind: 'counter',
+    description: 'Failures inside a component, by the stage that failed.',
+    labels: ['component', 'stage'],
+  },
+} as const satisfies Record<string, MetricDefinition>;
+
+export const HTTP_METRICS = {
+  requests: {
+    name: 'vigil_http_requests_total',
+    kind: 'counter',
+    description: 'HTTP requests answered by the process, by matched route pattern (unmatched for unknown paths), method and status.',
+    labels: ['route', 'method', 'status'],
+  },
+} as const satisfies Record<string, MetricDefinition>;
+
+export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
+  ...Object.values(PIPELINE_METRICS),
+  ...Object.values(HTTP_METRICS),
+];
