@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { isVigilError } from '@vigil/contract';
+import type { Frame } from './line-splitter';
+import { SyslogStreamFramer } from './syslog-stream-framer';
+
+const text = (frames: Frame[]) => frames.map((f) => (f.kind === 'line' ? f.bytes.toString() : '<too_long>'));
+
+describe('SyslogStreamFramer', () => {
+  it('decodes newline-terminated messages', () => {
+    const framer = new SyslogStreamFramer(1000);
+    expect(text(framer.push(Buffer.from('<34>one\n<34>two\n')))).toEqual(['<34>one', '<34>two']);
+  });
+
+  it('decodes octet-counted messages split at any byte', () => {
+    const stream = Buffer.from('7 <34>abc12 <34>line\nxyz');
+    for (let cut = 0; cut <= stream.length; cut++) {
+      const framer = new SyslogStreamFramer(1000);
+      const frames = [...framer.push(stream.subarray(0, cut)), ...framer.push(stream.subarray(cut))];
+      expect(text(frames)).toEqual(['<34>abc', '<34>line\nxyz']);
+    }
+  });
+
+  it('mixes both framings on one stream', () => {
+    const framer = new SyslogStreamFramer(1000);
+    expect(text(framer.push(Buffer.from('<1>plain\n5 <1>ab<1>again\n')))).toEqual(['<1>plain', '<1>ab', '<1>again']);
+  });
+
+  it('keeps a newline-terminated message that starts in one chunk and ends in the next', () => {
+    const framer = new SyslogStreamFramer(1000);
+    expect(text(framer.push(Buffer.from('<1>par')))).toEqual([]);
+    expect(text(framer.push(Buffer.from('t1 with 5 digits\n')))).toEqual(['<1>part1 with 5 digits']);
+  });
+
+  it('throws a broken-frame error when the length is not followed by a space', () => {
+    const framer = new SyslogStreamFramer(1000);
+    expect(() => framer.push(Buffer.from('12x<34>abc'))).toThrow(/followed by a space/);
+  });
+
+  it('throws when an octet count exceeds the message limit', () => {
+    const framer = new SyslogStreamFramer(100);
+    try {
+      framer.push(Buffer.from('5000 <34>'));
+      expect.unreachable();
+    } catch (error) {
+      expect(isVigilError(error, 'VIGIL_CONTRACT_INVALID')).toBe(true);
+    }
+  });
+
+  it('throws at end of stream inside an unfinished octet-counted frame', () => {
+    const framer = new SyslogStreamFramer(100);
+    framer.push(Buffer.from('50 <34>short'));
+    expect(() => framer.end()).toThrow(/ended inside/);
+  });
+});
