@@ -1,0 +1,293 @@
+// The embedded transport: Kafka's semantics in memory for `vigil start` without KAFKA_BROKERS and
+// for `vigil replay`. Topics have partitions, a key always maps to the same partition (the same
+// murmur2 as Kafka), and consumer groups keep committed offsets, so a batch whose handler throws
+// is delivered again — at-least-once, exactly as with Kafka. Nothing survives the process.
+
+import { VigilError, topicName } from '@vigil/contract';
+import type { TopicRole } from '@vigil/contract';
+import { partitionForKey } from './murmur2-partitioner';
+import { planTopics } from './topic-plan';
+import type {
+  Consumer,
+  ConsumerOptions,
+  IncomingRecord,
+  OutgoingRecord,
+  PartitionAssignment,
+  Producer,
+  Transport,
+} from './transport';
+import type { TransportLogger } from './transport-logger';
+import type { TransportMetrics } from './transport-metrics';
+
+export interface InProcessTransportOptions {
+  /** Partitions of every topic. Default 6, like VIGIL_TOPIC_PARTITIONS. */
+  partitions?: number;
+  /** Topic prefix. Default "vigil.". */
+  prefix?: string;
+  /** Records handed to one eachBatch call at most. Default 1000. */
+  maxBatchRecords?: number;
+  /** First delay before redelivering a batch whose handler threw; doubles up to 5 s. Default 50 ms. */
+  retryDelayMs?: number;
+  logger?: TransportLogger;
+  metrics?: TransportMetrics;
+}
+
+const MAX_RETRY_DELAY_MS = 5000;
+
+interface StoredTopic {
+  partitions: IncomingRecord[][];
+}
+
+/** A wake-up signal: resolves every waiter when anything happens (a record, a member change). */
+class Signal {
+  private waiters: Array<() => void> = [];
+  wait(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+  notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+}
+
+/** One consumer group: members, committed offsets, and the single loop that delivers its batches. */
+class InProcessGroup {
+  readonly members: InProcessConsumer[] = [];
+  /** `${topic}/${partition}` → next offset to deliver. */
+  readonly committed = new Map<string, number>();
+  private assignment = new Map<InProcessConsumer, PartitionAssignment[]>();
+  private needsRebalance = true;
+  private loop: Promise<void> | undefined;
+  private readonly rebalanced = new Signal();
+  private readonly membershipChanged = new Signal();
+  private failures = 0;
+
+  constructor(
+    readonly groupId: string,
+    private readonly transport: InProcessTransport,
+  ) {}
+
+  join(member: InProcessConsumer): void {
+    this.members.push(member);
+    this.changeMembership();
+    this.loop ??= this.run().finally(() => {
+      this.loop = undefined;
+      this.rebalanced.notify();
+    });
+  }
+
+  /** Resolves once the member's in-flight batch (if any) is done and its partitions went to others. */
+  async leave(member: InProcessConsumer): Promise<void> {
+    const index = this.members.indexOf(member);
+    if (index < 0) return;
+    this.members.splice(index, 1);
+    if (this.loop === undefined) return;
+    const done = this.rebalanced.wait();
+    this.changeMembership();
+    await done;
+  }
+
+  private changeMembership(): void {
+    this.needsRebalance = true;
+    this.membershipChanged.notify();
+    this.transport.signal.notify();
+  }
+
+  private async run(): Promise<void> {
+    while (this.members.length > 0) {
+      if (this.needsRebalance) await this.rebalance();
+      const wake = this.transport.signal.wait();
+      const delivered = await this.deliverRound();
+      if (!delivered && !this.needsRebalance && this.members.length > 0) await wake;
+    }
+  }
+
+  private async rebalance(): Promise<void> {
+    this.needsRebalance = false;
+    this.assignment = new Map(this.members.map((member) => [member, []]));
+    const topics = [...new Set(this.members.flatMap((member) => member.options.topics))].sort();
+    let next = 0;
+    for (const topic of topics) {
+      const subscribers = this.members.filter((member) => member.options.topics.includes(topic));
+      const partitionCount = this.transport.storedTopic(topic).partitions.length;
+      for (let partition = 0; partition < partitionCount; partition++) {
+        const owner = subscribers[next++ % subscribers.length]!;
+        const owned = this.assignment.get(owner)!;
+        const entry = owned.find((a) => a.topic === topic) ?? owned[owned.push({ topic, partitions: [] }) - 1]!;
+        entry.partitions.push(partition);
+        const key = `${topic}/${partition}`;
+        if (!this.committed.has(key)) {
+          this.committed.set(key, owner.options.fromBeginning === false ? this.transport.storedTopic(topic).partitions[partition]!.length : 0);
+        }
+      }
+    }
+    for (const [member, owned] of this.assignment) await member.options.onAssign?.(owned);
+    this.rebalanced.notify();
+  }
+
+  /** Delivers at most one batch per owned partition; returns whether anything was delivered. */
+  private async deliverRound(): Promise<boolean> {
+    let delivered = false;
+    for (const [member, owned] of this.assignment) {
+      for (const { topic, partitions } of owned) {
+        for (const partition of partitions) {
+          if (this.needsRebalance || !this.members.includes(member)) return delivered;
+          const key = `${topic}/${partition}`;
+          const from = this.committed.get(key)!;
+          const log = this.transport.storedTopic(topic).partitions[partition]!;
+          if (from >= log.length) continue;
+          const records = log.slice(from, from + this.transport.maxBatchRecords);
+          delivered = true;
+          this.transport.metrics?.received(topic, records.length);
+          try {
+            await member.options.eachBatch({ topic, partition, records, heartbeat: async () => {} });
+            this.committed.set(key, from + records.length);
+            this.failures = 0;
+          } catch (error) {
+            await this.backOff(error, topic, partition);
+            return true;
+          }
+        }
+      }
+    }
+    return delivered;
+  }
+
+  private async backOff(error: unknown, topic: string, partition: number): Promise<void> {
+    this.failures++;
+    const delayMs = Math.min(MAX_RETRY_DELAY_MS, this.transport.retryDelayMs * 2 ** (this.failures - 1));
+    this.transport.logger?.warn(
+      { groupId: this.groupId, topic, partition, delayMs, err: error },
+      'batch handler failed; the batch will be delivered again',
+    );
+    // A member leaving must not wait out the back-off: it only needs the batch to be over.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise((resolve) => (timer = setTimeout(resolve, delayMs))),
+      this.membershipChanged.wait(),
+    ]);
+    clearTimeout(timer);
+  }
+}
+
+class InProcessConsumer implements Consumer {
+  private started = false;
+  constructor(
+    readonly options: ConsumerOptions,
+    private readonly group: InProcessGroup,
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.group.join(this);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    await this.group.leave(this);
+  }
+}
+
+export class InProcessTransport implements Transport {
+  readonly kind = 'in-process' as const;
+  readonly signal = new Signal();
+  readonly maxBatchRecords: number;
+  readonly retryDelayMs: number;
+  readonly logger: TransportLogger | undefined;
+  readonly metrics: TransportMetrics | undefined;
+  private readonly partitions: number;
+  private readonly prefix: string;
+  private readonly topics = new Map<string, StoredTopic>();
+  private readonly groups = new Map<string, InProcessGroup>();
+  private readonly consumers = new Set<InProcessConsumer>();
+  private roundRobin = 0;
+
+  constructor(options: InProcessTransportOptions = {}) {
+    this.partitions = options.partitions ?? 6;
+    this.prefix = options.prefix ?? 'vigil.';
+    this.maxBatchRecords = options.maxBatchRecords ?? 1000;
+    this.retryDelayMs = options.retryDelayMs ?? 50;
+    this.logger = options.logger;
+    this.metrics = options.metrics;
+  }
+
+  topic(role: TopicRole): string {
+    return topicName(this.prefix, role);
+  }
+
+  async ensureTopics(): Promise<void> {
+    for (const { name } of planTopics(this.prefix)) this.storedTopic(name);
+  }
+
+  /** Topics spring into existence on first use: there is no broker to ask, and nothing to misconfigure. */
+  storedTopic(topic: string): StoredTopic {
+    let stored = this.topics.get(topic);
+    if (stored === undefined) {
+      stored = { partitions: Array.from({ length: this.partitions }, () => []) };
+      this.topics.set(topic, stored);
+    }
+    return stored;
+  }
+
+  async producer(): Promise<Producer> {
+    return {
+      send: async (topic, records) => this.append(topic, records),
+      close: async () => {},
+    };
+  }
+
+  private append(topic: string, records: readonly OutgoingRecord[]): void {
+    const stored = this.storedTopic(topic);
+    const count = stored.partitions.length;
+    for (const record of records) {
+      const partition = record.partition ?? (record.key === null ? this.roundRobin++ % count : partitionForKey(record.key, count));
+      const log = stored.partitions[partition];
+      if (log === undefined) {
+        throw new VigilError('VIGIL_KAFKA_TOPIC', `${topic} has ${count} partitions; partition ${partition} does not exist`);
+      }
+      log.push({
+        topic,
+        partition,
+        offset: String(log.length),
+        key: record.key,
+        value: typeof record.value === 'string' ? Buffer.from(record.value) : record.value,
+        headers: { ...record.headers },
+        timestamp: Date.now(),
+      });
+    }
+    this.metrics?.sent(topic, records.length);
+    this.signal.notify();
+  }
+
+  consumer(options: ConsumerOptions): Consumer {
+    let group = this.groups.get(options.groupId);
+    if (group === undefined) {
+      group = new InProcessGroup(options.groupId, this);
+      this.groups.set(options.groupId, group);
+    }
+    const consumer = new InProcessConsumer(options, group);
+    this.consumers.add(consumer);
+    return consumer;
+  }
+
+  async partitionCount(topic: string): Promise<number> {
+    return this.storedTopic(topic).partitions.length;
+  }
+
+  partitionFor(key: string, partitionCount: number): number {
+    return partitionForKey(key, partitionCount);
+  }
+
+  async readAll(topic: string, partitions?: readonly number[]): Promise<IncomingRecord[]> {
+    const stored = this.storedTopic(topic);
+    return stored.partitions.flatMap((log, partition) => (partitions === undefined || partitions.includes(partition) ? [...log] : []));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((consumer) => consumer.stop()));
+    this.consumers.clear();
+  }
+}

@@ -1,0 +1,230 @@
+// The Kafka transport on kafkajs: keyed producer with acks=all, consumer groups that commit after
+// processing, idempotent topic creation, and reading a topic from its start (state restore).
+
+import { randomUUID } from 'node:crypto';
+import { ConfigResourceTypes } from 'kafkajs';
+import type { Admin, ICustomPartitioner, Kafka, Producer as KafkaJsProducer } from 'kafkajs';
+import { VigilError, topicName } from '@vigil/contract';
+import type { TopicRole } from '@vigil/contract';
+import { createKafkaClient } from './kafka-client';
+import type { KafkaSettings } from './kafka-client';
+import { withKafkaErrors } from './kafka-errors';
+import { KafkaGroupConsumer, toIncomingRecord } from './kafka-group-consumer';
+import type { GroupConsumerTuning } from './kafka-group-consumer';
+import { partitionForKey } from './murmur2-partitioner';
+import { planTopics } from './topic-plan';
+import type { Consumer, ConsumerOptions, IncomingRecord, OutgoingRecord, Producer, Transport } from './transport';
+import type { TransportLogger } from './transport-logger';
+import type { TransportMetrics } from './transport-metrics';
+
+export interface KafkaTransportOptions {
+  kafka: KafkaSettings;
+  logger: TransportLogger;
+  /** Consumer fetch wait, session timeout and heartbeat; defaults suit both services and tests. */
+  consumer?: Partial<GroupConsumerTuning>;
+  /** Longest readAll waits to reach the end offsets it saw at call time. Default 60 s. */
+  readAllTimeoutMs?: number;
+  metrics?: TransportMetrics;
+}
+
+const DEFAULT_TUNING: GroupConsumerTuning = { maxWaitTimeMs: 200, sessionTimeoutMs: 30000, heartbeatIntervalMs: 3000 };
+
+/** The producer's partitioner: Java's murmur2 for keyed records, so partitionFor() agrees with it. */
+const murmur2Partitioner: ICustomPartitioner = () => {
+  let next = 0;
+  return ({ partitionMetadata, message }) => {
+    if (message.partition !== undefined && message.partition !== null) return message.partition;
+    if (message.key !== undefined && message.key !== null) return partitionForKey(message.key, partitionMetadata.length);
+    const available = partitionMetadata.filter((p) => p.leader >= 0);
+    const pool = available.length > 0 ? available : partitionMetadata;
+    return pool[next++ % pool.length]!.partitionId;
+  };
+};
+
+export class KafkaTransport implements Transport {
+  readonly kind = 'kafka' as const;
+  private readonly client: Kafka;
+  private readonly settings: KafkaSettings;
+  private readonly logger: TransportLogger;
+  private readonly tuning: GroupConsumerTuning;
+  private readonly readAllTimeoutMs: number;
+  private readonly metrics: TransportMetrics | undefined;
+  private admin: Promise<Admin> | undefined;
+  private readonly producers = new Set<KafkaJsProducer>();
+  private readonly consumers = new Set<KafkaGroupConsumer>();
+
+  constructor(options: KafkaTransportOptions) {
+    this.settings = options.kafka;
+    this.logger = options.logger;
+    this.tuning = { ...DEFAULT_TUNING, ...options.consumer };
+    this.readAllTimeoutMs = options.readAllTimeoutMs ?? 60000;
+    this.metrics = options.metrics;
+    this.client = createKafkaClient(options.kafka, options.logger);
+  }
+
+  topic(role: TopicRole): string {
+    return topicName(this.settings.topicPrefix, role);
+  }
+
+  private connectedAdmin(): Promise<Admin> {
+    this.admin ??= withKafkaErrors('admin connect', async () => {
+      const admin = this.client.admin();
+      await admin.connect();
+      return admin;
+    }).catch((error: unknown) => {
+      this.admin = undefined;
+      throw error;
+    });
+    return this.admin;
+  }
+
+  async ensureTopics(): Promise<void> {
+    const admin = await this.connectedAdmin();
+    const planned = planTopics(this.settings.topicPrefix);
+    const existing = new Set(await withKafkaErrors('list topics', () => admin.listTopics()));
+    const missing = planned.filter((topic) => !existing.has(topic.name));
+    if (missing.length > 0) {
+      // createTopics treats "already exists" as success, so instances racing at start-up are fine.
+      await withKafkaErrors('create topics', () =>
+        admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((topic) => ({
+            topic: topic.name,
+            numPartitions: this.settings.topicPartitions,
+            replicationFactor: this.settings.topicReplication,
+            configEntries: topic.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+          })),
+        }),
+      );
+      this.logger.info({ topics: missing.map((t) => t.name) }, 'created Kafka topics');
+    }
+    await this.checkCompaction(admin, planned.filter((topic) => topic.compacted).map((topic) => topic.name));
+  }
+
+  /** A state topic someone created without compaction would silently lose checkpoints: refuse it. */
+  private async checkCompaction(admin: Admin, names: string[]): Promise<void> {
+    if (names.length === 0) return;
+    const described = await withKafkaErrors('describe topic configs', () =>
+      admin.describeConfigs({
+        includeSynonyms: false,
+        resources: names.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['cleanup.policy'] })),
+      }),
+    );
+    for (const resource of described.resources) {
+      const policy = resource.configEntries.find((entry) => entry.configName === 'cleanup.policy')?.configValue ?? '';
+      if (!policy.split(',').includes('compact')) {
+        throw new VigilError(
+          'VIGIL_KAFKA_TOPIC',
+          `Topic ${resource.resourceName} holds state and must be compacted, but its cleanup.policy is "${policy}". ` +
+            `Fix it with: kafka-configs.sh --alter --entity-type topics --entity-name ${resource.resourceName} --add-config cleanup.policy=compact`,
+        );
+      }
+    }
+  }
+
+  async producer(): Promise<Producer> {
+    const producer = this.client.producer({ allowAutoTopicCreation: false, createPartitioner: murmur2Partitioner });
+    await withKafkaErrors('producer connect', () => producer.connect());
+    this.producers.add(producer);
+    return {
+      send: async (topic: string, records: readonly OutgoingRecord[]) => {
+        if (records.length === 0) return;
+        await withKafkaErrors(`send to ${topic}`, () =>
+          producer.send({
+            topic,
+            acks: -1,
+            messages: records.map((record) => ({
+              key: record.key,
+              value: record.value,
+              headers: record.headers,
+              partition: record.partition,
+            })),
+          }),
+        );
+        this.metrics?.sent(topic, records.length);
+      },
+      close: async () => {
+        this.producers.delete(producer);
+        await withKafkaErrors('producer disconnect', () => producer.disconnect());
+      },
+    };
+  }
+
+  consumer(options: ConsumerOptions): Consumer {
+    const consumer = new KafkaGroupConsumer(this.client, options, this.tuning, this.logger, this.metrics);
+    this.consumers.add(consumer);
+    return consumer;
+  }
+
+  async partitionCount(topic: string): Promise<number> {
+    const admin = await this.connectedAdmin();
+    const metadata = await withKafkaErrors(`describe ${topic}`, () => admin.fetchTopicMetadata({ topics: [topic] }));
+    return metadata.topics[0]?.partitions.length ?? 0;
+  }
+
+  partitionFor(key: string, partitionCount: number): number {
+    return partitionForKey(key, partitionCount);
+  }
+
+  /**
+   * kafkajs cannot assign partitions without a group, so a throwaway group reads from the start
+   * until every partition reaches the end offset seen at call time, then the group is deleted.
+   */
+  async readAll(topic: string, partitions?: readonly number[]): Promise<IncomingRecord[]> {
+    const admin = await this.connectedAdmin();
+    const offsets = await withKafkaErrors(`fetch offsets of ${topic}`, () => admin.fetchTopicOffsets(topic));
+    const remaining = new Map<number, bigint>();
+    for (const { partition, high, low } of offsets) {
+      if ((partitions === undefined || partitions.includes(partition)) && BigInt(high) > BigInt(low)) {
+        remaining.set(partition, BigInt(high));
+      }
+    }
+    if (remaining.size === 0) return [];
+
+    const groupId = `${this.settings.clientId}-read-all-${randomUUID()}`;
+    const consumer = this.client.consumer({ groupId, maxWaitTimeInMs: this.tuning.maxWaitTimeMs, allowAutoTopicCreation: false });
+    const records: IncomingRecord[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await withKafkaErrors(`read ${topic}`, async () => {
+        await consumer.connect();
+        await consumer.subscribe({ topics: [topic], fromBeginning: true });
+        await new Promise<void>((resolve, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`did not reach the end offsets of ${topic} within ${this.readAllTimeoutMs} ms`)),
+            this.readAllTimeoutMs,
+          );
+          consumer
+            .run({
+              autoCommit: false,
+              eachBatch: async ({ batch }) => {
+                const end = remaining.get(batch.partition);
+                if (end === undefined) return;
+                for (const message of batch.messages) {
+                  if (BigInt(message.offset) < end) records.push(toIncomingRecord(topic, batch.partition, message));
+                }
+                if (BigInt(batch.lastOffset()) + 1n >= end) remaining.delete(batch.partition);
+                if (remaining.size === 0) resolve();
+              },
+            })
+            .catch(reject);
+        });
+      });
+    } finally {
+      clearTimeout(timer);
+      await consumer.disconnect().catch(() => {});
+      await admin.deleteGroups([groupId]).catch(() => {});
+    }
+    return records.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((consumer) => consumer.stop()));
+    this.consumers.clear();
+    await Promise.all([...this.producers].map((producer) => producer.disconnect()));
+    this.producers.clear();
+    const admin = this.admin;
+    this.admin = undefined;
+    if (admin !== undefined) await (await admin.catch(() => undefined))?.disconnect();
+  }
+}
