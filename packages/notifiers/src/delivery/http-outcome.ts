@@ -1,0 +1,43 @@
+// Maps an HTTP answer or a failed request onto a NotifyResult: 2xx delivered; 408, 429 and 5xx worth
+// retrying (429 and 503 honour Retry-After); other 4xx will fail the same way again.
+import type { NotifyResult } from '../notification';
+
+const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
+
+/** Retry-After is either delay-seconds or an HTTP date; answers milliseconds from `nowMs`, capped at an hour. */
+export function parseRetryAfterMs(value: string | null | undefined, nowMs: number): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const trimmed = value.trim();
+  const delayMs = /^\d+$/.test(trimmed) ? Number(trimmed) * 1000 : Date.parse(trimmed) - nowMs;
+  if (!Number.isFinite(delayMs)) return undefined;
+  return Math.min(Math.max(0, delayMs), MAX_RETRY_AFTER_MS);
+}
+
+export function outcomeFromStatus(status: number, retryAfter: string | null | undefined, nowMs: number): NotifyResult {
+  if (status >= 200 && status < 300) return { ok: true };
+  const retryable = status === 408 || status === 429 || status >= 500;
+  const retryAfterMs = retryable ? parseRetryAfterMs(retryAfter, nowMs) : undefined;
+  return {
+    ok: false,
+    retryable,
+    reason: `HTTP ${status}`,
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  };
+}
+
+/** The most specific code a failed request carries: a timeout, or the socket error (ECONNREFUSED, ...). */
+function requestErrorCode(error: unknown): string {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
+    if (current.name === 'TimeoutError' || current.name === 'AbortError') return 'timeout';
+    const code = (current as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+    current = current.cause;
+  }
+  return 'request failed';
+}
+
+/** No answer at all (refused, reset, DNS, timeout) is always worth retrying. */
+export function outcomeFromRequestError(error: unknown): NotifyResult {
+  return { ok: false, retryable: true, reason: `no HTTP answer (${requestErrorCode(error)})` };
+}

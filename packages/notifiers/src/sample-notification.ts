@@ -1,0 +1,43 @@
+// A realistic notification for `vigil test-alert`, the README examples and the tests.
+import type { Anomaly } from '@vigil/contract';
+import type { Notification } from './notification';
+
+export function sampleAnomaly(overrides: Partial<Anomaly> = {}): Anomaly {
+  return {
+    v: 1,
+    id: 'an-7f3c2a91',
+    detector: 'traffic-spike',
+    entity: { kind: 'client', key: '1.2.3.4', service: 'checkout-api' },
+    signal: 'requests',
+    window: { start: Date.UTC(2025, 0, 15, 9, 30, 0), end: Date.UTC(2025, 0, 15, 9, 30, 10) },
+    observed: 1240,
+    expected: 85.5,
+    score: 0.97,
+    severity: 'critical',
+    state: 'firing',
+    startedAt: Date.UTC(2025, 0, 15, 9, 30, 0),
+    summary: 'Client 1.2.3.4 sent 1,240 requests in 10 s, about 14 times its usual 85.5.',
+    evidence: {
+      topRoutes: [
+        { key: 'POST /login', count: 1100 },
+        { key: 'GET /users/{id}', count: 140 },
+      ],
+      topClients: [{ key: '1.2.3.4', count: 1240 }],
+      sampleRequestIds: ['req-01', 'req-02'],
+      recent: [80, 92, 77, 85, 88, 90, 310, 1240],
+    },
+    ...overrides,
+  };
+}
+
+export function sampleNotification(overrides: Partial<Notification> = {}): Notification {
+  const anomaly = overrides.anomaly ?? sampleAnomaly();
+  return {
+    idempotencyKey: `${anomaly.id}:firing:1`,
+    kind: 'firing',
+    groupKey: `${anomaly.detector}|${anomaly.entity.kind}:${anomaly.entity.key}`,
+    anomaly,
+    groupSize: 1,
+    ...overrides,
+  };
+}
