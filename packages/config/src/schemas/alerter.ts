@@ -1,4 +1,243 @@
-// Environment settings of the alerter service.
-// TODO(#5): fill in as the service grows.
+// Environment settings of the alerter service: grouping, routing, channels, silences, storm
+// control and delivery retries (docs/alerting.md explains how they work together).
 
-export const alerterSchema = {};
+import type { Field } from '../field';
+import { integer, list, oneOf, optional, string, url } from '../field';
+
+/** Channels the alerter knows; a route lists some of them. */
+const ALERT_CHANNELS = ['slack', 'email', 'webhook', 'alertmanager', 'console'] as const;
+
+/** Anomaly fields a silence or VIGIL_GROUP_BY can name. */
+const SILENCE_MATCHER_FIELDS = ['detector', 'entityKind', 'entityKey', 'route', 'service'] as const;
+type SilenceMatcherField = (typeof SILENCE_MATCHER_FIELDS)[number];
+type SilenceMatchers = Partial<Record<SilenceMatcherField, string>>;
+
+/** A silence given by environment: matchers and an optional end (none: as long as the variable is set). */
+interface StaticSilence {
+  matchers: SilenceMatchers;
+  endsAt?: number;
+}
+
+const GROUP_BY_FIELDS = ['detector', 'entityKind', 'entityKey', 'service', 'signal'] as const;
+
+function channelProblem(value: string): string | undefined {
+  return (ALERT_CHANNELS as readonly string[]).includes(value) ? undefined : `must be one of ${ALERT_CHANNELS.join(', ')}`;
+}
+
+function channelRoute(severity: string, fallback: string[], example: string): Field<string[]> {
+  return list({
+    env: `VIGIL_ROUTE_${severity.toUpperCase()}`,
+    description: `Channels that receive ${severity} alerts (only configured channels are used; empty: none).`,
+    example,
+    default: fallback,
+    item: channelProblem,
+    allowEmpty: true,
+  });
+}
+
+/** "detector=channel+channel" items: per-detector routes that replace the severity route. */
+function detectorRouteProblem(item: string): string | undefined {
+  const m = /^([A-Za-z0-9._-]+)=([a-z+]+)$/.exec(item);
+  if (!m) return 'must be detector=channel+channel';
+  const bad = (m[2] ?? '').split('+').find((c) => channelProblem(c) !== undefined);
+  return bad === undefined ? undefined : `names unknown channel "${bad}" (known: ${ALERT_CHANNELS.join(', ')})`;
+}
+
+/** Parses "field=value,field=value[,until=ISO-time]" silences separated by ";". */
+function parseStaticSilences(raw: string): { ok: true; value: StaticSilence[] } | { ok: false; problem: string } {
+  const silences: StaticSilence[] = [];
+  for (const part of raw.split(';').map((s) => s.trim()).filter((s) => s !== '')) {
+    const silence: StaticSilence = { matchers: {} };
+    for (const pair of part.split(',').map((s) => s.trim())) {
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq);
+      const value = pair.slice(eq + 1).trim();
+      if (eq <= 0 || value === '') return { ok: false, problem: `item "${pair}" must be field=value` };
+      if (name === 'until') {
+        const endsAt = Date.parse(value);
+        if (Number.isNaN(endsAt)) return { ok: false, problem: `until "${value}" must be an ISO time` };
+        silence.endsAt = endsAt;
+      } else if ((SILENCE_MATCHER_FIELDS as readonly string[]).includes(name)) {
+        silence.matchers[name as SilenceMatcherField] = value;
+      } else {
+        return { ok: false, problem: `field "${name}" must be one of ${[...SILENCE_MATCHER_FIELDS, 'until'].join(', ')}` };
+      }
+    }
+    if (Object.keys(silence.matchers).length === 0) return { ok: false, problem: `silence "${part}" needs at least one matcher` };
+    silences.push(silence);
+  }
+  return { ok: true, value: silences };
+}
+
+const staticSilencesBase = string({
+  env: 'VIGIL_SILENCES',
+  description:
+    'Static silences, ";"-separated; each is field=value pairs (detector, entityKind, entityKey, route, service; "*" matches any text) and an optional until=ISO time.',
+  example: 'detector=latency-cliff,service=batch-jobs;entityKey=10.0.0.*,until=2030-01-01T00:00:00Z',
+});
+
+const staticSilences: Field<StaticSilence[]> = {
+  ...staticSilencesBase,
+  type: 'silence list',
+  default: [],
+  parse: parseStaticSilences,
+};
+
+const seconds = (env: string, description: string, fallback: number, example: string) =>
+  integer({ env, description, example, default: fallback, min: 0, max: 7 * 24 * 3600 });
+
+export const alerterSchema = {
+  groupBy: list({
+    env: 'VIGIL_GROUP_BY',
+    description: `Anomaly fields whose values form one alert group (one incident, one message thread): ${GROUP_BY_FIELDS.join(', ')}.`,
+    example: 'detector,service',
+    default: ['detector', 'entityKind', 'entityKey'],
+    item: (v) => ((GROUP_BY_FIELDS as readonly string[]).includes(v) ? undefined : `must be one of ${GROUP_BY_FIELDS.join(', ')}`),
+  }),
+  groupWaitSeconds: seconds(
+    'VIGIL_GROUP_WAIT_SECONDS',
+    'After the first notification of an alert (sent at once), how long later changes are collected before one update goes out.',
+    10,
+    '30',
+  ),
+  groupIntervalSeconds: seconds(
+    'VIGIL_GROUP_INTERVAL_SECONDS',
+    'Minimum time between two notifications of the same alert group (updates and resolution).',
+    60,
+    '300',
+  ),
+  repeatIntervalSeconds: seconds(
+    'VIGIL_REPEAT_INTERVAL_SECONDS',
+    'A still-firing alert is notified again after this long without any other notification.',
+    4 * 3600,
+    '3600',
+  ),
+  routeCritical: channelRoute('critical', ['slack', 'email', 'webhook', 'alertmanager'], 'slack,email'),
+  routeWarning: channelRoute('warning', ['slack', 'webhook', 'alertmanager'], 'slack'),
+  routeInfo: channelRoute('info', ['webhook', 'alertmanager'], 'webhook'),
+  detectorRoutes: list({
+    env: 'VIGIL_ROUTE_DETECTORS',
+    description: 'Per-detector routes, detector=channel+channel items, replacing the severity route for that detector.',
+    example: 'credential-stuffing=slack+email,latency-cliff=webhook',
+    default: [],
+    item: detectorRouteProblem,
+    allowEmpty: true,
+  }),
+  consoleAlerts: oneOf({
+    env: 'VIGIL_CONSOLE_ALERTS',
+    description: 'Print every alert to stdout: auto is on in the embedded mode (no KAFKA_BROKERS) and off otherwise.',
+    example: 'off',
+    default: 'auto',
+    values: ['auto', 'on', 'off'] as const,
+  }),
+  slackWebhookUrl: optional(
+    url({
+      env: 'VIGIL_SLACK_WEBHOOK_URL',
+      description: 'Slack incoming-webhook URL. Unset: no Slack channel.',
+      example: 'https://hooks.slack.com/services/T000/B000/XXXX',
+      protocols: ['https', 'http'],
+      secret: true,
+    }),
+  ),
+  smtpUrl: optional(
+    url({
+      env: 'VIGIL_SMTP_URL',
+      description: 'SMTP server with credentials (smtp:// with STARTTLS when offered, smtps:// for TLS). Unset: no email channel.',
+      example: 'smtps://alerts%40example.com:app-password@smtp.example.com:465',
+      protocols: ['smtp', 'smtps'],
+      secret: true,
+    }),
+  ),
+  emailFrom: string({
+    env: 'VIGIL_EMAIL_FROM',
+    description: 'Sender address of alert emails.',
+    example: 'Vigil <vigil@example.com>',
+    default: 'vigil@localhost',
+  }),
+  emailTo: list({
+    env: 'VIGIL_EMAIL_TO',
+    description: 'Recipients of alert emails (required with VIGIL_SMTP_URL).',
+    example: 'oncall@example.com,security@example.com',
+    default: [],
+    allowEmpty: true,
+  }),
+  webhookUrl: optional(
+    url({
+      env: 'VIGIL_WEBHOOK_URL',
+      description: 'Generic webhook receiving each notification as JSON. Unset: no webhook channel.',
+      example: 'https://siem.example.com/hooks/vigil',
+      protocols: ['https', 'http'],
+    }),
+  ),
+  webhookSecret: optional(
+    string({
+      env: 'VIGIL_WEBHOOK_SECRET',
+      description: 'Key of the X-Vigil-Signature HMAC-SHA256 header on webhook posts.',
+      example: 'whsec-5d1c...',
+      secret: true,
+    }),
+  ),
+  alertmanagerUrl: optional(
+    url({
+      env: 'VIGIL_ALERTMANAGER_URL',
+      description: 'Prometheus Alertmanager base URL; alerts are posted to its /api/v2/alerts. Unset: no Alertmanager channel.',
+      example: 'http://alertmanager:9093',
+      protocols: ['https', 'http'],
+    }),
+  ),
+  notifyTimeoutSeconds: integer({
+    env: 'VIGIL_NOTIFY_TIMEOUT_SECONDS',
+    description: 'How long one delivery attempt waits for a channel.',
+    example: '5',
+    default: 10,
+    min: 1,
+    max: 300,
+  }),
+  staticSilences,
+  stormMaxPerMinute: integer({
+    env: 'VIGIL_STORM_MAX_PER_MINUTE',
+    description: 'Per channel, past this many notifications in a minute the rest of a batch is folded into one summary message.',
+    example: '20',
+    default: 30,
+    min: 1,
+    max: 100000,
+  }),
+  notifyMaxAttempts: integer({
+    env: 'VIGIL_NOTIFY_MAX_ATTEMPTS',
+    description: 'Delivery attempts per notification and channel before it is parked on the dead-letter topic.',
+    example: '8',
+    default: 6,
+    min: 1,
+    max: 100,
+  }),
+  notifyBackoffBaseMs: integer({
+    env: 'VIGIL_NOTIFY_BACKOFF_BASE_MS',
+    description: 'First retry delay; each retry doubles it (with full jitter) up to the maximum.',
+    example: '500',
+    default: 1000,
+    min: 1,
+    max: 600000,
+  }),
+  notifyBackoffMaxMs: integer({
+    env: 'VIGIL_NOTIFY_BACKOFF_MAX_MS',
+    description: 'Longest delay between two attempts, and cap on a channel\'s Retry-After.',
+    example: '60000',
+    default: 30000,
+    min: 1,
+    max: 3600000,
+  }),
+  consumerGroup: string({
+    env: 'VIGIL_ALERTER_GROUP',
+    description: 'Kafka consumer group of the alerter instances (they share anomalies.v1 partitions).',
+    example: 'vigil-alerter-prod',
+    default: 'vigil-alerter',
+  }),
+  silenceApiRatePerMinute: integer({
+    env: 'VIGIL_SILENCE_API_RATE_PER_MINUTE',
+    description: 'Requests per minute one client may make to the silence API before getting 429.',
+    example: '120',
+    default: 60,
+    min: 1,
+    max: 100000,
+  }),
+};

@@ -1,0 +1,136 @@
+// Turns a stream of anomalies into alert notifications: the first of a new alert goes out at once,
+// later material changes (severity up, resolution) are batched by group wait and group interval,
+// and a still-firing alert is repeated after the repeat interval. One incident, a few messages.
+// The state is plain data so it can be persisted on notifications.v1 and restored after a restart;
+// idempotency keys are derived from it, so a notification re-emitted after a crash has the same key.
+
+import { createHash } from 'node:crypto';
+import type { Anomaly, Severity } from '@vigil/contract';
+import type { Notification, NotificationKind } from '@vigil/notifiers';
+
+export interface DispatchTiming {
+  groupWaitMs: number;
+  groupIntervalMs: number;
+  repeatIntervalMs: number;
+}
+
+export interface AlertGroupState {
+  groupKey: string;
+  /** The anomaly that opened this incident, and its window start: the incident's identity. */
+  incidentId: string;
+  openedAtWindow: number;
+  latest: Anomaly;
+  /** Anomalies seen in the group so far. */
+  size: number;
+  /** Notifications emitted so far; part of each idempotency key. */
+  seq: number;
+  lastSentAt: number;
+  notifiedSeverity: Severity;
+  /** A material change waiting for group wait / group interval. */
+  pending?: { kind: 'updated' | 'resolved'; since: number };
+  /** True once the resolution went out: the group is over. */
+  closed: boolean;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+
+function keyHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+export function idempotencyKey(group: AlertGroupState, kind: NotificationKind): string {
+  return `${keyHash(group.groupKey)}:${group.incidentId}@${group.openedAtWindow}:${group.seq}:${kind}`;
+}
+
+export class Dispatcher {
+  private readonly groups = new Map<string, AlertGroupState>();
+  private readonly dirty = new Map<string, AlertGroupState>();
+
+  constructor(
+    private readonly timing: DispatchTiming,
+    private readonly groupKeyOf: (anomaly: Anomaly) => string,
+    restored: readonly AlertGroupState[] = [],
+  ) {
+    for (const group of restored) if (!group.closed) this.groups.set(group.groupKey, structuredClone(group));
+  }
+
+  /** Adds one anomaly; returns what must go out now (at most one notification). */
+  ingest(anomaly: Anomaly, now: number): Notification[] {
+    const groupKey = this.groupKeyOf(anomaly);
+    const group = this.groups.get(groupKey);
+    if (group === undefined) return anomaly.state === 'resolved' ? [] : [this.open(groupKey, anomaly, now)];
+    group.latest = anomaly;
+    group.size += 1;
+    if (anomaly.state === 'resolved') {
+      group.pending = { kind: 'resolved', since: group.pending?.since ?? now };
+    } else if (SEVERITY_RANK[anomaly.severity] > SEVERITY_RANK[group.notifiedSeverity]) {
+      group.pending = { kind: 'updated', since: group.pending?.since ?? now };
+    } else if (group.pending?.kind === 'resolved') {
+      // Firing again before the resolution went out: the incident goes on, nothing to announce.
+      delete group.pending;
+    }
+    this.dirty.set(groupKey, group);
+    return this.flushIfDue(group, now);
+  }
+
+  /** Notifications whose wait is over at `now` (called by a ticker). */
+  due(now: number): Notification[] {
+    return [...this.groups.values()].flatMap((group) => this.flushIfDue(group, now));
+  }
+
+  /** Groups changed since the last call, for persisting; closed groups included once. */
+  takeChanged(): AlertGroupState[] {
+    const changed = [...this.dirty.values()].map((g) => structuredClone(g));
+    this.dirty.clear();
+    return changed;
+  }
+
+  activeGroups(): number {
+    return this.groups.size;
+  }
+
+  private open(groupKey: string, anomaly: Anomaly, now: number): Notification {
+    const group: AlertGroupState = {
+      groupKey,
+      incidentId: anomaly.id,
+      openedAtWindow: anomaly.window.start,
+      latest: anomaly,
+      size: 1,
+      seq: 0,
+      lastSentAt: now,
+      notifiedSeverity: anomaly.severity,
+      closed: false,
+    };
+    this.groups.set(groupKey, group);
+    return this.emit(group, 'firing', now);
+  }
+
+  private flushIfDue(group: AlertGroupState, now: number): Notification[] {
+    const { pending } = group;
+    if (pending !== undefined) {
+      const dueAt = Math.max(pending.since + this.timing.groupWaitMs, group.lastSentAt + this.timing.groupIntervalMs);
+      return now >= dueAt ? [this.emit(group, pending.kind, now)] : [];
+    }
+    return now >= group.lastSentAt + this.timing.repeatIntervalMs ? [this.emit(group, 'firing', now)] : [];
+  }
+
+  private emit(group: AlertGroupState, kind: NotificationKind, now: number): Notification {
+    group.seq += 1;
+    group.lastSentAt = now;
+    delete group.pending;
+    if (kind === 'resolved') {
+      group.closed = true;
+      this.groups.delete(group.groupKey);
+    } else {
+      group.notifiedSeverity = group.latest.severity;
+    }
+    this.dirty.set(group.groupKey, group);
+    return {
+      idempotencyKey: idempotencyKey(group, kind),
+      kind,
+      groupKey: group.groupKey,
+      anomaly: group.latest,
+      groupSize: group.size,
+    };
+  }
+}
