@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { isVigilError } from '@vigil/contract';
+import { decodeLogBody } from './log-body';
+
+const limits = { maxLineBytes: 1024, maxItems: 100, messageKeys: ['log', 'message'] };
+const decode = (body: string) => decodeLogBody(Buffer.from(body), limits);
+
+describe('decodeLogBody', () => {
+  it('turns raw text into one line item per non-blank line', () => {
+    expect(decode('a b c\n\n  \nd e f\n')).toEqual([
+      { kind: 'line', text: 'a b c' },
+      { kind: 'line', text: 'd e f' },
+    ]);
+  });
+
+  it('decodes NDJSON records as objects (Vector ndjson)', () => {
+    expect(decode('{"status":200}\n{"status":404}\n')).toEqual([
+      { kind: 'object', value: { status: 200 } },
+      { kind: 'object', value: { status: 404 } },
+    ]);
+  });
+
+  it('decodes one pretty-printed JSON object as one record (Kong http-log)', () => {
+    expect(decode('{\n  "request": {"method": "GET"}\n}')).toEqual([{ kind: 'object', value: { request: { method: 'GET' } } }]);
+  });
+
+  it('decodes a JSON array of records and unwraps Fluent Bit "log" fields', () => {
+    expect(decode('[{"date":1.5,"log":"raw line"},{"status":200},"plain string"]')).toEqual([
+      { kind: 'line', text: 'raw line' },
+      { kind: 'object', value: { status: 200 } },
+      { kind: 'line', text: 'plain string' },
+    ]);
+  });
+
+  it('unwraps Vector "message" fields in NDJSON', () => {
+    expect(decode('{"message":"raw","host":"h"}\n')).toEqual([{ kind: 'line', text: 'raw' }]);
+  });
+
+  it('treats text that starts with a bracket but is not JSON as lines', () => {
+    expect(decode('[27/Nov/2025:10:00:00 +0000] GET /\n[x] y\n')).toEqual([
+      { kind: 'line', text: '[27/Nov/2025:10:00:00 +0000] GET /' },
+      { kind: 'line', text: '[x] y' },
+    ]);
+  });
+
+  it('passes a broken NDJSON line to the parser as text while keeping the good ones', () => {
+    expect(decode('{"a":1}\n{"b":\n')).toEqual([
+      { kind: 'object', value: { a: 1 } },
+      { kind: 'line', text: '{"b":' },
+    ]);
+  });
+
+  it('marks invalid UTF-8 and over-long lines as invalid items', () => {
+    const body = Buffer.concat([Buffer.from([0xc3, 0x28, 0x0a]), Buffer.alloc(2000, 0x61), Buffer.from('\nok')]);
+    const items = decodeLogBody(body, limits);
+    expect(items.map((i) => (i.kind === 'invalid' ? i.reason : i.kind))).toEqual(['invalid_utf8', 'line_too_long', 'line']);
+  });
+
+  it('rejects JSON array elements that are neither objects nor strings', () => {
+    expect(decode('[1, null]').map((i) => (i.kind === 'invalid' ? i.reason : i.kind))).toEqual(['invalid_json', 'invalid_json']);
+  });
+
+  it('throws VIGIL_INPUT_TOO_LARGE past the line limit', () => {
+    try {
+      decodeLogBody(Buffer.from('x\n'.repeat(101)), limits);
+      expect.unreachable();
+    } catch (error) {
+      expect(isVigilError(error, 'VIGIL_INPUT_TOO_LARGE')).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,76 @@
+// A POST /v1/logs body → items, whatever the shipper sent: a JSON array (Fluent Bit json, Kong
+// batches), one JSON object (Kong http-log), NDJSON (Vector, Fluent Bit json_lines) or raw text
+// lines. The shape is read from the body itself; the log format is the parser's business.
+
+import { VigilError } from '@vigil/contract';
+import { splitLines } from '../../framing/line-splitter';
+import { itemFromFrame, itemFromJson, type IngestItem } from '../../transforms/ingest-item';
+
+export interface LogBodyLimits {
+  maxLineBytes: number;
+  /** Most items one body may yield; more is VIGIL_INPUT_TOO_LARGE (the client should split). */
+  maxItems: number;
+  /** JSON fields holding a wrapped raw line (Fluent Bit "log", Vector "message"). */
+  messageKeys: readonly string[];
+}
+
+function firstNonSpace(body: Buffer): number | undefined {
+  for (const byte of body) {
+    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) return byte;
+  }
+  return undefined;
+}
+
+function tryParseJson(body: Buffer): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(body.toString('utf8')) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+class ItemCollector {
+  readonly items: IngestItem[] = [];
+  constructor(private readonly maxItems: number) {}
+  add(item: IngestItem | undefined): void {
+    if (item === undefined) return;
+    if (this.items.length >= this.maxItems) {
+      throw new VigilError('VIGIL_INPUT_TOO_LARGE', `request carries more than ${this.maxItems} lines or records; split it (VIGIL_INGEST_MAX_LINES)`);
+    }
+    this.items.push(item);
+  }
+}
+
+function collectLines(body: Buffer, limits: LogBodyLimits, out: ItemCollector): void {
+  for (const frame of splitLines(body, limits.maxLineBytes)) {
+    // NDJSON: decode object lines here so the parser gets records, and wrapped lines get unwrapped.
+    if (frame.kind === 'line' && frame.bytes[0] === 0x7b /* { */) {
+      const json = tryParseJson(frame.bytes);
+      if (json.ok) {
+        out.add(itemFromJson(json.value, limits.messageKeys));
+        continue;
+      }
+    }
+    out.add(itemFromFrame(frame));
+  }
+}
+
+export function decodeLogBody(body: Buffer, limits: LogBodyLimits): IngestItem[] {
+  const out = new ItemCollector(limits.maxItems);
+  const first = firstNonSpace(body);
+  if (first === 0x5b /* [ */ || first === 0x7b /* { */) {
+    // A whole-body JSON value; if it does not parse, it may still be NDJSON or text lines
+    // that happen to start with a bracket (e.g. a log_format beginning with [$time_local]).
+    const json = tryParseJson(body);
+    if (json.ok && Array.isArray(json.value)) {
+      for (const element of json.value) out.add(itemFromJson(element, limits.messageKeys));
+      return out.items;
+    }
+    if (json.ok && first === 0x7b) {
+      out.add(itemFromJson(json.value, limits.messageKeys));
+      return out.items;
+    }
+  }
+  collectLines(body, limits, out);
+  return out.items;
+}

@@ -1,0 +1,40 @@
+// Items → events and rejections through the shared @vigil/formats parser. A bad item becomes a
+// RejectedInput (reason, source, truncated sample) and the batch goes on with the rest.
+
+import type { ApiAccessEvent, RejectedInput } from '@vigil/contract';
+import { truncateSample } from '@vigil/contract';
+import type { EventParser } from '@vigil/formats';
+import { itemSample, type IngestItem } from './ingest-item';
+
+export interface ParsedItems {
+  events: ApiAccessEvent[];
+  rejections: RejectedInput[];
+}
+
+export function parseItems(items: readonly IngestItem[], parser: EventParser, source: string, receivedAt: number): ParsedItems {
+  const ctx = { source, receivedAt };
+  const events: ApiAccessEvent[] = [];
+  const rejections: RejectedInput[] = [];
+  for (const item of items) {
+    const result =
+      item.kind === 'line'
+        ? parser.parseLine(item.text, ctx)
+        : item.kind === 'object'
+          ? parser.parseObject(item.value, ctx)
+          : ({ ok: false, reason: item.reason, ...(item.detail === undefined ? {} : { detail: item.detail }) } as const);
+    if (result.ok) {
+      events.push(result.event);
+      continue;
+    }
+    rejections.push({
+      v: 1,
+      receivedAt,
+      source,
+      format: parser.format,
+      reason: result.reason,
+      ...(result.detail === undefined ? {} : { detail: result.detail }),
+      sample: truncateSample(itemSample(item)),
+    });
+  }
+  return { events, rejections };
+}
