@@ -1,7 +1,7 @@
 // Slack, email, webhook, Alertmanager and console notifiers: pure renderers plus senders.
 export { DEFAULT_TIMEOUT_MS } from './notification';
 export type { Notification, NotificationKind, Notifier, NotifyResult } from './notification';
-export { sampleAnomaly, sampleNotification } from './sample-notification';
+export { HOSTILE_STRINGS, hostileNotification, sampleAnomaly, sampleNotification } from './sample-notification';
 
 export { createSlackNotifier } from './slack/slack-notifier';
 export type { SlackNotifierOptions } from './slack/slack-notifier';

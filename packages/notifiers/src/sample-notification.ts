@@ -41,3 +41,28 @@ export function sampleNotification(overrides: Partial<Notification> = {}): Notif
     ...overrides,
   };
 }
+
+/** Strings an attacker controls, as they would reach a renderer through an anomaly's evidence. */
+export const HOSTILE_STRINGS = {
+  path: '/<script>alert(1)</script>',
+  userAgent: 'curl <!channel> <https://evil.example|click> `rm -rf` \u001b[31m',
+  clientId: 'key-<@U024BE7LH>\r\nBcc: victim@example.com',
+} as const;
+
+/** A notification whose entity, routes and clients carry every hostile string. */
+export function hostileNotification(overrides: Partial<Notification> = {}): Notification {
+  const anomaly = sampleAnomaly({
+    entity: { kind: 'client', key: HOSTILE_STRINGS.clientId, service: 'checkout-api' },
+    summary: `Client ${HOSTILE_STRINGS.clientId} with user agent ${HOSTILE_STRINGS.userAgent} hit ${HOSTILE_STRINGS.path} 1,240 times.`,
+    evidence: {
+      topRoutes: [{ key: `GET ${HOSTILE_STRINGS.path}`, count: 900 }],
+      topClients: [
+        { key: HOSTILE_STRINGS.clientId, count: 700 },
+        { key: HOSTILE_STRINGS.userAgent, count: 200 },
+      ],
+      sampleRequestIds: ['req-<b>1</b>'],
+      recent: [3, 4, 3, 90],
+    },
+  });
+  return sampleNotification({ anomaly, ...overrides });
+}

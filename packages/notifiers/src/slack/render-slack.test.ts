@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { TONE_COLOURS } from '../content/alert-view';
+import { hostileNotification, sampleAnomaly, sampleNotification } from '../sample-notification';
+import { codeSpan, escapeMrkdwn, renderSlack } from './render-slack';
+
+/** Every mrkdwn string of a message, where Slack would interpret control sequences. */
+function mrkdwnTexts(message: ReturnType<typeof renderSlack>): string[] {
+  const texts = [message.text];
+  for (const block of message.attachments[0].blocks) {
+    if ('text' in block && block.text.type === 'mrkdwn') texts.push(block.text.text);
+    if ('fields' in block) texts.push(...(block.fields ?? []).map((field) => field.text));
+    if (block.type === 'context') texts.push(...block.elements.map((element) => element.text));
+  }
+  return texts;
+}
+
+describe('renderSlack', () => {
+  it('escapes the three mrkdwn control characters', () => {
+    expect(escapeMrkdwn('a & <!channel> <https://x|y>')).toBe('a &amp; &lt;!channel&gt; &lt;https://x|y&gt;');
+  });
+
+  it('keeps a backtick from closing a code span', () => {
+    expect(codeSpan('a`b')).toBe('`aˋb`');
+  });
+
+  it('leaves no raw <, > or control character in any mrkdwn text of a hostile alert', () => {
+    for (const text of mrkdwnTexts(renderSlack(hostileNotification()))) {
+      expect(text).not.toMatch(/[<>\u0000-\u0009\u000b-\u001f]/);
+    }
+  });
+
+  it('shows the hostile path and the <!channel> user agent as escaped text', () => {
+    const json = JSON.stringify(renderSlack(hostileNotification()));
+    expect(json).toContain('GET /&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(json).toContain('&lt;!channel&gt;');
+    expect(json).toContain('&lt;https://evil.example|click&gt;');
+    expect(json).not.toContain('<!channel>');
+  });
+
+  it('colours the attachment by severity and green once resolved', () => {
+    expect(renderSlack(sampleNotification()).attachments[0].color).toBe(TONE_COLOURS.critical);
+    expect(renderSlack(sampleNotification({ anomaly: sampleAnomaly({ severity: 'warning' }) })).attachments[0].color).toBe(TONE_COLOURS.warning);
+    expect(renderSlack(sampleNotification({ anomaly: sampleAnomaly({ severity: 'info' }) })).attachments[0].color).toBe(TONE_COLOURS.info);
+    expect(renderSlack(sampleNotification({ kind: 'resolved' })).attachments[0].color).toBe(TONE_COLOURS.resolved);
+  });
+
+  it('carries observed, expected, score, sparkline, window, top keys and the anomaly id', () => {
+    const json = JSON.stringify(renderSlack(sampleNotification()));
+    for (const expected of ['1,240', '85.5', '0.97', '▁', '█', '2025-01-15T09:30:00.000Z', 'POST /login', '1.2.3.4', 'an-7f3c2a91']) {
+      expect(json).toContain(expected);
+    }
+  });
+
+  it('lists the folded alerts in a summary and counts the ones that did not fit', () => {
+    const suppressed = Array.from({ length: 40 }, (_, i) => sampleAnomaly({ id: `a${i}`, detector: `detector-${i}` }));
+    const json = JSON.stringify(renderSlack(sampleNotification({ kind: 'summary', anomaly: suppressed[0]!, suppressed })));
+    expect(json).toContain('detector-19');
+    expect(json).toContain('and 20 more');
+  });
+
+  it('stays within Slack block limits even when every key is long and hostile', () => {
+    const long = '<&>'.repeat(400);
+    const anomaly = sampleAnomaly({
+      entity: { kind: 'client', key: long },
+      summary: long,
+      evidence: { topRoutes: Array.from({ length: 5 }, () => ({ key: long, count: 1 })), topClients: [], sampleRequestIds: [], recent: [] },
+    });
+    const message = renderSlack(sampleNotification({ anomaly }));
+    for (const text of mrkdwnTexts(message).slice(1)) expect(text.length).toBeLessThanOrEqual(3000);
+  });
+});
