@@ -1,0 +1,41 @@
+// What the client is told when a handler throws: a status and headers from the VigilError code,
+// a JSON body with the code and our own message, and nothing at all about unexpected errors.
+import { isVigilError } from '@vigil/contract';
+import type { VigilErrorCode } from '@vigil/contract';
+
+export interface ErrorResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: { error: string; message: string };
+}
+
+const STATUS_BY_CODE: Partial<Record<VigilErrorCode, number>> = {
+  VIGIL_CONTRACT_INVALID: 400,
+  VIGIL_UNAUTHORIZED: 401,
+  VIGIL_INPUT_TOO_LARGE: 413,
+  VIGIL_RATE_LIMITED: 429,
+  VIGIL_BACKPRESSURE: 503,
+  VIGIL_SHUTDOWN: 503,
+};
+
+const INTERNAL_ERROR: ErrorResponse = {
+  status: 500,
+  headers: {},
+  body: { error: 'VIGIL_INTERNAL', message: 'internal error; the server log has the details' },
+};
+
+export function errorResponse(error: unknown): ErrorResponse {
+  if (!isVigilError(error)) return INTERNAL_ERROR;
+  const status = error.details?.unsupportedEncoding === true ? 415 : STATUS_BY_CODE[error.code];
+  if (status === undefined) return INTERNAL_ERROR;
+  return { status, headers: headersFor(status, error.details), body: { error: error.code, message: error.message } };
+}
+
+function headersFor(status: number, details: Record<string, unknown> | undefined): Record<string, string> {
+  if (status === 401) return { 'www-authenticate': 'Bearer' };
+  if (status === 429 || status === 503) {
+    const seconds = Number(details?.retryAfterSeconds);
+    return { 'retry-after': String(Number.isFinite(seconds) && seconds >= 1 ? Math.ceil(seconds) : 1) };
+  }
+  return {};
+}
