@@ -1,2 +1,12 @@
 // The one HTTP server per Vigil process: routing, body limits and decompression, bearer-token auth, rate limits, /metrics, /healthz, /readyz.
-export {};
+export { bearerToken, tokenMatches } from './bearer-token';
+export { errorResponse } from './error-response';
+export type { ErrorResponse } from './error-response';
+export { readBody, SUPPORTED_CONTENT_ENCODINGS } from './read-body';
+export type { BodyLimits } from './read-body';
+export type { RouteMethod } from './route-table';
+export { sendJson } from './send-json';
+export { VigilHttpServer } from './server';
+export type { Handler, ReadinessCheck, VigilHttpServerOptions } from './server';
+export { TokenBucketLimiter } from './token-bucket-limiter';
+export type { TakeResult, TokenBucketOptions } from './token-bucket-limiter';

@@ -1,0 +1,281 @@
+import { request } from 'node:http';
+import { Writable } from 'node:stream';
+import { deflateSync, gzipSync } from 'node:zlib';
+import { VigilError } from '@vigil/contract';
+import { createLogger, createTelemetry } from '@vigil/telemetry';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readBody } from './read-body';
+import { sendJson } from './send-json';
+import { VigilHttpServer } from './server';
+import type { VigilHttpServerOptions } from './server';
+
+const LIMITS = { maxBytes: 64 * 1024, maxDecompressedBytes: 1024 * 1024 };
+const running: VigilHttpServer[] = [];
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((server) => server.close()));
+});
+
+async function start(options: Partial<VigilHttpServerOptions> = {}, configure: (server: VigilHttpServer) => void = () => {}) {
+  let logText = '';
+  const logger = createLogger({
+    name: 'http-test',
+    level: 'debug',
+    destination: new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logText += chunk.toString('utf8');
+        done();
+      },
+    }),
+  });
+  const telemetry = createTelemetry('http-test');
+  const server = new VigilHttpServer({ host: '127.0.0.1', port: 0, logger, telemetry, ...options });
+  server.route('POST', '/echo', async (req, res) => {
+    const body = await readBody(req, LIMITS);
+    sendJson(res, 200, { bytes: body.length, text: body.subarray(0, 100).toString('utf8') });
+  });
+  configure(server);
+  running.push(server);
+  const { port } = await server.listen();
+  return { server, telemetry, base: `http://127.0.0.1:${port}`, logs: () => logText };
+}
+
+async function json(response: Response): Promise<Record<string, unknown>> {
+  return (await response.json()) as Record<string, unknown>;
+}
+
+describe('VigilHttpServer routing', () => {
+  it('answers registered routes, giving prefix routes the full URL', async () => {
+    const { base } = await start({}, (server) =>
+      server.route('GET', '/api/silences/*', (_req, res, url) => sendJson(res, 200, { path: url.pathname, q: url.searchParams.get('q') })),
+    );
+    const response = await fetch(`${base}/api/silences/abc?q=1`);
+    expect(response.status).toBe(200);
+    expect(await json(response)).toEqual({ path: '/api/silences/abc', q: '1' });
+  });
+
+  it('answers unknown paths with a JSON 404', async () => {
+    const { base } = await start();
+    const response = await fetch(`${base}/wp-admin`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(/application\/json/);
+    expect(await json(response)).toMatchObject({ error: 'not_found' });
+  });
+
+  it('answers a known path with the wrong method with 405 and Allow', async () => {
+    const { base } = await start();
+    const response = await fetch(`${base}/echo`, { method: 'DELETE' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('POST');
+  });
+
+  it('serves /healthz openly', async () => {
+    const { base } = await start({ metricsTokens: ['m'] });
+    const response = await fetch(`${base}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await json(response)).toEqual({ status: 'ok' });
+  });
+});
+
+describe('VigilHttpServer readiness', () => {
+  it('answers /readyz with 200 when every check passes', async () => {
+    const { base } = await start({}, (server) => server.addReadinessCheck('kafka', () => true));
+    const response = await fetch(`${base}/readyz`);
+    expect(response.status).toBe(200);
+    expect(await json(response)).toEqual({ status: 'ready' });
+  });
+
+  it('answers /readyz with 503 and the reason of each failing check', async () => {
+    const { base } = await start({}, (server) => {
+      server.addReadinessCheck('kafka', () => 'producer not connected');
+      server.addReadinessCheck('state', () => true);
+      server.addReadinessCheck('broken', () => {
+        throw new Error('internal detail');
+      });
+    });
+    const response = await fetch(`${base}/readyz`);
+    expect(response.status).toBe(503);
+    expect(await json(response)).toEqual({
+      status: 'not_ready',
+      reasons: { kafka: 'producer not connected', broken: 'readiness check failed' },
+    });
+  });
+});
+
+describe('VigilHttpServer /metrics', () => {
+  it('requires one of the metrics tokens when they are configured', async () => {
+    const { base } = await start({ metricsTokens: ['scrape-1', 'scrape-2'] });
+    const missing = await fetch(`${base}/metrics`);
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get('www-authenticate')).toBe('Bearer');
+    expect((await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
+
+    const allowed = await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer scrape-2' } });
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(await allowed.text()).toContain('vigil_http_requests_total{route="/metrics",method="GET",status="401"} 2');
+  });
+
+  it('is open when no tokens are configured and counts requests by route pattern', async () => {
+    const { base } = await start();
+    await fetch(`${base}/healthz`);
+    await fetch(`${base}/no/such/path`);
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toContain('vigil_http_requests_total{route="/healthz",method="GET",status="200"} 1');
+    expect(text).toContain('vigil_http_requests_total{route="unmatched",method="GET",status="404"} 1');
+  });
+});
+
+describe('VigilHttpServer error mapping', () => {
+  function throwing(error: unknown) {
+    return (server: VigilHttpServer) =>
+      server.route('POST', '/fail', () => {
+        throw error;
+      });
+  }
+
+  it('answers backpressure with 503 and Retry-After from the error', async () => {
+    const { base } = await start({}, throwing(new VigilError('VIGIL_BACKPRESSURE', 'Kafka is slow; retry', { details: { retryAfterSeconds: 3 } })));
+    const response = await fetch(`${base}/fail`, { method: 'POST' });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('3');
+    expect(await json(response)).toEqual({ error: 'VIGIL_BACKPRESSURE', message: 'Kafka is slow; retry' });
+  });
+
+  it('answers rate limiting with 429 and Retry-After, and a missing token with 401', async () => {
+    const limited = await start({}, throwing(new VigilError('VIGIL_RATE_LIMITED', 'slow down', { details: { retryAfterSeconds: 2 } })));
+    const response = await fetch(`${limited.base}/fail`, { method: 'POST' });
+    expect([response.status, response.headers.get('retry-after')]).toEqual([429, '2']);
+    const unauthorized = await start({}, throwing(new VigilError('VIGIL_UNAUTHORIZED', 'token needed')));
+    expect((await fetch(`${unauthorized.base}/fail`, { method: 'POST' })).status).toBe(401);
+  });
+
+  it('answers an unexpected error with a bare 500 and logs it server-side', async () => {
+    const { base, logs } = await start({}, throwing(new Error('connect ECONNREFUSED 10.1.2.3:9092')));
+    const response = await fetch(`${base}/fail`, { method: 'POST' });
+    expect(response.status).toBe(500);
+    expect(await response.text()).not.toContain('10.1.2.3');
+    expect(logs()).toContain('10.1.2.3');
+  });
+});
+
+describe('VigilHttpServer request bodies', () => {
+  it('reads a plain body', async () => {
+    const { base } = await start();
+    const response = await fetch(`${base}/echo`, { method: 'POST', body: 'hello' });
+    expect(await json(response)).toEqual({ bytes: 5, text: 'hello' });
+  });
+
+  it('decodes gzip, x-gzip and deflate bodies', async () => {
+    const { base } = await start();
+    const line = '127.0.0.1 - - "GET / HTTP/1.1" 200\n'.repeat(100);
+    for (const [encoding, body] of [
+      ['gzip', gzipSync(line)],
+      ['x-gzip', gzipSync(line)],
+      ['deflate', deflateSync(line)],
+    ] as const) {
+      const response = await fetch(`${base}/echo`, { method: 'POST', body, headers: { 'content-encoding': encoding } });
+      expect(await json(response)).toMatchObject({ bytes: line.length });
+    }
+  });
+
+  it('rejects a declared Content-Length over the limit with 413', async () => {
+    const { base } = await start();
+    const response = await fetch(`${base}/echo`, { method: 'POST', body: Buffer.alloc(LIMITS.maxBytes + 1, 'a') });
+    expect(response.status).toBe(413);
+    expect(await json(response)).toMatchObject({ error: 'VIGIL_INPUT_TOO_LARGE' });
+  });
+
+  it('rejects a chunked body that grows past the limit with 413', async () => {
+    const { base } = await start();
+    const chunk = new Uint8Array(16 * 1024).fill(97);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent > LIMITS.maxBytes * 2) return controller.close();
+        sent += chunk.length;
+        controller.enqueue(chunk);
+      },
+    });
+    const response = await fetch(`${base}/echo`, { method: 'POST', body, duplex: 'half' } as RequestInit);
+    expect(response.status).toBe(413);
+  });
+
+  it('rejects a gzip bomb with 413 without inflating it into memory', async () => {
+    const { base } = await start();
+    // Gzip members may be concatenated: 100 copies of 10 MB of zeros is about 1 MB on the wire
+    // and would inflate to 1 GB if the reader did not stop at maxDecompressedBytes.
+    const tenMegabytesOfZeros = gzipSync(Buffer.alloc(10 * 1024 * 1024));
+    const bomb = Buffer.concat(Array.from({ length: 100 }, () => tenMegabytesOfZeros));
+    const bombServer = await start({}, (server) =>
+      server.route('POST', '/bomb', async (req, res) => {
+        const body = await readBody(req, { maxBytes: bomb.length, maxDecompressedBytes: 1024 * 1024 });
+        sendJson(res, 200, { bytes: body.length });
+      }),
+    );
+    const memoryBefore = process.memoryUsage().rss;
+    const response = await fetch(`${bombServer.base}/bomb`, { method: 'POST', body: bomb, headers: { 'content-encoding': 'gzip' } });
+    expect(response.status).toBe(413);
+    expect(await json(response)).toMatchObject({ message: 'decompressed request body exceeds the limit of 1048576 bytes' });
+    expect(process.memoryUsage().rss - memoryBefore).toBeLessThan(256 * 1024 * 1024);
+    // The server still answers afterwards.
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+
+  it('answers an unsupported Content-Encoding with 415 and corrupt gzip with 400', async () => {
+    const { base } = await start();
+    const brotli = await fetch(`${base}/echo`, { method: 'POST', body: 'x', headers: { 'content-encoding': 'br' } });
+    expect(brotli.status).toBe(415);
+    const corrupt = await fetch(`${base}/echo`, { method: 'POST', body: 'not gzip at all', headers: { 'content-encoding': 'gzip' } });
+    expect(corrupt.status).toBe(400);
+    expect(await json(corrupt)).toMatchObject({ error: 'VIGIL_CONTRACT_INVALID' });
+  });
+});
+
+describe('VigilHttpServer close', () => {
+  it('waits for in-flight requests, then refuses new connections', async () => {
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let markStarted: () => void = () => {};
+    const started = new Promise<void>((resolve) => {
+      markStarted = resolve;
+    });
+    const { server, base } = await start({}, (s) =>
+      s.route('GET', '/slow', async (_req, res) => {
+        markStarted();
+        await released;
+        sendJson(res, 200, { done: true });
+      }),
+    );
+    const inFlight = fetch(`${base}/slow`);
+    await started;
+    let closed = false;
+    const closing = server.close().then(() => {
+      closed = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(closed).toBe(false);
+    release();
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect(await json(response)).toEqual({ done: true });
+    await closing;
+    await expect(fetch(`${base}/healthz`)).rejects.toThrow();
+  });
+
+  it('closes idle keep-alive connections instead of waiting for their timeout', async () => {
+    const { server, base } = await start({ keepAliveTimeoutMs: 60_000 });
+    const port = Number(new URL(base).port);
+    await new Promise<void>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/healthz', headers: { connection: 'keep-alive' } }, (res) => {
+        res.resume();
+        res.on('end', resolve);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    await server.close();
+  });
+});

@@ -1,0 +1,186 @@
+// The one HTTP server of a Vigil process. Services register routes; the server adds /healthz,
+// /readyz and /metrics, maps thrown VigilErrors to statuses, counts requests by route and waits
+// for in-flight requests on close.
+import { readFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { VigilError } from '@vigil/contract';
+import { HTTP_METRICS } from '@vigil/telemetry';
+import type { Counter, Logger, Telemetry } from '@vigil/telemetry';
+import { bearerToken, tokenMatches } from './bearer-token';
+import { errorResponse } from './error-response';
+import { RouteTable } from './route-table';
+import type { RouteMethod } from './route-table';
+import { sendJson } from './send-json';
+
+export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
+export type ReadinessCheck = () => true | string;
+
+export interface VigilHttpServerOptions {
+  host: string;
+  port: number;
+  logger: Logger;
+  telemetry: Telemetry;
+  /** When non-empty, GET /metrics needs `Authorization: Bearer <one of these>`. */
+  metricsTokens?: string[];
+  tls?: { certFile: string; keyFile: string };
+  /** Longest wait for a whole request (headers and body); default 30 s. */
+  requestTimeoutMs?: number;
+  /** Longest wait for the request headers; default 10 s. */
+  headersTimeoutMs?: number;
+  /** How long an idle keep-alive connection stays open; default 5 s. */
+  keepAliveTimeoutMs?: number;
+  /** How long close() waits for in-flight requests before cutting their connections; default 10 s. */
+  closeGraceMs?: number;
+}
+
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
+const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+export class VigilHttpServer {
+  private readonly routes = new RouteTable<Handler>();
+  private readonly readinessChecks = new Map<string, ReadinessCheck>();
+  private readonly requests: Counter;
+  private server: Server | undefined;
+  private closing = false;
+
+  constructor(private readonly options: VigilHttpServerOptions) {
+    this.requests = options.telemetry.counter(HTTP_METRICS.requests.name, HTTP_METRICS.requests.description);
+    this.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }));
+    this.route('GET', '/readyz', (_req, res) => this.answerReadiness(res));
+    this.route('GET', '/metrics', (req, res) => this.answerMetrics(req, res));
+  }
+
+  /** `path` is exact, or a prefix ending in '/*' that serves every path below it. */
+  route(method: RouteMethod, path: string, handler: Handler): void {
+    this.routes.add(method, path, handler);
+  }
+
+  /** A check returns true when ready, or the reason it is not; /readyz answers 503 with the reasons. */
+  addReadinessCheck(name: string, check: ReadinessCheck): void {
+    this.readinessChecks.set(name, check);
+  }
+
+  async listen(): Promise<{ host: string; port: number }> {
+    const server = await this.createServer();
+    server.headersTimeout = this.options.headersTimeoutMs ?? 10_000;
+    server.requestTimeout = this.options.requestTimeoutMs ?? 30_000;
+    server.keepAliveTimeout = this.options.keepAliveTimeoutMs ?? 5_000;
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port, this.options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address() as AddressInfo;
+    return { host: address.address, port: address.port };
+  }
+
+  /** Stops accepting connections and resolves once in-flight requests have been answered. */
+  async close(): Promise<void> {
+    const server = this.server;
+    if (server === undefined) return;
+    this.closing = true;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const forceAfterGrace = setTimeout(() => server.closeAllConnections(), this.options.closeGraceMs ?? 10_000);
+    await closed;
+    clearTimeout(forceAfterGrace);
+    this.server = undefined;
+  }
+
+  private async createServer(): Promise<Server> {
+    const listener = (req: IncomingMessage, res: ServerResponse): void => void this.handle(req, res);
+    const tls = this.options.tls;
+    if (tls === undefined) return createHttpServer(listener);
+    const [cert, key] = await Promise.all([readFile(tls.certFile), readFile(tls.keyFile)]);
+    return createHttpsServer({ cert, key }, listener);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    const url = parseRequestUrl(req.url);
+    const match = url === undefined ? { kind: 'not_found' as const } : this.routes.match(method, url.pathname);
+    const routeLabel = match.kind === 'not_found' ? 'unmatched' : match.pattern;
+    res.once('close', () => {
+      this.requests.add(1, {
+        route: routeLabel,
+        method: KNOWN_METHODS.has(method) ? method : 'OTHER',
+        status: String(res.statusCode),
+      });
+      // Keep-alive connections go idle only after their response; close them while shutting down.
+      if (this.closing) this.server?.closeIdleConnections();
+    });
+    if (this.closing) res.setHeader('connection', 'close');
+
+    try {
+      if (url === undefined) throw new VigilError('VIGIL_CONTRACT_INVALID', 'the request target is not a valid path');
+      if (match.kind === 'not_found') return sendJson(res, 404, { error: 'not_found', message: 'no such endpoint' });
+      if (match.kind === 'method_not_allowed') {
+        return sendJson(res, 405, { error: 'method_not_allowed', message: `use ${match.allow.join(' or ')}` }, { allow: match.allow.join(', ') });
+      }
+      await match.handler(req, res, url);
+    } catch (error) {
+      this.answerError(req, res, error, routeLabel);
+    }
+  }
+
+  private answerError(req: IncomingMessage, res: ServerResponse, error: unknown, route: string): void {
+    const response = errorResponse(error);
+    if (response.status >= 500) this.options.logger.error({ err: error, route, method: req.method }, 'HTTP handler failed');
+    else this.options.logger.debug({ err: error, route, method: req.method, status: response.status }, 'HTTP request refused');
+    if (res.headersSent) {
+      // Half a response cannot be turned into an error; cutting the connection tells the client.
+      res.destroy();
+      return;
+    }
+    // A body left unread (413, 401 before reading) must not be drained from the socket.
+    const headers = req.complete ? response.headers : { ...response.headers, connection: 'close' };
+    sendJson(res, response.status, response.body, headers);
+  }
+
+  private answerReadiness(res: ServerResponse): void {
+    const reasons: Record<string, string> = {};
+    if (this.closing) reasons.server = 'shutting down';
+    for (const [name, check] of this.readinessChecks) {
+      const outcome = runCheck(check);
+      if (outcome !== true) reasons[name] = outcome;
+    }
+    if (Object.keys(reasons).length === 0) return sendJson(res, 200, { status: 'ready' });
+    sendJson(res, 503, { status: 'not_ready', reasons });
+  }
+
+  private async answerMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const tokens = this.options.metricsTokens ?? [];
+    if (tokens.length > 0 && !tokenMatches(bearerToken(req), tokens)) {
+      throw new VigilError('VIGIL_UNAUTHORIZED', 'GET /metrics needs Authorization: Bearer <one of VIGIL_METRICS_TOKENS>');
+    }
+    const text = await this.options.telemetry.renderPrometheus();
+    res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' });
+    res.end(text);
+  }
+}
+
+/** The path and query of a request target; undefined for anything that is not origin-form. */
+function parseRequestUrl(target: string | undefined): URL | undefined {
+  if (target === undefined || !target.startsWith('/')) return undefined;
+  try {
+    // A fixed origin: the Host header is client-controlled and must not shape the URL.
+    return new URL(`http://vigil.invalid${target}`);
+  } catch {
+    return undefined;
+  }
+}
+
+function runCheck(check: ReadinessCheck): true | string {
+  try {
+    const outcome = check();
+    return outcome === true ? true : typeof outcome === 'string' ? outcome : 'not ready';
+  } catch {
+    return 'readiness check failed';
+  }
+}
