@@ -2,7 +2,7 @@
 // processing, idempotent topic creation, and reading a topic from its start (state restore).
 
 import { randomUUID } from 'node:crypto';
-import { ConfigResourceTypes } from 'kafkajs';
+import kafkajs from 'kafkajs';
 import type { Admin, ICustomPartitioner, Kafka, Producer as KafkaJsProducer } from 'kafkajs';
 import { VigilError, topicName } from '@vigil/contract';
 import type { TopicRole } from '@vigil/contract';
@@ -13,6 +13,9 @@ import { KafkaGroupConsumer, toIncomingRecord } from './kafka-group-consumer';
 import type { GroupConsumerTuning } from './kafka-group-consumer';
 import { partitionForKey } from './murmur2-partitioner';
 import { planTopics } from './topic-plan';
+
+// kafkajs is CommonJS; Node's ESM loader detects only some of its named exports (not this one).
+const { ConfigResourceTypes } = kafkajs;
 import type { Consumer, ConsumerOptions, IncomingRecord, OutgoingRecord, Producer, Transport } from './transport';
 import type { TransportLogger } from './transport-logger';
 import type { TransportMetrics } from './transport-metrics';
