@@ -94,7 +94,13 @@ export class VigilHttpServer {
   }
 
   private async createServer(): Promise<Server> {
-    const listener = (req: IncomingMessage, res: ServerResponse): void => void this.handle(req, res);
+    const listener = (req: IncomingMessage, res: ServerResponse): void => {
+      this.handle(req, res).catch((error: unknown) => {
+        // Only reachable if answering itself failed; the connection is all that is left to end.
+        this.options.logger.error({ err: error }, 'HTTP request could not be answered');
+        res.destroy();
+      });
+    };
     const tls = this.options.tls;
     if (tls === undefined) return createHttpServer(listener);
     const [cert, key] = await Promise.all([readFile(tls.certFile), readFile(tls.keyFile)]);
@@ -110,7 +116,7 @@ export class VigilHttpServer {
       this.requests.add(1, {
         route: routeLabel,
         method: KNOWN_METHODS.has(method) ? method : 'OTHER',
-        status: String(res.statusCode),
+        status: res.writableFinished ? String(res.statusCode) : 'aborted',
       });
       // Keep-alive connections go idle only after their response; close them while shutting down.
       if (this.closing) this.server?.closeIdleConnections();
