@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { anomalyFixture } from '../anomaly-fixture';
+import type { AlertGroupState } from '../dispatch/dispatcher';
+import type { DeliveryRecord, GroupStateRecord } from './log-records';
+import { decodeLogRecord } from './log-records';
+import { NotificationLog, restoreFromRecords } from './notification-log';
+
+function delivery(outcome: DeliveryRecord['outcome'], key = 'k1', channel = 'slack'): DeliveryRecord {
+  return { v: 1, type: 'delivery', at: 100, channel, idempotencyKey: key, kind: 'firing', groupKey: 'g', alertId: 'a', severity: 'warning', outcome, attempts: 1, latencyMs: 3 };
+}
+
+function group(groupKey: string, closed: boolean, seq = 1): GroupStateRecord {
+  const state: AlertGroupState = { groupKey, incidentId: 'a', openedAtWindow: 0, latest: anomalyFixture(), size: 1, seq, lastSentAt: 0, notifiedSeverity: 'warning', closed };
+  return { v: 1, type: 'group', at: 100, state };
+}
+
+describe('NotificationLog', () => {
+  it('remembers deliveries per channel', () => {
+    const log = new NotificationLog();
+    log.markDelivered('slack', 'k1', 10);
+    expect(log.has('slack', 'k1')).toBe(true);
+    expect(log.has('email', 'k1')).toBe(false);
+  });
+
+  it('forgets deliveries older than the cutoff', () => {
+    const log = new NotificationLog();
+    log.markDelivered('slack', 'old', 10);
+    log.markDelivered('slack', 'new', 50);
+    log.prune(20);
+    expect([log.has('slack', 'old'), log.has('slack', 'new')]).toEqual([false, true]);
+  });
+});
+
+describe('restoreFromRecords', () => {
+  it('counts delivered and folded notifications as sent, not failed or silenced ones', () => {
+    const { log } = restoreFromRecords([delivery('delivered', 'a'), delivery('folded', 'b'), delivery('failed', 'c'), delivery('silenced', 'd')]);
+    expect(['a', 'b', 'c', 'd'].map((k) => log.has('slack', k))).toEqual([true, true, false, false]);
+  });
+
+  it('keeps the latest state of each open group and drops closed ones', () => {
+    const { groups } = restoreFromRecords([group('g1', false, 1), group('g1', false, 2), group('g2', false), group('g2', true)]);
+    expect(groups.map((g) => [g.groupKey, g.seq])).toEqual([['g1', 2]]);
+  });
+});
+
+describe('decodeLogRecord', () => {
+  it('decodes its own records and ignores foreign ones', () => {
+    expect(decodeLogRecord(Buffer.from(JSON.stringify(delivery('delivered'))))).toEqual(delivery('delivered'));
+    expect(decodeLogRecord(Buffer.from('{"v":2,"type":"delivery"}'))).toBeUndefined();
+    expect(decodeLogRecord(Buffer.from('not json'))).toBeUndefined();
+  });
+});

@@ -1,0 +1,41 @@
+// Which notifications each channel already accepted, by idempotency key. Restored from
+// notifications.v1 at start, so a restart (which redelivers uncommitted anomalies) does not resend.
+
+import type { AlertGroupState } from '../dispatch/dispatcher';
+import type { NotificationLogRecord } from './log-records';
+
+/** How long a delivered key is remembered: far longer than any redelivery after a restart. */
+export const NOTIFICATION_LOG_RETENTION_MS = 24 * 3600 * 1000;
+
+export class NotificationLog {
+  /** "channel idempotencyKey" → when it was delivered. */
+  private readonly delivered = new Map<string, number>();
+
+  has(channel: string, key: string): boolean {
+    return this.delivered.has(`${channel} ${key}`);
+  }
+
+  markDelivered(channel: string, key: string, at: number): void {
+    this.delivered.set(`${channel} ${key}`, at);
+  }
+
+  /** Forgets keys delivered before `cutoff` so the log does not grow without bound. */
+  prune(cutoff: number): void {
+    for (const [entry, at] of this.delivered) if (at < cutoff) this.delivered.delete(entry);
+  }
+
+  size(): number {
+    return this.delivered.size;
+  }
+}
+
+/** Rebuilds the log and the latest state of every alert group from notifications.v1, oldest first. */
+export function restoreFromRecords(records: Iterable<NotificationLogRecord>): { log: NotificationLog; groups: AlertGroupState[] } {
+  const log = new NotificationLog();
+  const groups = new Map<string, AlertGroupState>();
+  for (const record of records) {
+    if (record.type === 'group') groups.set(record.state.groupKey, record.state);
+    else if (record.outcome === 'delivered' || record.outcome === 'folded') log.markDelivered(record.channel, record.idempotencyKey, record.at);
+  }
+  return { log, groups: [...groups.values()].filter((g) => !g.closed) };
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { Notification, Notifier, NotifyResult } from '@vigil/notifiers';
+import { anomalyFixture } from '../anomaly-fixture';
+import type { DeadLetterRecord, DeliveryRecord } from '../notification-log/log-records';
+import { NotificationLog } from '../notification-log/notification-log';
+import { SilenceStore } from '../silence/silence-store';
+import { NotifyPipeline } from './notify-pipeline';
+import type { RecordSink } from './record-stage';
+import { StormControl } from './storm-control-stage';
+
+const NOW = 10_000_000;
+
+class ScriptedNotifier implements Notifier {
+  readonly sent: Notification[] = [];
+  constructor(
+    readonly channel: string,
+    private readonly answers: NotifyResult[] = [{ ok: true }],
+  ) {}
+  async send(notification: Notification): Promise<NotifyResult> {
+    const answer = this.answers.length > 1 ? (this.answers.shift() as NotifyResult) : (this.answers[0] as NotifyResult);
+    if (answer.ok) this.sent.push(notification);
+    return answer;
+  }
+}
+
+function setup(options: { slack?: ScriptedNotifier; stormMax?: number; silences?: SilenceStore; log?: NotificationLog } = {}) {
+  const slack = options.slack ?? new ScriptedNotifier('slack');
+  const email = new ScriptedNotifier('email');
+  const records: DeliveryRecord[] = [];
+  const deadLetters: DeadLetterRecord[] = [];
+  const sink: RecordSink = {
+    record: async (r) => void records.push(r),
+    park: async (d) => void deadLetters.push(d),
+    saveGroups: async () => undefined,
+  };
+  const log = options.log ?? new NotificationLog();
+  const pipeline = new NotifyPipeline({
+    notifiers: new Map<string, Notifier>([['slack', slack], ['email', email]]),
+    routing: { bySeverity: { critical: ['slack', 'email'], warning: ['slack'], info: [] }, byDetector: new Map(), always: [] },
+    silences: options.silences ?? new SilenceStore(),
+    storm: new StormControl(options.stormMax ?? 100),
+    log,
+    retry: { maxAttempts: 3, baseMs: 10, maxMs: 100 },
+    retryEnvironment: { wait: async () => undefined, random: () => 0 },
+    sink,
+    clock: () => NOW,
+  });
+  return { pipeline, slack, email, records, deadLetters, log };
+}
+
+function notification(key: string, severity: 'warning' | 'critical' = 'critical'): Notification {
+  return { idempotencyKey: key, kind: 'firing', groupKey: `g-${key}`, anomaly: anomalyFixture({ id: key, severity }), groupSize: 1 };
+}
+
+describe('NotifyPipeline', () => {
+  it('delivers to the routed channels and records each outcome', async () => {
+    const { pipeline, slack, email, records } = setup();
+    await pipeline.process([notification('k1')]);
+    expect([slack.sent.length, email.sent.length]).toEqual([1, 1]);
+    expect(records.map((r) => [r.channel, r.outcome, r.attempts])).toEqual([
+      ['slack', 'delivered', 1],
+      ['email', 'delivered', 1],
+    ]);
+  });
+
+  it('skips what the notification log says was delivered', async () => {
+    const log = new NotificationLog();
+    log.markDelivered('slack', 'k1', NOW - 1);
+    const { pipeline, slack, records } = setup({ log });
+    await pipeline.process([notification('k1', 'warning')]);
+    expect(slack.sent).toEqual([]);
+    expect(records.map((r) => r.outcome)).toEqual(['duplicate']);
+  });
+
+  it('mutes notifications a silence matches', async () => {
+    const silences = new SilenceStore([{ v: 1, id: 's1', matchers: { detector: 'traffic-spike' }, startsAt: 0, endsAt: null, createdBy: 'env', comment: '' }]);
+    const { pipeline, slack, records } = setup({ silences });
+    await pipeline.process([notification('k1', 'warning')]);
+    expect(slack.sent).toEqual([]);
+    expect(records.map((r) => [r.outcome, r.silenceId])).toEqual([['silenced', 's1']]);
+  });
+
+  it('parks a notification that keeps failing, with the error', async () => {
+    const slack = new ScriptedNotifier('slack', [{ ok: false, retryable: true, reason: 'HTTP 503' }]);
+    const { pipeline, records, deadLetters } = setup({ slack });
+    await pipeline.process([notification('k1', 'warning')]);
+    expect(records.map((r) => [r.outcome, r.attempts, r.error])).toEqual([['failed', 3, 'HTTP 503']]);
+    expect(deadLetters.map((d) => [d.channel, d.error, d.notification.idempotencyKey])).toEqual([['slack', 'HTTP 503', 'k1']]);
+  });
+
+  it('sends one summary for a flood and marks the folded alerts delivered', async () => {
+    const { pipeline, slack, records, log } = setup({ stormMax: 2 });
+    await pipeline.process(Array.from({ length: 10 }, (_, i) => notification(`k${i}`, 'warning')));
+    expect(slack.sent.map((n) => n.kind)).toEqual(['firing', 'firing', 'summary']);
+    expect(records.filter((r) => r.outcome === 'folded')).toHaveLength(8);
+    expect(log.has('slack', 'k9')).toBe(true);
+  });
+});

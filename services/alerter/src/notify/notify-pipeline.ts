@@ -1,0 +1,98 @@
+// The chain every notification goes through: route → mute (silences) → dedup (notification log)
+// → storm control → retry → record, per channel. Dedup comes before storm control so what was
+// already delivered neither uses the channel's budget nor reappears in a summary. Channels run in
+// parallel; within a channel notifications go in order, so an update never overtakes its alert.
+
+import type { Notification, Notifier } from '@vigil/notifiers';
+import type { Clock } from '../clock';
+import type { DeliveryOutcome, DeliveryRecord } from '../notification-log/log-records';
+import type { NotificationLog } from '../notification-log/notification-log';
+import { routeChannels, type RoutingTable } from '../route/router';
+import type { SilenceStore } from '../silence/silence-store';
+import type { RecordSink } from './record-stage';
+import { deliverWithRetry, type RetryEnvironment, type RetryPolicy } from './retry-stage';
+import type { Admitted, StormControl } from './storm-control-stage';
+
+export interface NotifyPipelineOptions {
+  notifiers: ReadonlyMap<string, Notifier>;
+  routing: RoutingTable;
+  silences: SilenceStore;
+  storm: StormControl;
+  log: NotificationLog;
+  retry: RetryPolicy;
+  retryEnvironment: RetryEnvironment;
+  sink: RecordSink;
+  clock: Clock;
+}
+
+type Extra = Pick<DeliveryRecord, 'attempts' | 'latencyMs'> & Partial<Pick<DeliveryRecord, 'error' | 'silenceId' | 'summaryKey'>>;
+
+function deliveryRecord(n: Notification, channel: string, outcome: DeliveryOutcome, at: number, extra: Extra): DeliveryRecord {
+  return {
+    v: 1,
+    type: 'delivery',
+    at,
+    channel,
+    idempotencyKey: n.idempotencyKey,
+    kind: n.kind,
+    groupKey: n.groupKey,
+    alertId: n.anomaly.id,
+    severity: n.anomaly.severity,
+    outcome,
+    ...extra,
+  };
+}
+
+export class NotifyPipeline {
+  private readonly configured: ReadonlySet<string>;
+
+  constructor(private readonly o: NotifyPipelineOptions) {
+    this.configured = new Set(o.notifiers.keys());
+  }
+
+  /** Resolves once every notification is delivered, muted, deduplicated or parked. */
+  async process(notifications: readonly Notification[]): Promise<void> {
+    if (notifications.length === 0) return;
+    const now = this.o.clock();
+    const byChannel = new Map<string, Notification[]>();
+    for (const notification of notifications) {
+      const channels = routeChannels(this.o.routing, notification.anomaly, this.configured);
+      const silence = this.o.silences.mutedBy(notification.anomaly, now);
+      for (const channel of channels) {
+        if (silence !== undefined) {
+          await this.o.sink.record(deliveryRecord(notification, channel, 'silenced', now, { attempts: 0, latencyMs: 0, silenceId: silence.id }));
+        } else if (this.o.log.has(channel, notification.idempotencyKey)) {
+          await this.o.sink.record(deliveryRecord(notification, channel, 'duplicate', now, { attempts: 0, latencyMs: 0 }));
+        } else {
+          byChannel.set(channel, [...(byChannel.get(channel) ?? []), notification]);
+        }
+      }
+    }
+    await Promise.all(
+      [...byChannel].map(async ([channel, queued]) => {
+        for (const admitted of this.o.storm.admit(channel, queued, now)) await this.deliver(channel, admitted);
+      }),
+    );
+  }
+
+  private async deliver(channel: string, { notification, folded }: Admitted): Promise<void> {
+    const notifier = this.o.notifiers.get(channel);
+    if (notifier === undefined) return;
+    const started = this.o.clock();
+    const { result, attempts } = await deliverWithRetry(notifier, notification, this.o.retry, this.o.retryEnvironment);
+    const at = this.o.clock();
+    const timing = { attempts, latencyMs: at - started };
+    if (result.ok) {
+      this.o.log.markDelivered(channel, notification.idempotencyKey, at);
+      await this.o.sink.record(deliveryRecord(notification, channel, 'delivered', at, timing));
+    } else {
+      await this.o.sink.record(deliveryRecord(notification, channel, 'failed', at, { ...timing, error: result.reason }));
+      await this.o.sink.park({ v: 1, at, channel, attempts, error: result.reason, notification });
+    }
+    for (const member of folded) {
+      if (result.ok) this.o.log.markDelivered(channel, member.idempotencyKey, at);
+      const outcome = result.ok ? 'folded' : 'failed';
+      await this.o.sink.record(deliveryRecord(member, channel, outcome, at, { ...timing, summaryKey: notification.idempotencyKey }));
+    }
+  }
+}

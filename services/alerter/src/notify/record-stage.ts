@@ -1,0 +1,47 @@
+// The audit trail: every delivery outcome as a structured log line, a metric and a notifications.v1
+// record (which is also the notification log a restart restores); failures for good are parked on
+// notifications-dlq.v1 with the error. A failed write throws, so the batch is redelivered.
+
+import type { Counter, Histogram, Logger, Telemetry } from '@vigil/telemetry';
+import type { Producer } from '@vigil/transport';
+import type { DeadLetterRecord, DeliveryRecord, GroupStateRecord } from '../notification-log/log-records';
+
+export interface RecordSink {
+  record(record: DeliveryRecord): Promise<void>;
+  park(deadLetter: DeadLetterRecord): Promise<void>;
+  saveGroups(records: readonly GroupStateRecord[]): Promise<void>;
+}
+
+export interface RecordStageOptions {
+  producer: Producer;
+  topics: { notifications: string; deadLetters: string };
+  logger: Logger;
+  telemetry: Telemetry;
+}
+
+export function createRecordStage(options: RecordStageOptions): RecordSink {
+  const { producer, topics, logger, telemetry } = options;
+  const outcomes: Counter = telemetry.counter('vigil_notifications_total', 'Notification deliveries by channel and outcome.');
+  const latency: Histogram = telemetry.histogram('vigil_notification_latency_ms', 'Time to deliver a notification, retries included.', 'ms');
+  const parked: Counter = telemetry.counter('vigil_notifications_dead_lettered_total', 'Notifications parked on notifications-dlq.v1 after failing for good.');
+  return {
+    async record(record) {
+      outcomes.add(1, { channel: record.channel, outcome: record.outcome });
+      if (record.outcome === 'delivered') latency.record(record.latencyMs, { channel: record.channel });
+      const level = record.outcome === 'failed' ? 'warn' : 'info';
+      logger[level]({ audit: 'notification', ...record }, `notification ${record.outcome} on ${record.channel}`);
+      await producer.send(topics.notifications, [{ key: record.groupKey, value: JSON.stringify(record) }]);
+    },
+    async park(deadLetter) {
+      parked.add(1, { channel: deadLetter.channel });
+      await producer.send(topics.deadLetters, [{ key: deadLetter.notification.groupKey, value: JSON.stringify(deadLetter) }]);
+    },
+    async saveGroups(records) {
+      if (records.length === 0) return;
+      await producer.send(
+        topics.notifications,
+        records.map((r) => ({ key: r.state.groupKey, value: JSON.stringify(r) })),
+      );
+    },
+  };
+}

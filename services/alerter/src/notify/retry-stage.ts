@@ -1,0 +1,45 @@
+// Delivery with retries: exponential backoff with full jitter, a channel's Retry-After honoured
+// (capped), non-retryable failures given up at once. A throwing notifier counts as retryable.
+
+import type { Notification, Notifier, NotifyResult } from '@vigil/notifiers';
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseMs: number;
+  maxMs: number;
+}
+
+export interface RetryEnvironment {
+  /** Waits between attempts (real timers in production, recorded in tests). */
+  wait(ms: number): Promise<void>;
+  /** Uniform in [0, 1), for jitter. */
+  random(): number;
+}
+
+/** Delay before the attempt that follows `failedAttempts` failures. */
+export function retryDelayMs(policy: RetryPolicy, failedAttempts: number, random: number, retryAfterMs?: number): number {
+  if (retryAfterMs !== undefined) return Math.min(Math.max(0, retryAfterMs), policy.maxMs);
+  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (failedAttempts - 1));
+  return Math.floor(random * ceiling);
+}
+
+async function attempt(notifier: Notifier, notification: Notification): Promise<NotifyResult> {
+  try {
+    return await notifier.send(notification);
+  } catch (error) {
+    return { ok: false, retryable: true, reason: `notifier threw: ${(error as Error).message}` };
+  }
+}
+
+export async function deliverWithRetry(
+  notifier: Notifier,
+  notification: Notification,
+  policy: RetryPolicy,
+  env: RetryEnvironment,
+): Promise<{ result: NotifyResult; attempts: number }> {
+  for (let attempts = 1; ; attempts++) {
+    const result = await attempt(notifier, notification);
+    if (result.ok || !result.retryable || attempts >= policy.maxAttempts) return { result, attempts };
+    await env.wait(retryDelayMs(policy, attempts, env.random(), result.retryAfterMs));
+  }
+}

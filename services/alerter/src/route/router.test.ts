@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { anomalyFixture } from '../anomaly-fixture';
+import { detectorRoutes, routeChannels, type RoutingTable } from './router';
+
+const table: RoutingTable = {
+  bySeverity: { critical: ['slack', 'email'], warning: ['slack'], info: [] },
+  byDetector: detectorRoutes(['latency-cliff=webhook+email']),
+  always: [],
+};
+const configured = new Set(['slack', 'email', 'webhook']);
+
+describe('routeChannels', () => {
+  it('routes by severity', () => {
+    expect(routeChannels(table, anomalyFixture({ severity: 'critical' }), configured)).toEqual(['slack', 'email']);
+    expect(routeChannels(table, anomalyFixture({ severity: 'info' }), configured)).toEqual([]);
+  });
+
+  it('lets a detector route replace the severity route', () => {
+    expect(routeChannels(table, anomalyFixture({ detector: 'latency-cliff' }), configured)).toEqual(['webhook', 'email']);
+  });
+
+  it('drops channels that are not configured', () => {
+    expect(routeChannels(table, anomalyFixture({ severity: 'critical' }), new Set(['email']))).toEqual(['email']);
+  });
+
+  it('adds the always-on channels once', () => {
+    const withConsole = { ...table, always: ['console', 'slack'] };
+    expect(routeChannels(withConsole, anomalyFixture(), new Set([...configured, 'console']))).toEqual(['slack', 'console']);
+  });
+});
