@@ -1,4 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { get as httpsGet } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { VigilError } from '@vigil/contract';
@@ -277,5 +282,31 @@ describe('VigilHttpServer close', () => {
       req.end();
     });
     await server.close();
+  });
+});
+
+describe('VigilHttpServer over TLS', () => {
+  it('serves HTTPS with the configured certificate and key files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-tls-'));
+    try {
+      const certFile = join(dir, 'cert.pem');
+      const keyFile = join(dir, 'key.pem');
+      execFileSync('openssl', [
+        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+        '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+      ], { stdio: 'ignore' });
+      const { base } = await start({ tls: { certFile, keyFile } });
+      const port = Number(new URL(base).port);
+      const answer = await new Promise<{ status: number | undefined; body: string }>((resolve, reject) => {
+        httpsGet({ host: '127.0.0.1', port, path: '/healthz', ca: readFileSync(certFile) }, (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+          res.on('end', () => resolve({ status: res.statusCode, body }));
+        }).on('error', reject);
+      });
+      expect(answer).toEqual({ status: 200, body: '{"status":"ok"}' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
