@@ -10,11 +10,29 @@ export interface JsonPost {
   now: () => number;
 }
 
+/**
+ * fetch refuses URLs that carry credentials, yet `https://user:pass@alertmanager/` is how a
+ * basic-auth receiver is usually configured: move them into an Authorization header.
+ */
+export function splitCredentials(url: string): { url: string; authorization?: string } {
+  const parsed = new URL(url);
+  if (parsed.username === '' && parsed.password === '') return { url };
+  const login = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+  parsed.username = '';
+  parsed.password = '';
+  return { url: parsed.toString(), authorization: `Basic ${Buffer.from(login).toString('base64')}` };
+}
+
 export async function postJson(post: JsonPost): Promise<NotifyResult> {
   try {
-    const response = await fetch(post.url, {
+    const target = splitCredentials(post.url);
+    const response = await fetch(target.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...post.headers },
+      headers: {
+        'content-type': 'application/json',
+        ...(target.authorization === undefined ? {} : { authorization: target.authorization }),
+        ...post.headers,
+      },
       body: post.body,
       // A redirect could forward the signed body (or the secret path) somewhere unintended.
       redirect: 'error',
