@@ -1,0 +1,116 @@
+// One entity's event-time bucket as plain data: the signals every detector reads. `mergeBucket`
+// is associative, so partial aggregates from several detector instances (repartition.v1) and
+// checkpoints combine into the same bucket whatever the order.
+
+import type { ApiAccessEvent } from '@vigil/contract';
+import { addDistinct, emptyDistinctCounter, mergeDistinct, type DistinctCounter } from './sketch/distinct-counter';
+import { addLatency, emptyLatencySketch, mergeLatency, type LatencySketch } from './sketch/latency-sketch';
+import { addTopK, mergeTopK, type TopK } from './sketch/top-k';
+
+export interface BucketAggregate {
+  requests: number;
+  status4xx: number;
+  status5xx: number;
+  /** 401 and 403 responses. */
+  authFailures: number;
+  /** 429 responses. */
+  rateLimited: number;
+  bytes: number;
+  latency: LatencySketch;
+  /** Distinct object ids (enumeration); kept for clients only. */
+  objectIds?: DistinctCounter;
+  topRoutes: TopK;
+  topClients: TopK;
+  /** A few request ids per outcome, for evidence: any request, 5xx, auth failures. */
+  sampleIds: string[];
+  errorSampleIds: string[];
+  authSampleIds: string[];
+}
+
+export const SAMPLE_IDS_PER_BUCKET = 5;
+
+export function emptyBucket(): BucketAggregate {
+  return {
+    requests: 0,
+    status4xx: 0,
+    status5xx: 0,
+    authFailures: 0,
+    rateLimited: 0,
+    bytes: 0,
+    latency: emptyLatencySketch(),
+    topRoutes: [],
+    topClients: [],
+    sampleIds: [],
+    errorSampleIds: [],
+    authSampleIds: [],
+  };
+}
+
+function sample(ids: string[], id: string | undefined): void {
+  if (id !== undefined && ids.length < SAMPLE_IDS_PER_BUCKET) ids.push(id);
+}
+
+/** "METHOD /route/{id}": the route entity key (scoped by service in the entity id). */
+export function routeKey(event: ApiAccessEvent): string {
+  return `${event.request.method} ${event.request.route}`;
+}
+
+/** Adds one event to a bucket in place (the hot path: no allocation beyond the evidence). */
+export function addEventToBucket(bucket: BucketAggregate, event: ApiAccessEvent, trackObjectIds: boolean): void {
+  const status = event.response.status;
+  bucket.requests += 1;
+  bucket.bytes += event.response.bytes;
+  if (status >= 500) {
+    bucket.status5xx += 1;
+    sample(bucket.errorSampleIds, event.request.id);
+  } else if (status >= 400) {
+    bucket.status4xx += 1;
+    if (status === 401 || status === 403) {
+      bucket.authFailures += 1;
+      sample(bucket.authSampleIds, event.request.id);
+    } else if (status === 429) {
+      bucket.rateLimited += 1;
+    }
+  }
+  if (event.response.latencyMs !== undefined) addLatency(bucket.latency, event.response.latencyMs);
+  if (trackObjectIds && event.request.objectId !== undefined) {
+    bucket.objectIds ??= emptyDistinctCounter();
+    addDistinct(bucket.objectIds, event.request.objectId);
+  }
+  addTopK(bucket.topRoutes, routeKey(event));
+  addTopK(bucket.topClients, event.client.key);
+  sample(bucket.sampleIds, event.request.id);
+}
+
+/** The aggregate of a list of events, e.g. the partial one instance ships for another. */
+export function aggregateBucket(events: Iterable<ApiAccessEvent>, trackObjectIds = false): BucketAggregate {
+  const bucket = emptyBucket();
+  for (const event of events) addEventToBucket(bucket, event, trackObjectIds);
+  return bucket;
+}
+
+function mergeSamples(a: readonly string[], b: readonly string[]): string[] {
+  return [...a, ...b.filter((id) => !a.includes(id))].slice(0, SAMPLE_IDS_PER_BUCKET);
+}
+
+/** Combines two partial aggregates of the same entity and bucket into a new one. */
+export function mergeBucket(a: BucketAggregate, b: BucketAggregate): BucketAggregate {
+  const merged: BucketAggregate = {
+    requests: a.requests + b.requests,
+    status4xx: a.status4xx + b.status4xx,
+    status5xx: a.status5xx + b.status5xx,
+    authFailures: a.authFailures + b.authFailures,
+    rateLimited: a.rateLimited + b.rateLimited,
+    bytes: a.bytes + b.bytes,
+    latency: mergeLatency(a.latency, b.latency),
+    topRoutes: mergeTopK(a.topRoutes, b.topRoutes),
+    topClients: mergeTopK(a.topClients, b.topClients),
+    sampleIds: mergeSamples(a.sampleIds, b.sampleIds),
+    errorSampleIds: mergeSamples(a.errorSampleIds, b.errorSampleIds),
+    authSampleIds: mergeSamples(a.authSampleIds, b.authSampleIds),
+  };
+  if (a.objectIds !== undefined || b.objectIds !== undefined) {
+    merged.objectIds = mergeDistinct(a.objectIds ?? emptyDistinctCounter(), b.objectIds ?? emptyDistinctCounter());
+  }
+  return merged;
+}

@@ -1,0 +1,14 @@
+// auth-failure-surge: the share of 401/403 jumps for one IP or client (brute force) or for a whole
+// service (credential stuffing spread thin over hundreds of IPs, each below any per-IP gate).
+
+import { ratioSurgeDetector } from './ratio-surge';
+
+export const authFailureSurgeDetector = ratioSurgeDetector({
+  name: 'auth-failure-surge',
+  kinds: ['ip', 'client', 'service'],
+  signal: 'auth_failure_ratio',
+  failures: (bucket) => bucket.authFailures,
+  baselineFailures: (baseline) => baseline.authFailureMean,
+  what: '401/403',
+  samples: 'auth',
+});

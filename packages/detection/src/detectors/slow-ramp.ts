@@ -1,0 +1,35 @@
+// slow-ramp: traffic that climbs too gently for traffic-spike (each bucket a little above the
+// last, so the short baseline keeps up) but ends far above where it was an hour ago. Compares a
+// short EW level with a long, winsorized EW baseline; the short level is an average over about
+// (2 − α)/α buckets, so it is tested as that many buckets' worth of requests.
+
+import { countSpikeP } from '../maths/count-tests';
+import { scoreFromPValue } from '../maths/score';
+import { describeEntity, formatNumber, formatRatio, type Detector } from './detector';
+
+export function ewAlpha(halfLifeSeconds: number, bucketSeconds: number): number {
+  return 1 - Math.pow(2, -bucketSeconds / halfLifeSeconds);
+}
+
+export const slowRampDetector: Detector = {
+  name: 'slow-ramp',
+  kinds: ['client', 'route', 'service'],
+  evaluate({ entity, bucket, baseline, settings, config }) {
+    const longHalfLifeBuckets = config.slowRampLongHalfLifeSeconds / config.bucketSeconds;
+    if (baseline.trackedBuckets < Math.max(config.warmupBuckets, longHalfLifeBuckets)) return undefined;
+    const alpha = ewAlpha(config.slowRampShortHalfLifeSeconds, config.bucketSeconds);
+    const level = baseline.rampShort + alpha * (bucket.requests - baseline.rampShort);
+    const expected = baseline.rampLong;
+    if (level < settings.minCount || level < settings.minRatio * expected) return undefined;
+    const window = (2 - alpha) / alpha;
+    const variance = baseline.requestVariance * window;
+    return {
+      signal: 'requests',
+      observed: level,
+      expected,
+      score: scoreFromPValue(countSpikeP(level * window, expected * window, variance)),
+      summary: `${describeEntity(entity)} has climbed to ${formatNumber(level)} requests per bucket from a baseline of ${formatNumber(expected)} (${formatRatio(level, expected)}) without a single jump`,
+      samples: 'all',
+    };
+  },
+};

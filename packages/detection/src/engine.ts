@@ -1,0 +1,396 @@
+// The detection engine: events (or partial aggregates) go into event-time buckets per entity;
+// advanceTo(watermark) scores every bucket whose end the watermark passed, updates the baselines
+// and returns the anomalies to publish. Pure: no I/O, never reads the clock.
+
+import type { Anomaly, ApiAccessEvent, EntityKind } from '@vigil/contract';
+import { ENTITY_KINDS, VigilError } from '@vigil/contract';
+import { addEventToBucket, emptyBucket, mergeBucket, routeKey, type BucketAggregate } from './bucket';
+import type { DetectionConfig } from './config';
+import type { BaselineView, Detector, EntityRef } from './detectors/detector';
+import { ewAlpha } from './detectors/slow-ramp';
+import { DETECTORS } from './detectors/registry';
+import { EntityTable, STAT, entityId, isDense, parseEntityId, type EntityTableState } from './entity-table';
+import { alphaForHalfLife, countSd, decayByFactor, ewStep, warmAlpha, winsorize } from './ew-stats';
+import { IncidentTracker, type IncidentState } from './incident-tracker';
+import { emptySeasonalProfile, seasonalExpected, updateSeasonal, type SeasonalProfile } from './seasonal-profile';
+import { distinctCount } from './sketch/distinct-counter';
+import { latencyQuantile } from './sketch/latency-sketch';
+
+export interface EngineState {
+  v: 1;
+  bucketSeconds: number;
+  watermark: number | null;
+  nextToClose: number | null;
+  lateEvents: number;
+  evictedEntities: number;
+  entities: EntityTableState;
+  seasonal: Array<[string, SeasonalProfile]>;
+  buckets: Array<[number, Array<[string, BucketAggregate]>]>;
+  incidents: IncidentState[];
+  cooldowns: Array<[string, number]>;
+}
+
+export interface EngineStats {
+  entities: number;
+  lateEvents: number;
+  evictedEntities: number;
+  openBuckets: number;
+  activeAnomalies: number;
+}
+
+/** Buckets with fewer latency samples than this do not feed the latency baseline. */
+const LATENCY_BASELINE_MIN_SAMPLES = 5;
+/** Byte deviations are floored at this share of the mean when winsorizing. */
+const BYTES_MIN_RELATIVE_SD = 0.1;
+const LATENCY_MIN_LOG_SD = 0.1;
+const EMPTY_BUCKET: BucketAggregate = emptyBucket();
+
+export class DetectionEngine {
+  private readonly bucketMs: number;
+  private readonly latenessMs: number;
+  private readonly alpha: number;
+  private readonly alphaRampLong: number;
+  private readonly alphaRampShort: number;
+  private readonly alphaSeasonal: number;
+  private readonly detectorsByKind: Record<EntityKind, Detector[]>;
+  private readonly table: EntityTable;
+  private readonly incidents: IncidentTracker;
+  private readonly seasonal = new Map<string, SeasonalProfile>();
+  private readonly buckets = new Map<number, Map<string, BucketAggregate>>();
+  private readonly dirty = new Map<number, Set<string>>();
+  private readonly view: BaselineView = {
+    trackedBuckets: 0, warm: false, expectedRequests: 0, requestVariance: 0, errorMean: 0, authFailureMean: 0,
+    requestMean: 0, bytesMean: 0, bytesVariance: 0, objectIdsMean: 0, objectIdsVariance: 0, latencyLogMean: 0,
+    latencyLogVariance: 0, latencyBuckets: 0, rampLong: 0, rampShort: 0,
+  };
+  private watermark = -Infinity;
+  private nextToClose: number | undefined;
+  private lateEvents = 0;
+
+  constructor(
+    private readonly config: DetectionConfig,
+    state?: EngineState,
+  ) {
+    this.bucketMs = config.bucketSeconds * 1000;
+    this.latenessMs = config.allowedLatenessSeconds * 1000;
+    this.alpha = alphaForHalfLife(config.baselineHalfLifeSeconds / config.bucketSeconds);
+    this.alphaRampLong = ewAlpha(config.slowRampLongHalfLifeSeconds, config.bucketSeconds);
+    this.alphaRampShort = ewAlpha(config.slowRampShortHalfLifeSeconds, config.bucketSeconds);
+    this.alphaSeasonal = alphaForHalfLife((config.seasonalityHalfLifeDays * 3600) / config.bucketSeconds);
+    this.detectorsByKind = { client: [], ip: [], route: [], service: [] };
+    for (const detector of DETECTORS) {
+      if (!config.detectors[detector.name].enabled) continue;
+      for (const kind of detector.kinds) this.detectorsByKind[kind].push(detector);
+    }
+    if (state !== undefined && state.bucketSeconds !== config.bucketSeconds) {
+      throw new VigilError(
+        'VIGIL_STATE_INVALID',
+        `checkpoint was taken with VIGIL_BUCKET_SECONDS=${state.bucketSeconds}, now ${config.bucketSeconds}; restore it with the same bucket width or start without it`,
+      );
+    }
+    this.table = state ? EntityTable.fromState(state.entities, config.maxEntities, state.evictedEntities) : new EntityTable(config.maxEntities);
+    this.incidents = new IncidentTracker(config, state);
+    if (state !== undefined) {
+      this.watermark = state.watermark ?? -Infinity;
+      this.nextToClose = state.nextToClose ?? undefined;
+      this.lateEvents = state.lateEvents;
+      for (const [id, profile] of state.seasonal) this.seasonal.set(id, profile);
+      for (const [start, entries] of state.buckets) this.buckets.set(start, new Map(entries));
+    }
+  }
+
+  /** Counts one event for the entity kinds this instance owns (default: all). */
+  observe(event: ApiAccessEvent, kinds: readonly EntityKind[] = ENTITY_KINDS): void {
+    const start = this.bucketStartOf(event.time);
+    const entries = this.entriesFor(start);
+    if (entries === undefined) return;
+    for (const kind of kinds) {
+      if (kind === 'ip' && event.client.key === event.client.ip) continue;
+      const id = this.idOf(kind, event);
+      let bucket = entries.get(id);
+      if (bucket === undefined) {
+        bucket = emptyBucket();
+        entries.set(id, bucket);
+        this.table.touch(id, start / this.bucketMs, this.protectedFrom());
+      }
+      addEventToBucket(bucket, event, kind === 'client');
+      this.markIfAmended(start, id);
+    }
+  }
+
+  /** Merges a partial aggregate of one entity's bucket (from repartition.v1 or another instance). */
+  observePartial(entity: EntityRef, bucketStart: number, partial: BucketAggregate): void {
+    const start = this.bucketStartOf(bucketStart);
+    const entries = this.entriesFor(start);
+    if (entries === undefined) return;
+    const id = entityId(entity.kind, entity.key, entity.service);
+    const existing = entries.get(id);
+    if (existing === undefined) this.table.touch(id, start / this.bucketMs, this.protectedFrom());
+    entries.set(id, existing === undefined ? mergeBucket(emptyBucket(), partial) : mergeBucket(existing, partial));
+    this.markIfAmended(start, id);
+  }
+
+  /** Scores every bucket whose end is at or before the watermark; returns anomalies in order. */
+  advanceTo(watermarkMs: number): Anomaly[] {
+    if (watermarkMs > this.watermark) this.watermark = watermarkMs;
+    const out: Anomaly[] = [];
+    for (const [start, ids] of this.dirty) {
+      for (const id of ids) this.rescore(start, id, out);
+    }
+    this.dirty.clear();
+    if (this.nextToClose === undefined) {
+      if (this.buckets.size === 0) return out;
+      this.nextToClose = Math.min(...this.buckets.keys());
+    }
+    while (this.nextToClose + this.bucketMs <= this.watermark) {
+      this.closeBucket(this.nextToClose, out);
+      this.nextToClose += this.bucketMs;
+    }
+    for (const start of this.buckets.keys()) {
+      if (start + this.bucketMs + this.latenessMs <= this.watermark && start < this.nextToClose) this.buckets.delete(start);
+    }
+    return out;
+  }
+
+  snapshot(): EngineState {
+    const incidents = this.incidents.toState();
+    return {
+      v: 1,
+      bucketSeconds: this.config.bucketSeconds,
+      watermark: Number.isFinite(this.watermark) ? this.watermark : null,
+      nextToClose: this.nextToClose ?? null,
+      lateEvents: this.lateEvents,
+      evictedEntities: this.table.evicted,
+      entities: this.table.toState(),
+      seasonal: [...this.seasonal],
+      buckets: [...this.buckets].map(([start, entries]) => [start, [...entries]]),
+      incidents: incidents.incidents,
+      cooldowns: incidents.cooldowns,
+    };
+  }
+
+  stats(): EngineStats {
+    return {
+      entities: this.table.size,
+      lateEvents: this.lateEvents,
+      evictedEntities: this.table.evicted,
+      openBuckets: this.buckets.size,
+      activeAnomalies: this.incidents.active,
+    };
+  }
+
+  private bucketStartOf(timeMs: number): number {
+    return Math.floor(timeMs / this.bucketMs) * this.bucketMs;
+  }
+
+  /** The bucket's entries, or undefined (and counted) when the event is beyond allowed lateness. */
+  private entriesFor(start: number): Map<string, BucketAggregate> | undefined {
+    const tooLate = start + this.bucketMs + this.latenessMs <= this.watermark;
+    let entries = this.buckets.get(start);
+    if (tooLate || (entries === undefined && this.nextToClose !== undefined && start < this.nextToClose && !this.isRetained(start))) {
+      this.lateEvents++;
+      return undefined;
+    }
+    if (entries === undefined) {
+      entries = new Map();
+      this.buckets.set(start, entries);
+    }
+    return entries;
+  }
+
+  /** A closed bucket still inside the allowed lateness (it may not have had any entries). */
+  private isRetained(start: number): boolean {
+    return start + this.bucketMs + this.latenessMs > this.watermark;
+  }
+
+  private markIfAmended(start: number, id: string): void {
+    if (this.nextToClose === undefined || start >= this.nextToClose) return;
+    let ids = this.dirty.get(start);
+    if (ids === undefined) {
+      ids = new Set();
+      this.dirty.set(start, ids);
+    }
+    ids.add(id);
+  }
+
+  /** Entities with buckets still open or retained are never evicted. */
+  private protectedFrom(): number {
+    const oldest = this.nextToClose === undefined ? Infinity : this.nextToClose - this.latenessMs - this.bucketMs;
+    return Math.floor(Math.min(oldest, this.watermark - this.latenessMs - this.bucketMs) / this.bucketMs);
+  }
+
+  private idOf(kind: EntityKind, event: ApiAccessEvent): string {
+    switch (kind) {
+      case 'client':
+        return entityId('client', event.client.key);
+      case 'ip':
+        return entityId('ip', event.client.ip);
+      case 'route':
+        return entityId('route', routeKey(event), event.service);
+      case 'service':
+        return entityId('service', event.service);
+    }
+  }
+
+  private closeBucket(start: number, out: Anomaly[]): void {
+    const index = start / this.bucketMs;
+    const entries = this.buckets.get(start);
+    if (entries !== undefined) {
+      for (const [id, bucket] of entries) {
+        const slot = this.table.touch(id, index, this.protectedFrom());
+        if (!isDense(parseEntityId(id).kind)) this.score(slot, id, bucket, start, false, out);
+      }
+    }
+    for (const slot of this.table.denseSlots) {
+      if (this.table.trackedBuckets(slot, index) < 0) continue;
+      const id = this.table.idOf(slot);
+      this.score(slot, id, entries?.get(id) ?? EMPTY_BUCKET, start, false, out);
+    }
+    out.push(...this.incidents.resolveQuiet(index));
+  }
+
+  private rescore(start: number, id: string, out: Anomaly[]): void {
+    const bucket = this.buckets.get(start)?.get(id);
+    const slot = this.table.slotOf(id);
+    if (bucket !== undefined && slot !== undefined) this.score(slot, id, bucket, start, true, out);
+  }
+
+  /**
+   * Scores one entity's bucket against its baseline as it was before the bucket, then (unless this
+   * is a late amendment of a bucket already scored) folds the bucket into the baseline.
+   */
+  private score(slot: number, id: string, bucket: BucketAggregate, start: number, amendment: boolean, out: Anomaly[]): void {
+    const index = start / this.bucketMs;
+    if (!amendment) {
+      if (this.table.scoredThrough(slot) >= index) return;
+      this.decaySilentGap(slot, index);
+    }
+    const entity = parseEntityId(id);
+    this.fillView(slot, id, index, start);
+    for (const detector of this.detectorsByKind[entity.kind]) {
+      const settings = this.config.detectors[detector.name];
+      const finding = detector.evaluate({ entity, bucket, baseline: this.view, config: this.config, settings });
+      if (finding === undefined || finding.score < settings.threshold) continue;
+      const anomaly = this.incidents.report({
+        detector: detector.name, entityKey: id, entity, finding, bucket, bucketStart: start, bucketIndex: index,
+      });
+      if (anomaly !== undefined) out.push(anomaly);
+    }
+    if (!amendment) {
+      this.updateBaseline(slot, id, bucket, index, start);
+      this.table.setScoredThrough(slot, index);
+    }
+  }
+
+  private fillView(slot: number, id: string, index: number, start: number): void {
+    const t = this.table;
+    const v = this.view;
+    v.trackedBuckets = t.trackedBuckets(slot, index);
+    v.warm = v.trackedBuckets >= this.config.warmupBuckets;
+    v.requestMean = t.stat(slot, STAT.requestMean);
+    v.requestVariance = t.stat(slot, STAT.requestVariance);
+    const profile = this.seasonal.get(id);
+    const seasonal = profile === undefined ? undefined : seasonalExpected(profile, start, 3_600_000 / this.bucketMs);
+    v.expectedRequests = seasonal ?? v.requestMean;
+    v.errorMean = t.stat(slot, STAT.errorMean);
+    v.authFailureMean = t.stat(slot, STAT.authFailureMean);
+    v.bytesMean = t.stat(slot, STAT.bytesMean);
+    v.bytesVariance = t.stat(slot, STAT.bytesVariance);
+    v.objectIdsMean = t.stat(slot, STAT.objectIdsMean);
+    v.objectIdsVariance = t.stat(slot, STAT.objectIdsVariance);
+    v.latencyLogMean = t.stat(slot, STAT.latencyLogMean);
+    v.latencyLogVariance = t.stat(slot, STAT.latencyLogVariance);
+    v.latencyBuckets = t.stat(slot, STAT.latencyBuckets);
+    v.rampLong = t.stat(slot, STAT.rampLong);
+    v.rampShort = t.stat(slot, STAT.rampShort);
+  }
+
+  /** Folds the buckets an entity was silent in (zero requests) into its count baselines at once. */
+  private decaySilentGap(slot: number, index: number): void {
+    const t = this.table;
+    const last = t.scoredThrough(slot);
+    const gap = index - last - 1;
+    if (gap <= 0) return;
+    // While warming up the running mean is used; its decay over the gap is (k + 1) / (n + 1).
+    const seenBefore = t.trackedBuckets(slot, last) + 1;
+    const runningMeanFactor = seenBefore / (seenBefore + gap);
+    const factor = (alpha: number) => Math.min(Math.pow(1 - alpha, gap), Math.max(runningMeanFactor, 0));
+    const f = factor(this.alpha);
+    for (const [mean, variance] of [
+      [STAT.requestMean, STAT.requestVariance],
+      [STAT.bytesMean, STAT.bytesVariance],
+      [STAT.objectIdsMean, STAT.objectIdsVariance],
+    ] as const) {
+      const [m, v] = decayByFactor(t.stat(slot, mean), t.stat(slot, variance), f);
+      t.setStat(slot, mean, m);
+      t.setStat(slot, variance, v);
+    }
+    t.setStat(slot, STAT.errorMean, t.stat(slot, STAT.errorMean) * f);
+    t.setStat(slot, STAT.authFailureMean, t.stat(slot, STAT.authFailureMean) * f);
+    t.setStat(slot, STAT.rampLong, t.stat(slot, STAT.rampLong) * factor(this.alphaRampLong));
+    t.setStat(slot, STAT.rampShort, t.stat(slot, STAT.rampShort) * factor(this.alphaRampShort));
+  }
+
+  private updateBaseline(slot: number, id: string, bucket: BucketAggregate, index: number, start: number): void {
+    const t = this.table;
+    const k = this.config.winsorSigma;
+    const n = t.trackedBuckets(slot, index);
+    const warm = n >= this.config.warmupBuckets;
+    const a = warmAlpha(this.alpha, n);
+    // Before warm-up there is no baseline to protect; after it, outliers move it by at most α·k·sd.
+    const clampCount = (x: number, mean: number, variance: number) => (warm ? winsorize(x, mean, countSd(mean, variance), k) : x);
+
+    const reqMean = t.stat(slot, STAT.requestMean);
+    const reqVar = t.stat(slot, STAT.requestVariance);
+    this.step(slot, STAT.requestMean, STAT.requestVariance, clampCount(bucket.requests, reqMean, reqVar), a);
+    for (const [column, x] of [[STAT.errorMean, bucket.status5xx], [STAT.authFailureMean, bucket.authFailures]] as const) {
+      const m = t.stat(slot, column);
+      t.setStat(slot, column, m + a * (clampCount(x, m, m) - m));
+    }
+
+    const bytesMean = t.stat(slot, STAT.bytesMean);
+    const bytesSd = Math.max(Math.sqrt(t.stat(slot, STAT.bytesVariance)), BYTES_MIN_RELATIVE_SD * bytesMean, 1);
+    this.step(slot, STAT.bytesMean, STAT.bytesVariance, warm ? winsorize(bucket.bytes, bytesMean, bytesSd, k) : bucket.bytes, a);
+
+    if (bucket.objectIds !== undefined || t.stat(slot, STAT.objectIdsMean) > 0) {
+      const ids = bucket.objectIds === undefined ? 0 : distinctCount(bucket.objectIds);
+      const m = t.stat(slot, STAT.objectIdsMean);
+      this.step(slot, STAT.objectIdsMean, STAT.objectIdsVariance, clampCount(ids, m, t.stat(slot, STAT.objectIdsVariance)), a);
+    }
+
+    this.updateLatency(slot, bucket);
+
+    const long = t.stat(slot, STAT.rampLong);
+    t.setStat(slot, STAT.rampLong, long + warmAlpha(this.alphaRampLong, n) * (clampCount(bucket.requests, long, reqVar) - long));
+    const short = t.stat(slot, STAT.rampShort);
+    t.setStat(slot, STAT.rampShort, short + warmAlpha(this.alphaRampShort, n) * (bucket.requests - short));
+
+    if (this.config.seasonality && isDense(parseEntityId(id).kind)) {
+      let profile = this.seasonal.get(id);
+      if (profile === undefined) {
+        profile = emptySeasonalProfile();
+        this.seasonal.set(id, profile);
+      }
+      updateSeasonal(profile, start, bucket.requests, this.alphaSeasonal);
+    }
+  }
+
+  private updateLatency(slot: number, bucket: BucketAggregate): void {
+    if (bucket.latency.count < LATENCY_BASELINE_MIN_SAMPLES) return;
+    const t = this.table;
+    const q = latencyQuantile(bucket.latency, this.config.latencyQuantile) as number;
+    const x = Math.log(Math.max(q, 1));
+    const seen = t.stat(slot, STAT.latencyBuckets);
+    const mean = t.stat(slot, STAT.latencyLogMean);
+    const sd = Math.max(Math.sqrt(t.stat(slot, STAT.latencyLogVariance)), LATENCY_MIN_LOG_SD);
+    const value = seen >= this.config.warmupBuckets ? winsorize(x, mean, sd, this.config.winsorSigma) : x;
+    this.step(slot, STAT.latencyLogMean, STAT.latencyLogVariance, value, warmAlpha(this.alpha, seen));
+    t.setStat(slot, STAT.latencyBuckets, seen + 1);
+  }
+
+  private step(slot: number, meanColumn: number, varianceColumn: number, x: number, a: number): void {
+    const [m, v] = ewStep(this.table.stat(slot, meanColumn), this.table.stat(slot, varianceColumn), x, a);
+    this.table.setStat(slot, meanColumn, m);
+    this.table.setStat(slot, varianceColumn, v);
+  }
+}

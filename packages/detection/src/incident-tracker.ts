@@ -1,0 +1,140 @@
+// Anomaly lifecycle per (detector, entity): 'firing' once, 'updated' on a material change while
+// it lasts, 'resolved' after N quiet buckets, the same id throughout; then a cool-down during
+// which the same pair cannot fire again.
+
+import type { Anomaly, Severity } from '@vigil/contract';
+import type { BucketAggregate } from './bucket';
+import type { DetectionConfig, DetectorName } from './config';
+import type { EntityRef, Finding } from './detectors/detector';
+import { severityOf } from './maths/score';
+import { hashString } from './sketch/distinct-counter';
+import { topEntries } from './sketch/top-k';
+
+const EVIDENCE_TOP = 5;
+const RECENT_VALUES = 12;
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+
+export interface IncidentState {
+  key: string;
+  /** The last published record (never mutated once returned). */
+  anomaly: Anomaly;
+  lastAnomalousIndex: number;
+  /** Observed values of the incident's anomalous buckets, oldest first. */
+  recent: number[];
+}
+
+/** Deterministic, so every detector instance (and a restarted one) names an incident the same way. */
+function incidentId(detector: string, entityKey: string, startedAt: number): string {
+  const text = `${detector}\0${entityKey}\0${startedAt}`;
+  const hex = (n: number) => n.toString(16).padStart(8, '0');
+  return `${hex(hashString(text))}${hex(hashString(`${text}\0salt`))}`;
+}
+
+function sampleIds(bucket: BucketAggregate, which: Finding['samples']): string[] {
+  if (which === 'errors' && bucket.errorSampleIds.length > 0) return [...bucket.errorSampleIds];
+  if (which === 'auth' && bucket.authSampleIds.length > 0) return [...bucket.authSampleIds];
+  return [...bucket.sampleIds];
+}
+
+export interface FindingContext {
+  detector: DetectorName;
+  entityKey: string;
+  entity: EntityRef;
+  finding: Finding;
+  bucket: BucketAggregate;
+  bucketStart: number;
+  bucketIndex: number;
+}
+
+export class IncidentTracker {
+  private readonly incidents = new Map<string, IncidentState>();
+  private readonly cooldownUntil = new Map<string, number>();
+  private readonly bucketMs: number;
+
+  constructor(
+    private readonly config: DetectionConfig,
+    state?: { incidents: IncidentState[]; cooldowns: Array<[string, number]> },
+  ) {
+    this.bucketMs = config.bucketSeconds * 1000;
+    for (const incident of state?.incidents ?? []) this.incidents.set(incident.key, incident);
+    for (const [key, until] of state?.cooldowns ?? []) this.cooldownUntil.set(key, until);
+  }
+
+  get active(): number {
+    return this.incidents.size;
+  }
+
+  /** Records an anomalous bucket; returns the anomaly to publish, if any. */
+  report(ctx: FindingContext): Anomaly | undefined {
+    const key = `${ctx.detector}\0${ctx.entityKey}`;
+    const current = this.incidents.get(key);
+    if (current === undefined) {
+      if ((this.cooldownUntil.get(key) ?? -Infinity) > ctx.bucketIndex) return undefined;
+      const recent = [ctx.finding.expected, ctx.finding.observed];
+      const anomaly = this.build(ctx, 'firing', ctx.bucketStart, recent);
+      this.incidents.set(key, { key, anomaly, lastAnomalousIndex: ctx.bucketIndex, recent });
+      return anomaly;
+    }
+    current.lastAnomalousIndex = Math.max(current.lastAnomalousIndex, ctx.bucketIndex);
+    const previous = current.anomaly;
+    const recent = [...current.recent, ctx.finding.observed].slice(-RECENT_VALUES);
+    current.recent = recent;
+    const severity = severityOf(ctx.finding.score, this.config);
+    const moved = Math.abs(ctx.finding.observed - previous.observed) >= this.config.updateChangeRatio * Math.abs(previous.observed);
+    if (SEVERITY_RANK[severity] <= SEVERITY_RANK[previous.severity] && !moved) return undefined;
+    current.anomaly = this.build(ctx, 'updated', previous.startedAt, recent, previous.id);
+    return current.anomaly;
+  }
+
+  /** Resolves incidents quiet for resolveAfterBuckets as of the bucket just closed. */
+  resolveQuiet(bucketIndex: number): Anomaly[] {
+    const resolved: Anomaly[] = [];
+    for (const [key, incident] of this.incidents) {
+      if (bucketIndex - incident.lastAnomalousIndex < this.config.resolveAfterBuckets) continue;
+      this.incidents.delete(key);
+      const last = incident.anomaly;
+      const detector = last.detector as DetectorName;
+      const cooldownBuckets = Math.ceil(this.config.detectors[detector].cooldownSeconds / this.config.bucketSeconds);
+      this.cooldownUntil.set(key, bucketIndex + cooldownBuckets);
+      const start = bucketIndex * this.bucketMs;
+      resolved.push({
+        ...last,
+        state: 'resolved',
+        window: { start, end: start + this.bucketMs },
+        summary: `Resolved after ${this.config.resolveAfterBuckets} quiet buckets: ${last.summary}`,
+        evidence: { ...last.evidence, recent: [...incident.recent] },
+      });
+    }
+    for (const [key, until] of this.cooldownUntil) if (until <= bucketIndex) this.cooldownUntil.delete(key);
+    return resolved;
+  }
+
+  private build(ctx: FindingContext, state: 'firing' | 'updated', startedAt: number, recent: number[], id?: string): Anomaly {
+    const { finding, entity, bucket } = ctx;
+    return {
+      v: 1,
+      id: id ?? incidentId(ctx.detector, ctx.entityKey, startedAt),
+      detector: ctx.detector,
+      entity: entity.service === undefined ? { kind: entity.kind, key: entity.key } : { kind: entity.kind, key: entity.key, service: entity.service },
+      signal: finding.signal,
+      window: { start: ctx.bucketStart, end: ctx.bucketStart + this.bucketMs },
+      observed: finding.observed,
+      expected: finding.expected,
+      score: finding.score,
+      severity: severityOf(finding.score, this.config),
+      state,
+      startedAt,
+      summary: finding.summary,
+      evidence: {
+        topRoutes: topEntries(bucket.topRoutes, EVIDENCE_TOP),
+        topClients: topEntries(bucket.topClients, EVIDENCE_TOP),
+        sampleRequestIds: sampleIds(bucket, finding.samples),
+        recent: [...recent],
+      },
+    };
+  }
+
+  toState(): { incidents: IncidentState[]; cooldowns: Array<[string, number]> } {
+    return { incidents: [...this.incidents.values()], cooldowns: [...this.cooldownUntil] };
+  }
+}
