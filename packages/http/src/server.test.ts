@@ -1,9 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { get as httpsGet } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { VigilError } from '@vigil/contract';
@@ -13,6 +10,7 @@ import { readBody } from './read-body';
 import { sendJson } from './send-json';
 import { VigilHttpServer } from './server';
 import type { VigilHttpServerOptions } from './server';
+import { TEST_TLS } from '../../../test/support/tls';
 
 const LIMITS = { maxBytes: 64 * 1024, maxDecompressedBytes: 1024 * 1024 };
 const running: VigilHttpServer[] = [];
@@ -287,26 +285,16 @@ describe('VigilHttpServer close', () => {
 
 describe('VigilHttpServer over TLS', () => {
   it('serves HTTPS with the configured certificate and key files', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vigil-tls-'));
-    try {
-      const certFile = join(dir, 'cert.pem');
-      const keyFile = join(dir, 'key.pem');
-      execFileSync('openssl', [
-        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-        '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-      ], { stdio: 'ignore' });
-      const { base } = await start({ tls: { certFile, keyFile } });
-      const port = Number(new URL(base).port);
-      const answer = await new Promise<{ status: number | undefined; body: string }>((resolve, reject) => {
-        httpsGet({ host: '127.0.0.1', port, path: '/healthz', ca: readFileSync(certFile) }, (res) => {
-          let body = '';
-          res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-          res.on('end', () => resolve({ status: res.statusCode, body }));
-        }).on('error', reject);
-      });
-      expect(answer).toEqual({ status: 200, body: '{"status":"ok"}' });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const { certFile, keyFile } = TEST_TLS;
+    const { base } = await start({ tls: { certFile, keyFile } });
+    const port = Number(new URL(base).port);
+    const answer = await new Promise<{ status: number | undefined; body: string }>((resolve, reject) => {
+      httpsGet({ host: '127.0.0.1', port, path: '/healthz', ca: readFileSync(certFile) }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+        res.on('end', () => resolve({ status: res.statusCode, body }));
+      }).on('error', reject);
+    });
+    expect(answer).toEqual({ status: 200, body: '{"status":"ok"}' });
   });
 });
