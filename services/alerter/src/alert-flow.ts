@@ -1,0 +1,89 @@
+// The alerter's processing loop: anomaly batches from the consumer and ticks of the timer both go
+// through here one at a time, so the dispatcher and the channels never see two writers.
+// A batch resolves only after its notifications are delivered, muted or parked and the groups'
+// state is saved, so committing its offsets afterwards is safe (at-least-once).
+
+import { validateAnomaly, parseJson, type Anomaly } from '@vigil/contract';
+import type { Logger, PipelineMetrics } from '@vigil/telemetry';
+import type { IncomingRecord } from '@vigil/transport';
+import type { Clock } from './clock';
+import type { Dispatcher } from './dispatch/dispatcher';
+import type { NotificationLog } from './notification-log/notification-log';
+import { NOTIFICATION_LOG_RETENTION_MS } from './notification-log/notification-log';
+import type { NotifyPipeline } from './notify/notify-pipeline';
+import type { RecordSink } from './notify/record-stage';
+
+const INVALID_SAMPLE_MAX = 1024;
+
+export interface AlertFlowOptions {
+  dispatcher: Dispatcher;
+  pipeline: NotifyPipeline;
+  sink: RecordSink;
+  log: NotificationLog;
+  clock: Clock;
+  logger: Logger;
+  metrics: PipelineMetrics;
+  /** Parks a record that is not a valid Anomaly (notifications-dlq.v1). */
+  parkInvalid(record: IncomingRecord, error: string): Promise<void>;
+}
+
+export class AlertFlow {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly o: AlertFlowOptions) {}
+
+  handleBatch(records: readonly IncomingRecord[]): Promise<void> {
+    return this.serially(async () => {
+      const notifications = [];
+      for (const record of records) {
+        const anomaly = await this.decode(record);
+        if (anomaly !== undefined) notifications.push(...this.o.dispatcher.ingest(anomaly, this.o.clock()));
+      }
+      await this.deliver(notifications);
+    });
+  }
+
+  /** Sends what group wait, group interval or repeat interval made due. */
+  tick(): Promise<void> {
+    return this.serially(async () => {
+      await this.deliver(this.o.dispatcher.due(this.o.clock()));
+      this.o.log.prune(this.o.clock() - NOTIFICATION_LOG_RETENTION_MS);
+    });
+  }
+
+  /** Resolves when everything queued so far has finished. */
+  drain(): Promise<void> {
+    return this.serially(async () => undefined);
+  }
+
+  private serially(work: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async decode(record: IncomingRecord): Promise<Anomaly | undefined> {
+    this.o.metrics.received(1);
+    try {
+      return validateAnomaly(parseJson('anomalies record', record.value));
+    } catch (error) {
+      const message = (error as Error).message;
+      this.o.metrics.rejected(1, 'contract_invalid');
+      this.o.logger.warn({ partition: record.partition, offset: record.offset, error: message }, 'parked an invalid anomaly record');
+      await this.o.parkInvalid(record, message);
+      return undefined;
+    }
+  }
+
+  private async deliver(notifications: Parameters<NotifyPipeline['process']>[0]): Promise<void> {
+    await this.o.pipeline.process(notifications);
+    this.o.metrics.sent(notifications.length);
+    const at = this.o.clock();
+    await this.o.sink.saveGroups(this.o.dispatcher.takeChanged().map((state) => ({ v: 1, type: 'group', at, state })));
+  }
+}
+
+export function invalidRecordSample(record: IncomingRecord): string {
+  const text = record.value.toString('utf8');
+  return text.length <= INVALID_SAMPLE_MAX ? text : `${text.slice(0, INVALID_SAMPLE_MAX - 1)}…`;
+}

@@ -1,0 +1,49 @@
+// The alerter's typed configuration and the values derived from it (timing, routes, silences).
+
+import { alerterSchema, type ConfigOf } from '@vigil/config';
+import { VigilError } from '@vigil/contract';
+import type { DispatchTiming } from './dispatch/dispatcher';
+import { detectorRoutes, type RoutingTable } from './route/router';
+import type { Silence } from './silence/silence';
+
+export type AlerterConfig = ConfigOf<typeof alerterSchema>;
+
+export function dispatchTiming(config: AlerterConfig): DispatchTiming {
+  return {
+    groupWaitMs: config.groupWaitSeconds * 1000,
+    groupIntervalMs: config.groupIntervalSeconds * 1000,
+    repeatIntervalMs: config.repeatIntervalSeconds * 1000,
+  };
+}
+
+export function routingTable(config: AlerterConfig, consoleOn: boolean): RoutingTable {
+  return {
+    bySeverity: { critical: config.routeCritical, warning: config.routeWarning, info: config.routeInfo },
+    byDetector: detectorRoutes(config.detectorRoutes),
+    always: consoleOn ? ['console'] : [],
+  };
+}
+
+/** VIGIL_SILENCES as silences; they live as long as the variable and are never written to Kafka. */
+export function staticSilences(config: AlerterConfig): Silence[] {
+  return config.staticSilences.map((s, index) => ({
+    v: 1,
+    id: `env-${index + 1}`,
+    matchers: s.matchers,
+    startsAt: 0,
+    endsAt: s.endsAt ?? null,
+    createdBy: 'VIGIL_SILENCES',
+    comment: '',
+  }));
+}
+
+/** Settings that are valid one by one but not together. */
+export function checkChannelSettings(config: AlerterConfig): void {
+  if (config.smtpUrl !== undefined && config.emailTo.length === 0) {
+    throw new VigilError(
+      'VIGIL_CONFIG_INVALID',
+      'VIGIL_EMAIL_TO is required when VIGIL_SMTP_URL is set, e.g. VIGIL_EMAIL_TO=oncall@example.com',
+      { details: { variables: ['VIGIL_EMAIL_TO'] } },
+    );
+  }
+}

@@ -1,0 +1,158 @@
+// Wires the alerter: restores the notification log, alert groups and silences from Kafka, then
+// consumes anomalies.v1 in a consumer group and ticks the dispatcher once a second.
+
+import { setTimeout as sleep } from 'node:timers/promises';
+import { alerterSchema, commonSchema, loadConfig, type Env } from '@vigil/config';
+import { TokenBucketLimiter, type VigilHttpServer } from '@vigil/http';
+import type { Logger, Telemetry } from '@vigil/telemetry';
+import type { IncomingRecord, Transport } from '@vigil/transport';
+import { AlertFlow, invalidRecordSample } from './alert-flow';
+import { dispatchTiming, routingTable, staticSilences } from './alerter-config';
+import { consoleEnabled, createNotifiers } from './channels/create-notifiers';
+import { systemClock, type Clock } from './clock';
+import { Dispatcher } from './dispatch/dispatcher';
+import { groupKeyFunction, type GroupByField } from './dispatch/group-key';
+import { decodeLogRecord, type NotificationLogRecord } from './notification-log/log-records';
+import { NOTIFICATION_LOG_RETENTION_MS, restoreFromRecords } from './notification-log/notification-log';
+import { NotifyPipeline } from './notify/notify-pipeline';
+import { createRecordStage } from './notify/record-stage';
+import type { RetryEnvironment } from './notify/retry-stage';
+import { StormControl } from './notify/storm-control-stage';
+import { registerSilenceApi, SILENCES_PATH } from './silence/silence-api';
+import { SilenceStore } from './silence/silence-store';
+import { startSilenceSync } from './silence/silence-sync';
+
+export interface ServiceDeps {
+  transport: Transport;
+  logger: Logger;
+  telemetry: Telemetry;
+  http: VigilHttpServer;
+  env: Env;
+}
+
+export interface RunningService {
+  stop(): Promise<void>;
+  describe(): string[];
+}
+
+/** Knobs for tests and embedding; production uses the defaults. */
+export interface AlerterRuntimeOptions {
+  clock?: Clock;
+  /** How often group wait, group interval and repeat interval are checked. Default 1000 ms. */
+  tickMs?: number;
+  /** Where console alerts go. Default stdout. */
+  consoleStream?: NodeJS.WritableStream;
+}
+
+/** Waits in short steps so the consumer can heartbeat while a channel is being retried. */
+function retryEnvironment(heartbeat: () => Promise<void>): RetryEnvironment {
+  return {
+    async wait(ms) {
+      for (let left = ms; left > 0; left -= 2000) {
+        await sleep(Math.min(left, 2000));
+        await heartbeat().catch(() => undefined);
+      }
+    },
+    random: Math.random,
+  };
+}
+
+export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOptions = {}): Promise<RunningService> {
+  const { transport, logger, telemetry, http } = deps;
+  const config = loadConfig(alerterSchema, deps.env);
+  const adminTokens = loadConfig(commonSchema, deps.env).adminTokens ?? [];
+  const clock = runtime.clock ?? systemClock;
+  const embedded = transport.kind === 'in-process';
+  const notifiers = createNotifiers(config, { consoleStream: runtime.consoleStream ?? process.stdout, embedded });
+  const metrics = telemetry.pipeline('alerter');
+
+  const producer = await transport.producer();
+  const topics = { anomalies: transport.topic('anomalies'), notifications: transport.topic('notifications'), deadLetters: transport.topic('notificationsDlq') };
+  const logRecords = (await transport.readAll(topics.notifications))
+    .map((r) => decodeLogRecord(r.value))
+    .filter((r): r is NotificationLogRecord => r !== undefined);
+  const restored = restoreFromRecords(logRecords);
+  restored.log.prune(clock() - NOTIFICATION_LOG_RETENTION_MS);
+
+  const silences = new SilenceStore(staticSilences(config));
+  const silenceSync = await startSilenceSync({ transport, producer, store: silences, groupPrefix: config.consumerGroup, clock, logger });
+
+  let heartbeat: () => Promise<void> = async () => undefined;
+  const sink = createRecordStage({ producer, topics, logger, telemetry });
+  const dispatcher = new Dispatcher(dispatchTiming(config), groupKeyFunction(config.groupBy as GroupByField[]) /* values checked by the schema */, restored.groups);
+  const pipeline = new NotifyPipeline({
+    notifiers,
+    routing: routingTable(config, consoleEnabled(config, embedded)),
+    silences,
+    storm: new StormControl(config.stormMaxPerMinute),
+    log: restored.log,
+    retry: { maxAttempts: config.notifyMaxAttempts, baseMs: config.notifyBackoffBaseMs, maxMs: config.notifyBackoffMaxMs },
+    retryEnvironment: retryEnvironment(() => heartbeat()),
+    sink,
+    clock,
+  });
+  const flow = new AlertFlow({
+    dispatcher,
+    pipeline,
+    sink,
+    log: restored.log,
+    clock,
+    logger,
+    metrics,
+    parkInvalid: (record: IncomingRecord, error: string) =>
+      producer.send(topics.deadLetters, [
+        { key: record.key, value: JSON.stringify({ v: 1, at: clock(), type: 'invalid-anomaly', error, partition: record.partition, offset: record.offset, sample: invalidRecordSample(record) }) },
+      ]),
+  });
+
+  registerSilenceApi(http, {
+    store: silences,
+    save: (silence) => silenceSync.save(silence),
+    adminTokens,
+    limiter: new TokenBucketLimiter({ ratePerSecond: config.silenceApiRatePerMinute / 60, burst: Math.max(5, Math.ceil(config.silenceApiRatePerMinute / 6)) }),
+    clock,
+    logger,
+  });
+
+  let consuming = false;
+  http.addReadinessCheck('alerter', () => consuming || 'alerter consumer not running');
+  const consumer = transport.consumer({
+    groupId: config.consumerGroup,
+    topics: [topics.anomalies],
+    fromBeginning: true,
+    eachBatch: async (batch) => {
+      heartbeat = () => batch.heartbeat();
+      await flow.handleBatch(batch.records);
+    },
+  });
+  await consumer.start();
+  consuming = true;
+  const ticker = setInterval(() => {
+    flow.tick().catch((error: unknown) => {
+      metrics.error('tick');
+      logger.error({ err: error }, 'alerter tick failed; will retry on the next tick');
+    });
+  }, runtime.tickMs ?? 1000);
+
+  logger.info({ channels: [...notifiers.keys()], restoredGroups: restored.groups.length, delivered: restored.log.size() }, 'alerter started');
+  return {
+    async stop() {
+      clearInterval(ticker);
+      consuming = false;
+      await consumer.stop();
+      await flow.drain();
+      await silenceSync.stop();
+      await Promise.all([...notifiers.values()].map((n) => n.close?.()));
+      await producer.close();
+    },
+    describe() {
+      const channels = notifiers.size === 0 ? 'none configured (set VIGIL_SLACK_WEBHOOK_URL, VIGIL_SMTP_URL, ...)' : [...notifiers.keys()].join(', ');
+      return [
+        `consuming ${topics.anomalies} as group ${config.consumerGroup}`,
+        `channels: ${channels}`,
+        `silence API: ${SILENCES_PATH} (${adminTokens.length > 0 ? 'admin token required' : 'disabled: set VIGIL_ADMIN_TOKENS'})`,
+        `silences active: ${silences.active(clock()).length}; alerts restored: ${restored.groups.length}`,
+      ];
+    },
+  };
+}
