@@ -1,2 +1,17 @@
-// Gateway access-log parsers (nginx, Apache, Envoy, Kong, AWS API Gateway, Traefik, HAProxy, Caddy, JSON) and normalization.
-export {};
+// Gateway access-log parsers (nginx, Apache, Envoy, Kong, AWS API Gateway and ALB, Traefik, HAProxy,
+// Caddy, JSON) and the normalization that turns each line into an ApiAccessEvent.
+
+export { createEventParser, DEFAULT_MAX_LINE_LENGTH } from './event-parser';
+export { FORMAT_NAMES } from './types';
+export type {
+  EventParser,
+  EventParserOptions,
+  FormatName,
+  NormalizeOptions,
+  ParseContext,
+  ParseResult,
+  Rejection,
+} from './types';
+export { DEFAULT_NORMALIZE_OPTIONS } from './normalize/normalizer';
+export { DEFAULT_REDACT_QUERY_PARAMS } from './normalize/redact-query';
+export { cidrProblem } from './normalize/cidr';

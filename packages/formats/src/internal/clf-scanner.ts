@@ -1,0 +1,105 @@
+// Hand-written scanner for the Common/Combined Log Format family (nginx combined, Apache common,
+// combined and vhost_combined, Traefik CLF): one pass with indexOf, no regex, escape-aware quotes.
+//
+//   [vhost[:port]] ip ident user [time] "request" status bytes ["referer" "user-agent"] [tail...]
+
+import { findClosingQuote, unescapeLogString } from './escapes';
+import { applyRequestLine, parseIntField } from './request-line';
+import { reject, type RawAccess } from './raw-access';
+import type { Rejection } from '../types';
+import { parseClfTime } from './time';
+
+/** Fills raw from a CLF-family line; returns where the fields after the user agent start. */
+export function scanClf(line: string, raw: RawAccess): number | Rejection {
+  const open = line.indexOf(' [');
+  if (open <= 0) return reject('format_mismatch', 'no [time] field');
+  if (!fillIdentity(line, open, raw)) return reject('format_mismatch', 'expected "ip ident user" before [time]');
+  const close = line.indexOf(']', open + 2);
+  if (close === -1) return reject('format_mismatch', 'unterminated [time]');
+  raw.time = parseClfTime(line, open + 2, close);
+  if (Number.isNaN(raw.time)) return reject('invalid_timestamp', line.slice(open + 2, close));
+  if (line.charCodeAt(close + 1) !== 32 || line.charCodeAt(close + 2) !== 34) {
+    return reject('format_mismatch', 'expected "request" after [time]');
+  }
+  const requestEnd = requestClosingQuote(line, close + 3);
+  if (requestEnd === -1) return reject('format_mismatch', 'unterminated "request"');
+  applyRequestLine(raw, line.slice(close + 3, requestEnd));
+  if (line.charCodeAt(requestEnd + 1) !== 32) return reject('format_mismatch', 'expected status after "request"');
+  const statusStart = requestEnd + 2;
+  let statusEnd = line.indexOf(' ', statusStart);
+  if (statusEnd === -1) statusEnd = line.length;
+  raw.status = parseIntField(line, statusStart, statusEnd, Number.NaN);
+  if (Number.isNaN(raw.status)) return reject('invalid_status', line.slice(statusStart, statusEnd));
+  if (statusEnd === line.length) return reject('missing_field', 'bytes');
+  let bytesEnd = line.indexOf(' ', statusEnd + 1);
+  if (bytesEnd === -1) bytesEnd = line.length;
+  raw.bytes = parseIntField(line, statusEnd + 1, bytesEnd, 0);
+  if (Number.isNaN(raw.bytes)) return reject('format_mismatch', 'bytes is not a number');
+  return scanRefererAndAgent(line, bytesEnd, raw);
+}
+
+function isStatusAfter(line: string, quote: number): boolean {
+  const c = (i: number) => line.charCodeAt(quote + i);
+  return c(1) === 32 && c(2) >= 49 && c(2) <= 57 && c(3) >= 48 && c(3) <= 57 && c(4) >= 48 && c(4) <= 57 && c(5) === 32;
+}
+
+/**
+ * The quote closing the request. Old Apache versions wrote quotes inside the request unescaped
+ * (`"GET" /x?a=' HTTP/1.0" 501`), so a quote not followed by a status is skipped when a later one is.
+ */
+function requestClosingQuote(line: string, from: number): number {
+  const end = findClosingQuote(line, from);
+  if (end === -1 || isStatusAfter(line, end)) return end;
+  for (let q = line.indexOf('"', end + 1); q !== -1; q = line.indexOf('"', q + 1)) {
+    if (isStatusAfter(line, q)) return q;
+  }
+  return end;
+}
+
+function scanRefererAndAgent(line: string, from: number, raw: RawAccess): number {
+  if (line.charCodeAt(from) !== 32 || line.charCodeAt(from + 1) !== 34) return from;
+  const refererEnd = findClosingQuote(line, from + 2);
+  if (refererEnd === -1 || line.charCodeAt(refererEnd + 1) !== 32 || line.charCodeAt(refererEnd + 2) !== 34) return from;
+  const agentEnd = findClosingQuote(line, refererEnd + 3);
+  if (agentEnd === -1) return from;
+  const agent = line.slice(refererEnd + 3, agentEnd);
+  raw.userAgent = agent === '-' || agent === '' ? undefined : unescapeLogString(agent);
+  return agentEnd + 1;
+}
+
+/** Tokens before [time]: "ip ident user", "vhost ip ident user", or "ip user" (ident dropped). */
+function fillIdentity(line: string, end: number, raw: RawAccess): boolean {
+  const s1 = line.indexOf(' ');
+  if (s1 <= 0 || s1 > end) return false;
+  if (s1 === end) return false;
+  const s2 = line.indexOf(' ', s1 + 1);
+  if (s2 === end) {
+    raw.peerIp = line.slice(0, s1);
+    return true;
+  }
+  const s3 = line.indexOf(' ', s2 + 1);
+  if (s3 === end) {
+    raw.peerIp = line.slice(0, s1);
+    return true;
+  }
+  const s4 = line.indexOf(' ', s3 + 1);
+  if (s4 === end) {
+    raw.service = line.slice(0, s1);
+    raw.peerIp = line.slice(s1 + 1, s2);
+    return true;
+  }
+  return false;
+}
+
+/** Cheap test used by auto-detection: "token ... [dd/Mon/yyyy:" with a quote after the time. */
+export function looksLikeClf(line: string): boolean {
+  const open = line.indexOf(' [');
+  return open > 0 && open < 300 && line.charCodeAt(open + 4) === 47 && line.charCodeAt(open + 8) === 47 && line.indexOf('] "', open) !== -1;
+}
+
+/** Traefik's CLF ends with the duration, `42ms`; nginx and Apache lines never do. */
+export function endsWithMs(line: string): boolean {
+  const n = line.length;
+  const c = line.charCodeAt(n - 3);
+  return line.charCodeAt(n - 1) === 115 && line.charCodeAt(n - 2) === 109 && c >= 48 && c <= 57;
+}

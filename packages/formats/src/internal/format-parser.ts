@@ -1,0 +1,18 @@
+// The shape every format folder implements: a cheap sniff for auto-detection and a parse into
+// RawAccess, for text lines, decoded JSON records, or both.
+
+import type { EventParserOptions, FormatName } from '../types';
+import type { JsonRecord } from './json-fields';
+import type { RawResult } from './raw-access';
+
+export interface FormatParser {
+  readonly name: FormatName;
+  /** True when a prefix-stripped text line looks like this format (no full parse). */
+  sniffLine?(line: string): boolean;
+  sniffRecord?(record: JsonRecord): boolean;
+  parseLine?(line: string): RawResult;
+  parseRecord?(record: JsonRecord): RawResult;
+}
+
+/** Builds a format from the options; undefined when the format needs options that are not set. */
+export type FormatFactory = (options: EventParserOptions) => FormatParser | undefined;

@@ -1,0 +1,38 @@
+// Lines that share files and syslog streams with access logs but are not requests: nginx and Apache
+// error logs, envelopes meant for the collector's HTTP endpoint, CloudFront logs (no gateway kind yet).
+// Naming them turns a vague "unknown format" into a reason an operator can act on.
+
+import type { Rejection } from '../types';
+import { isRecord, type JsonRecord } from './json-fields';
+import { reject } from './raw-access';
+
+function isDigitAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return c >= 48 && c <= 57;
+}
+
+/** A rejection for a recognisably non-access text line, or undefined. */
+export function classifyNonAccessLine(line: string): Rejection | undefined {
+  if (isDigitAt(line, 0) && line.charCodeAt(4) === 47 && line.charCodeAt(7) === 47 && line.indexOf(' [', 10) === 19) {
+    return reject('not_an_access_log', 'nginx error log line');
+  }
+  if (line.charCodeAt(0) === 91 && line.charCodeAt(4) === 32 && line.indexOf('] [', 5) !== -1 && !isDigitAt(line, 1)) {
+    return reject('not_an_access_log', 'Apache error log line');
+  }
+  if (isDigitAt(line, 0) && line.charCodeAt(4) === 45 && line.charCodeAt(10) === 9) {
+    return reject('unknown_format', 'AWS CloudFront access log (not supported yet)');
+  }
+  if (line.charCodeAt(0) === 35) return reject('not_an_access_log', 'comment line');
+  return undefined;
+}
+
+/** A rejection for a JSON record that is an envelope rather than an access-log entry, or undefined. */
+export function classifyNonAccessRecord(record: JsonRecord): Rejection | undefined {
+  if (isRecord(record.awslogs) || Array.isArray(record.logEvents)) {
+    return reject('not_an_access_log', 'CloudWatch Logs envelope; POST it to the collector, which unwraps it');
+  }
+  if (Array.isArray(record.records)) {
+    return reject('not_an_access_log', 'Firehose/Kinesis envelope; POST it to the collector, which unwraps it');
+  }
+  return undefined;
+}

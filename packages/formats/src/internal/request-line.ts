@@ -1,0 +1,74 @@
+// Splits an HTTP request line ("GET /path?q HTTP/1.1") into the draft. A line that is not one (a TLS
+// handshake on a plain port, "-" for a closed connection) is still a request the client made: it
+// keeps method and path "-" so rates and error ratios count it.
+
+import { unescapeLogString } from './escapes';
+import type { RawAccess } from './raw-access';
+
+function isMethod(s: string, end: number): boolean {
+  if (end < 1 || end > 32) return false;
+  for (let i = 0; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 65 && c <= 90) || c === 45 || c === 95)) return false;
+  }
+  return true;
+}
+
+/** `escaped`: the gateway backslash-escapes inside quotes (nginx, Apache, Envoy); HAProxy does not. */
+export function applyRequestLine(raw: RawAccess, loggedLine: string, escaped = true): void {
+  const line = escaped ? unescapeLogString(loggedLine) : loggedLine;
+  const first = line.indexOf(' ');
+  if (first === -1 || !isMethod(line, first)) {
+    raw.method = '-';
+    raw.target = '-';
+    return;
+  }
+  raw.method = line.slice(0, first);
+  const last = line.lastIndexOf(' ');
+  if (last > first && line.startsWith('HTTP/', last + 1)) {
+    raw.target = line.slice(first + 1, last);
+    raw.protocol = line.slice(last + 1);
+  } else {
+    raw.target = line.slice(first + 1);
+  }
+  if (raw.target === '') raw.target = '-';
+}
+
+/** Parses an integer field; "-" and empty mean `dash`. NaN when not a number. */
+export function parseIntField(s: string, start: number, end: number, dash: number): number {
+  if (end <= start || (end - start === 1 && s.charCodeAt(start) === 45)) return dash;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return Number.NaN;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** Seconds with a fraction ("0.123", "-" = undefined) to milliseconds. Sums nginx's "0.1, 0.2" lists. */
+export function secondsToMs(value: string | undefined): number | undefined {
+  if (value === undefined || value === '' || value === '-') return undefined;
+  if (value.indexOf(',') !== -1 || value.indexOf(':') !== -1) {
+    let total = 0;
+    let any = false;
+    for (const part of value.split(/[,:]/)) {
+      const ms = secondsToMs(part.trim());
+      if (ms !== undefined) {
+        total += ms;
+        any = true;
+      }
+    }
+    return any ? Math.round(total * 1000) / 1000 : undefined;
+  }
+  const n = Number(value);
+  return Number.isFinite(n) && n >= 0 ? Math.round(n * 1_000_000) / 1000 : undefined;
+}
+
+/** A number or numeric string to a finite number, else undefined ("-" included). */
+export function toNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value !== 'string' || value === '' || value === '-') return undefined;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : undefined;
+}

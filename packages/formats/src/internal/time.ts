@@ -1,0 +1,74 @@
+// Timestamp parsing without regexes: the CLF form nginx and Apache write (`10/Oct/2000:13:55:36 -0700`,
+// HAProxy adds `.mmm` and no zone), ISO 8601, and epoch numbers in seconds or milliseconds.
+
+const MONTHS: Record<string, number> = {
+  Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11,
+};
+
+function digits(s: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * Parses `dd/Mon/yyyy:HH:MM:SS[.fff][ ±hhmm]` in s[start, end). A missing zone means UTC (HAProxy
+ * logs local time without one; run it in UTC or pass the zone). Returns NaN when malformed.
+ */
+export function parseClfTime(s: string, start: number, end: number): number {
+  if (end - start < 20 || s.charCodeAt(start + 2) !== 47 || s.charCodeAt(start + 6) !== 47) return Number.NaN;
+  const day = digits(s, start, 2);
+  const month = MONTHS[s.slice(start + 3, start + 6)];
+  const year = digits(s, start + 7, 4);
+  const hour = digits(s, start + 12, 2);
+  const minute = digits(s, start + 15, 2);
+  const second = digits(s, start + 18, 2);
+  if (month === undefined || day < 1 || day > 31 || year < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) {
+    return Number.NaN;
+  }
+  let p = start + 20;
+  let millis = 0;
+  if (s.charCodeAt(p) === 46) {
+    const fracStart = ++p;
+    while (p < end && s.charCodeAt(p) >= 48 && s.charCodeAt(p) <= 57) p++;
+    if (p === fracStart) return Number.NaN;
+    millis = Math.floor(Number(`0.${s.slice(fracStart, p)}`) * 1000);
+  }
+  let offsetMinutes = 0;
+  if (p < end) {
+    if (s.charCodeAt(p) !== 32 || end - p !== 6) return Number.NaN;
+    const sign = s.charCodeAt(p + 1);
+    const zh = digits(s, p + 2, 2);
+    const zm = digits(s, p + 4, 2);
+    if ((sign !== 43 && sign !== 45) || zh < 0 || zm < 0) return Number.NaN;
+    offsetMinutes = (sign === 45 ? -1 : 1) * (zh * 60 + zm);
+  }
+  return Date.UTC(year, month, day, hour, minute, second, millis) - offsetMinutes * 60_000;
+}
+
+/** ISO 8601 / RFC 3339 with a zone; fractions beyond milliseconds are truncated. NaN when malformed. */
+export function parseIsoTime(s: string): number {
+  const c = s.charCodeAt(0);
+  if (s.length < 10 || c < 48 || c > 57) return Number.NaN;
+  return Date.parse(s);
+}
+
+/** Epoch seconds (e.g. 1693840791.75) or milliseconds: values below 1e11 are taken as seconds. */
+export function epochToMs(n: number): number {
+  if (!Number.isFinite(n) || n <= 0) return Number.NaN;
+  return n < 1e11 ? Math.round(n * 1000) : Math.round(n);
+}
+
+/** Any time value a JSON log may carry: epoch number or numeric string, ISO 8601, or CLF. */
+export function parseAnyTime(value: unknown): number {
+  if (typeof value === 'number') return epochToMs(value);
+  if (typeof value !== 'string' || value === '') return Number.NaN;
+  if (value.charCodeAt(2) === 47) return parseClfTime(value, 0, value.length);
+  if (value.charCodeAt(4) === 45) return parseIsoTime(value);
+  const n = Number(value);
+  return Number.isFinite(n) ? epochToMs(n) : Number.NaN;
+}

@@ -1,0 +1,120 @@
+// Turns a format's RawAccess into the ApiAccessEvent every stage consumes: validates what the log
+// must carry, splits path and query, redacts credentials, templates the route, resolves the client
+// (consumer id, configured header or field, else IP after trusted-proxy handling), pseudonymizes.
+
+import type { ApiAccessEvent } from '@vigil/contract';
+import { VigilError } from '@vigil/contract';
+import { getPath, stringField } from '../internal/json-fields';
+import { reject, type RawAccess } from '../internal/raw-access';
+import type { NormalizeOptions, ParseResult } from '../types';
+import { CidrSet } from './cidr';
+import { resolveClientIp } from './client-ip';
+import { Pseudonymizer } from './pseudonymize';
+import { DEFAULT_REDACT_QUERY_PARAMS, QueryRedactor } from './redact-query';
+import { RouteTemplater } from './route-templater';
+
+export const DEFAULT_NORMALIZE_OPTIONS: NormalizeOptions = {
+  routeMaxPerService: 500,
+  routeMaxServices: 1000,
+  hashClientIdHeader: true,
+  trustedProxies: [],
+  redactQueryParams: DEFAULT_REDACT_QUERY_PARAMS,
+};
+
+/** Headers that carry credentials: never a source of anything that leaves the collector. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
+
+/** Where the path starts in an absolute-form target (`https://host:443/p`), else 0. */
+function pathStart(target: string): number {
+  if (target.charCodeAt(0) === 47) return 0;
+  const scheme = target.indexOf('://');
+  if (scheme <= 0 || scheme > 8) return 0;
+  const slash = target.indexOf('/', scheme + 3);
+  return slash === -1 ? target.length : slash;
+}
+
+export class Normalizer {
+  private readonly options: NormalizeOptions;
+  private readonly templater: RouteTemplater;
+  private readonly trusted: CidrSet;
+  private readonly redactor: QueryRedactor;
+  private readonly ipPseudonyms: Pseudonymizer | undefined;
+  private readonly headerIds: Pseudonymizer | undefined;
+  private readonly clientIdHeader: string | undefined;
+
+  constructor(partial: Partial<NormalizeOptions> = {}) {
+    const options = { ...DEFAULT_NORMALIZE_OPTIONS, ...stripUndefined(partial) };
+    this.options = options;
+    this.clientIdHeader = options.clientIdHeader?.toLowerCase();
+    if (this.clientIdHeader !== undefined && CREDENTIAL_HEADERS.has(this.clientIdHeader)) {
+      throw new VigilError(
+        'VIGIL_CONFIG_INVALID',
+        `the client id header may not be ${this.clientIdHeader}: credentials never leave the collector; name a header such as x-consumer-id`,
+      );
+    }
+    this.templater = new RouteTemplater(options.routeMaxPerService, options.routeMaxServices);
+    this.trusted = new CidrSet(options.trustedProxies);
+    this.redactor = new QueryRedactor(options.redactQueryParams);
+    this.ipPseudonyms = options.ipPseudonymizeKey ? new Pseudonymizer('ip-', options.ipPseudonymizeKey) : undefined;
+    this.headerIds = options.hashClientIdHeader ? new Pseudonymizer('hdr-', options.ipPseudonymizeKey) : undefined;
+  }
+
+  toEvent(raw: RawAccess): ParseResult {
+    if (Number.isNaN(raw.time)) return reject('invalid_timestamp', 'no usable time');
+    if (!(raw.status >= 100 && raw.status <= 999)) return reject('invalid_status', String(raw.status));
+    if (raw.method === undefined) return reject('missing_field', 'method');
+    if (raw.target === undefined) return reject('missing_field', 'path');
+    const target = raw.target;
+    const queryAt = target.indexOf('?');
+    const path = queryAt === -1 ? target : target.slice(0, queryAt);
+    const rawQuery = queryAt === -1 ? raw.query : target.slice(queryAt + 1);
+    const query = rawQuery === undefined || rawQuery === '' ? undefined : this.redactor.redact(rawQuery);
+    const service = raw.service ?? '-';
+    const routed = pathStart(path);
+    const route = raw.route ?? this.templater.template(service, routed === 0 ? path : path.slice(routed) || '/');
+    const objectId = raw.route === undefined ? this.templater.lastObjectId : undefined;
+    const resolvedIp = resolveClientIp(raw.peerIp, raw.forwardedFor, this.trusted);
+    const ip = this.ipPseudonyms && resolvedIp !== '-' ? this.ipPseudonyms.apply(resolvedIp) : resolvedIp;
+    const clientId = this.clientId(raw);
+    const event: ApiAccessEvent = {
+      v: 1,
+      time: raw.time,
+      gateway: raw.gateway,
+      service,
+      client: { ip, id: clientId, key: clientId ?? ip, userAgent: raw.userAgent },
+      request: {
+        method: raw.method,
+        path,
+        route,
+        query,
+        objectId,
+        id: raw.requestId,
+        protocol: raw.protocol,
+      },
+      response: {
+        status: raw.status,
+        bytes: raw.bytes,
+        latencyMs: raw.latencyMs,
+        upstreamLatencyMs: raw.upstreamLatencyMs,
+      },
+    };
+    return { ok: true, event };
+  }
+
+  private clientId(raw: RawAccess): string | undefined {
+    if (raw.clientId !== undefined) return raw.clientId;
+    if (this.options.clientIdField !== undefined && raw.record !== undefined) {
+      const value = stringField(getPath(raw.record, this.options.clientIdField));
+      if (value !== undefined) return value;
+    }
+    if (this.clientIdHeader !== undefined && raw.header !== undefined) {
+      const value = raw.header(this.clientIdHeader);
+      if (value !== undefined) return this.headerIds ? this.headerIds.apply(value) : value;
+    }
+    return undefined;
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,125 @@
+// Turns concrete paths into route templates so /v1/users/123 and /v1/users/456 are one route:
+// ids become {id}, {uuid}, {hex}, {token} or {email}. A cap per service keeps a scanner walking
+// random paths from blowing up cardinality: routes beyond it fold into /{other}.
+
+export const OVERFLOW_ROUTE = '/{other}';
+/** Route of a target that is not a path: "-" (no request line), CONNECT host:port, "*". */
+export const NO_ROUTE = '-';
+
+const enum Kind {
+  Keep = 0,
+  Id = 1,
+  Uuid = 2,
+  Hex = 3,
+  Token = 4,
+  Email = 5,
+}
+
+const PLACEHOLDERS = ['', '{id}', '{uuid}', '{hex}', '{token}', '{email}'] as const;
+
+/** A token needs this many characters; shorter mixed strings are usually names (v2, utf8, h264). */
+const TOKEN_MIN_LENGTH = 20;
+const HEX_MIN_LENGTH = 8;
+
+function isHexChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+function isUuid(path: string, start: number, end: number): boolean {
+  if (end - start !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = path.charCodeAt(start + i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false;
+    } else if (!isHexChar(c)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+export function classifySegment(path: string, start: number, end: number): Kind {
+  const length = end - start;
+  if (length === 0) return Kind.Keep;
+  let digits = 0;
+  let hex = 0;
+  let letters = 0;
+  let tokenChars = 0;
+  let at = -1;
+  for (let i = start; i < end; i++) {
+    const c = path.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      digits++;
+      hex++;
+      tokenChars++;
+    } else if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) {
+      letters++;
+      tokenChars++;
+      if (isHexChar(c)) hex++;
+    } else if (c === 45 || c === 95 || c === 43 || c === 61 || c === 126) {
+      tokenChars++;
+    } else if (c === 64 && at === -1) {
+      at = i;
+    }
+  }
+  if (digits === length) return Kind.Id;
+  if (length === 36 && isUuid(path, start, end)) return Kind.Uuid;
+  if (hex === length && length >= HEX_MIN_LENGTH && digits > 0) return Kind.Hex;
+  if (at > start && path.indexOf('.', at) !== -1 && path.indexOf('.', at) < end - 1) return Kind.Email;
+  if (tokenChars === length && length >= TOKEN_MIN_LENGTH && digits > 0 && letters > 0) return Kind.Token;
+  return Kind.Keep;
+}
+
+/** Copies a string so a long-lived key does not keep the whole log line it was cut from alive. */
+function detached(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
+}
+
+export class RouteTemplater {
+  private readonly routesByService = new Map<string, Set<string>>();
+  /** The first id the last call replaced; read right after template(). */
+  lastObjectId: string | undefined;
+
+  constructor(
+    private readonly maxRoutesPerService: number,
+    private readonly maxServices: number,
+  ) {}
+
+  /** Template of path (no query string) for service; sets lastObjectId. */
+  template(service: string, path: string): string {
+    this.lastObjectId = undefined;
+    if (path.charCodeAt(0) !== 47) return NO_ROUTE;
+    return this.admit(service, this.replaceIds(path));
+  }
+
+  private replaceIds(path: string): string {
+    let out: string | undefined;
+    let copied = 0;
+    let start = 1;
+    while (start <= path.length) {
+      let end = path.indexOf('/', start);
+      if (end === -1) end = path.length;
+      const kind = classifySegment(path, start, end);
+      if (kind !== Kind.Keep) {
+        if (this.lastObjectId === undefined) this.lastObjectId = path.slice(start, end);
+        out = (out ?? '') + path.slice(copied, start) + PLACEHOLDERS[kind];
+        copied = end;
+      }
+      start = end + 1;
+    }
+    return out === undefined ? path : out + path.slice(copied);
+  }
+
+  private admit(service: string, route: string): string {
+    let routes = this.routesByService.get(service);
+    if (routes === undefined) {
+      if (this.routesByService.size >= this.maxServices) return OVERFLOW_ROUTE;
+      routes = new Set();
+      this.routesByService.set(detached(service), routes);
+    }
+    if (routes.has(route)) return route;
+    if (routes.size >= this.maxRoutesPerService) return OVERFLOW_ROUTE;
+    routes.add(detached(route));
+    return route;
+  }
+}

@@ -1,0 +1,43 @@
+// Traefik's JSON access log (v1 and v2 field names). Durations are nanoseconds.
+
+import type { FormatParser } from '../internal/format-parser';
+import { stringField, type JsonRecord } from '../internal/json-fields';
+import { newRawAccess, type RawResult } from '../internal/raw-access';
+import { toNumber } from '../internal/request-line';
+import { parseAnyTime } from '../internal/time';
+
+function nanosToMs(value: unknown): number | undefined {
+  const n = toNumber(value);
+  return n === undefined ? undefined : Math.round(n / 1000) / 1000;
+}
+
+export function createTraefikJsonFormat(): FormatParser {
+  return {
+    name: 'traefik-json',
+    sniffRecord: (record) => 'DownstreamStatus' in record || ('RequestMethod' in record && 'ClientHost' in record),
+    parseRecord(record: JsonRecord): RawResult {
+      const raw = newRawAccess('traefik');
+      raw.record = record;
+      raw.time = parseAnyTime(record.StartUTC ?? record.time);
+      raw.peerIp = stringField(record.ClientHost) ?? stringField(record.ClientAddr);
+      raw.forwardedFor = stringField(record['request_X-Forwarded-For']);
+      raw.service = stringField(record.ServiceName) ?? stringField(record.BackendName) ?? stringField(record.RequestHost);
+      raw.method = stringField(record.RequestMethod);
+      raw.target = stringField(record.RequestPath);
+      raw.protocol = stringField(record.RequestProtocol);
+      raw.status = toNumber(record.DownstreamStatus) ?? toNumber(record.OriginStatus) ?? Number.NaN;
+      raw.bytes = toNumber(record.DownstreamContentSize) ?? 0;
+      raw.latencyMs = nanosToMs(record.Duration);
+      raw.upstreamLatencyMs = nanosToMs(record.OriginDuration);
+      raw.userAgent = stringField(record['request_User-Agent']);
+      raw.requestId = stringField(record['request_X-Request-Id']);
+      raw.header = (name) => {
+        for (const key of Object.keys(record)) {
+          if (key.startsWith('request_') && key.slice(8).toLowerCase() === name) return stringField(record[key]);
+        }
+        return undefined;
+      };
+      return raw;
+    },
+  };
+}
