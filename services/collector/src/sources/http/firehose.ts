@@ -63,7 +63,7 @@ class DecompressionBudget {
 
 function recordItems(data: unknown, index: number, limits: FirehoseLimits, budget: DecompressionBudget): IngestItem[] {
   if (typeof data !== 'string') return [invalidRecord(index, 'data must be a base64 string')];
-  let bytes = Buffer.from(data, 'base64');
+  let bytes: Buffer = Buffer.from(data, 'base64');
   if (isGzip(bytes)) {
     try {
       bytes = budget.gunzip(bytes);

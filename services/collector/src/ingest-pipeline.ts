@@ -1,0 +1,42 @@
+// The path every source shares: items → parse and normalize → count → publish buffer. Returns the
+// counts at once and, separately, the promise of Kafka's acknowledgement.
+
+import type { PipelineMetrics } from '@vigil/telemetry';
+import type { IngestItem } from './transforms/ingest-item';
+import { parseItems } from './transforms/parse-items';
+import type { ParserRegistry } from './transforms/parser-registry';
+import type { PublishBuffer } from './sinks/publish-buffer';
+
+export interface IngestSource {
+  /** Recorded in RejectedInput.source: http, syslog-udp, syslog-tcp, file:<path>, stdin. */
+  name: string;
+  /** Metric label with bounded cardinality: http, syslog-udp, syslog-tcp, file, stdin. */
+  kind: string;
+}
+
+export interface IngestOutcome {
+  accepted: number;
+  rejected: number;
+  rejectedByReason: Record<string, number>;
+  /** Resolves when Kafka acknowledged the events and rejections; rejects with a VigilError. */
+  published: Promise<void>;
+}
+
+export class IngestPipeline {
+  constructor(
+    private readonly deps: { buffer: PublishBuffer; parsers: ParserRegistry; metrics: PipelineMetrics; now(): number },
+  ) {}
+
+  /** Throws VIGIL_CONTRACT_INVALID for an unknown format; everything else is in the outcome. */
+  ingest(items: readonly IngestItem[], source: IngestSource, format: string | undefined, ackTimeoutMs?: number): IngestOutcome {
+    const parser = this.deps.parsers.parserFor(format);
+    const { events, rejections } = parseItems(items, parser, source.name, this.deps.now());
+    const labels = { source: source.kind, format: parser.format };
+    const rejectedByReason: Record<string, number> = {};
+    for (const rejection of rejections) rejectedByReason[rejection.reason] = (rejectedByReason[rejection.reason] ?? 0) + 1;
+    if (items.length > 0) this.deps.metrics.received(items.length, labels);
+    for (const [reason, count] of Object.entries(rejectedByReason)) this.deps.metrics.rejected(count, reason, labels);
+    const published = this.deps.buffer.offer({ events, rejections }, ackTimeoutMs);
+    return { accepted: events.length, rejected: rejections.length, rejectedByReason, published };
+  }
+}

@@ -1,0 +1,230 @@
+// Follows files and globs. Files are tracked by inode, not by path: a renamed file (rotation) is
+// read to its end through the descriptor still open on it while the new file at the path starts
+// from 0; a file that shrinks (copytruncate) starts again from 0. An offset is committed and saved
+// only after Kafka acknowledged the lines before it, so a restart neither loses nor re-sends.
+
+import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import picomatch from 'picomatch';
+import type { Logger } from '@vigil/telemetry';
+import { splitLines } from '../../framing/line-splitter';
+import { itemFromFrame, type IngestItem } from '../../transforms/ingest-item';
+import { fileKey, type OffsetMap, type OffsetStore } from './offset-store';
+
+export interface FileTailerOptions {
+  patterns: readonly string[];
+  pollMs: number;
+  /** Where a file with no saved offset found at start-up is read from; later files start at 0. */
+  startAt: 'beginning' | 'end';
+  maxLineBytes: number;
+  store: OffsetStore;
+  logger: Logger;
+  /** Hands lines over; resolves when Kafka acknowledged them. */
+  ingest(items: IngestItem[], path: string): Promise<void>;
+  /** False while the publish buffer is full: reading pauses. */
+  hasRoom(): boolean;
+}
+
+interface TailedFile {
+  key: string;
+  path: string;
+  handle: FileHandle | undefined;
+  /** Next byte to read. */
+  readOffset: number;
+  /** Bytes whose lines Kafka acknowledged. */
+  committedOffset: number;
+  /** Bumped on truncation so acknowledgements from before it are ignored. */
+  generation: number;
+  /** Inside a line longer than the cap: skip to the next newline. */
+  skipping: boolean;
+  /** No longer at any matched path: read to the end, then forget once acknowledged. */
+  finished: boolean;
+}
+
+const NEWLINE = 0x0a;
+
+async function expandPattern(pattern: string): Promise<string[]> {
+  const absolute = resolve(pattern);
+  const scan = picomatch.scan(absolute);
+  if (!scan.isGlob) return [absolute];
+  const isMatch = picomatch(absolute, { dot: false });
+  let entries: string[];
+  try {
+    entries = await readdir(scan.base, { recursive: scan.glob.includes('/') });
+  } catch {
+    return [];
+  }
+  return entries.map((entry) => join(scan.base, entry)).filter((path) => isMatch(path));
+}
+
+export class FileTailer {
+  private readonly files = new Map<string, TailedFile>();
+  private readonly chunkBytes: number;
+  private timer: NodeJS.Timeout | undefined;
+  private polling: Promise<void> | undefined;
+  private stopped = false;
+  private firstScan = true;
+  private saved: OffsetMap = new Map();
+
+  constructor(private readonly options: FileTailerOptions) {
+    // A chunk always holds a whole line at the cap, so a chunk without a newline means "too long".
+    this.chunkBytes = Math.max(256 * 1024, options.maxLineBytes + 2);
+  }
+
+  async start(): Promise<void> {
+    this.saved = await this.options.store.load();
+    await this.poll();
+    this.schedule();
+  }
+
+  /** Stops reading; offsets keep being committed as earlier lines are acknowledged. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.polling;
+    for (const file of this.files.values()) await this.closeHandle(file);
+  }
+
+  /** Writes the committed offsets (call after the buffer drained). */
+  persist(): Promise<void> {
+    return this.options.store.save(this.offsetSnapshot());
+  }
+
+  /** Currently followed paths, for the start-up banner and tests. */
+  followed(): string[] {
+    return [...this.files.values()].filter((f) => !f.finished).map((f) => f.path);
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.polling = this.poll().finally(() => this.schedule());
+    }, this.options.pollMs);
+  }
+
+  private async poll(): Promise<void> {
+    try {
+      const current = await this.scan();
+      // Finish files that left their path (rotated away, deleted) before starting their successors.
+      for (const file of [...this.files.values()]) {
+        if (current.has(file.key)) continue;
+        file.finished = true;
+        if ((await this.readAvailable(file)) !== 'end_of_file') continue;
+        await this.closeHandle(file);
+        if (file.committedOffset >= file.readOffset) this.files.delete(file.key);
+      }
+      for (const [key, { path, size }] of current) await this.follow(key, path, size);
+      this.firstScan = false;
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'file tail poll failed');
+    }
+  }
+
+  private async scan(): Promise<Map<string, { path: string; size: number }>> {
+    const found = new Map<string, { path: string; size: number }>();
+    for (const pattern of this.options.patterns) {
+      for (const path of await expandPattern(pattern)) {
+        try {
+          const stats = await stat(path);
+          if (stats.isFile()) found.set(fileKey(stats), { path, size: stats.size });
+        } catch {
+          // Gone between listing and stat: the next poll sees the new state.
+        }
+      }
+    }
+    return found;
+  }
+
+  private async follow(key: string, path: string, size: number): Promise<void> {
+    let file = this.files.get(key);
+    if (file === undefined) {
+      const saved = this.saved.get(key);
+      const start = saved !== undefined && saved.offset <= size ? saved.offset : this.firstScan && this.options.startAt === 'end' ? size : 0;
+      let handle: FileHandle;
+      try {
+        // Opened now and kept open: after a rotation the rest is read through this descriptor.
+        handle = await open(path, 'r');
+      } catch {
+        return;
+      }
+      file = { key, path, handle, readOffset: start, committedOffset: start, generation: 0, skipping: false, finished: false };
+      this.files.set(key, file);
+      this.options.logger.info({ path, offset: start }, 'following file');
+    }
+    file.path = path;
+    if (size < file.readOffset) {
+      this.options.logger.info({ path, size, offset: file.readOffset }, 'file truncated; reading from the start');
+      file.readOffset = 0;
+      file.committedOffset = 0;
+      file.skipping = false;
+      file.generation++;
+      void this.persist();
+    }
+    if (size > file.readOffset) await this.readAvailable(file);
+  }
+
+  private async readAvailable(file: TailedFile): Promise<'end_of_file' | 'paused'> {
+    while (file.handle !== undefined && !this.stopped && this.options.hasRoom()) {
+      const chunk = Buffer.allocUnsafe(this.chunkBytes);
+      const { bytesRead } = await file.handle.read(chunk, 0, chunk.length, file.readOffset);
+      if (bytesRead === 0 || !this.consume(file, chunk.subarray(0, bytesRead))) return 'end_of_file';
+    }
+    return file.handle === undefined ? 'end_of_file' : 'paused';
+  }
+
+  /** Hands over the complete lines of a chunk; false when the rest must wait for more data. */
+  private consume(file: TailedFile, data: Buffer): boolean {
+    if (file.skipping) {
+      const newline = data.indexOf(NEWLINE);
+      file.readOffset += newline === -1 ? data.length : newline + 1;
+      file.skipping = newline === -1;
+      return true;
+    }
+    const lastNewline = data.lastIndexOf(NEWLINE);
+    if (lastNewline === -1) {
+      if (data.length > this.options.maxLineBytes + 1) {
+        file.skipping = true;
+        return this.handOver(file, data, data.length);
+      }
+      // A rotated-away file will not grow: its unterminated last line is complete.
+      if (file.finished) this.handOver(file, data, data.length);
+      return false;
+    }
+    return this.handOver(file, data.subarray(0, lastNewline + 1), lastNewline + 1);
+  }
+
+  private handOver(file: TailedFile, bytes: Buffer, consumed: number): true {
+    const items: IngestItem[] = [];
+    for (const frame of splitLines(bytes, this.options.maxLineBytes)) {
+      const item = itemFromFrame(frame);
+      if (item !== undefined) items.push(item);
+    }
+    const end = file.readOffset + consumed;
+    const generation = file.generation;
+    file.readOffset = end;
+    this.options.ingest(items, file.path).then(
+      () => this.commit(file, generation, end),
+      (error: unknown) => this.options.logger.warn({ err: error, path: file.path }, 'file lines not published; they are read again after a restart'),
+    );
+    return true;
+  }
+
+  private commit(file: TailedFile, generation: number, offset: number): void {
+    if (file.generation !== generation || offset <= file.committedOffset) return;
+    file.committedOffset = offset;
+    if (file.finished && file.committedOffset >= file.readOffset) this.files.delete(file.key);
+    void this.persist().catch((error: unknown) => this.options.logger.error({ err: error }, 'could not save file offsets'));
+  }
+
+  private offsetSnapshot(): OffsetMap {
+    const snapshot: OffsetMap = new Map();
+    for (const file of this.files.values()) snapshot.set(file.key, { path: file.path, offset: file.committedOffset });
+    return snapshot;
+  }
+
+  private async closeHandle(file: TailedFile): Promise<void> {
+    const handle = file.handle;
+    file.handle = undefined;
+    await handle?.close();
+  }
+}

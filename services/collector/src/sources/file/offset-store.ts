@@ -1,0 +1,60 @@
+// File-tail offsets on disk: one JSON file, replaced atomically (write then rename), keyed by
+// device and inode so a renamed file keeps its offset and a new file at the same path does not.
+
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface SavedOffset {
+  /** Last path the file was seen at (for people reading the state file). */
+  path: string;
+  /** Bytes of the file whose lines Kafka acknowledged. */
+  offset: number;
+}
+
+export type OffsetMap = Map<string, SavedOffset>;
+
+const STATE_FILE = 'file-offsets.json';
+
+export class OffsetStore {
+  private readonly file: string;
+  private writing: Promise<void> | undefined;
+  private pending: OffsetMap | undefined;
+
+  constructor(private readonly dir: string) {
+    this.file = join(dir, STATE_FILE);
+  }
+
+  async load(): Promise<OffsetMap> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+      throw error;
+    }
+    const parsed = JSON.parse(text) as { files?: Record<string, SavedOffset> };
+    return new Map(Object.entries(parsed.files ?? {}).filter(([, v]) => typeof v?.offset === 'number' && typeof v.path === 'string'));
+  }
+
+  /** Saves a snapshot; overlapping calls coalesce so the latest snapshot always lands last. */
+  save(offsets: OffsetMap): Promise<void> {
+    this.pending = new Map(offsets);
+    this.writing ??= this.writeLoop().finally(() => (this.writing = undefined));
+    return this.writing;
+  }
+
+  private async writeLoop(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    while (this.pending !== undefined) {
+      const snapshot = this.pending;
+      this.pending = undefined;
+      const tmp = `${this.file}.tmp`;
+      await writeFile(tmp, `${JSON.stringify({ v: 1, files: Object.fromEntries(snapshot) }, null, 1)}\n`);
+      await rename(tmp, this.file);
+    }
+  }
+}
+
+export function fileKey(stats: { dev: number; ino: number }): string {
+  return `${stats.dev}:${stats.ino}`;
+}

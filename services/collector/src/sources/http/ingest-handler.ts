@@ -1,0 +1,100 @@
+// POST /v1/logs: authenticate (bearer or Firehose access key), rate-limit per token, read the body
+// under limits, decode its shape, parse, and answer only once Kafka acknowledged the events.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { VigilError } from '@vigil/contract';
+import { bearerToken, errorResponse, readBody, sendJson, tokenMatches, type Handler, type TokenBucketLimiter } from '@vigil/http';
+import type { Logger } from '@vigil/telemetry';
+import type { IngestPipeline } from '../../ingest-pipeline';
+import type { IngestItem } from '../../transforms/ingest-item';
+import { FIREHOSE_ACCESS_KEY_HEADER, FIREHOSE_REQUEST_ID_HEADER, decodeFirehoseBody, firehoseResponse, isFirehoseRequest } from './firehose';
+import { tokenFingerprint, type IngestAudit } from './ingest-audit';
+import { decodeLogBody } from './log-body';
+
+export const INGEST_PATH = '/v1/logs';
+export const FORMAT_HEADER = 'x-vigil-format';
+
+export interface IngestHandlerOptions {
+  tokens: readonly string[];
+  limiter: TokenBucketLimiter;
+  pipeline: IngestPipeline;
+  audit: IngestAudit;
+  logger: Logger;
+  limits: { maxBodyBytes: number; maxDecompressedBytes: number; maxLineBytes: number; maxLines: number; messageKeys: readonly string[] };
+  ackTimeoutMs: number;
+  now(): number;
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function authenticate(req: IncomingMessage, options: IngestHandlerOptions): string {
+  const token = bearerToken(req) ?? header(req, FIREHOSE_ACCESS_KEY_HEADER);
+  if (!tokenMatches(token, options.tokens)) {
+    options.audit.refused('http', { remote: req.socket.remoteAddress ?? '-', reason: token === undefined ? 'no token' : 'wrong token' });
+    const hint = options.tokens.length === 0 ? 'HTTP ingest has no tokens configured (set VIGIL_INGEST_TOKENS)' : 'a valid ingest token is required';
+    throw new VigilError('VIGIL_UNAUTHORIZED', `${hint}: send "Authorization: Bearer <token>"`);
+  }
+  return token as string;
+}
+
+function rateLimit(fingerprint: string, options: IngestHandlerOptions): void {
+  const taken = options.limiter.take(fingerprint, options.now());
+  if (!taken.ok) {
+    throw new VigilError('VIGIL_RATE_LIMITED', `too many requests for this ingest token; retry in ${taken.retryAfterSeconds} s`, {
+      retryable: true,
+      details: { retryAfterSeconds: taken.retryAfterSeconds },
+    });
+  }
+}
+
+async function decodeItems(req: IncomingMessage, firehose: boolean, options: IngestHandlerOptions): Promise<IngestItem[]> {
+  const { limits } = options;
+  const body = await readBody(req, { maxBytes: limits.maxBodyBytes, maxDecompressedBytes: limits.maxDecompressedBytes });
+  const bodyLimits = { maxLineBytes: limits.maxLineBytes, maxItems: limits.maxLines, messageKeys: limits.messageKeys };
+  if (!firehose) return decodeLogBody(body, bodyLimits);
+  const decoded = decodeFirehoseBody(body, { ...bodyLimits, maxDecompressedBytes: limits.maxDecompressedBytes - body.length });
+  if (!decoded.ok) throw new VigilError('VIGIL_CONTRACT_INVALID', decoded.errorMessage);
+  return decoded.items;
+}
+
+function reply(res: ServerResponse, firehoseRequestId: string | undefined, now: number, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
+  if (firehoseRequestId === undefined) return sendJson(res, status, body, headers);
+  const message = typeof body.message === 'string' ? body.message : undefined;
+  sendJson(res, status, firehoseResponse(firehoseRequestId, now, status === 200 ? undefined : message), headers);
+}
+
+export function createIngestHandler(options: IngestHandlerOptions): Handler {
+  return async (req, res, url) => {
+    const firehose = isFirehoseRequest(req.headers);
+    const firehoseRequestId = firehose ? header(req, FIREHOSE_REQUEST_ID_HEADER) : undefined;
+    try {
+      const token = authenticate(req, options);
+      const fingerprint = tokenFingerprint(token);
+      rateLimit(fingerprint, options);
+      const userAgent = header(req, 'user-agent');
+      options.audit.accepted(firehose ? 'firehose' : 'http', {
+        token: fingerprint,
+        remote: req.socket.remoteAddress ?? '-',
+        ...(userAgent === undefined ? {} : { userAgent: userAgent.slice(0, 200) }),
+      });
+      const format = url.searchParams.get('format') ?? header(req, FORMAT_HEADER) ?? undefined;
+      const items = await decodeItems(req, firehose, options);
+      const outcome = options.pipeline.ingest(items, { name: firehose ? 'firehose' : 'http', kind: 'http' }, format, options.ackTimeoutMs);
+      await outcome.published;
+      reply(res, firehoseRequestId, options.now(), 200, {
+        accepted: outcome.accepted,
+        rejected: outcome.rejected,
+        rejectedByReason: outcome.rejectedByReason,
+      });
+    } catch (error) {
+      const response = errorResponse(error);
+      if (response.status === 500) options.logger.error({ err: error }, 'ingest request failed');
+      // The rest of an oversized body is not read: close the connection rather than drain it.
+      const headers = response.status === 413 ? { ...response.headers, connection: 'close' } : response.headers;
+      reply(res, firehoseRequestId, options.now(), response.status, response.body, headers);
+    }
+  };
+}

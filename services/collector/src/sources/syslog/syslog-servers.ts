@@ -1,0 +1,141 @@
+// Syslog listeners: UDP (one message per datagram) and TCP or TLS (a stream of framed messages).
+// Only allowed networks are heard. A full buffer drops UDP (counted: it has no flow control) and
+// pauses TCP sockets; a broken TCP frame closes that connection only.
+
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import { createServer as createTcpServer, isIPv6, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import type { Logger } from '@vigil/telemetry';
+import type { PipelineMetrics } from '@vigil/telemetry';
+import { splitLines, type Frame } from '../../framing/line-splitter';
+import { SyslogStreamFramer } from '../../framing/syslog-stream-framer';
+import type { IngestPipeline } from '../../ingest-pipeline';
+import type { IngestItem } from '../../transforms/ingest-item';
+import type { PublishBuffer } from '../../sinks/publish-buffer';
+import type { IngestAudit } from '../http/ingest-audit';
+import type { NetworkAllowList } from './network-allow-list';
+import { syslogItem } from './syslog-items';
+
+export interface SyslogDeps {
+  pipeline: IngestPipeline;
+  buffer: PublishBuffer;
+  allowList: NetworkAllowList;
+  audit: IngestAudit;
+  metrics: PipelineMetrics;
+  logger: Logger;
+  maxLineBytes: number;
+  format: string | undefined;
+}
+
+function ingestFrames(deps: SyslogDeps, source: 'syslog-udp' | 'syslog-tcp', frames: Iterable<Frame>): void {
+  const items: IngestItem[] = [];
+  for (const frame of frames) {
+    const item = syslogItem(frame);
+    if (item !== undefined) items.push(item);
+  }
+  if (items.length === 0) return;
+  const outcome = deps.pipeline.ingest(items, { name: source, kind: source }, deps.format);
+  outcome.published.catch((error: unknown) => {
+    deps.metrics.discarded(outcome.accepted + outcome.rejected, 'publish_failed', { source });
+    deps.logger.warn({ err: error, source }, 'syslog lines could not be published');
+  });
+}
+
+export async function startSyslogUdp(deps: SyslogDeps, host: string, port: number): Promise<{ address: AddressInfo; close(): Promise<void> }> {
+  const socket: UdpSocket = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
+  socket.on('message', (datagram, remote) => {
+    if (!deps.allowList.allows(remote.address)) {
+      deps.metrics.discarded(1, 'not_allowed', { source: 'syslog-udp' });
+      deps.audit.refused('syslog-udp', { remote: remote.address, reason: 'address not in VIGIL_SYSLOG_ALLOWED_NETWORKS' });
+      return;
+    }
+    deps.audit.accepted('syslog-udp', { remote: remote.address });
+    if (!deps.buffer.hasRoom()) {
+      deps.metrics.discarded(1, 'backpressure', { source: 'syslog-udp' });
+      return;
+    }
+    ingestFrames(deps, 'syslog-udp', splitLines(datagram, deps.maxLineBytes));
+  });
+  socket.on('error', (error) => deps.logger.error({ err: error }, 'syslog UDP socket error'));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, host, () => {
+      socket.off('error', reject);
+      resolve();
+    });
+  });
+  return { address: socket.address(), close: () => new Promise((resolve) => socket.close(() => resolve())) };
+}
+
+export interface SyslogTcpOptions {
+  host: string;
+  port: number;
+  maxConnections: number;
+  tls?: { certFile: string; keyFile: string };
+}
+
+function handleConnection(deps: SyslogDeps, socket: Socket, connections: Set<Socket>): void {
+  const remote = socket.remoteAddress;
+  if (!deps.allowList.allows(remote)) {
+    deps.audit.refused('syslog-tcp', { remote: remote ?? '-', reason: 'address not in VIGIL_SYSLOG_ALLOWED_NETWORKS' });
+    socket.destroy();
+    return;
+  }
+  deps.audit.accepted('syslog-tcp', { remote: remote ?? '-' });
+  connections.add(socket);
+  const framer = new SyslogStreamFramer(deps.maxLineBytes);
+  const closeBroken = (error: unknown) => {
+    deps.metrics.error('syslog-tcp-framing', { source: 'syslog-tcp' });
+    deps.logger.warn({ err: error, remote }, 'closing syslog connection after a broken frame');
+    socket.destroy();
+  };
+  socket.on('data', (chunk: Buffer) => {
+    try {
+      ingestFrames(deps, 'syslog-tcp', framer.push(chunk));
+    } catch (error) {
+      return closeBroken(error);
+    }
+    if (!deps.buffer.hasRoom()) {
+      socket.pause();
+      void deps.buffer.waitForRoom().then(() => socket.resume());
+    }
+  });
+  socket.on('end', () => {
+    try {
+      ingestFrames(deps, 'syslog-tcp', framer.end());
+    } catch (error) {
+      closeBroken(error);
+    }
+  });
+  socket.on('error', (error) => deps.logger.debug({ err: error, remote }, 'syslog connection error'));
+  socket.on('close', () => connections.delete(socket));
+}
+
+export async function startSyslogTcp(deps: SyslogDeps, options: SyslogTcpOptions): Promise<{ address: AddressInfo; close(): Promise<void> }> {
+  const connections = new Set<Socket>();
+  const onConnection = (socket: Socket) => handleConnection(deps, socket, connections);
+  const server: Server = options.tls
+    ? createTlsServer({ cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) }, onConnection)
+    : createTcpServer(onConnection);
+  server.maxConnections = options.maxConnections;
+  server.on('error', (error) => deps.logger.error({ err: error }, 'syslog TCP server error'));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    address: server.address() as AddressInfo,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of connections) socket.end();
+      // Give senders a moment to finish; then cut whatever is left.
+      const timer = setTimeout(() => connections.forEach((s) => s.destroy()), 1000);
+      await closed;
+      clearTimeout(timer);
+    },
+  };
+}
