@@ -11,7 +11,11 @@ function withoutSecrets(fields: LogFields): LogFields {
   return Object.fromEntries(Object.entries(fields).filter(([name]) => !SECRET_FIELD.test(name)));
 }
 
-function methodFor(level: logLevel): keyof TransportLogger {
+function methodFor(level: logLevel, namespace: string): keyof TransportLogger {
+  // kafkajs's Connection logs every error response of a single request ("coordinator not
+  // available", "not the leader") at ERROR although the layers above retry it; their own failure
+  // is logged at ERROR by them. A warning is what one such response is.
+  if (level === logLevel.ERROR && namespace === 'Connection') return 'warn';
   if (level === logLevel.ERROR || level === logLevel.NOTHING) return 'error';
   if (level === logLevel.WARN) return 'warn';
   if (level === logLevel.INFO) return 'info';
@@ -22,6 +26,6 @@ export function kafkaLogCreator(logger: TransportLogger): logCreator {
   return () =>
     ({ namespace, level, log }) => {
       const { message, timestamp: _timestamp, logger: _kafkajs, ...fields } = log;
-      logger[methodFor(level)]({ kafkajs: namespace, ...withoutSecrets(fields) }, message);
+      logger[methodFor(level, namespace)]({ kafkajs: namespace, ...withoutSecrets(fields) }, message);
     };
 }

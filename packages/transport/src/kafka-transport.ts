@@ -30,6 +30,7 @@ export interface KafkaTransportOptions {
   metrics?: TransportMetrics;
 }
 
+const PRODUCER_RETRY = { initialRetryTime: 200, retries: 5 };
 const DEFAULT_TUNING: GroupConsumerTuning = { maxWaitTimeMs: 200, sessionTimeoutMs: 30000, heartbeatIntervalMs: 3000 };
 
 /** The producer's partitioner: Java's murmur2 for keyed records, so partitionFor() agrees with it. */
@@ -126,7 +127,18 @@ export class KafkaTransport implements Transport {
   }
 
   async producer(): Promise<Producer> {
-    const producer = this.client.producer({ allowAutoTopicCreation: false, createPartitioner: murmur2Partitioner });
+    // Idempotent: kafkajs retries a whole request when one partition fails (e.g. NOT_LEADER just
+    // after topic creation or during a leader move), and without producer sequence numbers the
+    // partitions that had succeeded are written twice. kafkajs then serialises requests per broker.
+    // Retries stay bounded (kafkajs warns once about that): a send must fail in seconds so the
+    // collector can refuse input; the caller's retry keeps delivery at-least-once.
+    const producer = this.client.producer({
+      allowAutoTopicCreation: false,
+      createPartitioner: murmur2Partitioner,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      retry: PRODUCER_RETRY,
+    });
     await withKafkaErrors('producer connect', () => producer.connect());
     this.producers.add(producer);
     return {
@@ -186,7 +198,8 @@ export class KafkaTransport implements Transport {
 
     const groupId = `${this.settings.clientId}-read-all-${randomUUID()}`;
     const consumer = this.client.consumer({ groupId, maxWaitTimeInMs: this.tuning.maxWaitTimeMs, allowAutoTopicCreation: false });
-    const records: IncomingRecord[] = [];
+    // Keyed by position: a rejoin of the throwaway group (nothing committed) fetches from the start again.
+    const records = new Map<string, IncomingRecord>();
     let timer: NodeJS.Timeout | undefined;
     try {
       await withKafkaErrors(`read ${topic}`, async () => {
@@ -204,7 +217,9 @@ export class KafkaTransport implements Transport {
                 const end = remaining.get(batch.partition);
                 if (end === undefined) return;
                 for (const message of batch.messages) {
-                  if (BigInt(message.offset) < end) records.push(toIncomingRecord(topic, batch.partition, message));
+                  if (BigInt(message.offset) < end) {
+                    records.set(`${batch.partition}:${message.offset}`, toIncomingRecord(topic, batch.partition, message));
+                  }
                 }
                 if (BigInt(batch.lastOffset()) + 1n >= end) remaining.delete(batch.partition);
                 if (remaining.size === 0) resolve();
@@ -218,7 +233,7 @@ export class KafkaTransport implements Transport {
       await consumer.disconnect().catch(() => {});
       await admin.deleteGroups([groupId]).catch(() => {});
     }
-    return records.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
+    return [...records.values()].sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
   }
 
   async close(): Promise<void> {

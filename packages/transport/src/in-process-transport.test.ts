@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import { InProcessTransport } from './in-process-transport';
+import type { IncomingRecord, PartitionAssignment, RecordBatch } from './transport';
+
+/** Resolves once `count` records arrived (or the predicate holds), without polling. */
+function recorder() {
+  const records: IncomingRecord[] = [];
+  let waiter: { count: number; resolve: () => void } | undefined;
+  return {
+    records,
+    add(batch: RecordBatch) {
+      records.push(...batch.records);
+      if (waiter !== undefined && records.length >= waiter.count) waiter.resolve();
+    },
+    until(count: number): Promise<void> {
+      if (records.length >= count) return Promise.resolve();
+      return new Promise((resolve) => (waiter = { count, resolve }));
+    },
+  };
+}
+
+function keyedRecords(keys: number, perKey: number) {
+  const out = [];
+  for (let seq = 0; seq < perKey; seq++) {
+    for (let k = 0; k < keys; k++) out.push({ key: `client-${k}`, value: JSON.stringify({ k, seq }) });
+  }
+  return out;
+}
+
+describe('InProcessTransport', () => {
+  it('delivers every record to a two-member group with per-key order kept', async () => {
+    const transport = new InProcessTransport({ partitions: 4, maxBatchRecords: 7 });
+    const seen = recorder();
+    const members = [0, 1].map(() =>
+      transport.consumer({ groupId: 'g', topics: ['t'], eachBatch: async (batch) => seen.add(batch) }),
+    );
+    await Promise.all(members.map((member) => member.start()));
+    const producer = await transport.producer();
+    await producer.send('t', keyedRecords(20, 50));
+
+    await seen.until(1000);
+    const lastSeq = new Map<number, number>();
+    for (const record of seen.records) {
+      const { k, seq } = JSON.parse(record.value.toString()) as { k: number; seq: number };
+      expect(seq).toBe((lastSeq.get(k) ?? -1) + 1);
+      lastSeq.set(k, seq);
+    }
+    expect(seen.records).toHaveLength(1000);
+    await transport.close();
+  });
+
+  it('puts a key on the partition partitionFor names', async () => {
+    const transport = new InProcessTransport({ partitions: 6 });
+    const producer = await transport.producer();
+    await producer.send('t', [{ key: 'alice', value: 'a' }, { key: 'bob', value: 'b' }]);
+    const records = await transport.readAll('t');
+    for (const record of records) expect(record.partition).toBe(transport.partitionFor(record.key!, 6));
+  });
+
+  it('delivers a batch again when its handler throws, and commits only after success', async () => {
+    const transport = new InProcessTransport({ partitions: 1, retryDelayMs: 1 });
+    const attempts: string[][] = [];
+    const delivered = recorder();
+    let failuresLeft = 2;
+    const consumer = transport.consumer({
+      groupId: 'g',
+      topics: ['t'],
+      eachBatch: async (batch) => {
+        attempts.push(batch.records.map((r) => r.offset));
+        if (failuresLeft-- > 0) throw new Error('downstream unavailable');
+        delivered.add(batch);
+      },
+    });
+    await consumer.start();
+    await (await transport.producer()).send('t', [{ key: 'a', value: '1' }, { key: 'a', value: '2' }]);
+
+    await delivered.until(2);
+    expect(attempts).toEqual([['0', '1'], ['0', '1'], ['0', '1']]);
+    await transport.close();
+  });
+
+  it('resumes a group from its committed offsets after all members stopped', async () => {
+    const transport = new InProcessTransport({ partitions: 2 });
+    const producer = await transport.producer();
+    await producer.send('t', keyedRecords(4, 5));
+    const first = recorder();
+    const consumer = transport.consumer({ groupId: 'g', topics: ['t'], eachBatch: async (b) => first.add(b) });
+    await consumer.start();
+    await first.until(20);
+    await consumer.stop();
+
+    await producer.send('t', [{ key: 'late', value: 'new' }]);
+    const second = recorder();
+    await transport.consumer({ groupId: 'g', topics: ['t'], eachBatch: async (b) => second.add(b) }).start();
+    await second.until(1);
+    expect(second.records.map((r) => r.value.toString())).toEqual(['new']);
+    await transport.close();
+  });
+
+  it('starts a new group at the end when fromBeginning is false', async () => {
+    const transport = new InProcessTransport({ partitions: 1 });
+    const producer = await transport.producer();
+    await producer.send('t', [{ key: null, value: 'old' }]);
+    const seen = recorder();
+    await transport.consumer({ groupId: 'g', topics: ['t'], fromBeginning: false, eachBatch: async (b) => seen.add(b) }).start();
+    await producer.send('t', [{ key: null, value: 'new' }]);
+    await seen.until(1);
+    expect(seen.records.map((r) => r.value.toString())).toEqual(['new']);
+    await transport.close();
+  });
+
+  it('gives each group its own copy of the stream', async () => {
+    const transport = new InProcessTransport({ partitions: 3 });
+    const groups = [recorder(), recorder()];
+    await Promise.all(
+      groups.map((seen, i) => transport.consumer({ groupId: `g${i}`, topics: ['t'], eachBatch: async (b) => seen.add(b) }).start()),
+    );
+    await (await transport.producer()).send('t', keyedRecords(5, 2));
+    await Promise.all(groups.map((seen) => seen.until(10)));
+    expect(groups.map((seen) => seen.records.length)).toEqual([10, 10]);
+    await transport.close();
+  });
+
+  it('tells members their partitions before delivering any batch of them', async () => {
+    const transport = new InProcessTransport({ partitions: 4 });
+    const events: string[] = [];
+    const assignments: PartitionAssignment[][] = [];
+    const seen = recorder();
+    const members = [0, 1].map((m) =>
+      transport.consumer({
+        groupId: 'g',
+        topics: ['t'],
+        onAssign: (assignment) => {
+          events.push(`assign-${m}`);
+          assignments.push([...assignment]);
+        },
+        eachBatch: async (batch) => {
+          events.push(`batch-${m}`);
+          seen.add(batch);
+        },
+      }),
+    );
+    await Promise.all(members.map((member) => member.start()));
+    await (await transport.producer()).send('t', keyedRecords(8, 1));
+    await seen.until(8);
+    const lastAssign = events.lastIndexOf('assign-1');
+    expect(events.findIndex((e) => e.startsWith('batch'))).toBeGreaterThan(lastAssign);
+    const owned = assignments.slice(-2).flatMap((a) => a.flatMap((entry) => entry.partitions));
+    expect(owned.sort()).toEqual([0, 1, 2, 3]);
+    await transport.close();
+  });
+
+  it('lets stop() finish the in-flight batch and commit it', async () => {
+    const transport = new InProcessTransport({ partitions: 1 });
+    let release: () => void = () => {};
+    let entered: () => void = () => {};
+    const inBatch = new Promise<void>((resolve) => (entered = resolve));
+    let finished = false;
+    const consumer = transport.consumer({
+      groupId: 'g',
+      topics: ['t'],
+      eachBatch: async () => {
+        entered();
+        await new Promise<void>((resolve) => (release = resolve));
+        finished = true;
+      },
+    });
+    await consumer.start();
+    await (await transport.producer()).send('t', [{ key: 'a', value: '1' }]);
+    await inBatch;
+    const stopping = consumer.stop();
+    release();
+    await stopping;
+    expect(finished).toBe(true);
+
+    const again = recorder();
+    const next = transport.consumer({ groupId: 'g', topics: ['t'], eachBatch: async (b) => again.add(b) });
+    await next.start();
+    await (await transport.producer()).send('t', [{ key: 'a', value: '2' }]);
+    await again.until(1);
+    expect(again.records.map((r) => r.value.toString())).toEqual(['2']);
+    await transport.close();
+  });
+
+  it('reads every record of the chosen partitions with readAll', async () => {
+    const transport = new InProcessTransport({ partitions: 3 });
+    await (await transport.producer()).send('t', [0, 1, 2, 0, 1].map((partition, i) => ({ key: null, value: `v${i}`, partition })));
+    expect((await transport.readAll('t')).map((r) => r.value.toString())).toEqual(['v0', 'v3', 'v1', 'v4', 'v2']);
+    expect((await transport.readAll('t', [1])).map((r) => r.value.toString())).toEqual(['v1', 'v4']);
+  });
+
+  it('creates every Vigil topic under the prefix', async () => {
+    const transport = new InProcessTransport({ partitions: 2, prefix: 'x.' });
+    await transport.ensureTopics();
+    expect(transport.topic('events')).toBe('x.events.v1');
+    expect(await transport.partitionCount('x.detector-state.v1')).toBe(2);
+  });
+});
