@@ -36,6 +36,15 @@ describe('HTTP outcomes', () => {
     });
   });
 
+  it('does not retry a certificate that fails verification', () => {
+    const expired = Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' });
+    expect(outcomeFromRequestError(new TypeError('fetch failed', { cause: expired }))).toEqual({
+      ok: false,
+      retryable: false,
+      reason: 'no HTTP answer (CERT_HAS_EXPIRED)',
+    });
+  });
+
   it('calls an aborted request a timeout', () => {
     expect(outcomeFromRequestError(new DOMException('signal timed out', 'TimeoutError'))).toMatchObject({
       reason: 'no HTTP answer (timeout)',

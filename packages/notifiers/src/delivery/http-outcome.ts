@@ -1,6 +1,7 @@
 // Maps an HTTP answer or a failed request onto a NotifyResult: 2xx delivered; 408, 429 and 5xx worth
 // retrying (429 and 503 honour Retry-After); other 4xx will fail the same way again.
 import type { NotifyResult } from '../notification';
+import { isTlsVerificationFailure } from './tls-failure';
 
 const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
 
@@ -25,19 +26,20 @@ export function outcomeFromStatus(status: number, retryAfter: string | null | un
   };
 }
 
-/** The most specific code a failed request carries: a timeout, or the socket error (ECONNREFUSED, ...). */
+/** The most specific code a failed request carries: a timeout, or the socket or TLS error (ECONNREFUSED, CERT_HAS_EXPIRED, ...). */
 function requestErrorCode(error: unknown): string {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
     if (current.name === 'TimeoutError' || current.name === 'AbortError') return 'timeout';
     const code = (current as NodeJS.ErrnoException).code;
-    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code)) return code;
     current = current.cause;
   }
   return 'request failed';
 }
 
-/** No answer at all (refused, reset, DNS, timeout) is always worth retrying. */
+/** No answer (refused, reset, DNS, timeout) is worth retrying; a certificate that fails verification is not. */
 export function outcomeFromRequestError(error: unknown): NotifyResult {
-  return { ok: false, retryable: true, reason: `no HTTP answer (${requestErrorCode(error)})` };
+  const code = requestErrorCode(error);
+  return { ok: false, retryable: !isTlsVerificationFailure(code), reason: `no HTTP answer (${code})` };
 }

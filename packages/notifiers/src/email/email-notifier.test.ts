@@ -23,5 +23,6 @@ describe('classifySmtpError', () => {
   it('does not retry missing credentials or a failed TLS check', () => {
     expect(classifySmtpError(smtpError({ code: 'ENOAUTH' }))).toMatchObject({ retryable: false });
     expect(classifySmtpError(smtpError({ code: 'ETLS' }))).toMatchObject({ retryable: false });
+    expect(classifySmtpError(smtpError({ code: 'ESOCKET', originalCode: 'DEPTH_ZERO_SELF_SIGNED_CERT' }))).toMatchObject({ retryable: false });
   });
 });

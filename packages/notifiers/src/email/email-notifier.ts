@@ -6,6 +6,7 @@ import nodemailer from 'nodemailer';
 import type { NodemailerError } from 'nodemailer';
 import { escapeControlChars, stripControlChars, truncate } from '../content/plain-text';
 import { redactSecrets, secretPartsOfUrl } from '../delivery/redact-secrets';
+import { isTlsVerificationFailure } from '../delivery/tls-failure';
 import { DEFAULT_TIMEOUT_MS } from '../notification';
 import type { Notification, Notifier, NotifyResult } from '../notification';
 import { renderEmail } from './render-email';
@@ -35,7 +36,11 @@ function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
 
-/** Classifies by SMTP reply when there is one (5xx permanent except 503, 4xx transient), else by error code. */
+/**
+ * Classifies by SMTP reply when there is one (5xx permanent except 503, 4xx transient), else by
+ * error code: connection trouble and timeouts are transient, bad credentials, TLS and envelope
+ * problems are not.
+ */
 export function classifySmtpError(error: NodemailerError): NotifyResult {
   if (typeof error.responseCode === 'number') {
     const permanent = error.responseCode >= 500 && error.responseCode < 600 && error.responseCode !== 503;
@@ -43,8 +48,9 @@ export function classifySmtpError(error: NodemailerError): NotifyResult {
     return { ok: false, retryable: !permanent, reason: `SMTP ${error.responseCode}${serverText}` };
   }
   const code = typeof error.code === 'string' ? error.code : 'unknown';
-  const detail = typeof error.originalCode === 'string' ? ` (${error.originalCode})` : '';
-  return { ok: false, retryable: !PERMANENT_CODES.has(code), reason: `SMTP ${code}${detail}` };
+  const originalCode = typeof error.originalCode === 'string' ? error.originalCode : undefined;
+  const retryable = !PERMANENT_CODES.has(code) && !isTlsVerificationFailure(originalCode);
+  return { ok: false, retryable, reason: `SMTP ${code}${originalCode === undefined ? '' : ` (${originalCode})`}` };
 }
 
 export function createEmailNotifier(options: EmailNotifierOptions): Notifier {
