@@ -38,9 +38,18 @@ export function scanClf(line: string, raw: RawAccess): number | Rejection {
   return scanRefererAndAgent(line, bytesEnd, raw);
 }
 
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
 function isStatusAfter(line: string, quote: number): boolean {
-  const c = (i: number) => line.charCodeAt(quote + i);
-  return c(1) === 32 && c(2) >= 49 && c(2) <= 57 && c(3) >= 48 && c(3) <= 57 && c(4) >= 48 && c(4) <= 57 && c(5) === 32;
+  return (
+    line.charCodeAt(quote + 1) === 32 &&
+    isDigit(line.charCodeAt(quote + 2)) &&
+    isDigit(line.charCodeAt(quote + 3)) &&
+    isDigit(line.charCodeAt(quote + 4)) &&
+    line.charCodeAt(quote + 5) === 32
+  );
 }
 
 /**

@@ -1,9 +1,31 @@
 // Timestamp parsing without regexes: the CLF form nginx and Apache write (`10/Oct/2000:13:55:36 -0700`,
 // HAProxy adds `.mmm` and no zone), ISO 8601, and epoch numbers in seconds or milliseconds.
 
-const MONTHS: Record<string, number> = {
-  Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11,
-};
+const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Month index from the three characters at `at`, without cutting a substring; -1 when unknown. */
+function monthAt(s: string, at: number): number {
+  for (let m = 0; m < 12; m++) {
+    const name = MONTH_NAMES[m] as string;
+    if (s.charCodeAt(at) === name.charCodeAt(0) && s.charCodeAt(at + 1) === name.charCodeAt(1) && s.charCodeAt(at + 2) === name.charCodeAt(2)) {
+      return m;
+    }
+  }
+  return -1;
+}
+
+/** Lines arrive in time order, so the epoch of the last day seen is almost always the next one's. */
+let cachedDayKey = -1;
+let cachedDayMs = 0;
+
+function dayStartMs(year: number, month: number, day: number): number {
+  const key = (year * 12 + month) * 32 + day;
+  if (key !== cachedDayKey) {
+    cachedDayMs = Date.UTC(year, month, day);
+    cachedDayKey = key;
+  }
+  return cachedDayMs;
+}
 
 function digits(s: string, from: number, count: number): number {
   let n = 0;
@@ -22,12 +44,12 @@ function digits(s: string, from: number, count: number): number {
 export function parseClfTime(s: string, start: number, end: number): number {
   if (end - start < 20 || s.charCodeAt(start + 2) !== 47 || s.charCodeAt(start + 6) !== 47) return Number.NaN;
   const day = digits(s, start, 2);
-  const month = MONTHS[s.slice(start + 3, start + 6)];
+  const month = monthAt(s, start + 3);
   const year = digits(s, start + 7, 4);
   const hour = digits(s, start + 12, 2);
   const minute = digits(s, start + 15, 2);
   const second = digits(s, start + 18, 2);
-  if (month === undefined || day < 1 || day > 31 || year < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) {
+  if (month < 0 || day < 1 || day > 31 || year < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) {
     return Number.NaN;
   }
   let p = start + 20;
@@ -47,7 +69,7 @@ export function parseClfTime(s: string, start: number, end: number): number {
     if ((sign !== 43 && sign !== 45) || zh < 0 || zm < 0) return Number.NaN;
     offsetMinutes = (sign === 45 ? -1 : 1) * (zh * 60 + zm);
   }
-  return Date.UTC(year, month, day, hour, minute, second, millis) - offsetMinutes * 60_000;
+  return dayStartMs(year, month, day) + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis;
 }
 
 /** ISO 8601 / RFC 3339 with a zone; fractions beyond milliseconds are truncated. NaN when malformed. */

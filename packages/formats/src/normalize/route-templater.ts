@@ -77,6 +77,9 @@ function detached(s: string): string {
 
 export class RouteTemplater {
   private readonly routesByService = new Map<string, Set<string>>();
+  /** Most lines in a stream are for the service of the line before. */
+  private lastService: string | undefined;
+  private lastRoutes: Set<string> | undefined;
   /** The first id the last call replaced; read right after template(). */
   lastObjectId: string | undefined;
 
@@ -111,12 +114,14 @@ export class RouteTemplater {
   }
 
   private admit(service: string, route: string): string {
-    let routes = this.routesByService.get(service);
+    let routes = service === this.lastService ? this.lastRoutes : this.routesByService.get(service);
     if (routes === undefined) {
       if (this.routesByService.size >= this.maxServices) return OVERFLOW_ROUTE;
       routes = new Set();
       this.routesByService.set(detached(service), routes);
     }
+    this.lastService = service;
+    this.lastRoutes = routes;
     if (routes.has(route)) return route;
     if (routes.size >= this.maxRoutesPerService) return OVERFLOW_ROUTE;
     routes.add(detached(route));
