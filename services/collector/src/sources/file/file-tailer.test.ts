@@ -1,0 +1,144 @@
+import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createLogger } from '@vigil/telemetry';
+import type { IngestItem } from '../../transforms/ingest-item';
+import { FileTailer, type FileTailerOptions } from './file-tailer';
+import { OffsetStore } from './offset-store';
+
+const logger = createLogger({ name: 'file-tailer-test', level: 'silent' });
+let dir: string;
+const tailers: FileTailer[] = [];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'vigil-tail-'));
+});
+afterEach(async () => {
+  for (const tailer of tailers.splice(0)) await tailer.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const describeItem = (item: IngestItem) => (item.kind === 'line' ? item.text : item.kind === 'invalid' ? `<${item.reason}>` : '<object>');
+
+/** A tailer whose ingest records lines; `ack` decides whether Kafka "acknowledges" them. */
+async function startTailer(patterns: string[], overrides: Partial<FileTailerOptions> & { ack?: () => boolean } = {}) {
+  const lines: string[] = [];
+  const sources: string[] = [];
+  const tailer = new FileTailer({
+    patterns,
+    pollMs: 10,
+    startAt: 'beginning',
+    maxLineBytes: 1000,
+    store: new OffsetStore(join(dir, 'state')),
+    logger,
+    hasRoom: () => true,
+    ingest: (items, path) => {
+      lines.push(...items.map(describeItem));
+      sources.push(path);
+      return overrides.ack === undefined || overrides.ack() ? Promise.resolve() : Promise.reject(new Error('not acknowledged'));
+    },
+    ...overrides,
+  });
+  tailers.push(tailer);
+  await tailer.start();
+  return { tailer, lines, sources };
+}
+
+const numbered = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `line ${from + i}`);
+const write = (path: string, lines: string[]) => appendFileSync(path, lines.map((l) => `${l}\n`).join(''));
+
+describe('FileTailer', () => {
+  it('reads complete lines as they are appended and waits for a line to end', async () => {
+    const log = join(dir, 'access.log');
+    writeFileSync(log, '');
+    const { lines } = await startTailer([log]);
+    write(log, numbered(1, 3));
+    appendFileSync(log, 'partial');
+    await vi.waitFor(() => expect(lines).toEqual(numbered(1, 3)));
+    appendFileSync(log, ' line\n');
+    await vi.waitFor(() => expect(lines).toEqual([...numbered(1, 3), 'partial line']));
+  });
+
+  it('starts at the end of files that exist at start-up when told to', async () => {
+    const log = join(dir, 'access.log');
+    write(log, ['old']);
+    const { lines } = await startTailer([log], { startAt: 'end' });
+    write(log, ['new']);
+    await vi.waitFor(() => expect(lines).toEqual(['new']));
+  });
+
+  it('follows a rename rotation: finishes the old file, then reads the new one from its start', async () => {
+    const log = join(dir, 'access.log');
+    write(log, numbered(1, 2));
+    const { lines } = await startTailer([log]);
+    await vi.waitFor(() => expect(lines).toEqual(numbered(1, 2)));
+    // Lines written just before the rename are read through the descriptor still open on the old file.
+    write(log, numbered(3, 4));
+    renameSync(log, `${log}.1`);
+    write(log, numbered(5, 6));
+    await vi.waitFor(() => expect(lines).toEqual(numbered(1, 6)));
+  });
+
+  it('starts again from 0 after copytruncate', async () => {
+    const log = join(dir, 'access.log');
+    write(log, numbered(1, 5));
+    const { lines } = await startTailer([log]);
+    await vi.waitFor(() => expect(lines).toEqual(numbered(1, 5)));
+    truncateSync(log, 0);
+    write(log, ['after']);
+    await vi.waitFor(() => expect(lines).toEqual([...numbered(1, 5), 'after']));
+  });
+
+  it('follows new files that match a glob', async () => {
+    const { lines, sources } = await startTailer([join(dir, 'logs', '*.log')]);
+    const a = join(dir, 'logs', 'a.log');
+    const ignored = join(dir, 'logs', 'a.txt');
+    // Created after the tailer started: the glob's directory appears while it runs.
+    mkdirSync(join(dir, 'logs'));
+    write(a, ['from a']);
+    write(ignored, ['not followed']);
+    await vi.waitFor(() => expect(lines).toEqual(['from a']));
+    expect(sources).toEqual([a]);
+  });
+
+  it('rejects an over-long line and goes on with the next', async () => {
+    const log = join(dir, 'access.log');
+    writeFileSync(log, `${'x'.repeat(300_000)}\nshort\n`);
+    const { lines } = await startTailer([log]);
+    await vi.waitFor(() => expect(lines).toEqual(['<line_too_long>', 'short']));
+  });
+
+  it('resumes after a restart from the last acknowledged line: nothing lost, nothing sent twice', async () => {
+    const log = join(dir, 'access.log');
+    write(log, numbered(1, 3));
+    const first = await startTailer([log]);
+    await vi.waitFor(() => expect(first.lines).toEqual(numbered(1, 3)));
+    await first.tailer.stop();
+    await first.tailer.persist();
+
+    let acknowledge = false;
+    write(log, numbered(4, 5));
+    const second = await startTailer([log], { ack: () => acknowledge });
+    await vi.waitFor(() => expect(second.lines).toEqual(numbered(4, 5)));
+    await second.tailer.stop();
+    await second.tailer.persist();
+
+    acknowledge = true;
+    const third = await startTailer([log], { ack: () => acknowledge });
+    await vi.waitFor(() => expect(third.lines).toEqual(numbered(4, 5)));
+    write(log, ['line 6']);
+    await vi.waitFor(() => expect(third.lines).toEqual(numbered(4, 6)));
+  });
+
+  it('pauses reading while the buffer has no room', async () => {
+    const log = join(dir, 'access.log');
+    write(log, numbered(1, 2));
+    let room = false;
+    const { lines, tailer } = await startTailer([log], { hasRoom: () => room });
+    expect(tailer.followed()).toEqual([log]);
+    expect(lines).toEqual([]);
+    room = true;
+    await vi.waitFor(() => expect(lines).toEqual(numbered(1, 2)));
+  });
+});
