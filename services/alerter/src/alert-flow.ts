@@ -7,7 +7,7 @@ import { validateAnomaly, parseJson, type Anomaly } from '@vigil/contract';
 import type { Logger, PipelineMetrics } from '@vigil/telemetry';
 import type { IncomingRecord } from '@vigil/transport';
 import type { Clock } from './clock';
-import type { Dispatcher } from './dispatch/dispatcher';
+import type { DispatchedNotification, Dispatcher } from './dispatch/dispatcher';
 import type { NotificationLog } from './notification-log/notification-log';
 import { NOTIFICATION_LOG_RETENTION_MS } from './notification-log/notification-log';
 import type { NotifyPipeline } from './notify/notify-pipeline';
@@ -34,7 +34,7 @@ export class AlertFlow {
 
   handleBatch(records: readonly IncomingRecord[]): Promise<void> {
     return this.serially(async () => {
-      const notifications = [];
+      const notifications: DispatchedNotification[] = [];
       for (const record of records) {
         const anomaly = await this.decode(record);
         if (anomaly !== undefined) notifications.push(...this.o.dispatcher.ingest(anomaly, this.o.clock()));
@@ -75,7 +75,7 @@ export class AlertFlow {
     }
   }
 
-  private async deliver(notifications: Parameters<NotifyPipeline['process']>[0]): Promise<void> {
+  private async deliver(notifications: readonly DispatchedNotification[]): Promise<void> {
     await this.o.pipeline.process(notifications);
     this.o.metrics.sent(notifications.length);
     const at = this.o.clock();

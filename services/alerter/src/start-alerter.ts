@@ -80,6 +80,7 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
   let heartbeat: () => Promise<void> = async () => undefined;
   const sink = createRecordStage({ producer, topics, logger, telemetry });
   const dispatcher = new Dispatcher(dispatchTiming(config), groupKeyFunction(config.groupBy as GroupByField[]) /* values checked by the schema */, restored.groups);
+  const retries = telemetry.counter('vigil_notification_retries_total', 'Delivery attempts that failed and were retried, by channel.');
   const pipeline = new NotifyPipeline({
     notifiers,
     routing: routingTable(config, consoleEnabled(config, embedded)),
@@ -90,6 +91,10 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
     retryEnvironment: retryEnvironment(() => heartbeat()),
     sink,
     clock,
+    onRetry: (channel, reason) => {
+      retries.add(1, { channel });
+      logger.debug({ channel, reason }, 'notification delivery failed; retrying');
+    },
   });
   const flow = new AlertFlow({
     dispatcher,

@@ -112,3 +112,12 @@ describe('Dispatcher', () => {
     expect(d.takeChanged()).toEqual([]);
   });
 });
+
+describe('Dispatcher routing severity', () => {
+  it('routes a resolution by the worst severity announced, not the resolving record', () => {
+    const d = dispatcher();
+    d.ingest(anomalyFixture({ severity: 'critical' }), T0);
+    d.ingest(anomalyFixture({ severity: 'info', state: 'resolved' }), T0 + 60_000);
+    expect(d.due(T0 + 70_000).map((n) => [n.kind, n.routeSeverity])).toEqual([['resolved', 'critical']]);
+  });
+});

@@ -26,6 +26,8 @@ export interface AlertGroupState {
   seq: number;
   lastSentAt: number;
   notifiedSeverity: Severity;
+  /** Highest severity announced in this incident: the resolution goes where the worst news went. */
+  peakSeverity: Severity;
   /** A material change waiting for group wait / group interval. */
   pending?: { kind: 'updated' | 'resolved'; since: number };
   /** True once the resolution went out: the group is over. */
@@ -42,6 +44,15 @@ export function idempotencyKey(group: AlertGroupState, kind: NotificationKind): 
   return `${keyHash(group.groupKey)}:${group.incidentId}@${group.openedAtWindow}:${group.seq}:${kind}`;
 }
 
+/** A notification plus the severity that picks its channels. */
+export interface DispatchedNotification extends Notification {
+  routeSeverity: Severity;
+}
+
+function higher(a: Severity, b: Severity): Severity {
+  return SEVERITY_RANK[a] >= SEVERITY_RANK[b] ? a : b;
+}
+
 export class Dispatcher {
   private readonly groups = new Map<string, AlertGroupState>();
   private readonly dirty = new Map<string, AlertGroupState>();
@@ -55,7 +66,7 @@ export class Dispatcher {
   }
 
   /** Adds one anomaly; returns what must go out now (at most one notification). */
-  ingest(anomaly: Anomaly, now: number): Notification[] {
+  ingest(anomaly: Anomaly, now: number): DispatchedNotification[] {
     const groupKey = this.groupKeyOf(anomaly);
     const group = this.groups.get(groupKey);
     if (group === undefined) return anomaly.state === 'resolved' ? [] : [this.open(groupKey, anomaly, now)];
@@ -74,7 +85,7 @@ export class Dispatcher {
   }
 
   /** Notifications whose wait is over at `now` (called by a ticker). */
-  due(now: number): Notification[] {
+  due(now: number): DispatchedNotification[] {
     return [...this.groups.values()].flatMap((group) => this.flushIfDue(group, now));
   }
 
@@ -89,7 +100,7 @@ export class Dispatcher {
     return this.groups.size;
   }
 
-  private open(groupKey: string, anomaly: Anomaly, now: number): Notification {
+  private open(groupKey: string, anomaly: Anomaly, now: number): DispatchedNotification {
     const group: AlertGroupState = {
       groupKey,
       incidentId: anomaly.id,
@@ -99,13 +110,14 @@ export class Dispatcher {
       seq: 0,
       lastSentAt: now,
       notifiedSeverity: anomaly.severity,
+      peakSeverity: anomaly.severity,
       closed: false,
     };
     this.groups.set(groupKey, group);
     return this.emit(group, 'firing', now);
   }
 
-  private flushIfDue(group: AlertGroupState, now: number): Notification[] {
+  private flushIfDue(group: AlertGroupState, now: number): DispatchedNotification[] {
     const { pending } = group;
     if (pending !== undefined) {
       const dueAt = Math.max(pending.since + this.timing.groupWaitMs, group.lastSentAt + this.timing.groupIntervalMs);
@@ -114,7 +126,7 @@ export class Dispatcher {
     return now >= group.lastSentAt + this.timing.repeatIntervalMs ? [this.emit(group, 'firing', now)] : [];
   }
 
-  private emit(group: AlertGroupState, kind: NotificationKind, now: number): Notification {
+  private emit(group: AlertGroupState, kind: NotificationKind, now: number): DispatchedNotification {
     group.seq += 1;
     group.lastSentAt = now;
     delete group.pending;
@@ -123,6 +135,7 @@ export class Dispatcher {
       this.groups.delete(group.groupKey);
     } else {
       group.notifiedSeverity = group.latest.severity;
+      group.peakSeverity = higher(group.peakSeverity, group.latest.severity);
     }
     this.dirty.set(group.groupKey, group);
     return {
@@ -131,6 +144,7 @@ export class Dispatcher {
       groupKey: group.groupKey,
       anomaly: group.latest,
       groupSize: group.size,
+      routeSeverity: kind === 'resolved' ? group.peakSeverity : group.latest.severity,
     };
   }
 }

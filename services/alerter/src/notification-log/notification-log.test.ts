@@ -10,7 +10,7 @@ function delivery(outcome: DeliveryRecord['outcome'], key = 'k1', channel = 'sla
 }
 
 function group(groupKey: string, closed: boolean, seq = 1): GroupStateRecord {
-  const state: AlertGroupState = { groupKey, incidentId: 'a', openedAtWindow: 0, latest: anomalyFixture(), size: 1, seq, lastSentAt: 0, notifiedSeverity: 'warning', closed };
+  const state: AlertGroupState = { groupKey, incidentId: 'a', openedAtWindow: 0, latest: anomalyFixture(), size: 1, seq, lastSentAt: 0, notifiedSeverity: 'warning', peakSeverity: 'warning', closed };
   return { v: 1, type: 'group', at: 100, state };
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Notification, Notifier, NotifyResult } from '@vigil/notifiers';
 import { anomalyFixture } from '../anomaly-fixture';
+import type { DispatchedNotification } from '../dispatch/dispatcher';
 import type { DeadLetterRecord, DeliveryRecord } from '../notification-log/log-records';
 import { NotificationLog } from '../notification-log/notification-log';
 import { SilenceStore } from '../silence/silence-store';
@@ -48,8 +49,8 @@ function setup(options: { slack?: ScriptedNotifier; stormMax?: number; silences?
   return { pipeline, slack, email, records, deadLetters, log };
 }
 
-function notification(key: string, severity: 'warning' | 'critical' = 'critical'): Notification {
-  return { idempotencyKey: key, kind: 'firing', groupKey: `g-${key}`, anomaly: anomalyFixture({ id: key, severity }), groupSize: 1 };
+function notification(key: string, severity: 'warning' | 'critical' = 'critical'): DispatchedNotification {
+  return { idempotencyKey: key, kind: 'firing', groupKey: `g-${key}`, anomaly: anomalyFixture({ id: key, severity }), groupSize: 1, routeSeverity: severity };
 }
 
 describe('NotifyPipeline', () => {

@@ -5,6 +5,7 @@
 
 import type { Notification, Notifier } from '@vigil/notifiers';
 import type { Clock } from '../clock';
+import type { DispatchedNotification } from '../dispatch/dispatcher';
 import type { DeliveryOutcome, DeliveryRecord } from '../notification-log/log-records';
 import type { NotificationLog } from '../notification-log/notification-log';
 import { routeChannels, type RoutingTable } from '../route/router';
@@ -23,6 +24,8 @@ export interface NotifyPipelineOptions {
   retryEnvironment: RetryEnvironment;
   sink: RecordSink;
   clock: Clock;
+  /** Told about every retry (the failure and the channel). */
+  onRetry?: (channel: string, reason: string) => void;
 }
 
 type Extra = Pick<DeliveryRecord, 'attempts' | 'latencyMs'> & Partial<Pick<DeliveryRecord, 'error' | 'silenceId' | 'summaryKey'>>;
@@ -51,12 +54,12 @@ export class NotifyPipeline {
   }
 
   /** Resolves once every notification is delivered, muted, deduplicated or parked. */
-  async process(notifications: readonly Notification[]): Promise<void> {
+  async process(notifications: readonly DispatchedNotification[]): Promise<void> {
     if (notifications.length === 0) return;
     const now = this.o.clock();
     const byChannel = new Map<string, Notification[]>();
     for (const notification of notifications) {
-      const channels = routeChannels(this.o.routing, notification.anomaly, this.configured);
+      const channels = routeChannels(this.o.routing, notification.anomaly.detector, notification.routeSeverity, this.configured);
       const silence = this.o.silences.mutedBy(notification.anomaly, now);
       for (const channel of channels) {
         if (silence !== undefined) {
@@ -79,7 +82,9 @@ export class NotifyPipeline {
     const notifier = this.o.notifiers.get(channel);
     if (notifier === undefined) return;
     const started = this.o.clock();
-    const { result, attempts } = await deliverWithRetry(notifier, notification, this.o.retry, this.o.retryEnvironment);
+    const { result, attempts } = await deliverWithRetry(notifier, notification, this.o.retry, this.o.retryEnvironment, (failure) =>
+      this.o.onRetry?.(channel, failure.reason),
+    );
     const at = this.o.clock();
     const timing = { attempts, latencyMs: at - started };
     if (result.ok) {

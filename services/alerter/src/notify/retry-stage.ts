@@ -16,6 +16,9 @@ export interface RetryEnvironment {
   random(): number;
 }
 
+/** Called before each retry with the failure that caused it (for metrics and logs). */
+export type RetryListener = (failure: Extract<NotifyResult, { ok: false }>, failedAttempts: number) => void;
+
 /** Delay before the attempt that follows `failedAttempts` failures. */
 export function retryDelayMs(policy: RetryPolicy, failedAttempts: number, random: number, retryAfterMs?: number): number {
   if (retryAfterMs !== undefined) return Math.min(Math.max(0, retryAfterMs), policy.maxMs);
@@ -36,10 +39,12 @@ export async function deliverWithRetry(
   notification: Notification,
   policy: RetryPolicy,
   env: RetryEnvironment,
+  onRetry: RetryListener = () => undefined,
 ): Promise<{ result: NotifyResult; attempts: number }> {
   for (let attempts = 1; ; attempts++) {
     const result = await attempt(notifier, notification);
     if (result.ok || !result.retryable || attempts >= policy.maxAttempts) return { result, attempts };
+    onRetry(result, attempts);
     await env.wait(retryDelayMs(policy, attempts, env.random(), result.retryAfterMs));
   }
 }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { anomalyFixture } from '../anomaly-fixture';
 import { detectorRoutes, routeChannels, type RoutingTable } from './router';
 
 const table: RoutingTable = {
@@ -11,20 +10,20 @@ const configured = new Set(['slack', 'email', 'webhook']);
 
 describe('routeChannels', () => {
   it('routes by severity', () => {
-    expect(routeChannels(table, anomalyFixture({ severity: 'critical' }), configured)).toEqual(['slack', 'email']);
-    expect(routeChannels(table, anomalyFixture({ severity: 'info' }), configured)).toEqual([]);
+    expect(routeChannels(table, 'traffic-spike', 'critical', configured)).toEqual(['slack', 'email']);
+    expect(routeChannels(table, 'traffic-spike', 'info', configured)).toEqual([]);
   });
 
   it('lets a detector route replace the severity route', () => {
-    expect(routeChannels(table, anomalyFixture({ detector: 'latency-cliff' }), configured)).toEqual(['webhook', 'email']);
+    expect(routeChannels(table, 'latency-cliff', 'warning', configured)).toEqual(['webhook', 'email']);
   });
 
   it('drops channels that are not configured', () => {
-    expect(routeChannels(table, anomalyFixture({ severity: 'critical' }), new Set(['email']))).toEqual(['email']);
+    expect(routeChannels(table, 'traffic-spike', 'critical', new Set(['email']))).toEqual(['email']);
   });
 
   it('adds the always-on channels once', () => {
     const withConsole = { ...table, always: ['console', 'slack'] };
-    expect(routeChannels(withConsole, anomalyFixture(), new Set([...configured, 'console']))).toEqual(['slack', 'console']);
+    expect(routeChannels(withConsole, 'traffic-spike', 'warning', new Set([...configured, 'console']))).toEqual(['slack', 'console']);
   });
 });

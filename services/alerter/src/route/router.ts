@@ -1,7 +1,7 @@
 // Which channels an alert goes to: a per-detector route when one is configured, else the route of
 // its severity; only channels that are configured count, and the console (when on) sees everything.
 
-import type { Anomaly, Severity } from '@vigil/contract';
+import type { Severity } from '@vigil/contract';
 
 export interface RoutingTable {
   bySeverity: Record<Severity, readonly string[]>;
@@ -20,7 +20,7 @@ export function detectorRoutes(items: readonly string[]): Map<string, string[]> 
   );
 }
 
-export function routeChannels(table: RoutingTable, anomaly: Anomaly, configured: ReadonlySet<string>): string[] {
-  const routed = table.byDetector.get(anomaly.detector) ?? table.bySeverity[anomaly.severity];
+export function routeChannels(table: RoutingTable, detector: string, severity: Severity, configured: ReadonlySet<string>): string[] {
+  const routed = table.byDetector.get(detector) ?? table.bySeverity[severity];
   return [...new Set([...routed, ...table.always])].filter((channel) => configured.has(channel));
 }
