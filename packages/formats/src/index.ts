@@ -14,4 +14,5 @@ export type {
 } from './types';
 export { DEFAULT_NORMALIZE_OPTIONS } from './normalize/normalizer';
 export { DEFAULT_REDACT_QUERY_PARAMS } from './normalize/redact-query';
-export { cidrProblem } from './normalize/cidr';
+export { eventParserOptionsFromConfig } from './options-from-config';
+export type { FormatsConfig } from './options-from-config';

@@ -1,0 +1,163 @@
+// `vigil parse <file|-> [--format F]`: streams a log through the same parser and normalizer the
+// collector uses. One ApiAccessEvent JSON per parsed line on stdout; each rejected line (number,
+// reason, truncated sample) and a closing summary on stderr. Exit 0 whenever it ran.
+
+import { createReadStream } from 'node:fs';
+import { once } from 'node:events';
+import { formatsSchema, loadConfig } from '@vigil/config';
+import { createEventParser, eventParserOptionsFromConfig, FORMAT_NAMES, type EventParser } from '@vigil/formats';
+import { EXIT_USAGE, type CommandIo } from '../io';
+
+const SAMPLE_MAX = 200;
+const OUTPUT_FLUSH_BYTES = 64 * 1024;
+const FORMAT_CHOICES = ['auto', ...FORMAT_NAMES];
+
+interface Arguments {
+  file: string;
+  format: string | undefined;
+}
+
+function usage(problem: string): string {
+  return `vigil parse: ${problem}\nusage: vigil parse <file|-> [--format FORMAT]\nformats: ${FORMAT_CHOICES.join(', ')}\n`;
+}
+
+function parseArguments(args: string[]): Arguments | string {
+  let file: string | undefined;
+  let format: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--format' || arg === '-f') {
+      format = args[++i];
+      if (format === undefined) return '--format needs a value';
+    } else if (arg.startsWith('--format=')) {
+      format = arg.slice('--format='.length);
+    } else if (arg.startsWith('-') && arg !== '-') {
+      return `unknown option "${arg}"`;
+    } else if (file === undefined) {
+      file = arg;
+    } else {
+      return `unexpected argument "${arg}"`;
+    }
+  }
+  if (file === undefined) return 'missing the file to parse (use - for stdin)';
+  if (format !== undefined && !FORMAT_CHOICES.includes(format)) return `unknown format "${format}"`;
+  return { file, format };
+}
+
+class ParseRun {
+  lines = 0;
+  parsed = 0;
+  readonly rejected = new Map<string, number>();
+  readonly detected = new Map<string, number>();
+  private output = '';
+  private readonly ctx: { source: string; receivedAt: number };
+
+  constructor(
+    private readonly parser: EventParser,
+    private readonly io: CommandIo,
+    source: string,
+  ) {
+    this.ctx = { source, receivedAt: Date.now() };
+  }
+
+  line(text: string): void {
+    this.lines++;
+    const result = this.parser.parseLine(text, this.ctx);
+    if (result.ok) {
+      this.parsed++;
+      const format = this.parser.lastDetected() ?? this.parser.format;
+      this.detected.set(format, (this.detected.get(format) ?? 0) + 1);
+      this.output += `${JSON.stringify(result.event)}\n`;
+      return;
+    }
+    this.rejected.set(result.reason, (this.rejected.get(result.reason) ?? 0) + 1);
+    const sample = text.length > SAMPLE_MAX ? `${text.slice(0, SAMPLE_MAX)}…` : text;
+    const detail = result.detail === undefined ? '' : ` (${result.detail})`;
+    this.io.stderr.write(`line ${this.lines}: ${result.reason}${detail}: ${JSON.stringify(sample)}\n`);
+  }
+
+  tooLong(length: number): void {
+    this.lines++;
+    this.rejected.set('line_too_long', (this.rejected.get('line_too_long') ?? 0) + 1);
+    this.io.stderr.write(`line ${this.lines}: line_too_long (more than ${length} bytes)\n`);
+  }
+
+  /** Writes buffered events; waits when stdout asks for it so a large file is not held in memory. */
+  async flush(force: boolean): Promise<void> {
+    if (this.output.length === 0 || (!force && this.output.length < OUTPUT_FLUSH_BYTES)) return;
+    const ready = this.io.stdout.write(this.output);
+    this.output = '';
+    if (!ready) await once(this.io.stdout, 'drain');
+  }
+
+  summary(seconds: number): string {
+    const rejectedTotal = this.lines - this.parsed;
+    const reasons = [...this.rejected].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r}=${n}`).join(', ');
+    const formats = [...this.detected].sort((a, b) => b[1] - a[1]).map(([f, n]) => `${f}=${n}`).join(', ');
+    const rate = seconds > 0 ? Math.round(this.lines / seconds) : this.lines;
+    return [
+      `vigil parse: ${this.lines} lines, ${this.parsed} parsed, ${rejectedTotal} rejected${reasons ? ` (${reasons})` : ''}`,
+      `  formats: ${formats || 'none detected'}`,
+      `  ${seconds.toFixed(3)} s, ${rate} lines/s`,
+    ].join('\n');
+  }
+}
+
+/** Splits a byte stream into lines (LF, with CR stripped by the parser), capping line length. */
+async function readLines(input: NodeJS.ReadableStream, maxBytes: number, run: ParseRun): Promise<void> {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let overflowing = false;
+  for await (const chunk of input as AsyncIterable<Buffer>) {
+    let start = 0;
+    for (let nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
+      if (overflowing) {
+        run.tooLong(maxBytes);
+      } else if (pendingBytes + (nl - start) > maxBytes) {
+        run.tooLong(maxBytes);
+      } else {
+        const piece = chunk.subarray(start, nl);
+        run.line((pendingBytes === 0 ? piece : Buffer.concat([...pending, piece])).toString('utf8'));
+      }
+      pending = [];
+      pendingBytes = 0;
+      overflowing = false;
+      start = nl + 1;
+    }
+    if (start < chunk.length && !overflowing) {
+      pending.push(chunk.subarray(start));
+      pendingBytes += chunk.length - start;
+      if (pendingBytes > maxBytes) {
+        overflowing = true;
+        pending = [];
+      }
+    }
+    await run.flush(false);
+  }
+  if (overflowing) run.tooLong(maxBytes);
+  else if (pendingBytes > 0) run.line(Buffer.concat(pending).toString('utf8'));
+}
+
+export async function run(args: string[], io: CommandIo): Promise<number> {
+  const parsedArgs = parseArguments(args);
+  if (typeof parsedArgs === 'string') {
+    io.stderr.write(usage(parsedArgs));
+    return EXIT_USAGE;
+  }
+  const config = loadConfig(formatsSchema, io.env);
+  const options = eventParserOptionsFromConfig({ ...config, format: parsedArgs.format ?? config.format });
+  const parser = createEventParser(options);
+  const input = parsedArgs.file === '-' ? process.stdin : createReadStream(parsedArgs.file);
+  const runState = new ParseRun(parser, io, parsedArgs.file === '-' ? 'stdin' : `file:${parsedArgs.file}`);
+  const started = process.hrtime.bigint();
+  try {
+    // Bytes, not characters: a line of multi-byte text may hold up to 4 bytes per character.
+    await readLines(input, (options.maxLineLength ?? 65_536) * 4, runState);
+  } catch (error) {
+    io.stderr.write(`vigil parse: cannot read ${parsedArgs.file}: ${(error as Error).message}\n`);
+    return 1;
+  }
+  await runState.flush(true);
+  io.stderr.write(`${runState.summary(Number(process.hrtime.bigint() - started) / 1e9)}\n`);
+  return 0;
+}
