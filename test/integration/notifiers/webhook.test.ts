@@ -53,7 +53,7 @@ describe('webhook notifier against a local receiver', () => {
   it('does not follow a redirect, which could forward the signed body elsewhere', async () => {
     receiver.respondWith({ status: 307, headers: { location: 'http://127.0.0.1:1/elsewhere' } });
     const outcome = await createWebhookNotifier({ url: receiver.url, secret: SECRET }).send(sampleNotification());
-    expect(outcome).toMatchObject({ ok: false });
+    expect(outcome).toEqual({ ok: false, retryable: false, reason: 'HTTP 307' });
     expect(receiver.requests).toHaveLength(1);
   });
 });

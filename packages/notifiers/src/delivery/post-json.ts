@@ -34,8 +34,9 @@ export async function postJson(post: JsonPost): Promise<NotifyResult> {
         ...post.headers,
       },
       body: post.body,
-      // A redirect could forward the signed body (or the secret path) somewhere unintended.
-      redirect: 'error',
+      // Never follow: a redirect could forward the signed body somewhere unintended. 'manual' hands
+      // back the 3xx itself, which is then a permanent failure rather than an opaque request error.
+      redirect: 'manual',
       signal: AbortSignal.timeout(post.timeoutMs),
     });
     // Drain the body so the connection can be reused; its content is never needed.
