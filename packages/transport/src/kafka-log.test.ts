@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { logLevel } from 'kafkajs';
+import { kafkaLogCreator } from './kafka-log';
+import type { LogFields } from './transport-logger';
+
+function recordingLogger() {
+  const lines: Array<{ level: string; fields: LogFields; message: string }> = [];
+  const at = (level: string) => (fields: LogFields, message: string) => void lines.push({ level, fields, message });
+  return { lines, logger: { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') } };
+}
+
+describe('kafkaLogCreator', () => {
+  it('never passes SASL credentials on to the logger', () => {
+    const { lines, logger } = recordingLogger();
+    const log = kafkaLogCreator(logger)(logLevel.INFO);
+    log({
+      namespace: 'SASLAuthenticator',
+      level: logLevel.ERROR,
+      label: 'ERROR',
+      log: { timestamp: 'now', logger: 'kafkajs', message: 'SASL authentication failed', sasl: { password: 'hunter2' }, password: 'hunter2', broker: 'b:9092' },
+    });
+    expect(JSON.stringify(lines)).not.toContain('hunter2');
+    expect(lines[0]).toMatchObject({ level: 'error', message: 'SASL authentication failed', fields: { kafkajs: 'SASLAuthenticator', broker: 'b:9092' } });
+  });
+
+  it('logs one failed request of a retried operation as a warning', () => {
+    const { lines, logger } = recordingLogger();
+    kafkaLogCreator(logger)(logLevel.INFO)({
+      namespace: 'Connection',
+      level: logLevel.ERROR,
+      label: 'ERROR',
+      log: { timestamp: 'now', logger: 'kafkajs', message: 'Response Produce(key: 0, version: 7)', error: 'not the leader' },
+    });
+    expect(lines[0]?.level).toBe('warn');
+  });
+});
