@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { createEventParser } from './event-parser';
+import { FORMAT_NAMES } from './types';
+
+const ctx = { source: 'test', receivedAt: 0 };
+const COMBINED = '203.0.113.9 - - [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif?api_key=s3cr3t HTTP/1.0" 200 2326 "http://example.com/start.html" "Mozilla/4.08"';
+
+describe('createEventParser line checks', () => {
+  const parser = createEventParser({ format: 'auto', maxLineLength: 1000 });
+
+  it('rejects empty and blank lines', () => {
+    expect(parser.parseLine('', ctx)).toMatchObject({ ok: false, reason: 'empty_line' });
+    expect(parser.parseLine('   \t', ctx)).toMatchObject({ ok: false, reason: 'empty_line' });
+  });
+
+  it('rejects lines over the limit as line_too_long', () => {
+    expect(parser.parseLine('x'.repeat(1001), ctx)).toMatchObject({ ok: false, reason: 'line_too_long' });
+  });
+
+  it('rejects undecodable input that does not parse as invalid_utf8', () => {
+    expect(parser.parseLine('\uFFFD\uFFFD garbage', ctx)).toMatchObject({ ok: false, reason: 'invalid_utf8' });
+  });
+
+  it('keeps a real request whose path held non-UTF-8 bytes', () => {
+    const line = COMBINED.replace('/apache_pb.gif', '/\uFFFD\uFFFD');
+    expect(parser.parseLine(line, ctx).ok).toBe(true);
+  });
+
+  it('rejects nginx and Apache error-log lines as not_an_access_log', () => {
+    expect(parser.parseLine('2021/09/30 09:23:53 [error] 1925800#1925800: *17 user "foo" was not found', ctx)).toMatchObject({
+      ok: false,
+      reason: 'not_an_access_log',
+    });
+    expect(parser.parseLine('[Thu Oct 13 12:24:49.880562 2022] [auth_basic:error] [pid 10] AH01618: user sss not found', ctx)).toMatchObject({
+      ok: false,
+      reason: 'not_an_access_log',
+    });
+  });
+
+  it('names invalid JSON as such', () => {
+    expect(parser.parseLine('{"oops": ', ctx)).toMatchObject({ ok: false, reason: 'invalid_json' });
+  });
+
+  it('strips a trailing carriage return', () => {
+    expect(parser.parseLine(`${COMBINED}\r`, ctx)).toMatchObject({ ok: true, event: { client: { userAgent: 'Mozilla/4.08' } } });
+  });
+});
+
+describe('createEventParser wrappers and detection', () => {
+  it('strips a syslog header and a container-runtime prefix', () => {
+    const parser = createEventParser({ format: 'nginx' });
+    const syslog = parser.parseLine(`Sep 15 16:13:46 ip-172-31-43-28 nginx[2869]: ${COMBINED}`, ctx);
+    const cri = parser.parseLine(`2025-12-31T17:37:40.493035218+01:00 stdout F ${COMBINED}`, ctx);
+    expect(syslog.ok && cri.ok).toBe(true);
+  });
+
+  it('unwraps Docker and Kubernetes JSON wrappers around text lines', () => {
+    const parser = createEventParser({ format: 'auto' });
+    expect(parser.parseLine(JSON.stringify({ log: `${COMBINED}\n`, stream: 'stdout' }), ctx).ok).toBe(true);
+    expect(parser.parseLine(JSON.stringify({ message: COMBINED, kubernetes: {} }), ctx).ok).toBe(true);
+  });
+
+  it('reports the detected format and switches when the input changes', () => {
+    const parser = createEventParser({ format: 'auto' });
+    parser.parseLine(COMBINED, ctx);
+    expect(parser.lastDetected()).toBe('nginx');
+    parser.parseLine('Feb  6 12:14:14 localhost haproxy[14389]: 10.0.1.2:33317 [06/Feb/2009:12:14:14.655] http-in static/srv1 10/0/30/69/109 200 2750 - - ---- 1/1/1/1/0 0/0 {1wt.eu} {} "GET /index.html HTTP/1.1"', ctx);
+    expect(parser.lastDetected()).toBe('haproxy');
+  });
+
+  it('redacts credential query values and never fails an unparseable request line', () => {
+    const parser = createEventParser({ format: 'nginx' });
+    const result = parser.parseLine(COMBINED, ctx);
+    expect(result.ok && result.event.request.query).toBe('api_key=REDACTED');
+    const garbage = parser.parseLine('1.2.3.4 - - [29/Jul/2023:10:26:06 -0700] "\\x16\\x03\\x01" 400 157 "-" "-"', ctx);
+    expect(garbage).toMatchObject({ ok: true, event: { request: { method: '-', path: '-', route: '-' }, response: { status: 400 } } });
+  });
+
+  it('rejects unknown format names and names the known ones', () => {
+    expect(() => createEventParser({ format: 'iis' as 'nginx' })).toThrow(/known: auto, nginx/);
+    expect(FORMAT_NAMES).toContain('kong');
+  });
+
+  it('needs a field map for generic JSON', () => {
+    expect(() => createEventParser({ format: 'json' })).toThrow(/VIGIL_JSON_FIELD_MAP/);
+  });
+});
+
+describe('generic JSON with a field map', () => {
+  const parser = createEventParser({
+    format: 'json',
+    jsonFieldMap: {
+      time: 'ts',
+      'client.ip': 'remote.addr',
+      'request.method': 'verb',
+      'request.path': 'uri',
+      'response.status': 'code',
+      'response.bytes': 'size',
+      'response.latencySeconds': 'took',
+      service: 'app',
+    },
+  });
+
+  it('maps nested source fields onto the event', () => {
+    const result = parser.parseObject({ ts: '2024-01-02T03:04:05Z', remote: { addr: '192.0.2.1' }, verb: 'POST', uri: '/orders/17', code: 201, size: '99', took: 0.5, app: 'shop' }, ctx);
+    expect(result).toMatchObject({
+      ok: true,
+      event: { gateway: 'json', service: 'shop', client: { ip: '192.0.2.1' }, request: { method: 'POST', route: '/orders/{id}' }, response: { status: 201, bytes: 99, latencyMs: 500 } },
+    });
+  });
+
+  it('rejects a record missing the time', () => {
+    expect(parser.parseObject({ verb: 'GET', uri: '/', code: 200 }, ctx)).toMatchObject({ ok: false, reason: 'invalid_timestamp' });
+  });
+
+  it('rejects unknown event fields in the map', () => {
+    expect(() => createEventParser({ format: 'json', jsonFieldMap: { 'client.secret': 'x' } })).toThrow(/unknown event field/);
+  });
+});
+
+describe('client identity and credentials', () => {
+  const kongRecord = {
+    started_at: 1614232668342,
+    client_ip: '192.168.144.1',
+    request: { method: 'GET', uri: '/log?password=hunter2', headers: { authorization: 'Bearer abc', cookie: 'sid=1', 'x-api-key': 'k-123', 'user-agent': 'HTTPie' } },
+    response: { status: 200, size: 10 },
+    latencies: { request: 515, kong: 58, proxy: 457 },
+  };
+
+  it('never copies Authorization or Cookie values into the event', () => {
+    const result = createEventParser({ format: 'kong' }).parseObject(kongRecord, ctx);
+    const text = JSON.stringify(result);
+    expect(text).not.toContain('Bearer abc');
+    expect(text).not.toContain('sid=1');
+    expect(text).not.toContain('hunter2');
+  });
+
+  it('uses a configured header as the client id, hashed by default', () => {
+    const result = createEventParser({ format: 'kong', normalize: { clientIdHeader: 'X-Api-Key' } }).parseObject(kongRecord, ctx);
+    expect(result.ok && result.event.client.id).toMatch(/^hdr-[0-9a-f]{16}$/);
+    expect(result.ok && result.event.client.key).toBe(result.ok && result.event.client.id);
+    const plain = createEventParser({ format: 'kong', normalize: { clientIdHeader: 'x-api-key', hashClientIdHeader: false } }).parseObject(kongRecord, ctx);
+    expect(plain.ok && plain.event.client.id).toBe('k-123');
+  });
+
+  it('refuses Authorization or Cookie as the client id header', () => {
+    expect(() => createEventParser({ format: 'kong', normalize: { clientIdHeader: 'Authorization' } })).toThrow(/credentials never leave/);
+  });
+
+  it('uses a configured JSON field as the client id', () => {
+    const result = createEventParser({ format: 'kong', normalize: { clientIdField: 'request.headers.user-agent' } }).parseObject(kongRecord, ctx);
+    expect(result.ok && result.event.client.id).toBe('HTTPie');
+  });
+
+  it('pseudonymizes the client IP when a key is set', () => {
+    const result = createEventParser({ format: 'kong', normalize: { ipPseudonymizeKey: 'k' } }).parseObject(kongRecord, ctx);
+    expect(result.ok && result.event.client.ip).toMatch(/^ip-[0-9a-f]{16}$/);
+  });
+});

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { parseAnyTime, parseClfTime } from './time';
+
+const clf = (s: string) => parseClfTime(s, 0, s.length);
+
+describe('parseClfTime', () => {
+  it('honours the zone offset', () => {
+    expect(clf('10/Oct/2000:13:55:36 -0700')).toBe(Date.UTC(2000, 9, 10, 20, 55, 36));
+    expect(clf('18/Jan/2024:15:31:16 +0100')).toBe(Date.UTC(2024, 0, 18, 14, 31, 16));
+    expect(clf('17/Oct/2023:05:57:49 +1100')).toBe(Date.UTC(2023, 9, 16, 18, 57, 49));
+  });
+
+  it('reads HAProxy milliseconds without a zone as UTC', () => {
+    expect(clf('30/Jul/2018:09:03:52.726')).toBe(Date.UTC(2018, 6, 30, 9, 3, 52, 726));
+  });
+
+  it('rejects malformed times with NaN', () => {
+    for (const bad of ['32/Oct/2000:13:55:36 +0000', '10/Foo/2000:13:55:36 +0000', '10/Oct/2000:25:55:36 +0000', '10/Oct/2000', '10/Oct/2000:13:55:36 0000']) {
+      expect(clf(bad), bad).toBeNaN();
+    }
+  });
+});
+
+describe('parseAnyTime', () => {
+  it('reads epoch seconds, epoch milliseconds, ISO 8601 and CLF', () => {
+    expect(parseAnyTime(1693840791.7564995)).toBe(1693840791756);
+    expect(parseAnyTime(1614232668342)).toBe(1614232668342);
+    expect(parseAnyTime('2021-12-08T14:02:43.587782192Z')).toBe(Date.UTC(2021, 11, 8, 14, 2, 43, 587));
+    expect(parseAnyTime('10/Jun/2023:15:36:28 +0000')).toBe(Date.UTC(2023, 5, 10, 15, 36, 28));
+    expect(parseAnyTime('yesterday')).toBeNaN();
+  });
+});
