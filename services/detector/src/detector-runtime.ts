@@ -1,0 +1,267 @@
+// The detector's stream loop around the pure engine: one task per owned input partition, each
+// step checkpointed before its outputs are published (a write-ahead outbox) and committed after,
+// so a crash at any point neither loses an anomaly nor double-counts an event:
+//   ingest → advance → checkpoint (state, next offset, outbox) → publish outbox → commit offsets.
+// A crash before the checkpoint replays the batch from the last one; a crash after it
+// republishes the outbox on restore (repartition messages are skipped by their offsets,
+// anomalies already on anomalies.v1 are not sent again) and skips the records the state holds.
+
+import { isVigilError } from '@vigil/contract';
+import type { DetectionConfig } from '@vigil/detection';
+import type { Gauge, Logger, PipelineMetrics } from '@vigil/telemetry';
+import type { IncomingRecord, PartitionAssignment, Producer, RecordBatch, Transport } from '@vigil/transport';
+import type { AnomalyPublisher } from './anomaly-publisher';
+import {
+  checkpointKey,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  latestByKey,
+  type Checkpoint,
+  type InputRole,
+  type Outbox,
+} from './checkpoint-codec';
+import { EntityPartitionTask } from './entity-partition-task';
+import { EventsPartitionTask, emptyOutbox } from './events-partition-task';
+import { encodeRepartitionMessage } from './repartition-message';
+import type { SourceWatermarks } from './source-watermarks';
+
+export interface DetectorTopics {
+  events: string;
+  repartition: string;
+  state: string;
+  anomalies: string;
+}
+
+export interface DetectorMetrics {
+  pipeline: PipelineMetrics;
+  entities: Gauge;
+  evicted: Gauge;
+}
+
+export interface DetectorRuntimeDeps {
+  transport: Transport;
+  producer: Producer;
+  publisher: AnomalyPublisher;
+  logger: Logger;
+  metrics: DetectorMetrics;
+  topics: DetectorTopics;
+  groupId: string;
+  /** Engine settings for one partition's task (its share of the entity cap). */
+  config: DetectionConfig;
+  partitionCounts: { events: number; repartition: number };
+  watermarks: SourceWatermarks;
+  clock: () => number;
+}
+
+type Task = EventsPartitionTask | EntityPartitionTask;
+
+function isEmpty(outbox: Outbox): boolean {
+  return outbox.anomalies.length === 0 && outbox.repartition.length === 0;
+}
+
+function newestTime(events: ReadonlyArray<{ time: number }>): number | undefined {
+  let newest: number | undefined;
+  for (const { time } of events) if (newest === undefined || time > newest) newest = time;
+  return newest;
+}
+
+export class DetectorRuntime {
+  private readonly eventsTasks = new Map<number, EventsPartitionTask>();
+  private readonly entityTasks = new Map<number, EntityPartitionTask>();
+  private readonly generations = new Map<string, number>();
+  /** Every step, tick and rebalance runs alone: tasks are not safe to interleave. */
+  private queue: Promise<unknown> = Promise.resolve();
+  assigned = false;
+
+  constructor(private readonly deps: DetectorRuntimeDeps) {}
+
+  private serialize<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  onAssign(assignment: readonly PartitionAssignment[]): Promise<void> {
+    return this.serialize(async () => {
+      const owned = (topic: string) => new Set(assignment.filter((a) => a.topic === topic).flatMap((a) => a.partitions));
+      const events = owned(this.deps.topics.events);
+      const repartition = owned(this.deps.topics.repartition);
+      for (const partition of this.eventsTasks.keys()) if (!events.has(partition)) this.release('events', partition);
+      for (const partition of this.entityTasks.keys()) if (!repartition.has(partition)) this.release('repartition', partition);
+      const wanted = [
+        ...[...events].filter((p) => !this.eventsTasks.has(p)).map((p) => ['events', p] as const),
+        ...[...repartition].filter((p) => !this.entityTasks.has(p)).map((p) => ['repartition', p] as const),
+      ];
+      await this.restore(wanted);
+      this.assigned = true;
+      this.deps.logger.info({ events: [...events], repartition: [...repartition] }, 'detector partitions assigned');
+    });
+  }
+
+  handleBatch(batch: RecordBatch): Promise<void> {
+    return this.serialize(async () => {
+      const role: InputRole = batch.topic === this.deps.topics.events ? 'events' : 'repartition';
+      try {
+        if (role === 'events') await this.eventsStep(batch.partition, batch.records);
+        else await this.entityStep(batch.partition, batch.records);
+      } catch (error) {
+        // The task ran ahead of what is durable: forget it, so the redelivered batch starts from the checkpoint.
+        this.release(role, batch.partition);
+        this.deps.metrics.pipeline.error(role === 'events' ? 'events-step' : 'repartition-step');
+        throw error;
+      }
+      this.reportGauges();
+    });
+  }
+
+  /** Advances idle partitions by the wall clock (see SourceWatermarks). */
+  tick(): Promise<void> {
+    return this.serialize(async () => {
+      const now = this.deps.clock();
+      for (const task of this.eventsTasks.values()) {
+        const outbox = task.advance(this.deps.watermarks.watermarkOf(task.partition, now));
+        if (!isEmpty(outbox)) await this.commit(task, outbox);
+      }
+      this.reportGauges();
+    });
+  }
+
+  /** After the consumer stopped: checkpoints every task with nothing left to republish. */
+  drain(): Promise<void> {
+    return this.serialize(async () => {
+      for (const task of [...this.eventsTasks.values(), ...this.entityTasks.values()]) {
+        await this.writeCheckpoint(task, this.checkpointOf(task, emptyOutbox()));
+      }
+    });
+  }
+
+  describeState(): { events: number[]; repartition: number[] } {
+    return { events: [...this.eventsTasks.keys()].sort((a, b) => a - b), repartition: [...this.entityTasks.keys()].sort((a, b) => a - b) };
+  }
+
+  private async eventsStep(partition: number, records: readonly IncomingRecord[]): Promise<void> {
+    const task = this.eventsTasks.get(partition) ?? (await this.restoreOne('events', partition));
+    if (!(task instanceof EventsPartitionTask)) return;
+    const lateBefore = task.engine.stats().lateEvents;
+    const { events, rejected, through } = task.ingest(records);
+    const { pipeline } = this.deps.metrics;
+    if (rejected > 0) pipeline.rejected(rejected, 'invalid_envelope', { topic: 'events' });
+    if (through === undefined) return;
+    pipeline.received(events.length);
+    const now = this.deps.clock();
+    this.deps.watermarks.arrived(partition, newestTime(events), now);
+    const outbox = task.advance(this.deps.watermarks.watermarkOf(partition, now), events);
+    const late = task.engine.stats().lateEvents - lateBefore;
+    if (late > 0) pipeline.discarded(late, 'late');
+    await this.commit(task, outbox);
+  }
+
+  private async entityStep(partition: number, records: readonly IncomingRecord[]): Promise<void> {
+    const task = this.entityTasks.get(partition) ?? (await this.restoreOne('repartition', partition));
+    if (!(task instanceof EntityPartitionTask)) return;
+    const before = task.nextOffset;
+    const { outbox, rejected } = task.ingest(records);
+    if (rejected > 0) this.deps.metrics.pipeline.rejected(rejected, 'invalid_envelope', { topic: 'repartition' });
+    if (task.nextOffset === before) return;
+    await this.commit(task, outbox);
+  }
+
+  /** Checkpoint with the outbox first, then publish it. */
+  private async commit(task: Task, outbox: Outbox): Promise<void> {
+    await this.writeCheckpoint(task, this.checkpointOf(task, outbox));
+    await this.publish(outbox);
+  }
+
+  private checkpointOf(task: Task, outbox: Outbox): Checkpoint {
+    return task instanceof EventsPartitionTask
+      ? task.checkpoint(outbox, this.deps.watermarks.maxEventTime(task.partition))
+      : task.checkpoint(outbox);
+  }
+
+  private async writeCheckpoint(task: Task, checkpoint: Checkpoint): Promise<void> {
+    const head = checkpointKey(this.deps.groupId, checkpoint.input, task.partition);
+    const generation = (this.generations.get(head) ?? 0) + 1;
+    for (const record of encodeCheckpoint(head, checkpoint, generation)) await this.deps.producer.send(this.deps.topics.state, [record]);
+    this.generations.set(head, generation);
+  }
+
+  private async publish(outbox: Outbox, skipPublished = false): Promise<void> {
+    if (outbox.repartition.length > 0) {
+      await this.deps.producer.send(
+        this.deps.topics.repartition,
+        outbox.repartition.map(({ partition, message }) => ({ key: null, partition, value: encodeRepartitionMessage(message) })),
+      );
+    }
+    const anomalies = skipPublished ? await this.deps.publisher.unpublished(outbox.anomalies) : outbox.anomalies;
+    if (anomalies.length === 0) return;
+    const { sent, invalid } = await this.deps.publisher.publish(anomalies);
+    this.deps.metrics.pipeline.sent(sent);
+    for (const { anomaly, error } of invalid) {
+      this.deps.metrics.pipeline.error('validate-anomaly');
+      this.deps.logger.error({ err: error, detector: anomaly.detector, id: anomaly.id }, 'engine produced an invalid anomaly; not published');
+    }
+  }
+
+  private async restoreOne(role: InputRole, partition: number): Promise<Task | undefined> {
+    await this.restore([[role, partition]]);
+    return role === 'events' ? this.eventsTasks.get(partition) : this.entityTasks.get(partition);
+  }
+
+  private async restore(wanted: ReadonlyArray<readonly [InputRole, number]>): Promise<void> {
+    if (wanted.length === 0) return;
+    const latest = latestByKey(await this.deps.transport.readAll(this.deps.topics.state));
+    const now = this.deps.clock();
+    for (const [role, partition] of wanted) {
+      const head = checkpointKey(this.deps.groupId, role, partition);
+      let restored: ReturnType<typeof decodeCheckpoint>;
+      try {
+        restored = decodeCheckpoint(head, latest);
+      } catch (error) {
+        if (!isVigilError(error, 'VIGIL_STATE_INVALID')) throw error;
+        // A checkpoint no one can read must not stop detection for good: start that partition afresh, loudly.
+        this.deps.metrics.pipeline.error('restore');
+        this.deps.logger.error({ err: error, checkpoint: head }, 'checkpoint unreadable; this partition starts without its baselines');
+        restored = undefined;
+      }
+      const checkpoint = restored?.checkpoint;
+      this.generations.set(head, restored?.generation ?? 0);
+      if (role === 'events') {
+        const topology = { repartitionCount: this.deps.partitionCounts.repartition, partitionFor: (key: string, count: number) => this.deps.transport.partitionFor(key, count) };
+        this.eventsTasks.set(partition, new EventsPartitionTask(partition, this.deps.config, topology, checkpoint));
+        this.deps.watermarks.assign(partition, checkpoint?.maxEventTime ?? undefined, now);
+      } else {
+        this.entityTasks.set(partition, new EntityPartitionTask(partition, this.deps.config, this.deps.partitionCounts.events, checkpoint));
+      }
+      if (checkpoint !== undefined) {
+        this.deps.logger.info({ checkpoint: head, nextOffset: checkpoint.nextOffset, entities: this.entitiesOf(role, partition) }, 'restored detector state');
+        await this.publish(checkpoint.outbox, true);
+      }
+    }
+  }
+
+  private entitiesOf(role: InputRole, partition: number): number {
+    const task = role === 'events' ? this.eventsTasks.get(partition) : this.entityTasks.get(partition);
+    return task?.engine.stats().entities ?? 0;
+  }
+
+  private release(role: InputRole, partition: number): void {
+    if (role === 'events') {
+      this.eventsTasks.delete(partition);
+      this.deps.watermarks.release(partition);
+    } else {
+      this.entityTasks.delete(partition);
+    }
+  }
+
+  private reportGauges(): void {
+    let entities = 0;
+    let evicted = 0;
+    for (const task of [...this.eventsTasks.values(), ...this.entityTasks.values()]) {
+      const stats = task.engine.stats();
+      entities += stats.entities;
+      evicted += stats.evictedEntities;
+    }
+    this.deps.metrics.entities.set(entities);
+    this.deps.metrics.evicted.set(evicted);
+  }
+}

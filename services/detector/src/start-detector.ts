@@ -1,0 +1,116 @@
+// Wires the detector service: config, topics, the consumer group over events.v1 and
+// repartition.v1, the idle-advance ticker, readiness and metrics.
+
+import { loadConfig, type Env } from '@vigil/config';
+import { DETECTOR_NAMES, detectionConfigFromEnv } from '@vigil/detection';
+import type { VigilHttpServer } from '@vigil/http';
+import type { Logger, Telemetry } from '@vigil/telemetry';
+import type { Transport } from '@vigil/transport';
+import { AnomalyPublisher } from './anomaly-publisher';
+import { DetectorRuntime, type DetectorTopics } from './detector-runtime';
+import { detectorServiceSchema } from './service-config';
+import { SourceWatermarks } from './source-watermarks';
+
+export interface ServiceDeps {
+  transport: Transport;
+  logger: Logger;
+  telemetry: Telemetry;
+  http: VigilHttpServer;
+  env: Env;
+}
+
+export interface RunningService {
+  stop(): Promise<void>;
+  describe(): string[];
+}
+
+/** Knobs for tests and embedding; production uses the defaults. */
+export interface DetectorRuntimeOptions {
+  /** Wall clock for the idle advance, epoch ms. Default Date.now. */
+  clock?: () => number;
+  /** How often idle partitions are checked. Default 1000 ms; 0 turns the timer off (call tick()). */
+  tickMs?: number;
+}
+
+export interface RunningDetector extends RunningService {
+  /** Runs the idle check now (what the timer does every tickMs). */
+  tick(): Promise<void>;
+}
+
+export async function startDetector(deps: ServiceDeps, runtime: DetectorRuntimeOptions = {}): Promise<RunningDetector> {
+  const { transport, logger, telemetry, http, env } = deps;
+  const service = loadConfig(detectorServiceSchema, env);
+  const detection = detectionConfigFromEnv(env);
+  const clock = runtime.clock ?? Date.now;
+  const tickMs = runtime.tickMs ?? 1000;
+  const topics: DetectorTopics = {
+    events: transport.topic('events'),
+    repartition: transport.topic('repartition'),
+    state: transport.topic('detectorState'),
+    anomalies: transport.topic('anomalies'),
+  };
+  const partitionCounts = {
+    events: await transport.partitionCount(topics.events),
+    repartition: await transport.partitionCount(topics.repartition),
+  };
+  // The cap is split per input partition, not per process: the same partition evicts the same
+  // entities whichever instance owns it, and one process holds at most the whole cap.
+  const partitionShare = Math.max(1, Math.ceil(detection.maxEntities / (partitionCounts.events + partitionCounts.repartition)));
+  const producer = await transport.producer();
+  const detectorRuntime = new DetectorRuntime({
+    transport,
+    producer,
+    publisher: new AnomalyPublisher(transport, producer, topics.anomalies),
+    logger,
+    metrics: {
+      pipeline: telemetry.pipeline('detector'),
+      entities: telemetry.gauge('vigil_detector_entities', 'Entities (clients, IPs, routes, services) this detector instance tracks.'),
+      evicted: telemetry.gauge('vigil_detector_evicted_entities', 'Entities evicted (least recently seen) by the tracked-entity cap, over the partitions this instance owns.'),
+    },
+    topics,
+    groupId: service.groupId,
+    config: { ...detection, maxEntities: partitionShare },
+    partitionCounts,
+    watermarks: new SourceWatermarks({ allowanceMs: service.watermarkAllowanceSeconds * 1000, idleMs: service.idleAdvanceSeconds * 1000 }, clock()),
+    clock,
+  });
+
+  const consumer = transport.consumer({
+    groupId: service.groupId,
+    topics: [topics.events, topics.repartition],
+    fromBeginning: true,
+    eachBatch: (batch) => detectorRuntime.handleBatch(batch),
+    onAssign: (assignment) => detectorRuntime.onAssign(assignment),
+  });
+  http.addReadinessCheck('detector', () => detectorRuntime.assigned || 'detector has no partitions of its consumer group yet');
+  await consumer.start();
+
+  const timer =
+    tickMs > 0
+      ? setInterval(() => {
+          detectorRuntime.tick().catch((error: unknown) => logger.error({ err: error }, 'detector idle tick failed'));
+        }, tickMs)
+      : undefined;
+  timer?.unref();
+
+  let stopped: Promise<void> | undefined;
+  const enabled = DETECTOR_NAMES.filter((name) => detection.detectors[name].enabled);
+  return {
+    tick: () => detectorRuntime.tick(),
+    describe: () => [
+      `consumes ${topics.events} and ${topics.repartition} as consumer group ${service.groupId}`,
+      `publishes anomalies to ${topics.anomalies}; checkpoints to ${topics.state}`,
+      `${detection.bucketSeconds}s buckets, ${enabled.length} detectors on (${enabled.join(', ')})`,
+      `at most ${detection.maxEntities} tracked entities; idle advance after ${service.idleAdvanceSeconds}s without events`,
+    ],
+    stop: () => {
+      stopped ??= (async () => {
+        if (timer !== undefined) clearInterval(timer);
+        await consumer.stop();
+        await detectorRuntime.drain();
+        await producer.close();
+      })();
+      return stopped;
+    },
+  };
+}
