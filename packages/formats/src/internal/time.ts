@@ -79,10 +79,10 @@ export function parseIsoTime(s: string): number {
   return Date.parse(s);
 }
 
-/** Epoch seconds (e.g. 1693840791.75) or milliseconds: values below 1e11 are taken as seconds. */
+/** Epoch seconds (e.g. 1693840791.75) or milliseconds: values below 1e11 are taken as seconds; fractions of a ms are dropped, as for ISO times. */
 export function epochToMs(n: number): number {
   if (!Number.isFinite(n) || n <= 0) return Number.NaN;
-  return n < 1e11 ? Math.round(n * 1000) : Math.round(n);
+  return n < 1e11 ? Math.floor(n * 1000) : Math.floor(n);
 }
 
 /** Any time value a JSON log may carry: epoch number or numeric string, ISO 8601, or CLF. */
