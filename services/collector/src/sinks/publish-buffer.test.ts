@@ -105,6 +105,7 @@ describe('PublishBuffer', () => {
     const outcome = http.catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(500);
     expect(isVigilError(await outcome, 'VIGIL_BACKPRESSURE')).toBe(true);
+    expect(buffer.status().kafkaAvailable).toBe(false);
     await vi.advanceTimersByTimeAsync(1000);
     expect(kafka.paths(1)).toEqual(['/stream']);
   });

@@ -24,7 +24,7 @@ export interface PublishBufferOptions {
 export interface BufferStatus {
   queuedItems: number;
   full: boolean;
-  /** False from a failed send until the next successful one. */
+  /** False from a failed or timed-out send until the next successful one. */
   kafkaAvailable: boolean;
   lastError: string | undefined;
 }
@@ -130,6 +130,9 @@ export class PublishBuffer {
     if (pending.abandoned) return;
     const queuedAt = this.queue.indexOf(pending);
     if (queuedAt !== -1) this.queue.splice(queuedAt, 1);
+    // No acknowledgement in time is Kafka being slow or down, even before the send itself fails.
+    this.kafkaAvailable = false;
+    this.lastError ??= `no acknowledgement within ${timeoutMs} ms`;
     this.settle(pending, this.backpressure(`Kafka did not acknowledge within ${timeoutMs} ms${this.lastError ? ` (${this.lastError})` : ''}`));
     this.pump();
   }

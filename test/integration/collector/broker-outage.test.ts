@@ -1,0 +1,66 @@
+// The delivery guarantee with the broker killed mid-stream: the collector answers 503 with
+// Retry-After instead of acknowledging, reports not ready, recovers when the broker is back,
+// and every request it answered with 200 is on the topic.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeEvents, ENCODING_HEADER } from '@vigil/contract';
+import { kafkaSchema, loadConfig } from '@vigil/config';
+import { createLogger } from '@vigil/telemetry';
+import { createTransport } from '@vigil/transport';
+import { startBroker, type LocalBroker } from '../../../tools/kafka/broker';
+import { waitFor } from '../../support/wait-for';
+import { collectorTestEnv, nginxLine, startTestCollector, type TestCollector } from './collector-harness';
+
+let broker: LocalBroker;
+let collector: TestCollector | undefined;
+
+beforeAll(async () => {
+  // A broker of this test's own: killing the shared one would break every other test.
+  broker = await startBroker();
+}, 120_000);
+afterAll(async () => {
+  await collector?.stop();
+  await broker.stop();
+}, 60_000);
+
+describe('collector during a broker outage', () => {
+  it('answers 503 while Kafka is down, recovers after, and loses nothing it acknowledged', async () => {
+    collector = await startTestCollector(collectorTestEnv(broker.brokers, { VIGIL_INGEST_ACK_TIMEOUT_MS: '1500', VIGIL_TOPIC_PARTITIONS: '2' }));
+    const running = collector;
+    const acknowledged: string[] = [];
+    const refusals: Array<{ status: number; retryAfter: string | null }> = [];
+    let sequence = 0;
+    const sendOne = async () => {
+      const path = `/outage/${sequence++}`;
+      const response = await running.post(nginxLine(path));
+      if (response.status === 200) acknowledged.push(path);
+      else refusals.push({ status: response.status, retryAfter: response.headers.get('retry-after') });
+      return response.status;
+    };
+
+    for (let i = 0; i < 10; i++) expect(await sendOne()).toBe(200);
+
+    await broker.kill();
+    await waitFor(async () => (await sendOne()) === 503, { timeoutMs: 60_000, intervalMs: 10, message: 'a 503 while the broker is down' });
+    const ready = await fetch(`${running.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.text()).toMatch(/Kafka unavailable/);
+
+    await broker.restart();
+    await waitFor(async () => (await sendOne()) === 200, { timeoutMs: 90_000, intervalMs: 10, message: 'a 200 after the broker restarted' });
+    for (let i = 0; i < 5; i++) expect(await sendOne()).toBe(200);
+
+    expect(refusals.length).toBeGreaterThan(0);
+    expect(refusals.every((r) => r.status === 503 && Number(r.retryAfter) >= 1)).toBe(true);
+
+    // Read the topic afresh: every acknowledged request is there (duplicates are allowed, losses are not).
+    const reader = createTransport({ kafka: loadConfig(kafkaSchema, running.env), logger: createLogger({ name: 'outage-reader', level: 'silent' }) });
+    try {
+      const records = await reader.readAll(reader.topic('events'));
+      const published = new Set(records.flatMap((r) => decodeEvents(r.value, r.headers[ENCODING_HEADER]).map((e) => e.request.path)));
+      expect(acknowledged.filter((path) => !published.has(path))).toEqual([]);
+    } finally {
+      await reader.close();
+    }
+  }, 240_000);
+});
