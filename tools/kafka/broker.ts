@@ -26,7 +26,8 @@ const LIB_DIR = join(TOOL_DIR, 'lib');
 const COMPLETE_MARKER = '.resolved-from-pom.xml';
 const KAFKA_IN_M2 = join(homedir(), '.m2', 'repository', 'org', 'apache', 'kafka', 'kafka_2.13', '3.9.1');
 const READY_LINE = 'Kafka Server started';
-const READY_TIMEOUT_MS = 60000;
+// Generous: on this 2-core box with other suites running brokers, a start took 20 s (idle: 3–6 s).
+const READY_TIMEOUT_MS = 120000;
 const STOP_GRACE_MS = 15000;
 const LOG_TAIL_LINES = 40;
 

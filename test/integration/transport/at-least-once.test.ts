@@ -74,3 +74,41 @@ describe('consumer group delivery on the real broker', () => {
     expect(await committedOffset(brokers, groupId, topic)).toBe('1000');
   });
 });
+
+describe('consumer stop on the real broker', () => {
+  let transport: KafkaTransport | undefined;
+  afterEach(async () => {
+    await transport?.close();
+  });
+
+  it('real broker: stop() lets the in-flight batch finish and commits it before leaving the group', async () => {
+    const brokers = kafkaBrokers();
+    const groupId = uniqueName('graceful-group');
+    transport = kafkaTransportFor({ brokers, prefix: uniqueName('graceful'), partitions: 1 });
+    await transport.ensureTopics();
+    const topic = transport.topic('events');
+    await (await transport.producer()).send(topic, Array.from({ length: 100 }, (_, i) => ({ key: 'k', value: String(i) })));
+
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let inBatch = false;
+    let finished = 0;
+    const consumer = transport.consumer({
+      groupId,
+      topics: [topic],
+      eachBatch: async (batch) => {
+        inBatch = true;
+        await released;
+        finished += batch.records.length;
+      },
+    });
+    await consumer.start();
+    await waitFor(() => inBatch, { message: 'a batch to be in flight' });
+
+    const stopping = consumer.stop();
+    release();
+    await stopping;
+    expect(finished).toBe(100);
+    expect(await committedOffset(brokers, groupId, topic)).toBe('100');
+  });
+});
