@@ -50,7 +50,7 @@ class FormatEventParser implements EventParser {
     if (options.format === 'auto') {
       return AUTO_DETECT_ORDER.map((name) => FORMAT_REGISTRY[name](options)).filter((p): p is FormatParser => p !== undefined);
     }
-    const factory = FORMAT_REGISTRY[options.format] as (typeof FORMAT_REGISTRY)[keyof typeof FORMAT_REGISTRY] | undefined;
+    const factory = Object.hasOwn(FORMAT_REGISTRY, options.format) ? FORMAT_REGISTRY[options.format] : undefined;
     if (factory === undefined) {
       throw new VigilError('VIGIL_FORMAT_UNKNOWN', `unknown log format "${options.format}"; known: auto, ${FORMAT_NAMES.join(', ')}`);
     }

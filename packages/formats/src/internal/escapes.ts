@@ -39,8 +39,8 @@ export function unescapeLogString(s: string): string {
         i += 6;
         continue;
       }
-    } else if (SIMPLE[next] !== undefined) {
-      flushText(SIMPLE[next]);
+    } else if (Object.hasOwn(SIMPLE, next)) {
+      flushText(SIMPLE[next] as string);
       i += 2;
       continue;
     }

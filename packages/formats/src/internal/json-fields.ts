@@ -8,7 +8,7 @@ export function isRecord(value: unknown): value is JsonRecord {
 
 /** Reads a dotted path (`request.headers.user-agent`); a key containing dots is tried whole first. */
 export function getPath(record: JsonRecord, path: string): unknown {
-  if (path in record) return record[path];
+  if (Object.hasOwn(record, path)) return record[path];
   let current: unknown = record;
   for (const key of path.split('.')) {
     if (!isRecord(current)) return undefined;

@@ -44,7 +44,7 @@ export const JSON_MAP_TARGETS = Object.keys(TARGETS);
 
 export function createJsonMappedFormat(fieldMap: Record<string, string>): FormatParser {
   const steps = Object.entries(fieldMap).map(([target, source]) => {
-    const apply = TARGETS[target];
+    const apply = Object.hasOwn(TARGETS, target) ? TARGETS[target] : undefined;
     if (apply === undefined) {
       throw new VigilError(
         'VIGIL_CONFIG_INVALID',

@@ -53,7 +53,7 @@ function headerName(variable: string): string | undefined {
  */
 export function applyNginxVariable(raw: RawAccess, name: string, value: string, headers: Map<string, string>): void {
   if (value === '-' || value === '') return;
-  const apply = VARIABLES[name];
+  const apply = Object.hasOwn(VARIABLES, name) ? VARIABLES[name] : undefined;
   if (apply !== undefined) {
     apply(raw, value);
     return;
