@@ -1,0 +1,56 @@
+// `vigil test-alert` against a real SMTP server and real HTTP servers: one sample alert per
+// configured channel, each outcome reported, non-zero exit when any channel failed.
+
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { run } from '../../../packages/cli/src/commands/test-alert';
+import { startHttpSink } from '../../support/http-sink';
+import { startSmtpSink } from '../../support/smtp-sink';
+
+let cleanup: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const step of cleanup.reverse()) await step();
+  cleanup = [];
+});
+
+function captured() {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  return { stream, text: () => text };
+}
+
+describe('vigil test-alert', () => {
+  it('reports each channel and exits 1 when one of them fails', async () => {
+    const slack = await startHttpSink();
+    const webhook = await startHttpSink({ defaultResponse: 500 });
+    const smtp = await startSmtpSink();
+    cleanup.push(() => slack.stop(), () => webhook.stop(), () => smtp.stop());
+    const stdout = captured();
+    const stderr = captured();
+    const code = await run([], {
+      stdout: stdout.stream,
+      stderr: stderr.stream,
+      env: {
+        VIGIL_SLACK_WEBHOOK_URL: `${slack.url}/services/T0/B0/secret`,
+        VIGIL_SMTP_URL: smtp.url(),
+        VIGIL_EMAIL_TO: 'oncall@example.com',
+        VIGIL_WEBHOOK_URL: `${webhook.url}/hook`,
+      },
+    });
+    expect(code).toBe(1);
+    expect(stdout.text()).toMatch(/slack: delivered/);
+    expect(stdout.text()).toMatch(/email: delivered/);
+    expect(stderr.text()).toMatch(/webhook: FAILED \(.*500.*\)/);
+    expect(stdout.text()).toContain('2 of 3 channels delivered the test alert.');
+    expect(slack.requests).toHaveLength(1);
+    expect(smtp.messages).toHaveLength(1);
+    expect(`${stdout.text()}${stderr.text()}`).not.toContain('secret');
+  });
+
+  it('exits 1 and says what to set when no channel is configured', async () => {
+    const stderr = captured();
+    expect(await run([], { stdout: captured().stream, stderr: stderr.stream, env: {} })).toBe(1);
+    expect(stderr.text()).toMatch(/no channel is configured; set VIGIL_SLACK_WEBHOOK_URL/);
+  });
+});
