@@ -1,0 +1,129 @@
+// Hostile input against the running collector: every request gets a clean answer, bad lines become
+// counted rejections, and the collector keeps serving afterwards.
+
+import { connect } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kafkaBrokers } from '../../support/kafka';
+import { waitFor } from '../../support/wait-for';
+import { INGEST_TOKEN, collectorTestEnv, nginxLine, startTestCollector, type TestCollector } from './collector-harness';
+
+let collector: TestCollector;
+
+beforeAll(async () => {
+  collector = await startTestCollector(
+    collectorTestEnv(kafkaBrokers(), {
+      VIGIL_INGEST_MAX_BODY_BYTES: String(2 * 1024 * 1024),
+      VIGIL_INGEST_MAX_DECOMPRESSED_BYTES: String(4 * 1024 * 1024),
+      VIGIL_SYSLOG_TCP_PORT: '0',
+    }),
+  );
+});
+afterAll(async () => {
+  await collector.stop();
+});
+
+async function rawPost(body: string | Buffer, headers: Record<string, string>) {
+  const response = await fetch(`${collector.url}/v1/logs`, { method: 'POST', headers, body });
+  return { status: response.status, headers: response.headers, json: (await response.json()) as Record<string, unknown> };
+}
+
+describe('hostile input to the collector', () => {
+  it('refuses a missing or wrong token with 401 and never echoes the token', async () => {
+    const missing = await rawPost(nginxLine('/a'), {});
+    const wrong = await rawPost(nginxLine('/a'), { authorization: 'Bearer not-the-token-XYZ' });
+    expect([missing.status, wrong.status]).toEqual([401, 401]);
+    expect(wrong.headers.get('www-authenticate')).toBe('Bearer');
+    expect(JSON.stringify(wrong.json)).not.toContain('not-the-token-XYZ');
+  });
+
+  it('refuses a wrong Firehose access key in the Firehose response shape', async () => {
+    const response = await rawPost('{}', { 'x-amz-firehose-request-id': 'fh-1', 'x-amz-firehose-access-key': 'wrong' });
+    expect(response.status).toBe(401);
+    expect(response.json).toEqual({ requestId: 'fh-1', timestamp: expect.any(Number), errorMessage: expect.stringMatching(/token/) });
+  });
+
+  it('answers a malformed Firehose envelope with 400 and an errorMessage', async () => {
+    const response = await rawPost('{"records": "nope"}', { 'x-amz-firehose-request-id': 'fh-2', 'x-amz-firehose-access-key': INGEST_TOKEN });
+    expect(response.status).toBe(400);
+    expect(response.json).toMatchObject({ requestId: 'fh-2', errorMessage: expect.stringMatching(/requestId/) });
+  });
+
+  it('stops a gzip bomb at the decompression limit with 413', async () => {
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x61));
+    expect(bomb.length).toBeLessThan(2 * 1024 * 1024);
+    const response = await collector.post(bomb, { headers: { 'content-encoding': 'gzip' } });
+    expect(response.status).toBe(413);
+    expect(response.json).toMatchObject({ error: 'VIGIL_INPUT_TOO_LARGE' });
+  });
+
+  it('refuses a body over the size limit with 413', async () => {
+    const response = await collector.post(Buffer.alloc(3 * 1024 * 1024, 0x61));
+    expect(response.status).toBe(413);
+  });
+
+  it('rejects a 1 MB line, invalid UTF-8 and malformed JSON as counted rejections while keeping good lines', async () => {
+    const body = Buffer.concat([
+      Buffer.from(`${nginxLine('/hostile/good-1')}\n`),
+      Buffer.alloc(1024 * 1024, 0x62),
+      Buffer.from('\n'),
+      Buffer.from([0x31, 0xff, 0xfe, 0x32, 0x0a]),
+      Buffer.from('{"status": 200, "broken":\n'),
+      Buffer.from(`${nginxLine('/hostile/good-2')}\n`),
+    ]);
+    const response = await collector.post(body);
+    expect(response.status).toBe(200);
+    expect(response.json).toMatchObject({ accepted: 2, rejected: 3 });
+    expect(response.json.rejectedByReason).toMatchObject({ line_too_long: 1, invalid_utf8: 1 });
+    await waitFor(() => collector.rejected.some((r) => r.reason === 'line_too_long'), { message: 'the long line on rejected.v1' });
+    const tooLong = collector.rejected.find((r) => r.reason === 'line_too_long');
+    expect(tooLong?.sample.length).toBeLessThanOrEqual(1024);
+  });
+
+  it('answers an unknown format and an unsupported encoding with clean client errors', async () => {
+    expect((await collector.post(nginxLine('/x'), { query: '?format=%3Cscript%3E' })).status).toBe(400);
+    expect((await collector.post(nginxLine('/x'), { headers: { 'content-encoding': 'br' } })).status).toBe(415);
+  });
+
+  it('handles fuzzed bodies with a count for every line and keeps serving', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.string({ unit: 'binary', maxLength: 200 }), { maxLength: 20 }), async (lines) => {
+        const response = await collector.post(lines.join('\n'));
+        expect(response.status).toBe(200);
+        expect(typeof response.json.accepted).toBe('number');
+      }),
+      { numRuns: 40 },
+    );
+    expect((await fetch(`${collector.url}/healthz`)).status).toBe(200);
+  });
+
+  it('closes a syslog connection on a broken frame and keeps serving other connections', async () => {
+    const port = collector.collector.syslog.tcp?.port ?? 0;
+    const broken = connect(port, '127.0.0.1');
+    const closed = new Promise<void>((resolve) => broken.on('close', () => resolve()));
+    broken.on('error', () => undefined);
+    broken.write('99999999999 <13>garbage');
+    await closed;
+    const good = connect(port, '127.0.0.1');
+    good.end(`<190>Nov 27 21:36:00 web nginx: ${nginxLine('/hostile/after-broken-frame')}\n`);
+    await waitFor(() => collector.events.some((e) => e.request.path === '/hostile/after-broken-frame'), { message: 'the line from the healthy connection' });
+  });
+
+  it('limits each token\'s request rate with 429 and Retry-After', async () => {
+    const limited = await startTestCollector(collectorTestEnv(kafkaBrokers(), { VIGIL_INGEST_RATE_PER_SECOND: '1', VIGIL_INGEST_BURST: '2' }));
+    try {
+      const statuses: number[] = [];
+      let retryAfter: string | null = null;
+      for (let i = 0; i < 4; i++) {
+        const response = await limited.post(nginxLine(`/rate/${i}`));
+        statuses.push(response.status);
+        if (response.status === 429) retryAfter = response.headers.get('retry-after');
+      }
+      expect(statuses).toContain(429);
+      expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+    } finally {
+      await limited.stop();
+    }
+  });
+});
