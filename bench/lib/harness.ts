@@ -1,0 +1,77 @@
+// The shape every benchmark suite shares: a suite measures figures, each with the baseline it is
+// compared to (measured in the same run on the same bytes or payloads), and the runner prints them
+// as one table and writes bench/results/latest.json.
+
+import type { LocalBroker } from '../../tools/kafka/broker';
+
+export interface Figure {
+  /** Key in latest.json, e.g. `parse.nginx.linesPerSec`. */
+  key: string;
+  value: number;
+  unit: string;
+  /** The same-run figure this one is compared to; the ratio value / baseline is stored under ratioKey. */
+  baseline?: { key: string; ratioKey: string };
+  /** What the issue asks of this figure (e.g. `>= 600k/s`) and whether this run met it. */
+  target?: { text: string; met: boolean };
+  note?: string;
+}
+
+export interface BenchContext {
+  /** `--quick`: smaller inputs and shorter runs, the same keys. */
+  quick: boolean;
+  /** A Kafka broker for the whole run: KAFKA_BROKERS, or a local one started on first use. */
+  brokers(): Promise<string[]>;
+  record(figure: Figure): void;
+  /** A progress line on stderr (stdout holds only the table). */
+  log(message: string): void;
+}
+
+export interface BenchSuite {
+  name: string;
+  /** Suites run in ascending order: CPU-only suites before the broker starts competing for the cores. */
+  order: number;
+  run(ctx: BenchContext): Promise<void>;
+}
+
+/** A started broker the runner stops at the end; undefined when KAFKA_BROKERS was given. */
+export type BrokerHandle = Pick<LocalBroker, 'brokers' | 'stop'>;
+
+export interface Rate {
+  perSecond: number;
+  /** Milliseconds per round, sorted, for the spread. */
+  roundsMs: number[];
+}
+
+/**
+ * Runs `round` (which processes `unitsPerRound` units) once to warm up, then repeatedly until
+ * `minMs` has passed and at least three rounds ran; reports the median round. The median, not the
+ * best, so a figure is what a busy 2-core machine sustains rather than its luckiest moment.
+ */
+export function measureRate(unitsPerRound: number, minMs: number, round: () => void): Rate {
+  round();
+  const roundsMs: number[] = [];
+  const started = performance.now();
+  while (roundsMs.length < 3 || performance.now() - started < minMs) {
+    const t0 = performance.now();
+    round();
+    roundsMs.push(performance.now() - t0);
+  }
+  roundsMs.sort((a, b) => a - b);
+  const median = roundsMs[Math.floor(roundsMs.length / 2)] as number;
+  return { perSecond: (unitsPerRound * 1000) / median, roundsMs };
+}
+
+export function percentile(sortedValues: readonly number[], p: number): number {
+  if (sortedValues.length === 0) return Number.NaN;
+  const index = Math.min(sortedValues.length - 1, Math.max(0, Math.ceil((p / 100) * sortedValues.length) - 1));
+  return sortedValues[index] as number;
+}
+
+/** Resolves when `condition` holds, polling every `intervalMs`; rejects with `what` after `timeoutMs`. */
+export async function waitUntil(condition: () => boolean | Promise<boolean>, what: string, timeoutMs: number, intervalMs = 20): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

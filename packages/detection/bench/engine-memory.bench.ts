@@ -1,0 +1,79 @@
+// Detector memory per tracked entity and scoring cost per event as the tracked population grows.
+// Each size runs in its own child process (node --expose-gc) so heaps do not mix and gc() is there.
+
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { BenchSuite } from '../../../bench/lib/harness';
+
+interface ChildResult {
+  entities: number;
+  heapBytesPerEntity: number;
+  arrayBufferBytesPerEntity: number;
+  nsPerEvent: number;
+}
+
+const CHILD = join(import.meta.dirname, 'engine-memory-child.ts');
+
+function runChild(entities: number, eventsPerBucket: number, buckets: number): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=4096', '--import', 'tsx', CHILD, String(entities), String(eventsPerBucket), String(buckets)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as ChildResult) : reject(new Error(`engine-memory-child ${entities} exited with ${code}`))));
+  });
+}
+
+function label(entities: number): string {
+  return entities >= 1e6 ? `${entities / 1e6}M` : `${entities / 1e3}k`;
+}
+
+const suite: BenchSuite = {
+  name: 'memory',
+  order: 20,
+  async run(ctx) {
+    // --quick stops at 300k: building a million entities takes a while on a busy 2-core machine.
+    const sizes = ctx.quick ? [10_000, 100_000, 300_000] : [10_000, 100_000, 1_000_000];
+    const eventsPerBucket = ctx.quick ? 20_000 : 50_000;
+    const buckets = ctx.quick ? 2 : 4;
+    const smallest = label(sizes[0] as number);
+    let first: ChildResult | undefined;
+    let largest: ChildResult | undefined;
+    for (const entities of sizes) {
+      ctx.log(`engine with ${entities} entities`);
+      const result = await runChild(entities, eventsPerBucket, buckets);
+      const name = label(entities);
+      const bytes = result.heapBytesPerEntity + result.arrayBufferBytesPerEntity;
+      ctx.record({ key: `memory.entities${name}.bytesPerEntity`, value: bytes, unit: 'B/entity', note: `heapUsed ${result.heapBytesPerEntity.toFixed(0)} + typed arrays ${result.arrayBufferBytesPerEntity.toFixed(0)}` });
+      ctx.record({
+        key: `memory.entities${name}.scoreNsPerEvent`,
+        value: result.nsPerEvent,
+        unit: 'ns CPU/event',
+        ...(entities === sizes[0] ? {} : { baseline: { key: `memory.entities${smallest}.scoreNsPerEvent`, ratioKey: `memory.entities${name}.scoreCostRatioTo${smallest}` } }),
+      });
+      first ??= result;
+      largest = result;
+    }
+    if (first === undefined || largest === undefined) return;
+    const bytes = largest.heapBytesPerEntity + largest.arrayBufferBytesPerEntity;
+    ctx.record({
+      key: 'memory.bytesPerEntity',
+      value: bytes,
+      unit: 'B/entity',
+      ...(largest.entities >= 1e6 ? { target: { text: '<= 256 B at 1M', met: bytes <= 256 } } : {}),
+      note: `at ${largest.entities} tracked entities (heap + typed-array stores, after global.gc())`,
+    });
+    ctx.record({
+      key: 'memory.scoreNsPerEvent',
+      value: largest.nsPerEvent,
+      unit: 'ns CPU/event',
+      baseline: { key: `memory.entities${smallest}.scoreNsPerEvent`, ratioKey: 'memory.scoreCostRatio' },
+      ...(largest.entities >= 1e6 ? { target: { text: '<= 1.5x of 10k', met: largest.nsPerEvent <= 1.5 * first.nsPerEvent } } : {}),
+      note: `${eventsPerBucket} events per ${buckets} buckets, clients drawn uniformly from all tracked entities; CPU time incl. GC`,
+    });
+  },
+};
+
+export default suite;

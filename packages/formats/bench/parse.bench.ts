@@ -1,0 +1,151 @@
+// Parse + normalize throughput per format on one core, against the floor of the same bytes:
+// splitting them into lines with a Buffer scan (indexOf 0x0a) and decoding each line to a string,
+// which every parse pays too. So ratioToFloor is the parser's own share of the cost.
+//
+// nginx combined uses simulated traffic (bench/lib/nginx-traffic.ts); the other formats use the
+// public real-log samples in ../shared/fixtures, each line sorted into the format `auto` detects,
+// repeated to a few tens of thousands of lines.
+
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { encodeEventBatch, type ApiAccessEvent } from '@vigil/contract';
+import { createEventParser, type EventParser, type FormatName } from '@vigil/formats';
+import { measureRate, type BenchContext, type BenchSuite } from '../../../bench/lib/harness';
+import { sharedNginxTraffic } from '../../../bench/lib/nginx-traffic';
+
+const FIXTURES = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'fixtures', 'real-logs');
+const CTX = { source: 'bench', receivedAt: 0 };
+/** Events per events.v1 record, the collector's default (VIGIL_EVENTS_PER_RECORD). */
+const EVENTS_PER_RECORD = 200;
+
+function forEachLine(bytes: Buffer, onLine: (line: string) => void): void {
+  let start = 0;
+  for (let newline = bytes.indexOf(0x0a, start); newline !== -1; newline = bytes.indexOf(0x0a, start)) {
+    onLine(bytes.toString('utf8', start, newline));
+    start = newline + 1;
+  }
+}
+
+interface ParseRun {
+  linesPerSec: number;
+  floorLinesPerSec: number;
+  rejected: number;
+}
+
+/** Written by every measured loop so the optimizer cannot drop the work being timed. */
+export let benchSink = 0;
+
+function measureFloor(bytes: Buffer, lineCount: number, minMs: number): number {
+  return measureRate(lineCount, minMs, () => forEachLine(bytes, (line) => (benchSink += line.length))).perSecond;
+}
+
+function measureParse(parser: EventParser, bytes: Buffer, lineCount: number, minMs: number): { linesPerSec: number; rejected: number } {
+  let rejected = 0;
+  forEachLine(bytes, (line) => {
+    if (!parser.parseLine(line, CTX).ok) rejected++;
+  });
+  const rate = measureRate(lineCount, minMs, () => forEachLine(bytes, (line) => void parser.parseLine(line, CTX)));
+  return { linesPerSec: rate.perSecond, rejected };
+}
+
+/** Parse, then encode into the published form: json-batch-v1 record values of 200 events as bytes. */
+function measureParseAndSerialize(parser: EventParser, bytes: Buffer, lineCount: number, minMs: number): number {
+  let batch: ApiAccessEvent[] = [];
+  const flush = () => {
+    benchSink += Buffer.from(encodeEventBatch(batch)).length;
+    batch = [];
+  };
+  return measureRate(lineCount, minMs, () => {
+    forEachLine(bytes, (line) => {
+      const result = parser.parseLine(line, CTX);
+      if (result.ok && batch.push(result.event) === EVENTS_PER_RECORD) flush();
+    });
+    if (batch.length > 0) flush();
+  }).perSecond;
+}
+
+function fixtureFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? fixtureFiles(path) : /\.(log|json|\d+)$/.test(name) ? [path] : [];
+  });
+}
+
+/** Fixture lines that parse, grouped by the format `auto` recognises them as. */
+function fixtureLinesByFormat(): Map<FormatName, string[]> {
+  const auto = createEventParser({ format: 'auto' });
+  const byFormat = new Map<FormatName, string[]>();
+  for (const file of fixtureFiles(FIXTURES)) {
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      if (!auto.parseLine(line, CTX).ok) continue;
+      const format = auto.lastDetected() as FormatName;
+      const lines = byFormat.get(format) ?? [];
+      lines.push(line);
+      byFormat.set(format, lines);
+    }
+  }
+  return byFormat;
+}
+
+function repeatToBuffer(lines: readonly string[], count: number): Buffer {
+  const out: string[] = [];
+  for (let i = 0; out.length < count; i++) out.push(lines[i % lines.length] as string);
+  return Buffer.from(`${out.join('\n')}\n`);
+}
+
+function recordParse(ctx: BenchContext, name: string, run: ParseRun, targets: boolean): void {
+  const sharesFloor = name.startsWith('nginx');
+  const floorKey = sharesFloor ? 'parse.floor.linesPerSec' : `parse.${name}.floorLinesPerSec`;
+  if (!sharesFloor) ctx.record({ key: floorKey, value: run.floorLinesPerSec, unit: 'lines/s' });
+  const ratio = run.linesPerSec / run.floorLinesPerSec;
+  ctx.record({
+    key: `parse.${name}.linesPerSec`,
+    value: run.linesPerSec,
+    unit: 'lines/s',
+    baseline: { key: floorKey, ratioKey: `parse.${name}.ratioToFloor` },
+    ...(targets ? { target: { text: '>= 600k/s and >= 0.3 of floor', met: run.linesPerSec >= 600_000 && ratio >= 0.3 } } : {}),
+    ...(run.rejected > 0 ? { note: `${run.rejected} lines of the input were rejected` } : {}),
+  });
+}
+
+const suite: BenchSuite = {
+  name: 'parse',
+  order: 10,
+  async run(ctx) {
+    const minMs = ctx.quick ? 800 : 3000;
+    const lineCount = ctx.quick ? 100_000 : 300_000;
+    ctx.log(`generating ${lineCount} simulated nginx lines`);
+    const { buffer } = sharedNginxTraffic(lineCount);
+
+    const floor = measureFloor(buffer, lineCount, minMs);
+    ctx.record({ key: 'parse.floor.linesPerSec', value: floor, unit: 'lines/s', note: 'Buffer indexOf(0x0a) scan + toString per line, same bytes as parse.nginx' });
+    const nginx = createEventParser({ format: 'nginx' });
+    recordParse(ctx, 'nginx', { ...measureParse(nginx, buffer, lineCount, minMs), floorLinesPerSec: floor }, true);
+    recordParse(ctx, 'nginxAuto', { ...measureParse(createEventParser({ format: 'auto' }), buffer, lineCount, minMs), floorLinesPerSec: floor }, false);
+
+    const serialized = measureParseAndSerialize(nginx, buffer, lineCount, minMs);
+    ctx.record({
+      key: 'parse.nginxSerialize.linesPerSec',
+      value: serialized,
+      unit: 'lines/s',
+      baseline: { key: 'parse.floor.linesPerSec', ratioKey: 'parse.nginxSerialize.ratioToFloor' },
+      target: { text: '>= 300k/s', met: serialized >= 300_000 },
+      note: `parse + JSON-encode into ${EVENTS_PER_RECORD}-event json-batch-v1 record values`,
+    });
+
+    const perFormatLines = ctx.quick ? 20_000 : 60_000;
+    for (const [format, lines] of [...fixtureLinesByFormat()].sort(([a], [b]) => a.localeCompare(b))) {
+      const parser = createEventParser({ format });
+      // Only lines the named parser takes: some `auto` accepts through a wrapper or a sibling syntax.
+      const accepted = lines.filter((line) => parser.parseLine(line, CTX).ok);
+      if (accepted.length === 0) continue;
+      const bytes = repeatToBuffer(accepted, perFormatLines);
+      const floorLinesPerSec = measureFloor(bytes, perFormatLines, minMs / 2);
+      const key = `fixtures-${format}`;
+      recordParse(ctx, key, { ...measureParse(parser, bytes, perFormatLines, minMs / 2), floorLinesPerSec }, false);
+      ctx.log(`parsed ${format}: ${accepted.length} distinct fixture lines`);
+    }
+  },
+};
+
+export default suite;
