@@ -62,7 +62,7 @@ export class SourceWatermarks {
     if (now - source.lastRecordAt >= this.settings.idleMs) watermark = Math.max(watermark, newest - this.settings.allowanceMs);
     const silentFor = now - this.lastAnyRecordAt;
     if (silentFor >= this.settings.idleMs) watermark = Math.max(watermark, newest - this.settings.allowanceMs + silentFor);
-    return watermark;
+    return Number.isFinite(watermark) ? watermark : undefined;
   }
 
   private newestEventTime(): number | undefined {

@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { ENCODING_EVENT_BATCH, ENCODING_HEADER, validateAnomaly, type Anomaly } from '@vigil/contract';
+import { VigilHttpServer } from '@vigil/http';
+import { createLogger, createTelemetry } from '@vigil/telemetry';
+import { InProcessTransport } from '@vigil/transport';
+import { startDetector, type RunningDetector } from './start-detector';
+import { eventRecords, generateTraffic, type Attack } from './traffic-fixture';
+
+const BUCKET_SECONDS = 10;
+const START = Date.UTC(2026, 0, 5, 9, 0, 0);
+const PARTITIONS = 3;
+const ENV = { VIGIL_BUCKET_SECONDS: String(BUCKET_SECONDS), VIGIL_WARMUP_BUCKETS: '10', VIGIL_IDLE_ADVANCE_SECONDS: '30' };
+const ATTACKS: Attack[] = [
+  { kind: 'flood', client: 3, fromBucket: 25, toBucket: 27, perBucket: 300 },
+  { kind: 'brute-force', client: 14, fromBucket: 32, toBucket: 34, perBucket: 120 },
+];
+/** What ATTACKS must produce, whether one detector or several saw the traffic. */
+const EXPECTED_FIRINGS = [
+  'auth-failure-surge client key-2 @32',
+  'auth-failure-surge ip 192.168.0.3 @32',
+  'auth-failure-surge service shop @32',
+  'enumeration client 10.0.0.4 @25',
+  'traffic-spike client 10.0.0.4 @25',
+  'traffic-spike client key-2 @32',
+  'traffic-spike ip 192.168.0.3 @32',
+  'traffic-spike route GET /products/{id} @25',
+  'traffic-spike route POST /login @32',
+];
+
+function firings(anomalies: readonly Anomaly[]): string[] {
+  return anomalies
+    .filter((a) => a.state === 'firing')
+    .map((a) => `${a.detector} ${a.entity.kind} ${a.entity.key} @${(a.window.start - START) / 1000 / BUCKET_SECONDS}`)
+    .sort();
+}
+
+/** Lets the in-process consumer group deliver everything pending: it runs on promises, not timers. */
+async function settle(): Promise<void> {
+  for (let round = 0; round < 300; round++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+async function harness(env: Record<string, string> = ENV) {
+  const transport = new InProcessTransport({ partitions: PARTITIONS, prefix: 'test.' });
+  await transport.ensureTopics();
+  const logger = createLogger({ name: 'detector-test', level: 'silent' });
+  const telemetry = createTelemetry('detector-test');
+  const http = new VigilHttpServer({ host: '127.0.0.1', port: 0, logger, telemetry });
+  let now = 1_000_000;
+  const clock = { now: () => now, advance: (ms: number) => (now += ms) };
+  const producer = await transport.producer();
+  const start = (): Promise<RunningDetector> => startDetector({ transport, logger, telemetry, http, env }, { clock: clock.now, tickMs: 0 });
+  const send = async (fromBucket: number, toBucket: number, attacks: Attack[] = ATTACKS) => {
+    const events = generateTraffic({ start: START, bucketSeconds: BUCKET_SECONDS, fromBucket, toBucket, attacks });
+    await producer.send(transport.topic('events'), eventRecords(events, PARTITIONS, (key, count) => transport.partitionFor(key, count)));
+  };
+  const anomalies = async (): Promise<Anomaly[]> =>
+    (await transport.readAll(transport.topic('anomalies'))).map((record) => validateAnomaly(JSON.parse(record.value.toString())));
+  return { transport, telemetry, clock, start, send, anomalies, producer };
+}
+
+describe('startDetector over the in-process transport', () => {
+  it('turns a flood and a brute force into anomalies for the client (partition-local) and its IP, route and service (repartitioned)', async () => {
+    const h = await harness();
+    const detector = await h.start();
+    await h.send(0, 40);
+    await settle();
+    expect(firings(await h.anomalies())).toEqual(EXPECTED_FIRINGS);
+    await detector.stop();
+  });
+
+  it('scores a bucket only once event time has passed its end, not when its events arrive', async () => {
+    const h = await harness();
+    const detector = await h.start();
+    await h.send(0, 26);
+    await settle();
+    expect(firings(await h.anomalies())).toEqual([]);
+    await h.send(26, 27);
+    await settle();
+    expect(firings(await h.anomalies())).toEqual(expect.arrayContaining(['traffic-spike client 10.0.0.4 @25', 'traffic-spike route GET /products/{id} @25']));
+    await detector.stop();
+  });
+
+  it('advances time from the wall clock once no events arrived for the idle timeout', async () => {
+    const h = await harness();
+    const detector = await h.start();
+    await h.send(0, 33);
+    await settle();
+    expect(firings(await h.anomalies())).not.toContain('auth-failure-surge ip 192.168.0.3 @32');
+    h.clock.advance(29_000);
+    await detector.tick();
+    await settle();
+    expect(firings(await h.anomalies())).not.toContain('auth-failure-surge ip 192.168.0.3 @32');
+    h.clock.advance(1_000);
+    await detector.tick();
+    await settle();
+    expect(firings(await h.anomalies())).toEqual(expect.arrayContaining(['auth-failure-surge ip 192.168.0.3 @32', 'traffic-spike client key-2 @32']));
+    await detector.stop();
+  });
+
+  it('counts an undecodable events record as rejected and goes on with the next', async () => {
+    const h = await harness();
+    const detector = await h.start();
+    await h.producer.send(h.transport.topic('events'), [
+      { key: 'x', partition: 0, value: '{"not":"events"', headers: { [ENCODING_HEADER]: ENCODING_EVENT_BATCH } },
+      { key: 'y', partition: 0, value: JSON.stringify([{ v: 1, time: 'soon' }]), headers: { [ENCODING_HEADER]: ENCODING_EVENT_BATCH } },
+    ]);
+    await h.send(0, 40);
+    await settle();
+    expect(firings(await h.anomalies())).toEqual(EXPECTED_FIRINGS);
+    expect(await h.telemetry.renderPrometheus()).toMatch(/vigil_events_rejected_total\{[^}]*reason="invalid_envelope"[^}]*\} 2/);
+    await detector.stop();
+  });
+
+  it('resumes after a restart with its baselines and without firing again what it reported', async () => {
+    const h = await harness();
+    const first = await h.start();
+    await h.send(0, 28);
+    await settle();
+    await first.stop();
+    const second = await h.start();
+    // Restarting at bucket 28 with an empty state, the brute-forcing client would be cold (warm-up 10) and stay quiet.
+    await h.send(28, 40);
+    await settle();
+    const anomalies = await h.anomalies();
+    expect(firings(anomalies)).toEqual(EXPECTED_FIRINGS);
+    const steps = anomalies.map((a) => `${a.id} ${a.state} ${a.window.start}`);
+    expect(new Set(steps).size).toBe(steps.length);
+    await second.stop();
+
+    const fresh = await harness();
+    const control = await fresh.start();
+    await fresh.send(28, 40);
+    await settle();
+    expect(firings(await fresh.anomalies())).not.toContain('traffic-spike client key-2 @32');
+    await control.stop();
+  });
+
+  it('gives the same anomalies with two instances in the group as with one', async () => {
+    const h = await harness();
+    const detectors = [await h.start(), await h.start()];
+    await h.send(0, 40);
+    await settle();
+    expect(firings(await h.anomalies())).toEqual(EXPECTED_FIRINGS);
+    await Promise.all(detectors.map((d) => d.stop()));
+  });
+
+  it('reports tracked entities as a gauge and describes its topics', async () => {
+    const h = await harness();
+    const detector = await h.start();
+    await h.send(0, 12);
+    await settle();
+    expect(await h.telemetry.renderPrometheus()).toMatch(/vigil_detector_entities(\{[^}]*\})? (2[5-9]|[3-9]\d)\b/);
+    expect(detector.describe().join('\n')).toContain('test.events.v1');
+    await detector.stop();
+  });
+});
