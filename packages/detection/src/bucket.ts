@@ -2,7 +2,7 @@
 // is associative, so partial aggregates from several detector instances (repartition.v1) and
 // checkpoints combine into the same bucket whatever the order.
 
-import type { ApiAccessEvent } from '@vigil/contract';
+import type { ApiAccessEvent, EntityKind } from '@vigil/contract';
 import { addDistinct, emptyDistinctCounter, mergeDistinct, type DistinctCounter } from './sketch/distinct-counter';
 import { addLatency, emptyLatencySketch, mergeLatency, type LatencySketch } from './sketch/latency-sketch';
 import { addTopK, mergeTopK, type TopK } from './sketch/top-k';
@@ -19,6 +19,7 @@ export interface BucketAggregate {
   latency: LatencySketch;
   /** Distinct object ids (enumeration); kept for clients only. */
   objectIds?: DistinctCounter;
+  /** Top routes (not kept for route entities) and clients (not kept for client entities). */
   topRoutes: TopK;
   topClients: TopK;
   /** A few request ids per outcome, for evidence: any request, 5xx, auth failures. */
@@ -55,8 +56,8 @@ export function routeKey(event: ApiAccessEvent): string {
   return `${event.request.method} ${event.request.route}`;
 }
 
-/** Adds one event to a bucket in place (the hot path: no allocation beyond the evidence). */
-export function addEventToBucket(bucket: BucketAggregate, event: ApiAccessEvent, trackObjectIds: boolean): void {
+/** Adds one event to an entity's bucket in place (the hot path: no allocation beyond evidence). */
+export function addEventToBucket(bucket: BucketAggregate, event: ApiAccessEvent, kind: EntityKind): void {
   const status = event.response.status;
   bucket.requests += 1;
   bucket.bytes += event.response.bytes;
@@ -73,19 +74,19 @@ export function addEventToBucket(bucket: BucketAggregate, event: ApiAccessEvent,
     }
   }
   if (event.response.latencyMs !== undefined) addLatency(bucket.latency, event.response.latencyMs);
-  if (trackObjectIds && event.request.objectId !== undefined) {
+  if (kind === 'client' && event.request.objectId !== undefined) {
     bucket.objectIds ??= emptyDistinctCounter();
     addDistinct(bucket.objectIds, event.request.objectId);
   }
-  addTopK(bucket.topRoutes, routeKey(event));
-  addTopK(bucket.topClients, event.client.key);
+  if (kind !== 'route') addTopK(bucket.topRoutes, routeKey(event));
+  if (kind !== 'client') addTopK(bucket.topClients, event.client.key);
   sample(bucket.sampleIds, event.request.id);
 }
 
 /** The aggregate of a list of events, e.g. the partial one instance ships for another. */
-export function aggregateBucket(events: Iterable<ApiAccessEvent>, trackObjectIds = false): BucketAggregate {
+export function aggregateBucket(events: Iterable<ApiAccessEvent>, kind: EntityKind): BucketAggregate {
   const bucket = emptyBucket();
-  for (const event of events) addEventToBucket(bucket, event, trackObjectIds);
+  for (const event of events) addEventToBucket(bucket, event, kind);
   return bucket;
 }
 

@@ -45,6 +45,16 @@ const BYTES_MIN_RELATIVE_SD = 0.1;
 const LATENCY_MIN_LOG_SD = 0.1;
 const EMPTY_BUCKET: BucketAggregate = emptyBucket();
 
+/** Decay of an EW mean over a silent gap; while warming up the running mean's (k + 1)/(n + 1). */
+function gapDecay(alpha: number, gap: number, runningMeanFactor: number): number {
+  return Math.min(Math.pow(1 - alpha, gap), runningMeanFactor);
+}
+
+/** A count winsorized at k Poisson-or-wider deviations (k = Infinity: unclamped). */
+function clampCount(x: number, mean: number, variance: number, k: number): number {
+  return k === Infinity ? x : winsorize(x, mean, countSd(mean, variance), k);
+}
+
 export class DetectionEngine {
   private readonly bucketMs: number;
   private readonly latenessMs: number;
@@ -113,7 +123,7 @@ export class DetectionEngine {
         entries.set(id, bucket);
         this.table.touch(id, start / this.bucketMs, this.protectedFrom());
       }
-      addEventToBucket(bucket, event, kind === 'client');
+      addEventToBucket(bucket, event, kind);
       this.markIfAmended(start, id);
     }
   }
@@ -314,21 +324,20 @@ export class DetectionEngine {
     // While warming up the running mean is used; its decay over the gap is (k + 1) / (n + 1).
     const seenBefore = t.trackedBuckets(slot, last) + 1;
     const runningMeanFactor = seenBefore / (seenBefore + gap);
-    const factor = (alpha: number) => Math.min(Math.pow(1 - alpha, gap), Math.max(runningMeanFactor, 0));
-    const f = factor(this.alpha);
-    for (const [mean, variance] of [
-      [STAT.requestMean, STAT.requestVariance],
-      [STAT.bytesMean, STAT.bytesVariance],
-      [STAT.objectIdsMean, STAT.objectIdsVariance],
-    ] as const) {
-      const [m, v] = decayByFactor(t.stat(slot, mean), t.stat(slot, variance), f);
-      t.setStat(slot, mean, m);
-      t.setStat(slot, variance, v);
-    }
+    const f = gapDecay(this.alpha, gap, runningMeanFactor);
+    this.decayPair(slot, STAT.requestMean, STAT.requestVariance, f);
+    this.decayPair(slot, STAT.bytesMean, STAT.bytesVariance, f);
+    this.decayPair(slot, STAT.objectIdsMean, STAT.objectIdsVariance, f);
     t.setStat(slot, STAT.errorMean, t.stat(slot, STAT.errorMean) * f);
     t.setStat(slot, STAT.authFailureMean, t.stat(slot, STAT.authFailureMean) * f);
-    t.setStat(slot, STAT.rampLong, t.stat(slot, STAT.rampLong) * factor(this.alphaRampLong));
-    t.setStat(slot, STAT.rampShort, t.stat(slot, STAT.rampShort) * factor(this.alphaRampShort));
+    t.setStat(slot, STAT.rampLong, t.stat(slot, STAT.rampLong) * gapDecay(this.alphaRampLong, gap, runningMeanFactor));
+    t.setStat(slot, STAT.rampShort, t.stat(slot, STAT.rampShort) * gapDecay(this.alphaRampShort, gap, runningMeanFactor));
+  }
+
+  private decayPair(slot: number, meanColumn: number, varianceColumn: number, f: number): void {
+    const [m, v] = decayByFactor(this.table.stat(slot, meanColumn), this.table.stat(slot, varianceColumn), f);
+    this.table.setStat(slot, meanColumn, m);
+    this.table.setStat(slot, varianceColumn, v);
   }
 
   private updateBaseline(slot: number, id: string, bucket: BucketAggregate, index: number, start: number): void {
@@ -338,15 +347,15 @@ export class DetectionEngine {
     const warm = n >= this.config.warmupBuckets;
     const a = warmAlpha(this.alpha, n);
     // Before warm-up there is no baseline to protect; after it, outliers move it by at most α·k·sd.
-    const clampCount = (x: number, mean: number, variance: number) => (warm ? winsorize(x, mean, countSd(mean, variance), k) : x);
+    const kw = warm ? k : Infinity;
 
     const reqMean = t.stat(slot, STAT.requestMean);
     const reqVar = t.stat(slot, STAT.requestVariance);
-    this.step(slot, STAT.requestMean, STAT.requestVariance, clampCount(bucket.requests, reqMean, reqVar), a);
-    for (const [column, x] of [[STAT.errorMean, bucket.status5xx], [STAT.authFailureMean, bucket.authFailures]] as const) {
-      const m = t.stat(slot, column);
-      t.setStat(slot, column, m + a * (clampCount(x, m, m) - m));
-    }
+    this.step(slot, STAT.requestMean, STAT.requestVariance, clampCount(bucket.requests, reqMean, reqVar, kw), a);
+    const errorMean = t.stat(slot, STAT.errorMean);
+    t.setStat(slot, STAT.errorMean, errorMean + a * (clampCount(bucket.status5xx, errorMean, errorMean, kw) - errorMean));
+    const authMean = t.stat(slot, STAT.authFailureMean);
+    t.setStat(slot, STAT.authFailureMean, authMean + a * (clampCount(bucket.authFailures, authMean, authMean, kw) - authMean));
 
     const bytesMean = t.stat(slot, STAT.bytesMean);
     const bytesSd = Math.max(Math.sqrt(t.stat(slot, STAT.bytesVariance)), BYTES_MIN_RELATIVE_SD * bytesMean, 1);
@@ -355,13 +364,13 @@ export class DetectionEngine {
     if (bucket.objectIds !== undefined || t.stat(slot, STAT.objectIdsMean) > 0) {
       const ids = bucket.objectIds === undefined ? 0 : distinctCount(bucket.objectIds);
       const m = t.stat(slot, STAT.objectIdsMean);
-      this.step(slot, STAT.objectIdsMean, STAT.objectIdsVariance, clampCount(ids, m, t.stat(slot, STAT.objectIdsVariance)), a);
+      this.step(slot, STAT.objectIdsMean, STAT.objectIdsVariance, clampCount(ids, m, t.stat(slot, STAT.objectIdsVariance), kw), a);
     }
 
     this.updateLatency(slot, bucket);
 
     const long = t.stat(slot, STAT.rampLong);
-    t.setStat(slot, STAT.rampLong, long + warmAlpha(this.alphaRampLong, n) * (clampCount(bucket.requests, long, reqVar) - long));
+    t.setStat(slot, STAT.rampLong, long + warmAlpha(this.alphaRampLong, n) * (clampCount(bucket.requests, long, reqVar, kw) - long));
     const short = t.stat(slot, STAT.rampShort);
     t.setStat(slot, STAT.rampShort, short + warmAlpha(this.alphaRampShort, n) * (bucket.requests - short));
 

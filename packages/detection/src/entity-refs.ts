@@ -40,7 +40,7 @@ export function partialAggregates(
         record = { entity, bucketStart, partial: emptyBucket() };
         byKey.set(key, record);
       }
-      addEventToBucket(record.partial, event, entity.kind === 'client');
+      addEventToBucket(record.partial, event, entity.kind);
     }
   }
   return [...byKey.values()];

@@ -11,3 +11,5 @@ export type { PartialAggregate } from './entity-refs';
 export type { EntityRef } from './detectors/detector';
 export { scoreFromPValue, pValueFromScore, severityOf } from './maths/score';
 export { SeriesScorer } from './series-scorer';
+export { ATTACK_KINDS, ROUTES, makeClients, simulateTraffic } from './simulator/index';
+export type { Attack, AttackKind, RouteProfile, SimulatedClient, SimulationOptions } from './simulator/index';

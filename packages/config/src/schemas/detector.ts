@@ -221,7 +221,7 @@ export const detectorSchema = {
   }),
   ...detectorKnobs('egressSpike', 'EGRESS_SPIKE', {
     catches: 'egress-spike (response bytes; client, route)',
-    minCount: 1_000_000,
+    minCount: 10_000_000,
     minCountMeaning: 'response bytes',
     minRatio: 4,
     minRatioMeaning: 'observed/expected bytes',
