@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { isVigilError } from '@vigil/contract';
+import { checkConfig, loadConfig } from '../load';
+import { alerterSchema } from './alerter';
+
+describe('alerterSchema', () => {
+  it('has working defaults with no variable set', () => {
+    const config = loadConfig(alerterSchema, {});
+    expect(config.groupBy).toEqual(['detector', 'entityKind', 'entityKey']);
+    expect(config.routeCritical).toEqual(['slack', 'email', 'webhook', 'alertmanager']);
+    expect(config.staticSilences).toEqual([]);
+    expect(config.consoleAlerts).toBe('auto');
+  });
+
+  it('parses static silences with matchers and an end', () => {
+    const config = loadConfig(alerterSchema, {
+      VIGIL_SILENCES: 'detector=latency-cliff,service=batch; entityKey=10.0.0.*,until=2030-01-01T00:00:00Z',
+    });
+    expect(config.staticSilences).toEqual([
+      { matchers: { detector: 'latency-cliff', service: 'batch' } },
+      { matchers: { entityKey: '10.0.0.*' }, endsAt: Date.UTC(2030, 0, 1) },
+    ]);
+  });
+
+  it('reports every bad value with the variable and an example', () => {
+    const { problems } = checkConfig(alerterSchema, {
+      VIGIL_SILENCES: 'colour=red',
+      VIGIL_ROUTE_CRITICAL: 'slack,pager',
+      VIGIL_ROUTE_DETECTORS: 'spike=slack+fax',
+      VIGIL_GROUP_BY: 'detector,userAgent',
+    });
+    expect(problems.map((p) => p.env).sort()).toEqual(['VIGIL_GROUP_BY', 'VIGIL_ROUTE_CRITICAL', 'VIGIL_ROUTE_DETECTORS', 'VIGIL_SILENCES']);
+    expect(problems.find((p) => p.env === 'VIGIL_SILENCES')?.message).toMatch(/e\.g\. VIGIL_SILENCES=/);
+  });
+
+  it('never prints a secret value in a problem', () => {
+    try {
+      loadConfig(alerterSchema, { VIGIL_SLACK_WEBHOOK_URL: 'ftp://hooks.example/T0/supersecret' });
+      expect.unreachable();
+    } catch (error) {
+      expect(isVigilError(error, 'VIGIL_CONFIG_INVALID')).toBe(true);
+      expect((error as Error).message).not.toContain('supersecret');
+    }
+  });
+});
