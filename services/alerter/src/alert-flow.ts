@@ -34,12 +34,20 @@ export class AlertFlow {
 
   handleBatch(records: readonly IncomingRecord[]): Promise<void> {
     return this.serially(async () => {
-      const notifications: DispatchedNotification[] = [];
-      for (const record of records) {
-        const anomaly = await this.decode(record);
-        if (anomaly !== undefined) notifications.push(...this.o.dispatcher.ingest(anomaly, this.o.clock()));
+      // A failed batch is redelivered: forget what it did so its notifications are emitted again
+      // (with the same keys, so the channels that already got them are skipped).
+      const before = this.o.dispatcher.snapshot();
+      try {
+        const notifications: DispatchedNotification[] = [];
+        for (const record of records) {
+          const anomaly = await this.decode(record);
+          if (anomaly !== undefined) notifications.push(...this.o.dispatcher.ingest(anomaly, this.o.clock()));
+        }
+        await this.deliver(notifications);
+      } catch (error) {
+        this.o.dispatcher.rollback(before);
+        throw error;
       }
-      await this.deliver(notifications);
     });
   }
 

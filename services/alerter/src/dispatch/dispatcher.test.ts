@@ -121,3 +121,13 @@ describe('Dispatcher routing severity', () => {
     expect(d.due(T0 + 70_000).map((n) => [n.kind, n.routeSeverity])).toEqual([['resolved', 'critical']]);
   });
 });
+
+describe('Dispatcher rollback', () => {
+  it('emits the same notification again after rolling back a failed batch', () => {
+    const d = dispatcher();
+    const before = d.snapshot();
+    const first = d.ingest(anomalyFixture(), T0);
+    d.rollback(before);
+    expect(d.ingest(anomalyFixture(), T0 + 5)).toEqual(first);
+  });
+});

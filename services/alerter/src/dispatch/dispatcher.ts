@@ -96,6 +96,19 @@ export class Dispatcher {
     return changed;
   }
 
+  /** A copy of the whole state, to go back to if a batch fails before its offsets are committed. */
+  snapshot(): { groups: AlertGroupState[]; changed: AlertGroupState[] } {
+    return structuredClone({ groups: [...this.groups.values()], changed: [...this.dirty.values()] });
+  }
+
+  rollback(to: { groups: AlertGroupState[]; changed: AlertGroupState[] }): void {
+    const copy = structuredClone(to);
+    this.groups.clear();
+    this.dirty.clear();
+    for (const group of copy.groups) this.groups.set(group.groupKey, group);
+    for (const group of copy.changed) this.dirty.set(group.groupKey, this.groups.get(group.groupKey) ?? group);
+  }
+
   activeGroups(): number {
     return this.groups.size;
   }
