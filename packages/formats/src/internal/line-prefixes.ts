@@ -9,7 +9,7 @@ function isDigit(c: number): boolean {
 }
 
 /** `2025-12-31T17:37:40.49+01:00 stdout F ` → offset after it; 0 when absent. */
-export function criPrefixLength(line: string): number {
+function criPrefixLength(line: string): number {
   if (!isDigit(line.charCodeAt(0)) || line.charCodeAt(4) !== 45 || line.charCodeAt(10) !== 84) return 0;
   const sp = line.indexOf(' ');
   if (sp === -1 || sp > 40) return 0;
@@ -24,7 +24,7 @@ export function criPrefixLength(line: string): number {
  * RFC 3164 `[<pri>]Mmm dd hh:mm:ss host tag[pid]: ` or RFC 5424 `<pri>1 ts host app procid msgid sd `;
  * offset of the message, 0 when absent.
  */
-export function syslogPrefixLength(line: string): number {
+function syslogPrefixLength(line: string): number {
   let p = 0;
   if (line.charCodeAt(0) === 60) {
     const gt = line.indexOf('>');

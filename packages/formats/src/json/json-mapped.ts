@@ -40,7 +40,7 @@ const TARGETS: Record<string, Apply> = {
   'response.upstreamLatencyMs': (raw, v) => (raw.upstreamLatencyMs = toNumber(v)),
 };
 
-export const JSON_MAP_TARGETS = Object.keys(TARGETS);
+const JSON_MAP_TARGETS = Object.keys(TARGETS);
 
 export function createJsonMappedFormat(fieldMap: Record<string, string>): FormatParser {
   const steps = Object.entries(fieldMap).map(([target, source]) => {

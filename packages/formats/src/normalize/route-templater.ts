@@ -38,7 +38,7 @@ function isUuid(path: string, start: number, end: number): boolean {
   return true;
 }
 
-export function classifySegment(path: string, start: number, end: number): Kind {
+function classifySegment(path: string, start: number, end: number): Kind {
   const length = end - start;
   if (length === 0) return Kind.Keep;
   let digits = 0;

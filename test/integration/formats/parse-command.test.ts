@@ -1,0 +1,77 @@
+// `vigil parse` driven in-process with real files: events on stdout, rejections and the summary on
+// stderr, exit codes.
+
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { validateApiAccessEvent } from '@vigil/contract';
+import { describe, expect, it } from 'vitest';
+import { run } from '../../../packages/cli/src/commands/parse';
+
+const FIXTURES = resolve(process.env.VIGIL_FIXTURES_DIR ?? resolve(import.meta.dirname, '../../../../shared/fixtures'));
+
+function collect(): { stream: PassThrough; text: () => string } {
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
+}
+
+async function parse(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = collect();
+  const err = collect();
+  const code = await run(args, { stdout: out.stream, stderr: err.stream, env });
+  return { code, stdout: out.text(), stderr: err.text() };
+}
+
+describe('vigil parse', () => {
+  it('prints one valid event per parsed line and a summary with rejections by reason', async () => {
+    const file = join(FIXTURES, 'real-logs/nginx/crowdsec-hub/nginx_http-logs/nginx_http-logs.log');
+    const { code, stdout, stderr } = await parse([file]);
+    expect(code).toBe(0);
+    const events = stdout.trim().split('\n').map((l) => validateApiAccessEvent(JSON.parse(l)));
+    expect(events).toHaveLength(8);
+    expect(stderr).toContain('line 9: not_an_access_log');
+    expect(stderr).toMatch(/9 lines, 8 parsed, 1 rejected \(not_an_access_log=1\)/);
+    expect(stderr).toMatch(/formats: nginx=8/);
+    expect(stderr).toMatch(/lines\/s/);
+  });
+
+  it('honours --format and the formats settings from the environment', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-parse-'));
+    const file = join(dir, 'custom.log');
+    writeFileSync(file, '1.2.3.4|10/Oct/2000:13:55:36 -0700|GET /u/7?token=x HTTP/1.1|200|5\r\nnot a line\n');
+    const { code, stdout, stderr } = await parse([file, '--format=nginx-custom'], {
+      VIGIL_NGINX_LOG_FORMAT: '$remote_addr|$time_local|$request|$status|$body_bytes_sent',
+    });
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ request: { route: '/u/{id}', query: 'token=REDACTED' } });
+    expect(stderr).toMatch(/line 2: format_mismatch/);
+  });
+
+  it('rejects an over-long line without holding it and carries on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-parse-'));
+    const file = join(dir, 'long.log');
+    const good = '203.0.113.9 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 1 "-" "x"';
+    writeFileSync(file, `${'a'.repeat(5000)}\n${good}\n${good}`);
+    const { stdout, stderr } = await parse([file], { VIGIL_MAX_LINE_LENGTH: '1000' });
+    expect(stdout.trim().split('\n')).toHaveLength(2);
+    expect(stderr).toMatch(/line 1: line_too_long/);
+    expect(stderr).toMatch(/3 lines, 2 parsed, 1 rejected \(line_too_long=1\)/);
+  });
+
+  it('exits 2 with the list of formats on usage errors', async () => {
+    for (const args of [[], ['--format', 'iis', 'x.log'], ['a.log', 'b.log'], ['--bogus']]) {
+      const { code, stderr } = await parse(args);
+      expect(code, args.join(' ')).toBe(2);
+      expect(stderr).toContain('formats: auto, nginx');
+    }
+  });
+
+  it('exits 1 when the file cannot be read', async () => {
+    const { code, stderr } = await parse(['/nonexistent/vigil.log']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/cannot read/);
+  });
+});
