@@ -40,7 +40,7 @@ function keyHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
-export function idempotencyKey(group: AlertGroupState, kind: NotificationKind): string {
+function idempotencyKey(group: AlertGroupState, kind: NotificationKind): string {
   return `${keyHash(group.groupKey)}:${group.incidentId}@${group.openedAtWindow}:${group.seq}:${kind}`;
 }
 

@@ -17,7 +17,7 @@ export interface RetryEnvironment {
 }
 
 /** Called before each retry with the failure that caused it (for metrics and logs). */
-export type RetryListener = (failure: Extract<NotifyResult, { ok: false }>, failedAttempts: number) => void;
+type RetryListener = (failure: Extract<NotifyResult, { ok: false }>, failedAttempts: number) => void;
 
 /** Delay before the attempt that follows `failedAttempts` failures. */
 export function retryDelayMs(policy: RetryPolicy, failedAttempts: number, random: number, retryAfterMs?: number): number {

@@ -13,7 +13,7 @@ export interface Admitted {
   folded: Notification[];
 }
 
-export function summaryOf(channel: string, folded: readonly Notification[]): Notification {
+function summaryOf(channel: string, folded: readonly Notification[]): Notification {
   const first = folded[0];
   if (first === undefined) throw new RangeError('a summary needs at least one notification');
   const keys = folded.map((n) => n.idempotencyKey).sort();

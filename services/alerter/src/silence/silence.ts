@@ -3,9 +3,9 @@
 
 import { VigilError, type Anomaly } from '@vigil/contract';
 
-export const SILENCE_MATCHER_FIELDS = ['detector', 'entityKind', 'entityKey', 'route', 'service'] as const;
-export type SilenceMatcherField = (typeof SILENCE_MATCHER_FIELDS)[number];
-export type SilenceMatchers = Partial<Record<SilenceMatcherField, string>>;
+const SILENCE_MATCHER_FIELDS = ['detector', 'entityKind', 'entityKey', 'route', 'service'] as const;
+type SilenceMatcherField = (typeof SILENCE_MATCHER_FIELDS)[number];
+type SilenceMatchers = Partial<Record<SilenceMatcherField, string>>;
 
 export interface Silence {
   v: 1;
