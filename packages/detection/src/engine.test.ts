@@ -1,0 +1,157 @@
+import type { ApiAccessEvent } from '@vigil/contract';
+import { validateAnomaly } from '@vigil/contract';
+import { describe, expect, it } from 'vitest';
+import { aggregateBucket, mergeBucket } from './bucket';
+import { DEFAULT_DETECTION_CONFIG, type DetectionConfig } from './config';
+import { DetectionEngine } from './engine';
+import { partialAggregates } from './entity-refs';
+
+const BUCKET = 10_000;
+const T0 = Date.UTC(2024, 0, 1);
+
+function event(time: number, over: { client?: string; status?: number; route?: string; id?: string } = {}): ApiAccessEvent {
+  return {
+    v: 1,
+    time,
+    gateway: 'nginx',
+    service: 'shop',
+    client: { ip: '10.0.0.1', key: over.client ?? 'alice', id: over.client ?? 'alice' },
+    request: { method: 'GET', path: over.route ?? '/items', route: over.route ?? '/items', id: over.id ?? `r${time}` },
+    response: { status: over.status ?? 200, bytes: 500, latencyMs: 20 },
+  };
+}
+
+/** n events spread over the bucket starting at bucketIndex. */
+function burst(bucketIndex: number, n: number, over: Parameters<typeof event>[1] = {}): ApiAccessEvent[] {
+  return Array.from({ length: n }, (_, i) => event(T0 + bucketIndex * BUCKET + Math.floor((i * BUCKET) / n), over));
+}
+
+function feed(engine: DetectionEngine, events: ApiAccessEvent[]) {
+  for (const e of events) engine.observe(e);
+}
+
+/** 60 quiet buckets of 10 requests by alice, then `attack` buckets of 200 failing logins by mallory. */
+function runBruteForce(engine: DetectionEngine, attackBuckets: number, from = 0) {
+  const out = [];
+  for (let b = from; b < from + 60 + attackBuckets + 10; b++) {
+    feed(engine, burst(b, 10));
+    if (b >= from + 60 && b < from + 60 + attackBuckets) feed(engine, burst(b, 200, { client: 'mallory', status: 401 }));
+    out.push(...engine.advanceTo(T0 + (b + 1) * BUCKET));
+  }
+  return out;
+}
+
+describe('DetectionEngine', () => {
+  it('fires once, updates on a material change, resolves after quiet buckets, all with one id', () => {
+    const engine = new DetectionEngine(DEFAULT_DETECTION_CONFIG);
+    const anomalies = runBruteForce(engine, 5).filter((a) => a.detector === 'auth-failure-surge' && a.entity.key === 'mallory');
+    expect(anomalies.map((a) => a.state)).toEqual(['firing', 'resolved']);
+    const [firing, resolved] = anomalies;
+    expect(firing?.id).toBe(resolved?.id);
+    expect(firing?.window.start).toBe(T0 + 60 * BUCKET);
+    expect(firing?.observed).toBe(1);
+    expect(firing?.score).toBeGreaterThan(0.95);
+    expect(firing?.evidence.sampleRequestIds.length).toBeGreaterThan(0);
+    expect(resolved?.window.start).toBe(T0 + (65 + DEFAULT_DETECTION_CONFIG.resolveAfterBuckets - 1) * BUCKET);
+    for (const a of anomalies) expect(validateAnomaly(a)).toBe(a);
+  });
+
+  it('publishes updated when the observed value moves materially', () => {
+    const engine = new DetectionEngine(DEFAULT_DETECTION_CONFIG);
+    const out = [];
+    for (let b = 0; b < 80; b++) {
+      feed(engine, burst(b, 20));
+      if (b >= 60 && b < 63) feed(engine, burst(b, b === 60 ? 15 : 200, { client: 'bob', status: 503 }));
+      out.push(...engine.advanceTo(T0 + (b + 1) * BUCKET));
+    }
+    const surge = out.filter((a) => a.detector === 'error-surge' && a.entity.kind === 'service');
+    expect(surge.map((a) => a.state)).toEqual(['firing', 'updated', 'resolved']);
+    expect(surge[1]!.observed).toBeGreaterThan(1.5 * surge[0]!.observed);
+    expect(new Set(surge.map((a) => a.id)).size).toBe(1);
+  });
+
+  it('does not fire again for the same entity during the cool-down', () => {
+    // Attacks at buckets 60 and 75: the first resolves at 62, its 300 s cool-down lasts to 92.
+    const engine = new DetectionEngine(DEFAULT_DETECTION_CONFIG);
+    const out = [];
+    for (let b = 0; b < 90; b++) {
+      feed(engine, burst(b, 10));
+      if (b === 60 || b === 75) feed(engine, burst(b, 200, { client: 'mallory', status: 401 }));
+      out.push(...engine.advanceTo(T0 + (b + 1) * BUCKET));
+    }
+    const mallory = out.filter((a) => a.entity.key === 'mallory' && a.entity.kind === 'client');
+    expect(mallory.map((a) => a.state)).toEqual(['firing', 'resolved']);
+  });
+
+  it('amends a bucket with a late event within the allowed lateness, and counts later ones as late', () => {
+    const engine = new DetectionEngine(DEFAULT_DETECTION_CONFIG);
+    feed(engine, burst(0, 5));
+    engine.advanceTo(T0 + 3 * BUCKET);
+    engine.observe(event(T0 + 1000));
+    expect(engine.stats().lateEvents).toBe(0);
+    engine.advanceTo(T0 + 20 * BUCKET);
+    engine.observe(event(T0 + 1000));
+    expect(engine.stats().lateEvents).toBe(1);
+  });
+
+  it('round-trips its state through JSON and carries on identically', () => {
+    const a = new DetectionEngine(DEFAULT_DETECTION_CONFIG);
+    const before = runBruteForce(a, 0);
+    expect(before).toEqual([]);
+    const restored = new DetectionEngine(DEFAULT_DETECTION_CONFIG, JSON.parse(JSON.stringify(a.snapshot())));
+    expect(restored.snapshot()).toEqual(a.snapshot());
+    const continued = [a, restored].map((engine) => {
+      const out = [];
+      for (let b = 70; b < 80; b++) {
+        feed(engine, burst(b, 10));
+        if (b === 72) feed(engine, burst(b, 200, { client: 'mallory', status: 401 }));
+        out.push(...engine.advanceTo(T0 + (b + 1) * BUCKET));
+      }
+      return out;
+    });
+    expect(continued[0]!.length).toBeGreaterThan(0);
+    expect(continued[1]).toEqual(continued[0]);
+  });
+
+  it('gives the same anomalies from repartitioned partial aggregates as from the events', () => {
+    const events: ApiAccessEvent[] = [];
+    for (let b = 0; b < 75; b++) {
+      events.push(...burst(b, 10), ...burst(b, 10, { client: 'carol', route: '/orders' }));
+      if (b >= 62 && b < 66) events.push(...burst(b, 80, { client: 'dave', status: 503 }));
+    }
+    const direct = new DetectionEngine(DEFAULT_DETECTION_CONFIG);
+    const viaPartials = new DetectionEngine(DEFAULT_DETECTION_CONFIG);
+    const half = Math.floor(events.length / 2);
+    const partials = [...partialAggregates(events.slice(0, half), ['route', 'service'], 10), ...partialAggregates(events.slice(half), ['route', 'service'], 10)];
+    for (const e of events) direct.observe(e, ['route', 'service']);
+    for (const p of partials) viaPartials.observePartial(p.entity, p.bucketStart, p.partial);
+    const end = T0 + 75 * BUCKET;
+    const a = direct.advanceTo(end);
+    expect(a.some((x) => x.detector === 'error-surge')).toBe(true);
+    expect(viaPartials.advanceTo(end).map((x) => [x.id, x.state, x.observed])).toEqual(a.map((x) => [x.id, x.state, x.observed]));
+  });
+
+  it('evicts the least recently seen entities beyond the cap and reports it', () => {
+    const config: DetectionConfig = { ...DEFAULT_DETECTION_CONFIG, maxEntities: 100 };
+    const engine = new DetectionEngine(config);
+    for (let b = 0; b < 50; b++) {
+      for (let c = 0; c < 10; c++) engine.observe(event(T0 + b * BUCKET, { client: `client-${b}-${c}` }));
+      engine.advanceTo(T0 + (b + 1) * BUCKET);
+    }
+    const stats = engine.stats();
+    expect(stats.entities).toBeLessThanOrEqual(110);
+    expect(stats.evictedEntities).toBeGreaterThan(300);
+  });
+});
+
+describe('mergeBucket', () => {
+  it('is associative on the counts and sketches', () => {
+    const [x, y, z] = [0, 1, 2].map((k) =>
+      aggregateBucket(burst(0, 7 + k, { status: k === 1 ? 503 : 200, client: `c${k}` }).map((e, i) => ({ ...e, request: { ...e.request, objectId: String(i * (k + 1)) } })), 'client'),
+    ) as [ReturnType<typeof aggregateBucket>, ReturnType<typeof aggregateBucket>, ReturnType<typeof aggregateBucket>];
+    const left = mergeBucket(mergeBucket(x, y), z);
+    const right = mergeBucket(x, mergeBucket(y, z));
+    expect(left.requests).toBe(24);
+    expect(right).toEqual(left);
+  });
+});
