@@ -1,6 +1,14 @@
 // Every configuration schema, in the order the README table and `vigil config` show them.
 
-import { alerterSchema, collectorSchema, commonSchema, detectorSchema, kafkaSchema, type Schema } from '@vigil/config';
+import {
+  alerterSchema,
+  collectorSchema,
+  commonSchema,
+  detectorSchema,
+  formatsSchema,
+  kafkaSchema,
+  type Schema,
+} from '@vigil/config';
 
 export interface ConfigSection {
   title: string;
@@ -11,6 +19,7 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
   { title: 'General', schema: commonSchema },
   { title: 'Kafka', schema: kafkaSchema },
   { title: 'Collector', schema: collectorSchema },
+  { title: 'Log formats and normalization', schema: formatsSchema },
   { title: 'Detector', schema: detectorSchema },
   { title: 'Alerter', schema: alerterSchema },
 ];

@@ -9,3 +9,4 @@ export { commonSchema } from './schemas/common';
 export { collectorSchema } from './schemas/collector';
 export { detectorSchema } from './schemas/detector';
 export { alerterSchema } from './schemas/alerter';
+export { formatsSchema } from './schemas/formats';
