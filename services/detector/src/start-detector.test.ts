@@ -4,35 +4,12 @@ import { VigilHttpServer } from '@vigil/http';
 import { createLogger, createTelemetry } from '@vigil/telemetry';
 import { InProcessTransport } from '@vigil/transport';
 import { startDetector, type RunningDetector } from './start-detector';
-import { eventRecords, generateTraffic, type Attack } from './traffic-fixture';
+import { anomalySteps, describeFirings, eventRecords, SCENARIO, scenarioTraffic } from './traffic-fixture';
 
-const BUCKET_SECONDS = 10;
-const START = Date.UTC(2026, 0, 5, 9, 0, 0);
 const PARTITIONS = 3;
-const ENV = { VIGIL_BUCKET_SECONDS: String(BUCKET_SECONDS), VIGIL_WARMUP_BUCKETS: '10', VIGIL_IDLE_ADVANCE_SECONDS: '30' };
-const ATTACKS: Attack[] = [
-  { kind: 'flood', client: 3, fromBucket: 25, toBucket: 27, perBucket: 300 },
-  { kind: 'brute-force', client: 14, fromBucket: 32, toBucket: 34, perBucket: 120 },
-];
-/** What ATTACKS must produce, whether one detector or several saw the traffic. */
-const EXPECTED_FIRINGS = [
-  'auth-failure-surge client key-2 @32',
-  'auth-failure-surge ip 192.168.0.3 @32',
-  'auth-failure-surge service shop @32',
-  'enumeration client 10.0.0.4 @25',
-  'traffic-spike client 10.0.0.4 @25',
-  'traffic-spike client key-2 @32',
-  'traffic-spike ip 192.168.0.3 @32',
-  'traffic-spike route GET /products/{id} @25',
-  'traffic-spike route POST /login @32',
-];
-
-function firings(anomalies: readonly Anomaly[]): string[] {
-  return anomalies
-    .filter((a) => a.state === 'firing')
-    .map((a) => `${a.detector} ${a.entity.kind} ${a.entity.key} @${(a.window.start - START) / 1000 / BUCKET_SECONDS}`)
-    .sort();
-}
+const ENV = { ...SCENARIO.env, VIGIL_IDLE_ADVANCE_SECONDS: '30' };
+const EXPECTED_FIRINGS = SCENARIO.expectedFirings;
+const firings = describeFirings;
 
 /** Lets the in-process consumer group deliver everything pending: it runs on promises, not timers. */
 async function settle(): Promise<void> {
@@ -49,8 +26,8 @@ async function harness(env: Record<string, string> = ENV) {
   const clock = { now: () => now, advance: (ms: number) => (now += ms) };
   const producer = await transport.producer();
   const start = (): Promise<RunningDetector> => startDetector({ transport, logger, telemetry, http, env }, { clock: clock.now, tickMs: 0 });
-  const send = async (fromBucket: number, toBucket: number, attacks: Attack[] = ATTACKS) => {
-    const events = generateTraffic({ start: START, bucketSeconds: BUCKET_SECONDS, fromBucket, toBucket, attacks });
+  const send = async (fromBucket: number, toBucket: number) => {
+    const events = scenarioTraffic(fromBucket, toBucket);
     await producer.send(transport.topic('events'), eventRecords(events, PARTITIONS, (key, count) => transport.partitionFor(key, count)));
   };
   const anomalies = async (): Promise<Anomaly[]> =>
@@ -123,7 +100,7 @@ describe('startDetector over the in-process transport', () => {
     await settle();
     const anomalies = await h.anomalies();
     expect(firings(anomalies)).toEqual(EXPECTED_FIRINGS);
-    const steps = anomalies.map((a) => `${a.id} ${a.state} ${a.window.start}`);
+    const steps = anomalySteps(anomalies);
     expect(new Set(steps).size).toBe(steps.length);
     await second.stop();
 

@@ -2,7 +2,7 @@
 // steady clients (some identified by IP, some by API key), then a flood from one client and a
 // brute force on /login from one API key's IP. Not part of the service's public surface.
 
-import { ENCODING_EVENT_BATCH, ENCODING_HEADER, encodeEventBatch, type ApiAccessEvent } from '@vigil/contract';
+import { ENCODING_EVENT_BATCH, ENCODING_HEADER, encodeEventBatch, type Anomaly, type ApiAccessEvent } from '@vigil/contract';
 import type { OutgoingRecord } from '@vigil/transport';
 
 export type Attack =
@@ -112,4 +112,47 @@ export function eventRecords(
     }
   }
   return records;
+}
+
+/** The scenario the detector tests share: 40 buckets, a flood at bucket 25, a brute force at 32. */
+export const SCENARIO = {
+  start: Date.UTC(2026, 0, 5, 9, 0, 0),
+  bucketSeconds: 10,
+  buckets: 40,
+  env: { VIGIL_BUCKET_SECONDS: '10', VIGIL_WARMUP_BUCKETS: '10' },
+  attacks: [
+    { kind: 'flood', client: 3, fromBucket: 25, toBucket: 27, perBucket: 300 },
+    { kind: 'brute-force', client: 14, fromBucket: 32, toBucket: 34, perBucket: 120 },
+  ] as const satisfies readonly Attack[],
+  /** What the attacks must produce (see describeFirings), whether one detector or several saw the traffic. */
+  expectedFirings: [
+    'auth-failure-surge client key-2 @32',
+    'auth-failure-surge ip 192.168.0.3 @32',
+    'auth-failure-surge service shop @32',
+    'enumeration client 10.0.0.4 @25',
+    'traffic-spike client 10.0.0.4 @25',
+    'traffic-spike client key-2 @32',
+    'traffic-spike ip 192.168.0.3 @32',
+    'traffic-spike route GET /products/{id} @25',
+    'traffic-spike route POST /login @32',
+  ],
+};
+
+/** The scenario's events of a bucket range. */
+export function scenarioTraffic(fromBucket: number, toBucket: number): ApiAccessEvent[] {
+  return generateTraffic({ start: SCENARIO.start, bucketSeconds: SCENARIO.bucketSeconds, fromBucket, toBucket, attacks: SCENARIO.attacks });
+}
+
+/** "detector kind key @bucket" of every firing, sorted: the set two runs must agree on. */
+export function describeFirings(anomalies: readonly Anomaly[]): string[] {
+  const bucketMs = SCENARIO.bucketSeconds * 1000;
+  return anomalies
+    .filter((a) => a.state === 'firing')
+    .map((a) => `${a.detector} ${a.entity.kind} ${a.entity.key} @${(a.window.start - SCENARIO.start) / bucketMs}`)
+    .sort();
+}
+
+/** "id state window" of every record: a repeat means an anomaly was published twice. */
+export function anomalySteps(anomalies: readonly Anomaly[]): string[] {
+  return anomalies.map((a) => `${a.id} ${a.state} ${a.window.start}`);
 }
