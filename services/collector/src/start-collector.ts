@@ -52,7 +52,7 @@ function stdinEnabled(setting: ConfigOf<typeof collectorSchema>['stdin'], stream
 export async function startCollector(deps: ServiceDeps, runtime: CollectorRuntimeOptions = {}): Promise<RunningCollector> {
   const { transport, logger, telemetry, http } = deps;
   const config = loadConfig(collectorSchema, deps.env);
-  const parsing = parserSettings(deps.env, config.maxLineBytes);
+  const parsing = parserSettings(deps.env);
   const metrics = telemetry.pipeline('collector');
   const now = () => Date.now();
   const producer = await transport.producer();
@@ -99,7 +99,7 @@ export async function startCollector(deps: ServiceDeps, runtime: CollectorRuntim
         limits: {
           maxBodyBytes: config.maxBodyBytes,
           maxDecompressedBytes: config.maxDecompressedBytes,
-          maxLineBytes: config.maxLineBytes,
+          maxLineBytes: parsing.maxLineBytes,
           maxLines: config.maxLinesPerRequest,
           messageKeys: config.httpMessageKeys,
         },
@@ -123,7 +123,7 @@ export async function startCollector(deps: ServiceDeps, runtime: CollectorRuntim
       audit,
       metrics,
       logger,
-      maxLineBytes: config.maxLineBytes,
+      maxLineBytes: parsing.maxLineBytes,
       format: config.syslogFormat,
     };
     const from = `from ${config.syslogAllowedNetworks.join(',')}`;
@@ -156,7 +156,7 @@ export async function startCollector(deps: ServiceDeps, runtime: CollectorRuntim
       patterns: config.files,
       pollMs: config.filePollMs,
       startAt: config.fileStartAt,
-      maxLineBytes: config.maxLineBytes,
+      maxLineBytes: parsing.maxLineBytes,
       store: new OffsetStore(config.fileStateDir),
       logger,
       ingest: (items, path) => pipeline.ingest(items, { name: `file:${path}`, kind: 'file' }, config.fileFormat).published,
@@ -172,7 +172,7 @@ export async function startCollector(deps: ServiceDeps, runtime: CollectorRuntim
   if (stdinEnabled(config.stdin, stdinStream)) {
     const reader = readStdin({
       stream: stdinStream,
-      maxLineBytes: config.maxLineBytes,
+      maxLineBytes: parsing.maxLineBytes,
       ingest: (items) => {
         pipeline.ingest(items, { name: 'stdin', kind: 'stdin' }, config.stdinFormat).published.catch((error: unknown) => {
           metrics.discarded(items.length, 'publish_failed', { source: 'stdin' });

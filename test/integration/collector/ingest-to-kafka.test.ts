@@ -5,6 +5,7 @@ import { appendFileSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFil
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { kafkaBrokers } from '../../support/kafka';
@@ -23,8 +24,8 @@ afterEach(async () => {
   tempDirs = [];
 });
 
-async function start(overrides: Record<string, string> = {}): Promise<TestCollector> {
-  const collector = await startTestCollector(collectorTestEnv(kafkaBrokers(), overrides));
+async function start(overrides: Record<string, string> = {}, stdin?: PassThrough): Promise<TestCollector> {
+  const collector = await startTestCollector(collectorTestEnv(kafkaBrokers(), overrides), stdin === undefined ? {} : { stdin });
   running.push(collector);
   return collector;
 }
@@ -107,5 +108,32 @@ describe('collector inputs end up as events on Kafka', () => {
     const savedPaths = () =>
       Object.values((JSON.parse(readFileSync(join(dir, 'state', 'file-offsets.json'), 'utf8')) as { files: Record<string, { path: string }> }).files).map((f) => f.path);
     await waitFor(() => savedPaths().includes(log), { message: 'the offset of the new file saved' });
+  });
+
+  it('resumes a followed file after a graceful restart without losing or re-sending a line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-collector-restart-'));
+    tempDirs.push(dir);
+    const log = join(dir, 'access.log');
+    writeFileSync(log, `${nginxLine('/restart/1')}\n${nginxLine('/restart/2')}\n`);
+    const fileEnv = { VIGIL_FILES: log, VIGIL_FILE_STATE_DIR: join(dir, 'state'), VIGIL_FILE_START_AT: 'beginning', VIGIL_FILE_POLL_MS: '20' };
+    const first = await start(fileEnv);
+    await waitFor(() => first.events.length === 2, { message: 'the lines before the restart' });
+    running.splice(running.indexOf(first), 1);
+    await first.stop();
+
+    appendFileSync(log, `${nginxLine('/restart/3')}\n`);
+    const second = await startTestCollector({ ...first.env });
+    running.push(second);
+    await waitFor(() => second.events.length >= 3, { message: 'the line written while stopped' });
+    // The second reader reads the topic from its start: each line exactly once.
+    expect(paths(second).sort()).toEqual(['/restart/1', '/restart/2', '/restart/3']);
+  });
+
+  it('reads log lines piped to stdin', async () => {
+    const stdin = new PassThrough();
+    const collector = await start({ VIGIL_STDIN: 'on' }, stdin);
+    stdin.end(`${nginxLine('/stdin/1')}\n${nginxLine('/stdin/2')}`);
+    await waitFor(() => collector.events.length === 2, { message: 'both stdin lines' });
+    expect(paths(collector)).toEqual(['/stdin/1', '/stdin/2']);
   });
 });

@@ -1,5 +1,6 @@
 // Environment settings of the collector service: its inputs, their limits, and how events are
-// published. Parser options (format, nginx log_format, normalization) live in formatsSchema.
+// published. Parser options (format, nginx log_format, normalization, VIGIL_MAX_LINE_LENGTH) live in
+// formatsSchema.
 
 import { boolean, integer, list, oneOf, optional, string } from '../field';
 
@@ -76,14 +77,6 @@ export const collectorSchema = {
     example: '200000',
     default: 100_000,
     min: 1,
-  }),
-  maxLineBytes: integer({
-    env: 'VIGIL_MAX_LINE_BYTES',
-    description: 'Longest log line any input accepts; longer lines are rejected as line_too_long.',
-    example: '131072',
-    default: 64 * KIB,
-    min: 256,
-    max: 512 * KIB,
   }),
   httpMessageKeys: list({
     env: 'VIGIL_HTTP_MESSAGE_KEYS',

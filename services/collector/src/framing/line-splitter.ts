@@ -51,11 +51,6 @@ export class LineSplitter {
     return frames;
   }
 
-  /** Bytes held for an unfinished line (not yet returned as a frame). */
-  get pendingBytes(): number {
-    return this.partialBytes;
-  }
-
   /** Holds the start of an unfinished line, or turns it into a too_long frame once over the cap. */
   private carry(piece: Buffer, frames: Frame[]): void {
     if (this.skipping || piece.length === 0) return;

@@ -8,8 +8,6 @@ import { LineSplitter, type Frame } from './line-splitter';
 const SPACE = 0x20;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
-/** "524288 " is the longest length prefix a 512 KiB cap needs; more digits mean garbage. */
-const MAX_LENGTH_DIGITS = 7;
 
 function isDigit(byte: number | undefined): boolean {
   return byte !== undefined && byte >= DIGIT_0 && byte <= DIGIT_9;
@@ -21,8 +19,12 @@ export class SyslogStreamFramer {
   /** True while the current message is newline-terminated (the LineSplitter holds its bytes). */
   private inLine = false;
 
+  /** More length digits than the cap itself has can only be garbage. */
+  private readonly maxLengthDigits: number;
+
   constructor(private readonly maxMessageBytes: number) {
     this.lines = new LineSplitter(maxMessageBytes);
+    this.maxLengthDigits = String(maxMessageBytes).length;
   }
 
   /** Messages completed by this chunk; throws VIGIL_CONTRACT_INVALID on a broken frame. */
@@ -60,7 +62,7 @@ export class SyslogStreamFramer {
   private takeOctetCounted(data: Buffer): { frame: Frame; consumed: number } | undefined {
     let digits = 0;
     while (digits < data.length && isDigit(data[digits])) digits++;
-    if (digits > MAX_LENGTH_DIGITS) throw brokenFrame('octet-count length prefix is too long');
+    if (digits > this.maxLengthDigits) throw brokenFrame('octet-count length prefix is too long');
     if (digits === data.length) return undefined;
     if (data[digits] !== SPACE) throw brokenFrame('octet-count length must be followed by a space');
     const length = Number(data.subarray(0, digits).toString('latin1'));

@@ -69,7 +69,7 @@ export class PublishBuffer {
   }
 
   /** Seconds a refused client should wait: the current retry backoff, at least 1. */
-  retryAfterSeconds(): number {
+  private retryAfterSeconds(): number {
     return Math.max(1, Math.ceil(this.retryDelay / 1000));
   }
 

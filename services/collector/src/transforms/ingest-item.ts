@@ -14,7 +14,7 @@ export type IngestItem =
 /** A framed line as an item; blank lines are not input and give undefined. */
 export function itemFromFrame(frame: Frame): IngestItem | undefined {
   if (frame.kind === 'too_long') {
-    return { kind: 'invalid', reason: 'line_too_long', sample: frame.sample.toString('utf8'), detail: 'line exceeds VIGIL_MAX_LINE_BYTES' };
+    return { kind: 'invalid', reason: 'line_too_long', sample: frame.sample.toString('utf8'), detail: 'line exceeds VIGIL_MAX_LINE_LENGTH' };
   }
   if (!isUtf8(frame.bytes)) {
     return { kind: 'invalid', reason: 'invalid_utf8', sample: frame.bytes.toString('utf8'), detail: 'line is not valid UTF-8' };

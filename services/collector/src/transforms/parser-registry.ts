@@ -8,7 +8,7 @@ export type ParserOptionsBase = Omit<EventParserOptions, 'format'>;
 
 const KNOWN_FORMATS: ReadonlySet<string> = new Set(['auto', ...FORMAT_NAMES]);
 
-export function isKnownFormat(name: string): name is FormatName | 'auto' {
+function isKnownFormat(name: string): name is FormatName | 'auto' {
   return KNOWN_FORMATS.has(name);
 }
 

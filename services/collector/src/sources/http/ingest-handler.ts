@@ -12,7 +12,7 @@ import { tokenFingerprint, type IngestAudit } from './ingest-audit';
 import { decodeLogBody } from './log-body';
 
 export const INGEST_PATH = '/v1/logs';
-export const FORMAT_HEADER = 'x-vigil-format';
+const FORMAT_HEADER = 'x-vigil-format';
 
 export interface IngestHandlerOptions {
   tokens: readonly string[];
