@@ -3,12 +3,14 @@
 import { createSocket } from 'node:dgram';
 import { appendFileSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { kafkaBrokers } from '../../support/kafka';
+import { TEST_TLS } from '../../support/tls';
 import { waitFor } from '../../support/wait-for';
 import { INGEST_TOKEN, collectorTestEnv, nginxLine, startTestCollector, type TestCollector } from './collector-harness';
 
@@ -90,6 +92,15 @@ describe('collector inputs end up as events on Kafka', () => {
     tcpSocket.end(`<190>Nov 27 21:36:00 web-2 nginx: ${nginxLine('/syslog/tcp/newline')}\n${Buffer.byteLength(counted)} ${counted}`);
     await waitFor(() => collector.events.length === 3, { message: 'three syslog events' });
     expect(paths(collector).sort()).toEqual(['/syslog/tcp/counted', '/syslog/tcp/newline', '/syslog/udp']);
+  });
+
+  it('receives syslog over TLS on the TCP port when a certificate is configured', async () => {
+    const collector = await start({ VIGIL_SYSLOG_TCP_PORT: '0', VIGIL_SYSLOG_TLS_CERT_FILE: TEST_TLS.certFile, VIGIL_SYSLOG_TLS_KEY_FILE: TEST_TLS.keyFile });
+    const socket = connectTls({ host: '127.0.0.1', port: collector.collector.syslog.tcp?.port ?? 0, ca: readFileSync(TEST_TLS.certFile) });
+    await new Promise<void>((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject));
+    socket.end(`<190>Nov 27 21:36:00 web-3 nginx: ${nginxLine('/syslog/tls')}\n`);
+    await waitFor(() => collector.events.length === 1, { message: 'the line sent over TLS' });
+    expect(paths(collector)).toEqual(['/syslog/tls']);
   });
 
   it('follows a file across a rename rotation without losing or repeating lines', async () => {
