@@ -1,6 +1,9 @@
 // `vigil start [all|collector|detector|alerter]`: one service against Kafka, or all three in one
 // process. Without KAFKA_BROKERS, `all` joins them with the in-process transport (the embedded default).
 
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { commonSchema, kafkaSchema, loadConfig, unknownVariableWarnings } from '@vigil/config';
 import { VigilError } from '@vigil/contract';
 import { VigilHttpServer } from '@vigil/http';
@@ -23,6 +26,23 @@ function parseRole(args: string[]): Role {
     throw new VigilError('VIGIL_CLI_USAGE', `usage: vigil start [${ROLES.join('|')}] (got "${args.join(' ')}")`);
   }
   return role as Role;
+}
+
+/** Where the embedded default leaves the ingest token it generated, for `vigil demo`. */
+export const GENERATED_TOKEN_FILE = join('.vigil', 'ingest-token');
+
+/**
+ * The embedded default must take logs at once, yet ingest is never open: without
+ * VIGIL_INGEST_TOKENS it generates a token for this run, prints it and leaves it (mode 0600)
+ * where `vigil demo` finds it.
+ */
+function withGeneratedIngestToken(env: CommandIo['env']): { env: CommandIo['env']; token?: string } {
+  if (env.VIGIL_INGEST_TOKENS !== undefined && env.VIGIL_INGEST_TOKENS !== '') return { env };
+  if (env.VIGIL_INGEST_TOKENS_FILE !== undefined && env.VIGIL_INGEST_TOKENS_FILE !== '') return { env };
+  const token = `vgl_${randomBytes(18).toString('base64url')}`;
+  mkdirSync('.vigil', { recursive: true, mode: 0o700 });
+  writeFileSync(GENERATED_TOKEN_FILE, `${token}\n`, { mode: 0o600 });
+  return { env: { ...env, VIGIL_INGEST_TOKENS: token }, token };
 }
 
 /** Resolves when the process receives SIGINT or SIGTERM. */
@@ -48,6 +68,8 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
       `vigil start ${role} runs one service against Kafka: set KAFKA_BROKERS, e.g. KAFKA_BROKERS=127.0.0.1:9092 (or run "vigil start" for the embedded all-in-one)`,
     );
   }
+  const embedded = role === 'all' && kafka.brokers === undefined;
+  const { env, token: generatedToken } = embedded ? withGeneratedIngestToken(io.env) : { env: io.env };
   const logger = createLogger({ name: `vigil-${role}`, level: common.logLevel });
   for (const warning of unknownVariableWarnings(io.env, CONFIG_SECTIONS.map((s) => s.schema))) logger.warn(warning);
   const telemetry = createTelemetry(`vigil-${role}`);
@@ -73,7 +95,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
   try {
     await transport.ensureTopics();
     for (const name of names) {
-      const service = await STARTERS[name]({ transport, logger: logger.child({ service: name }), telemetry, http, env: io.env });
+      const service = await STARTERS[name]({ transport, logger: logger.child({ service: name }), telemetry, http, env });
       running.push({ name, ...service });
     }
     const address = await http.listen();
@@ -82,6 +104,14 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
       `Vigil ${role} started: ${mode}`,
       `HTTP on http://${address.host}:${address.port} (/healthz, /readyz, /metrics)`,
       ...running.flatMap((s) => s.describe().map((line) => `[${s.name}] ${line}`)),
+      ...(generatedToken === undefined
+        ? []
+        : [
+            `Ingest token for this run: ${generatedToken} (also in ${GENERATED_TOKEN_FILE}; set VIGIL_INGEST_TOKENS to choose your own)`,
+            'Send a first log line:',
+            `  curl -H "Authorization: Bearer ${generatedToken}" --data-binary @/var/log/nginx/access.log http://${address.host}:${address.port}/v1/logs`,
+            'or watch it catch an attack, in another terminal: npx -y pnpm@10.34.8 vigil demo',
+          ]),
       'Press Ctrl-C to stop.',
     ];
     io.stdout.write(`${lines.join('\n')}\n`);
