@@ -185,21 +185,29 @@ export class DetectorRuntime {
     this.generations.set(head, generation);
   }
 
-  private async publish(outbox: Outbox, skipPublished = false): Promise<void> {
+  private async publish(outbox: Outbox): Promise<void> {
     if (outbox.repartition.length > 0) {
       await this.deps.producer.send(
         this.deps.topics.repartition,
         outbox.repartition.map(({ partition, message }) => ({ key: null, partition, value: encodeRepartitionMessage(message) })),
       );
     }
-    const anomalies = skipPublished ? await this.deps.publisher.unpublished(outbox.anomalies) : outbox.anomalies;
-    if (anomalies.length === 0) return;
-    const { sent, invalid } = await this.deps.publisher.publish(anomalies);
+    if (outbox.anomalies.length === 0) return;
+    const { sent, invalid } = await this.deps.publisher.publish(outbox.anomalies);
     this.deps.metrics.pipeline.sent(sent);
     for (const { anomaly, error } of invalid) {
       this.deps.metrics.pipeline.error('validate-anomaly');
       this.deps.logger.error({ err: error, detector: anomaly.detector, id: anomaly.id }, 'engine produced an invalid anomaly; not published');
     }
+  }
+
+  /**
+   * Publishes the outboxes of restored checkpoints again: repartition messages as they are (their
+   * owners skip repeats), anomalies only when anomalies.v1 does not hold them yet.
+   */
+  private async republish(outboxes: readonly Outbox[]): Promise<void> {
+    const anomalies = await this.deps.publisher.unpublished(outboxes.flatMap((outbox) => outbox.anomalies));
+    await this.publish({ anomalies, repartition: outboxes.flatMap((outbox) => outbox.repartition) });
   }
 
   private async restoreOne(role: InputRole, partition: number): Promise<Task | undefined> {
@@ -211,6 +219,7 @@ export class DetectorRuntime {
     if (wanted.length === 0) return;
     const latest = latestByKey(await this.deps.transport.readAll(this.deps.topics.state));
     const now = this.deps.clock();
+    const outboxes: Outbox[] = [];
     for (const [role, partition] of wanted) {
       const head = checkpointKey(this.deps.groupId, role, partition);
       let restored: ReturnType<typeof decodeCheckpoint>;
@@ -234,9 +243,10 @@ export class DetectorRuntime {
       }
       if (checkpoint !== undefined) {
         this.deps.logger.info({ checkpoint: head, nextOffset: checkpoint.nextOffset, entities: this.entitiesOf(role, partition) }, 'restored detector state');
-        await this.publish(checkpoint.outbox, true);
+        outboxes.push(checkpoint.outbox);
       }
     }
+    await this.republish(outboxes);
   }
 
   private entitiesOf(role: InputRole, partition: number): number {

@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { ENCODING_EVENT_BATCH, ENCODING_HEADER, validateAnomaly, type Anomaly } from '@vigil/contract';
+import { describe, expect, it, vi } from 'vitest';
+import { ENCODING_EVENT_BATCH, ENCODING_HEADER, VigilError, validateAnomaly, type Anomaly } from '@vigil/contract';
 import { VigilHttpServer } from '@vigil/http';
 import { createLogger, createTelemetry } from '@vigil/telemetry';
-import { InProcessTransport } from '@vigil/transport';
+import { InProcessTransport, type Producer } from '@vigil/transport';
 import { startDetector, type RunningDetector } from './start-detector';
 import { anomalySteps, describeFirings, eventRecords, SCENARIO, scenarioTraffic } from './traffic-fixture';
 
@@ -16,8 +16,28 @@ async function settle(): Promise<void> {
   for (let round = 0; round < 300; round++) await new Promise((resolve) => setImmediate(resolve));
 }
 
-async function harness(env: Record<string, string> = ENV) {
-  const transport = new InProcessTransport({ partitions: PARTITIONS, prefix: 'test.' });
+/** Fails the first send to one topic, as a broker outage right after the checkpoint was written would. */
+class FailOnceTransport extends InProcessTransport {
+  failed = false;
+  constructor(private readonly failTopic: string) {
+    super({ partitions: PARTITIONS, prefix: 'test.', retryDelayMs: 1 });
+  }
+  override async producer(): Promise<Producer> {
+    const inner = await super.producer();
+    return {
+      send: async (topic, records) => {
+        if (topic === this.failTopic && !this.failed) {
+          this.failed = true;
+          throw new VigilError('VIGIL_KAFKA_UNAVAILABLE', 'injected outage', { retryable: true });
+        }
+        await inner.send(topic, records);
+      },
+      close: () => inner.close(),
+    };
+  }
+}
+
+async function harness(env: Record<string, string> = ENV, transport = new InProcessTransport({ partitions: PARTITIONS, prefix: 'test.' })) {
   await transport.ensureTopics();
   const logger = createLogger({ name: 'detector-test', level: 'silent' });
   const telemetry = createTelemetry('detector-test');
@@ -111,6 +131,20 @@ describe('startDetector over the in-process transport', () => {
     expect(firings(await fresh.anomalies())).not.toContain('traffic-spike client key-2 @32');
     await control.stop();
   });
+
+  for (const topic of ['test.anomalies.v1', 'test.repartition.v1']) {
+    it(`publishes each anomaly once when sending to ${topic} fails after the checkpoint was written`, async () => {
+      const transport = new FailOnceTransport(topic);
+      const h = await harness(ENV, transport);
+      const detector = await h.start();
+      await h.send(0, 40);
+      await vi.waitFor(async () => expect(firings(await h.anomalies())).toEqual(EXPECTED_FIRINGS), { timeout: 5000, interval: 20 });
+      expect(transport.failed).toBe(true);
+      const steps = anomalySteps(await h.anomalies());
+      expect(new Set(steps).size).toBe(steps.length);
+      await detector.stop();
+    });
+  }
 
   it('gives the same anomalies with two instances in the group as with one', async () => {
     const h = await harness();
