@@ -17,8 +17,8 @@ export class IngestAudit {
     private readonly maxRemembered = 10_000,
   ) {}
 
-  accepted(input: string, fields: { token?: string; remote: string; userAgent?: string }): void {
-    this.once(`ok|${input}|${fields.token ?? ''}|${fields.remote}|${fields.userAgent ?? ''}`, () =>
+  accepted(input: string, fields: { tokenFingerprint?: string; remote: string; userAgent?: string }): void {
+    this.once(`ok|${input}|${fields.tokenFingerprint ?? ''}|${fields.remote}|${fields.userAgent ?? ''}`, () =>
       this.logger.info({ audit: 'ingest_source', input, ...fields }, 'new ingest source'),
     );
   }

@@ -76,7 +76,7 @@ export function createIngestHandler(options: IngestHandlerOptions): Handler {
       rateLimit(fingerprint, options);
       const userAgent = header(req, 'user-agent');
       options.audit.accepted(firehose ? 'firehose' : 'http', {
-        token: fingerprint,
+        tokenFingerprint: fingerprint,
         remote: req.socket.remoteAddress ?? '-',
         ...(userAgent === undefined ? {} : { userAgent: userAgent.slice(0, 200) }),
       });
