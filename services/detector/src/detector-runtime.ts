@@ -126,7 +126,7 @@ export class DetectorRuntime {
     });
   }
 
-  /** After the consumer stopped: checkpoints every task with nothing left to republish. */
+  /** Before leaving the group: checkpoints every task with an empty outbox, so a restart has nothing to republish. */
   drain(): Promise<void> {
     return this.serialize(async () => {
       for (const task of [...this.eventsTasks.values(), ...this.entityTasks.values()]) {

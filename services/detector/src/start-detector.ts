@@ -106,8 +106,10 @@ export async function startDetector(deps: ServiceDeps, runtime: DetectorRuntimeO
     stop: () => {
       stopped ??= (async () => {
         if (timer !== undefined) clearInterval(timer);
-        await consumer.stop();
+        // Drained while still a member: once the group has moved our partitions on, a checkpoint
+        // written from here could overwrite the new owner's.
         await detectorRuntime.drain();
+        await consumer.stop();
         await producer.close();
       })();
       return stopped;
