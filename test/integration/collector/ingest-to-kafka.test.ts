@@ -48,6 +48,17 @@ describe('collector inputs end up as events on Kafka', () => {
     expect(collector.rejected[0]).toMatchObject({ reason: 'unknown_format', source: 'http', sample: 'this is not an access log' });
   });
 
+  it('publishes a request of 40 000 lines from one client, keeping every Kafka batch under the broker limit', async () => {
+    const collector = await start();
+    const lines: string[] = [];
+    for (let i = 0; i < 20_000; i++) lines.push(nginxLine(`/bulk/${i}`), `garbage line number ${i} that no format knows`);
+    const response = await collector.post(gzipSync(lines.join('\n')), { headers: { 'content-encoding': 'gzip' } });
+    expect(response.status).toBe(200);
+    expect(response.json).toMatchObject({ accepted: 20_000, rejected: 20_000 });
+    await waitFor(() => collector.events.length === 20_000 && collector.rejected.length === 20_000, { timeoutMs: 60_000, message: 'all bulk events and rejections' });
+    expect(collector.events.map((e) => e.request.path).slice(0, 3)).toEqual(['/bulk/0', '/bulk/1', '/bulk/2']);
+  }, 120_000);
+
   it('takes a Kong http-log payload unchanged', async () => {
     const collector = await start();
     const response = await collector.post(fixture('kong/kong-docs/log-format-gte-3.4.json'), { headers: { 'content-type': 'application/json' } });

@@ -2,9 +2,9 @@
 // when Kafka acknowledged both (the transport's producer sends with acks=all).
 
 import { VigilError } from '@vigil/contract';
-import type { Producer, Transport } from '@vigil/transport';
+import type { OutgoingRecord, Producer, Transport } from '@vigil/transport';
 import type { PublishEntry } from './publish-buffer';
-import { packEventRecords, packRejectedRecords, type PackingOptions } from './record-packing';
+import { packEventRecords, packRejectedRecords, splitIntoWaves, type PackingOptions } from './record-packing';
 
 export interface KafkaPublisherOptions {
   transport: Transport;
@@ -21,24 +21,32 @@ export function createKafkaPublish(options: KafkaPublisherOptions): (entries: re
   const eventsTopic = transport.topic('events');
   const rejectedTopic = transport.topic('rejected');
   // Fetched on the first send, inside the retry loop, so a cluster that is down at start-up is not fatal.
-  let partitionCount: number | undefined;
+  let partitionCounts: { events: number; rejected: number } | undefined;
+  const countsOf = async () => {
+    const [events, rejected] = await Promise.all([transport.partitionCount(eventsTopic), transport.partitionCount(rejectedTopic)]);
+    if (events === 0 || rejected === 0) {
+      throw new VigilError('VIGIL_KAFKA_TOPIC', `topics ${eventsTopic} and ${rejectedTopic} must exist; "vigil start" creates them`, { retryable: true });
+    }
+    return { events, rejected };
+  };
+  const sendInWaves = async (topic: string, records: OutgoingRecord[]) => {
+    for (const wave of splitIntoWaves(records, options.maxRecordBytes)) await producer.send(topic, wave);
+  };
 
   return async (entries) => {
-    partitionCount ??= await transport.partitionCount(eventsTopic);
-    if (partitionCount === 0) {
-      partitionCount = undefined;
-      throw new VigilError('VIGIL_KAFKA_TOPIC', `topic ${eventsTopic} does not exist yet; "vigil start" creates it`, { retryable: true });
-    }
+    partitionCounts ??= await countsOf();
+    const counts = partitionCounts;
     const events = entries.flatMap((entry) => entry.events);
     const rejections = entries.flatMap((entry) => entry.rejections);
     const eventRecords = packEventRecords(events, {
       encoding: options.encoding,
       eventsPerRecord: options.eventsPerRecord,
       maxRecordBytes: options.maxRecordBytes,
-      partitionCount,
+      partitionCount: counts.events,
       partitionFor: (key, count) => transport.partitionFor(key, count),
     });
-    await Promise.all([producer.send(eventsTopic, eventRecords), producer.send(rejectedTopic, packRejectedRecords(rejections))]);
+    const rejectedRecords = packRejectedRecords(rejections, (key) => transport.partitionFor(key, counts.rejected));
+    await Promise.all([sendInWaves(eventsTopic, eventRecords), sendInWaves(rejectedTopic, rejectedRecords)]);
     options.onPublished(events.length, rejections.length);
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ENCODING_HEADER, decodeEvents, type ApiAccessEvent } from '@vigil/contract';
-import { packEventRecords, packRejectedRecords, type PackingOptions } from './record-packing';
+import { packEventRecords, packRejectedRecords, splitIntoWaves, type PackingOptions } from './record-packing';
 
 function event(clientKey: string, path = '/'): ApiAccessEvent {
   return {
@@ -62,9 +62,27 @@ describe('packEventRecords', () => {
 });
 
 describe('packRejectedRecords', () => {
-  it('keys rejected inputs by source', () => {
-    const records = packRejectedRecords([{ v: 1, receivedAt: 1, source: 'http', format: 'auto', reason: 'invalid_json', sample: 'x' }]);
-    expect(records[0]?.key).toBe('http');
+  it('keys rejected inputs by source, on the partition of that key', () => {
+    const records = packRejectedRecords([{ v: 1, receivedAt: 1, source: 'http', format: 'auto', reason: 'invalid_json', sample: 'x' }], () => 2);
+    expect(records[0]).toMatchObject({ key: 'http', partition: 2 });
     expect(JSON.parse(String(records[0]?.value))).toMatchObject({ reason: 'invalid_json' });
+  });
+});
+
+describe('splitIntoWaves', () => {
+  const record = (partition: number, bytes: number, id: string) => ({ key: null, partition, value: id.padEnd(bytes, '.') });
+  const ids = (waves: ReturnType<typeof splitIntoWaves>) => waves.map((wave) => wave.map((r) => String(r.value).replace(/\.+$/, '')));
+
+  it('keeps each partition under the batch cap per send, in order', () => {
+    const records = [record(0, 400, 'a1'), record(1, 400, 'b1'), record(0, 400, 'a2'), record(0, 400, 'a3'), record(1, 400, 'b2')];
+    expect(ids(splitIntoWaves(records, 1000))).toEqual([['a1', 'b1', 'a2', 'b2'], ['a3']]);
+  });
+
+  it('sends a record bigger than the cap on its own', () => {
+    expect(ids(splitIntoWaves([record(0, 10, 'small'), record(0, 5000, 'big'), record(0, 10, 'after')], 1000))).toEqual([['small'], ['big'], ['after']]);
+  });
+
+  it('sends everything at once when it fits', () => {
+    expect(splitIntoWaves([record(0, 10, 'a'), record(1, 10, 'b')], 1000)).toHaveLength(1);
   });
 });

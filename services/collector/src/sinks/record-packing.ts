@@ -51,7 +51,12 @@ function batchRecords(chunk: ApiAccessEvent[], partition: number, maxRecordBytes
 
 export function packEventRecords(events: readonly ApiAccessEvent[], options: PackingOptions): OutgoingRecord[] {
   if (options.encoding === 'single') {
-    return events.map((event) => ({ key: event.client.key, value: JSON.stringify(event), headers: { [ENCODING_HEADER]: ENCODING_SINGLE } }));
+    return events.map((event) => ({
+      key: event.client.key,
+      partition: options.partitionFor(event.client.key, options.partitionCount),
+      value: JSON.stringify(event),
+      headers: { [ENCODING_HEADER]: ENCODING_SINGLE },
+    }));
   }
   const records: OutgoingRecord[] = [];
   for (const [partition, group] of groupByPartition(events, options)) {
@@ -62,6 +67,33 @@ export function packEventRecords(events: readonly ApiAccessEvent[], options: Pac
   return records;
 }
 
-export function packRejectedRecords(rejections: readonly RejectedInput[]): OutgoingRecord[] {
-  return rejections.map((rejection) => ({ key: rejection.source, value: JSON.stringify(rejection) }));
+export function packRejectedRecords(rejections: readonly RejectedInput[], partitionOf: (key: string) => number): OutgoingRecord[] {
+  return rejections.map((rejection) => ({ key: rejection.source, partition: partitionOf(rejection.source), value: JSON.stringify(rejection) }));
+}
+
+/**
+ * Splits records into successive sends. kafkajs writes all records of one partition in a send as
+ * one record batch, and the broker's message.max.bytes limits the batch, not the record: so each
+ * wave holds at most `maxBatchBytes` per partition (a single bigger record goes alone). Order
+ * within a partition is kept across waves.
+ */
+export function splitIntoWaves(records: readonly OutgoingRecord[], maxBatchBytes: number): OutgoingRecord[][] {
+  const waves: OutgoingRecord[][] = [];
+  /** Per partition: the wave it is filling and the bytes in it. */
+  const filling = new Map<number, { wave: number; bytes: number }>();
+  for (const record of records) {
+    const partition = record.partition ?? -1;
+    const bytes = Buffer.byteLength(record.value) + (record.key === null ? 0 : Buffer.byteLength(record.key));
+    let state = filling.get(partition);
+    if (state === undefined) {
+      state = { wave: 0, bytes: 0 };
+      filling.set(partition, state);
+    } else if (state.bytes + bytes > maxBatchBytes) {
+      state.wave++;
+      state.bytes = 0;
+    }
+    state.bytes += bytes;
+    (waves[state.wave] ??= []).push(record);
+  }
+  return waves;
 }
