@@ -10,7 +10,7 @@ const MINUTE = 60_000;
 export const DAY = 24 * HOUR;
 export const SIMULATION_START = Date.UTC(2024, 2, 4);
 /** Requests per second of normal traffic: scaled down from production so the suite stays fast. */
-const REQUESTS_PER_SECOND = 9;
+const REQUESTS_PER_SECOND = 7;
 /** Alerts up to this long after an attack ends still belong to it (resolution, lingering effects). */
 const ATTRIBUTION_GRACE_MS = 5 * MINUTE;
 
@@ -27,8 +27,12 @@ export const EXPECTED_DETECTORS: Record<AttackKind, readonly DetectorName[]> = {
   'traffic-drop': ['traffic-drop'],
 };
 
-/** Day two, one attack an hour from 08:00 (the drop and latency ones while traffic is up). */
-function attackTimeline(): Attack[] {
+/**
+ * Day two, one attack an hour from 08:00 (the drop and latency ones while traffic is up), each
+ * shifted by a seed-dependent number of minutes and seconds so attacks rarely start on a bucket
+ * boundary.
+ */
+function attackTimeline(seed: number): Attack[] {
   const day2 = SIMULATION_START + DAY;
   const order: AttackKind[] = [
     'brute-force',
@@ -41,7 +45,11 @@ function attackTimeline(): Attack[] {
     'traffic-drop',
     'slow-ramp',
   ];
-  return order.map((kind, i) => ({ kind, start: day2 + (8 + i) * HOUR, durationMs: kind === 'slow-ramp' ? 50 * MINUTE : 10 * MINUTE }));
+  return order.map((kind, i) => ({
+    kind,
+    start: day2 + (8 + i) * HOUR + ((seed * 7 + i * 13) % 30) * MINUTE + ((seed * 3 + i * 7) % 10) * 1000,
+    durationMs: kind === 'slow-ramp' ? 50 * MINUTE : 10 * MINUTE,
+  }));
 }
 
 export interface AttackOutcome {
@@ -66,7 +74,7 @@ export interface ScenarioResult {
 }
 
 export function runScenario(seed: number, config: DetectionConfig = DEFAULT_DETECTION_CONFIG): ScenarioResult {
-  const attacks = attackTimeline();
+  const attacks = attackTimeline(seed);
   const durationMs = DAY + 18 * HOUR;
   const engine = new DetectionEngine(config);
   const bucketMs = config.bucketSeconds * 1000;

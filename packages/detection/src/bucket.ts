@@ -57,7 +57,7 @@ export function routeKey(event: ApiAccessEvent): string {
 }
 
 /** Adds one event to an entity's bucket in place (the hot path: no allocation beyond evidence). */
-export function addEventToBucket(bucket: BucketAggregate, event: ApiAccessEvent, kind: EntityKind): void {
+export function addEventToBucket(bucket: BucketAggregate, event: ApiAccessEvent, kind: EntityKind, route = routeKey(event)): void {
   const status = event.response.status;
   bucket.requests += 1;
   bucket.bytes += event.response.bytes;
@@ -78,7 +78,7 @@ export function addEventToBucket(bucket: BucketAggregate, event: ApiAccessEvent,
     bucket.objectIds ??= emptyDistinctCounter();
     addDistinct(bucket.objectIds, event.request.objectId);
   }
-  if (kind !== 'route') addTopK(bucket.topRoutes, routeKey(event));
+  if (kind !== 'route') addTopK(bucket.topRoutes, route);
   if (kind !== 'client') addTopK(bucket.topClients, event.client.key);
   sample(bucket.sampleIds, event.request.id);
 }

@@ -114,16 +114,17 @@ export class DetectionEngine {
     const start = this.bucketStartOf(event.time);
     const entries = this.entriesFor(start);
     if (entries === undefined) return;
+    const route = routeKey(event);
     for (const kind of kinds) {
       if (kind === 'ip' && event.client.key === event.client.ip) continue;
-      const id = this.idOf(kind, event);
+      const id = this.idOf(kind, event, route);
       let bucket = entries.get(id);
       if (bucket === undefined) {
         bucket = emptyBucket();
         entries.set(id, bucket);
         this.table.touch(id, start / this.bucketMs, this.protectedFrom());
       }
-      addEventToBucket(bucket, event, kind);
+      addEventToBucket(bucket, event, kind, route);
       this.markIfAmended(start, id);
     }
   }
@@ -229,14 +230,14 @@ export class DetectionEngine {
     return Math.floor(Math.min(oldest, this.watermark - this.latenessMs - this.bucketMs) / this.bucketMs);
   }
 
-  private idOf(kind: EntityKind, event: ApiAccessEvent): string {
+  private idOf(kind: EntityKind, event: ApiAccessEvent, route: string): string {
     switch (kind) {
       case 'client':
         return entityId('client', event.client.key);
       case 'ip':
         return entityId('ip', event.client.ip);
       case 'route':
-        return entityId('route', routeKey(event), event.service);
+        return entityId('route', route, event.service);
       case 'service':
         return entityId('service', event.service);
     }
