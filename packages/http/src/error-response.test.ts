@@ -10,6 +10,7 @@ describe('errorResponse', () => {
     ['VIGIL_RATE_LIMITED', 429],
     ['VIGIL_BACKPRESSURE', 503],
     ['VIGIL_SHUTDOWN', 503],
+    ['VIGIL_KAFKA_UNAVAILABLE', 503],
   ] as const)('answers %s with %i and the code and message', (code, status) => {
     const response = errorResponse(new VigilError(code, 'what to do'));
     expect(response.status).toBe(status);

@@ -16,6 +16,8 @@ const STATUS_BY_CODE: Partial<Record<VigilErrorCode, number>> = {
   VIGIL_RATE_LIMITED: 429,
   VIGIL_BACKPRESSURE: 503,
   VIGIL_SHUTDOWN: 503,
+  // Kafka down or refusing: a shipper should retry later, as with backpressure.
+  VIGIL_KAFKA_UNAVAILABLE: 503,
 };
 
 const INTERNAL_ERROR: ErrorResponse = {
