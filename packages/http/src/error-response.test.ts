@@ -10,7 +10,6 @@ describe('errorResponse', () => {
     ['VIGIL_RATE_LIMITED', 429],
     ['VIGIL_BACKPRESSURE', 503],
     ['VIGIL_SHUTDOWN', 503],
-    ['VIGIL_KAFKA_UNAVAILABLE', 503],
   ] as const)('answers %s with %i and the code and message', (code, status) => {
     const response = errorResponse(new VigilError(code, 'what to do'));
     expect(response.status).toBe(status);
@@ -37,10 +36,17 @@ describe('errorResponse', () => {
     expect(errorResponse(new VigilError('VIGIL_CONTRACT_INVALID', 'x', { details: { unsupportedEncoding: true } })).status).toBe(415);
   });
 
+  it('answers Kafka unavailability with 503 and Retry-After, without the internal message', () => {
+    const response = errorResponse(new VigilError('VIGIL_KAFKA_UNAVAILABLE', 'broker 10.0.0.7:9092 down', { retryable: true }));
+    expect(response.status).toBe(503);
+    expect(response.headers['retry-after']).toBe('1');
+    expect(JSON.stringify(response.body)).not.toContain('10.0.0.7');
+  });
+
   it('hides everything about unexpected errors and other codes behind a 500', () => {
     for (const error of [
       new Error('ECONNREFUSED 10.0.0.7:9092 password=hunter2'),
-      new VigilError('VIGIL_KAFKA_UNAVAILABLE', 'broker 10.0.0.7 down'),
+      new VigilError('VIGIL_KAFKA_TOPIC', 'broker 10.0.0.7 refused topic'),
       'a string',
       undefined,
     ]) {

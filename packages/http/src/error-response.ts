@@ -20,6 +20,11 @@ const STATUS_BY_CODE: Partial<Record<VigilErrorCode, number>> = {
   VIGIL_KAFKA_UNAVAILABLE: 503,
 };
 
+/** Codes whose own message may name internal hosts: the client gets this text instead. */
+const PUBLIC_MESSAGE: Partial<Record<VigilErrorCode, string>> = {
+  VIGIL_KAFKA_UNAVAILABLE: 'the event store is unavailable; retry later',
+};
+
 const INTERNAL_ERROR: ErrorResponse = {
   status: 500,
   headers: {},
@@ -30,7 +35,7 @@ export function errorResponse(error: unknown): ErrorResponse {
   if (!isVigilError(error)) return INTERNAL_ERROR;
   const status = error.details?.unsupportedEncoding === true ? 415 : STATUS_BY_CODE[error.code];
   if (status === undefined) return INTERNAL_ERROR;
-  return { status, headers: headersFor(status, error.details), body: { error: error.code, message: error.message } };
+  return { status, headers: headersFor(status, error.details), body: { error: error.code, message: PUBLIC_MESSAGE[error.code] ?? error.message } };
 }
 
 function headersFor(status: number, details: Record<string, unknown> | undefined): Record<string, string> {
