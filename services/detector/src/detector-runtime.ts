@@ -6,6 +6,7 @@
 // republishes the outbox on restore (repartition messages are skipped by their offsets,
 // anomalies already on anomalies.v1 are not sent again) and skips the records the state holds.
 
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isVigilError } from '@vigil/contract';
 import type { DetectionConfig } from '@vigil/detection';
 import type { Gauge, Logger, PipelineMetrics } from '@vigil/telemetry';
@@ -49,11 +50,17 @@ export interface DetectorRuntimeDeps {
   /** Engine settings for one partition's task (its share of the entity cap). */
   config: DetectionConfig;
   partitionCounts: { events: number; repartition: number };
+  /** Write checkpoints (off on the in-process transport, which keeps every record and survives nothing). */
+  checkpoints: boolean;
   watermarks: SourceWatermarks;
   clock: () => number;
 }
 
 type Task = EventsPartitionTask | EntityPartitionTask;
+
+const RESTORE_ATTEMPTS = 8;
+const RESTORE_RETRY_FIRST_MS = 100;
+const RESTORE_RETRY_MAX_MS = 2000;
 
 function isEmpty(outbox: Outbox): boolean {
   return outbox.anomalies.length === 0 && outbox.repartition.length === 0;
@@ -69,6 +76,7 @@ export class DetectorRuntime {
   private readonly eventsTasks = new Map<number, EventsPartitionTask>();
   private readonly entityTasks = new Map<number, EntityPartitionTask>();
   private readonly generations = new Map<string, number>();
+  private owned: { events: ReadonlySet<number>; repartition: ReadonlySet<number> } = { events: new Set(), repartition: new Set() };
   /** Every step, tick and rebalance runs alone: tasks are not safe to interleave. */
   private queue: Promise<unknown> = Promise.resolve();
   assigned = false;
@@ -84,18 +92,35 @@ export class DetectorRuntime {
   onAssign(assignment: readonly PartitionAssignment[]): Promise<void> {
     return this.serialize(async () => {
       const owned = (topic: string) => new Set(assignment.filter((a) => a.topic === topic).flatMap((a) => a.partitions));
-      const events = owned(this.deps.topics.events);
-      const repartition = owned(this.deps.topics.repartition);
-      for (const partition of this.eventsTasks.keys()) if (!events.has(partition)) this.release('events', partition);
-      for (const partition of this.entityTasks.keys()) if (!repartition.has(partition)) this.release('repartition', partition);
-      const wanted = [
-        ...[...events].filter((p) => !this.eventsTasks.has(p)).map((p) => ['events', p] as const),
-        ...[...repartition].filter((p) => !this.entityTasks.has(p)).map((p) => ['repartition', p] as const),
-      ];
-      await this.restore(wanted);
+      this.owned = { events: owned(this.deps.topics.events), repartition: owned(this.deps.topics.repartition) };
+      for (const partition of this.eventsTasks.keys()) if (!this.owned.events.has(partition)) this.release('events', partition);
+      for (const partition of this.entityTasks.keys()) if (!this.owned.repartition.has(partition)) this.release('repartition', partition);
+      await this.restoreOwned(RESTORE_ATTEMPTS);
       this.assigned = true;
-      this.deps.logger.info({ events: [...events], repartition: [...repartition] }, 'detector partitions assigned');
+      this.deps.logger.info({ events: [...this.owned.events], repartition: [...this.owned.repartition] }, 'detector partitions assigned');
     });
+  }
+
+  /**
+   * Restores every owned partition without a task, retrying while Kafka says try again (a new
+   * topic's leader may not be known yet). What still fails is retried by the next tick or batch.
+   */
+  private async restoreOwned(attempts: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const missing = [
+        ...[...this.owned.events].filter((p) => !this.eventsTasks.has(p)).map((p) => ['events', p] as const),
+        ...[...this.owned.repartition].filter((p) => !this.entityTasks.has(p)).map((p) => ['repartition', p] as const),
+      ];
+      try {
+        await this.restore(missing);
+        return;
+      } catch (error) {
+        const retryable = isVigilError(error) && error.retryable;
+        this.deps.logger.warn({ err: error, attempt }, 'restoring detector state failed');
+        if (!retryable || attempt >= attempts) return;
+        await sleep(Math.min(RESTORE_RETRY_MAX_MS, RESTORE_RETRY_FIRST_MS * 2 ** (attempt - 1)));
+      }
+    }
   }
 
   handleBatch(batch: RecordBatch): Promise<void> {
@@ -117,6 +142,8 @@ export class DetectorRuntime {
   /** Advances idle partitions by the wall clock (see SourceWatermarks). */
   tick(): Promise<void> {
     return this.serialize(async () => {
+      // An events partition without a task sends no watermark and would hold every route back.
+      await this.restoreOwned(1);
       const now = this.deps.clock();
       for (const task of this.eventsTasks.values()) {
         const outbox = task.advance(this.deps.watermarks.watermarkOf(task.partition, now));
@@ -179,6 +206,7 @@ export class DetectorRuntime {
   }
 
   private async writeCheckpoint(task: Task, checkpoint: Checkpoint): Promise<void> {
+    if (!this.deps.checkpoints) return;
     const head = checkpointKey(this.deps.groupId, checkpoint.input, task.partition);
     const generation = (this.generations.get(head) ?? 0) + 1;
     for (const record of encodeCheckpoint(head, checkpoint, generation)) await this.deps.producer.send(this.deps.topics.state, [record]);
@@ -246,7 +274,13 @@ export class DetectorRuntime {
         outboxes.push(checkpoint.outbox);
       }
     }
-    await this.republish(outboxes);
+    try {
+      await this.republish(outboxes);
+    } catch (error) {
+      // Not republished means not restored: the next attempt must find these partitions missing.
+      for (const [role, partition] of wanted) this.release(role, partition);
+      throw error;
+    }
   }
 
   private entitiesOf(role: InputRole, partition: number): number {

@@ -45,7 +45,7 @@ async function harness(env: Record<string, string> = ENV, transport = new InProc
   let now = 1_000_000;
   const clock = { now: () => now, advance: (ms: number) => (now += ms) };
   const producer = await transport.producer();
-  const start = (): Promise<RunningDetector> => startDetector({ transport, logger, telemetry, http, env }, { clock: clock.now, tickMs: 0 });
+  const start = (): Promise<RunningDetector> => startDetector({ transport, logger, telemetry, http, env }, { clock: clock.now, tickMs: 0, checkpoints: true });
   const send = async (fromBucket: number, toBucket: number) => {
     const events = scenarioTraffic(fromBucket, toBucket);
     await producer.send(transport.topic('events'), eventRecords(events, PARTITIONS, (key, count) => transport.partitionFor(key, count)));
@@ -153,6 +153,19 @@ describe('startDetector over the in-process transport', () => {
     await settle();
     expect(firings(await h.anomalies())).toEqual(EXPECTED_FIRINGS);
     await Promise.all(detectors.map((d) => d.stop()));
+  });
+
+  it('keeps no checkpoints on the in-process transport unless asked to', async () => {
+    const h = await harness();
+    const logger = createLogger({ name: 'detector-test', level: 'silent' });
+    const telemetry = createTelemetry('detector-test');
+    const http = new VigilHttpServer({ host: '127.0.0.1', port: 0, logger, telemetry });
+    const detector = await startDetector({ transport: h.transport, logger, telemetry, http, env: ENV }, { tickMs: 0 });
+    await h.send(0, 12);
+    await settle();
+    expect(await h.transport.readAll(h.transport.topic('detectorState'))).toEqual([]);
+    expect(detector.describe().join('\n')).toContain('no checkpoints');
+    await detector.stop();
   });
 
   it('reports tracked entities as a gauge and describes its topics', async () => {

@@ -30,6 +30,11 @@ export interface DetectorRuntimeOptions {
   clock?: () => number;
   /** How often idle partitions are checked. Default 1000 ms; 0 turns the timer off (call tick()). */
   tickMs?: number;
+  /**
+   * Checkpoint to detector-state.v1. Default: only on Kafka — the in-process transport keeps every
+   * record (no compaction) and nothing survives the process, so checkpoints there would only grow.
+   */
+  checkpoints?: boolean;
 }
 
 export interface RunningDetector extends RunningService {
@@ -71,6 +76,7 @@ export async function startDetector(deps: ServiceDeps, runtime: DetectorRuntimeO
     groupId: service.groupId,
     config: { ...detection, maxEntities: partitionShare },
     partitionCounts,
+    checkpoints: runtime.checkpoints ?? transport.kind === 'kafka',
     watermarks: new SourceWatermarks({ allowanceMs: service.watermarkAllowanceSeconds * 1000, idleMs: service.idleAdvanceSeconds * 1000 }, clock()),
     clock,
   });
@@ -93,13 +99,14 @@ export async function startDetector(deps: ServiceDeps, runtime: DetectorRuntimeO
       : undefined;
   timer?.unref();
 
+  const checkpointLine = (runtime.checkpoints ?? transport.kind === 'kafka') ? `checkpoints to ${topics.state}` : 'no checkpoints (state lasts as long as the process)';
   let stopped: Promise<void> | undefined;
   const enabled = DETECTOR_NAMES.filter((name) => detection.detectors[name].enabled);
   return {
     tick: () => detectorRuntime.tick(),
     describe: () => [
       `consumes ${topics.events} and ${topics.repartition} as consumer group ${service.groupId}`,
-      `publishes anomalies to ${topics.anomalies}; checkpoints to ${topics.state}`,
+      `publishes anomalies to ${topics.anomalies}; ${checkpointLine}`,
       `${detection.bucketSeconds}s buckets, ${enabled.length} detectors on (${enabled.join(', ')})`,
       `at most ${detection.maxEntities} tracked entities; idle advance after ${service.idleAdvanceSeconds}s without events`,
     ],
