@@ -5,7 +5,7 @@
 import { parseJson, validateAnomaly, type Anomaly } from '@vigil/contract';
 import type { Producer, Transport } from '@vigil/transport';
 
-export function anomalyKey(anomaly: Anomaly): string {
+function anomalyKey(anomaly: Anomaly): string {
   const { kind, key, service } = anomaly.entity;
   return `${anomaly.detector}|${kind}|${service ?? ''}|${key}`;
 }

@@ -41,7 +41,7 @@ export interface Checkpoint {
 const GENERATION_HEADER = 'vigil-checkpoint-generation';
 const CHUNKS_HEADER = 'vigil-checkpoint-chunks';
 /** Well under Kafka's default max.message.bytes (1 MiB) once headers and batch overhead are added. */
-export const CHECKPOINT_CHUNK_BYTES = 512 * 1024;
+const CHECKPOINT_CHUNK_BYTES = 512 * 1024;
 
 export function checkpointKey(groupId: string, input: InputRole, partition: number): string {
   return `${groupId}/${input}/${partition}`;

@@ -162,10 +162,6 @@ export class DetectorRuntime {
     });
   }
 
-  describeState(): { events: number[]; repartition: number[] } {
-    return { events: [...this.eventsTasks.keys()].sort((a, b) => a - b), repartition: [...this.entityTasks.keys()].sort((a, b) => a - b) };
-  }
-
   private async eventsStep(partition: number, records: readonly IncomingRecord[]): Promise<void> {
     const task = this.eventsTasks.get(partition) ?? (await this.restoreOne('events', partition));
     if (!(task instanceof EventsPartitionTask)) return;

@@ -20,7 +20,7 @@ export function emptyOutbox(): Outbox {
   return { anomalies: [], repartition: [] };
 }
 
-export function previousOffset(nextOffset: string): string {
+function previousOffset(nextOffset: string): string {
   return (BigInt(nextOffset) - 1n).toString();
 }
 

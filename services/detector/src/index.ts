@@ -3,4 +3,3 @@
 export { startDetector } from './start-detector';
 export type { DetectorRuntimeOptions, RunningDetector, RunningService, ServiceDeps } from './start-detector';
 export { detectorServiceSchema } from './service-config';
-export { anomalyKey } from './anomaly-publisher';

@@ -9,7 +9,7 @@ export type Attack =
   | { kind: 'flood'; client: number; fromBucket: number; toBucket: number; perBucket: number }
   | { kind: 'brute-force'; client: number; fromBucket: number; toBucket: number; perBucket: number };
 
-export interface TrafficOptions {
+interface TrafficOptions {
   /** Epoch ms of the first bucket's start. */
   start: number;
   bucketSeconds: number;
@@ -29,7 +29,7 @@ const ROUTES = [
   { method: 'POST', route: '/login', path: () => '/login', objectId: false },
 ] as const;
 
-export function clientIdentity(client: number, ipClients: number): { ip: string; id?: string; key: string } {
+function clientIdentity(client: number, ipClients: number): { ip: string; id?: string; key: string } {
   if (client < ipClients) {
     const ip = `10.0.${Math.floor(client / 250)}.${(client % 250) + 1}`;
     return { ip, key: ip };
@@ -59,7 +59,7 @@ function request(time: number, client: ReturnType<typeof clientIdentity>, routeI
 }
 
 /** Events of the bucket range, in time order. */
-export function generateTraffic(options: TrafficOptions): ApiAccessEvent[] {
+function generateTraffic(options: TrafficOptions): ApiAccessEvent[] {
   const { start, bucketSeconds, fromBucket = 0, toBucket, ipClients = 12, keyClients = 8, perClientPerBucket = 3, attacks = [] } = options;
   const bucketMs = bucketSeconds * 1000;
   const events: ApiAccessEvent[] = [];
