@@ -35,11 +35,27 @@ function countingTelemetry(base: Telemetry, counts: Map<string, number>): Teleme
   return telemetry;
 }
 
-export async function startVigilStack(options: {
+interface StackOptions {
   brokers: string[];
   services: ReadonlyArray<'collector' | 'detector' | 'alerter'>;
   env?: Record<string, string>;
-}): Promise<VigilStack> {
+}
+
+/**
+ * Starts the stack on fresh topics, once more on a retryable Kafka error: just after topic creation
+ * the broker may still answer NOT_LEADER to the alerter's restore (reported in docs/performance.md).
+ */
+export async function startVigilStack(options: StackOptions): Promise<VigilStack> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnFreshTopics(options);
+    } catch (error) {
+      if (attempt >= 3 || (error as { retryable?: boolean }).retryable !== true) throw error;
+    }
+  }
+}
+
+async function startOnFreshTopics(options: StackOptions): Promise<VigilStack> {
   const prefix = uniquePrefix(options.services.join('-'));
   const { transport, telemetry: base, logger } = await benchTransport(options.brokers, prefix);
   const counts = new Map<string, number>();

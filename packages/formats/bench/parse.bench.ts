@@ -112,7 +112,7 @@ const suite: BenchSuite = {
   name: 'parse',
   order: 10,
   async run(ctx) {
-    const minMs = ctx.quick ? 800 : 3000;
+    const minMs = ctx.quick ? 600 : 3000;
     const lineCount = ctx.quick ? 100_000 : 300_000;
     ctx.log(`generating ${lineCount} simulated nginx lines`);
     const { buffer } = sharedNginxTraffic(lineCount);
