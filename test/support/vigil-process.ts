@@ -5,7 +5,6 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = `${ROOT}node_modules/.bin/tsx`;
 const BIN = `${ROOT}packages/cli/src/bin.ts`;
 
 export interface VigilProcess {
@@ -20,7 +19,8 @@ export interface VigilProcess {
 }
 
 export function spawnVigil(args: string[], env: Record<string, string | undefined> = {}): VigilProcess {
-  const child = spawn(TSX, [BIN, ...args], {
+  // node --import tsx rather than the tsx wrapper, so signals (SIGKILL too) reach vigil itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...args], {
     cwd: ROOT,
     env: { ...process.env, VIGIL_LOG_LEVEL: 'warn', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],

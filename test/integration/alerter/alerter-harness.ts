@@ -67,7 +67,8 @@ export interface ChildAlerter {
 
 /** The alerter in its own process (alerter-entry.ts), so a test can SIGKILL it. */
 export function spawnAlerter(env: Env): ChildAlerter {
-  const child = spawn(`${ROOT}node_modules/.bin/tsx`, [fileURLToPath(new URL('./alerter-entry.ts', import.meta.url))], {
+  // node --import tsx, not the tsx wrapper: a SIGKILL must reach the alerter itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./alerter-entry.ts', import.meta.url))], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
