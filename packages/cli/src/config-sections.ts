@@ -9,6 +9,7 @@ import {
   kafkaSchema,
   type Schema,
 } from '@vigil/config';
+import { detectorServiceSchema } from '@vigil/detector';
 
 export interface ConfigSection {
   title: string;
@@ -20,6 +21,7 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
   { title: 'Kafka', schema: kafkaSchema },
   { title: 'Collector', schema: collectorSchema },
   { title: 'Log formats and normalization', schema: formatsSchema },
-  { title: 'Detector', schema: detectorSchema },
+  { title: 'Detector service', schema: detectorServiceSchema },
+  { title: 'Detection', schema: detectorSchema },
   { title: 'Alerter', schema: alerterSchema },
 ];
