@@ -1,0 +1,66 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { Anomaly } from '@vigil/contract';
+import { describe, expect, it } from 'vitest';
+import { run as demo } from './demo';
+import { run as replay } from './replay';
+
+function capture(env: Record<string, string> = {}) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: string[] = [];
+  const err: string[] = [];
+  stdout.on('data', (c) => out.push(String(c)));
+  stderr.on('data', (c) => err.push(String(c)));
+  return { io: { stdout, stderr, env }, out: () => out.join(''), err: () => err.join('') };
+}
+
+describe('vigil demo', () => {
+  it('writes a log with --output whose replay at default settings catches both incidents', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'vigil-demo-')), 'demo.log');
+    const written = capture();
+    expect(await demo(['--output', file, '--minutes', '3', '--seed', '5'], written.io)).toBe(0);
+    expect(written.err()).toMatch(/Wrote \d+ lines \(3 min of demo traffic ending now, seed 5\)/);
+    expect(readFileSync(file, 'utf8').split('\n').length).toBeGreaterThan(3 * 60 * 15);
+
+    const replayed = capture();
+    expect(await replay([file, '--json'], replayed.io)).toBe(0);
+    const firing = replayed
+      .out()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Anomaly)
+      .filter((a) => a.state === 'firing')
+      .map((a) => `${a.detector} ${a.entity.kind} ${a.entity.key}`);
+    expect(firing).toContain('auth-failure-surge client 203.0.113.66');
+    expect(firing).toContain('error-surge service shop');
+  });
+
+  it('makes the same traffic for the same seed', async () => {
+    const [a, b] = [capture(), capture()];
+    await demo(['--output', '-', '--minutes', '0.2', '--seed', '9'], a.io);
+    await demo(['--output', '-', '--minutes', '0.2', '--seed', '9'], b.io);
+    const requestLines = (text: string) => text.split('\n').map((line) => line.replace(/"msec":"[^"]*",/, ''));
+    expect(requestLines(a.out())).toEqual(requestLines(b.out()));
+  });
+
+  it.each([
+    [['--minutes', 'soon'], '--minutes needs a non-negative number'],
+    [['--minutes', '0'], '--minutes must be above 0'],
+    [['--url'], '--url needs a value'],
+    [['--frobnicate'], 'unknown argument "--frobnicate"'],
+  ])('refuses %j with usage and exit code 2', async (args, problem) => {
+    const { io, err } = capture();
+    expect(await demo(args, io)).toBe(2);
+    expect(err()).toContain(problem);
+    expect(err()).toContain('usage: vigil demo');
+  });
+
+  it('asks for the address when VIGIL_HTTP_PORT=0 leaves the port to chance', async () => {
+    const { io, err } = capture({ VIGIL_HTTP_PORT: '0' });
+    expect(await demo([], io)).toBe(2);
+    expect(err()).toContain('--url http://127.0.0.1:8080');
+  });
+});
