@@ -3,7 +3,7 @@ export type { Attributes, Counter, Gauge, Histogram, PipelineMetrics, Telemetry 
 export type { Logger } from 'pino';
 export { createLogger, REDACTED, SECRET_FIELD_NAMES } from './logger';
 export type { LoggerOptions } from './logger';
-export { HTTP_METRICS, METRIC_DEFINITIONS, PIPELINE_METRICS } from './metric-definitions';
+export { COMPONENT_METRICS, HTTP_METRICS, METRIC_DEFINITIONS, PIPELINE_METRICS } from './metric-definitions';
 export type { MetricDefinition, MetricKind } from './metric-definitions';
 export { extractTraceContext, injectTraceHeaders } from './opentelemetry';
 export { createTelemetry } from './telemetry';

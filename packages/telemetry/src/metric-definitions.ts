@@ -52,7 +52,60 @@ export const HTTP_METRICS = {
   },
 } as const satisfies Record<string, MetricDefinition>;
 
+/** Metrics particular to one component, beyond the pipeline metrics every component reports. */
+export const COMPONENT_METRICS = {
+  transportSent: {
+    name: 'vigil_transport_records_sent_total',
+    kind: 'counter',
+    description: 'Records the transport (Kafka or in-process) delivered to a topic.',
+    labels: ['topic'],
+  },
+  transportReceived: {
+    name: 'vigil_transport_records_received_total',
+    kind: 'counter',
+    description: 'Records the transport handed to a consumer.',
+    labels: ['topic'],
+  },
+  detectorEntities: {
+    name: 'vigil_detector_entities',
+    kind: 'gauge',
+    description: 'Entities (clients, IPs, routes, services) this detector instance tracks.',
+    labels: [],
+  },
+  detectorEvicted: {
+    name: 'vigil_detector_evicted_entities',
+    kind: 'gauge',
+    description: 'Entities evicted (least recently seen) by the tracked-entity cap, over the partitions this instance owns.',
+    labels: [],
+  },
+  notifications: {
+    name: 'vigil_notifications_total',
+    kind: 'counter',
+    description: 'Notification outcomes by channel (delivered, duplicate, silenced, failed, ...).',
+    labels: ['channel', 'outcome'],
+  },
+  notificationLatency: {
+    name: 'vigil_notification_latency_ms',
+    kind: 'histogram',
+    description: 'Time to deliver a notification, retries included, in milliseconds.',
+    labels: ['channel'],
+  },
+  notificationRetries: {
+    name: 'vigil_notification_retries_total',
+    kind: 'counter',
+    description: 'Delivery attempts that failed and were retried.',
+    labels: ['channel'],
+  },
+  notificationsDeadLettered: {
+    name: 'vigil_notifications_dead_lettered_total',
+    kind: 'counter',
+    description: 'Notifications parked on notifications-dlq.v1 after failing for good.',
+    labels: ['channel'],
+  },
+} as const satisfies Record<string, MetricDefinition>;
+
 export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
   ...Object.values(PIPELINE_METRICS),
   ...Object.values(HTTP_METRICS),
+  ...Object.values(COMPONENT_METRICS),
 ];

@@ -21,6 +21,7 @@ import { StormControl } from './notify/storm-control-stage';
 import { registerSilenceApi, SILENCES_PATH } from './silence/silence-api';
 import { SilenceStore } from './silence/silence-store';
 import { startSilenceSync } from './silence/silence-sync';
+import { COMPONENT_METRICS } from '@vigil/telemetry';
 
 export interface ServiceDeps {
   transport: Transport;
@@ -80,7 +81,7 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
   let heartbeat: () => Promise<void> = async () => undefined;
   const sink = createRecordStage({ producer, topics, logger, telemetry });
   const dispatcher = new Dispatcher(dispatchTiming(config), groupKeyFunction(config.groupBy as GroupByField[]) /* values checked by the schema */, restored.groups);
-  const retries = telemetry.counter('vigil_notification_retries_total', 'Delivery attempts that failed and were retried, by channel.');
+  const retries = telemetry.counter(COMPONENT_METRICS.notificationRetries.name, COMPONENT_METRICS.notificationRetries.description);
   const pipeline = new NotifyPipeline({
     notifiers,
     routing: routingTable(config, consoleEnabled(config, embedded)),

@@ -10,6 +10,7 @@ import { AnomalyPublisher } from './anomaly-publisher';
 import { DetectorRuntime, type DetectorTopics } from './detector-runtime';
 import { detectorServiceSchema } from './service-config';
 import { SourceWatermarks } from './source-watermarks';
+import { COMPONENT_METRICS } from '@vigil/telemetry';
 
 export interface ServiceDeps {
   transport: Transport;
@@ -69,8 +70,8 @@ export async function startDetector(deps: ServiceDeps, runtime: DetectorRuntimeO
     logger,
     metrics: {
       pipeline: telemetry.pipeline('detector'),
-      entities: telemetry.gauge('vigil_detector_entities', 'Entities (clients, IPs, routes, services) this detector instance tracks.'),
-      evicted: telemetry.gauge('vigil_detector_evicted_entities', 'Entities evicted (least recently seen) by the tracked-entity cap, over the partitions this instance owns.'),
+      entities: telemetry.gauge(COMPONENT_METRICS.detectorEntities.name, COMPONENT_METRICS.detectorEntities.description),
+      evicted: telemetry.gauge(COMPONENT_METRICS.detectorEvicted.name, COMPONENT_METRICS.detectorEvicted.description),
     },
     topics,
     groupId: service.groupId,

@@ -5,6 +5,7 @@
 import type { Counter, Histogram, Logger, Telemetry } from '@vigil/telemetry';
 import type { Producer } from '@vigil/transport';
 import type { DeadLetterRecord, DeliveryRecord, GroupStateRecord } from '../notification-log/log-records';
+import { COMPONENT_METRICS } from '@vigil/telemetry';
 
 export interface RecordSink {
   record(record: DeliveryRecord): Promise<void>;
@@ -21,9 +22,9 @@ export interface RecordStageOptions {
 
 export function createRecordStage(options: RecordStageOptions): RecordSink {
   const { producer, topics, logger, telemetry } = options;
-  const outcomes: Counter = telemetry.counter('vigil_notifications_total', 'Notification deliveries by channel and outcome.');
-  const latency: Histogram = telemetry.histogram('vigil_notification_latency_ms', 'Time to deliver a notification, retries included.', 'ms');
-  const parked: Counter = telemetry.counter('vigil_notifications_dead_lettered_total', 'Notifications parked on notifications-dlq.v1 after failing for good.');
+  const outcomes: Counter = telemetry.counter(COMPONENT_METRICS.notifications.name, COMPONENT_METRICS.notifications.description);
+  const latency: Histogram = telemetry.histogram(COMPONENT_METRICS.notificationLatency.name, COMPONENT_METRICS.notificationLatency.description, 'ms');
+  const parked: Counter = telemetry.counter(COMPONENT_METRICS.notificationsDeadLettered.name, COMPONENT_METRICS.notificationsDeadLettered.description);
   return {
     async record(record) {
       outcomes.add(1, { channel: record.channel, outcome: record.outcome });
