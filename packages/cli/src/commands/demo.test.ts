@@ -58,6 +58,12 @@ describe('vigil demo', () => {
     expect(err()).toContain('usage: vigil demo');
   });
 
+  it('prints every option with --help and exits 0', async () => {
+    const { io, out } = capture();
+    expect(await demo(['--help'], io)).toBe(0);
+    for (const option of ['--url', '--token', '--minutes', '--seed', '--attack-after', '--output']) expect(out()).toContain(option);
+  });
+
   it('asks for the address when VIGIL_HTTP_PORT=0 leaves the port to chance', async () => {
     const { io, err } = capture({ VIGIL_HTTP_PORT: '0' });
     expect(await demo([], io)).toBe(2);

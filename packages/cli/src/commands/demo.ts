@@ -15,6 +15,16 @@ import { EXIT_USAGE, type CommandIo } from '../io';
 import { GENERATED_TOKEN_FILE } from './start';
 
 const USAGE = 'usage: vigil demo [--url URL] [--token TOKEN] [--minutes N] [--seed S] [--attack-after SECONDS] [--output FILE|-]';
+const HELP = `${USAGE}
+
+Sends a fictional API's traffic, with a brute force and a 5xx outage, to a running Vigil.
+  --url URL              Vigil's HTTP address (default: http://VIGIL_HTTP_HOST:VIGIL_HTTP_PORT, i.e. http://127.0.0.1:8080)
+  --token TOKEN          ingest token (default: the first of VIGIL_INGEST_TOKENS, else the one vigil start saved in .vigil/ingest-token)
+  --minutes N            how long to send (default 3)
+  --seed S               same seed, same traffic (default 1)
+  --attack-after SECONDS normal traffic before the brute force (default 10; the outage follows 40 s later)
+  --output FILE|-        write the traffic, ending now, to a file (or stdout) at once instead: a log for vigil replay
+`;
 const START_COMMAND = 'npx -y pnpm@10.34.8 vigil start';
 const PROGRESS_EVERY_SECONDS = 5;
 const MAX_BUSY_ATTEMPTS = 5;
@@ -252,6 +262,10 @@ async function writeLog(args: DemoArguments, output: string, io: CommandIo): Pro
 }
 
 export async function run(args: string[], io: CommandIo): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout.write(HELP);
+    return 0;
+  }
   const parsed = parseArguments(args);
   if (typeof parsed === 'string') {
     io.stderr.write(`vigil demo: ${parsed}\n${USAGE}\n`);
