@@ -4,7 +4,8 @@ import { VigilHttpServer } from '@vigil/http';
 import { createLogger, createTelemetry } from '@vigil/telemetry';
 import { InProcessTransport } from '@vigil/transport';
 import { anomalyFixture } from './anomaly-fixture';
-import { startAlerter, type RunningService } from './start-alerter';
+import type { RunningService } from '@vigil/service';
+import { startAlerter } from './start-alerter';
 
 let running: RunningService | undefined;
 afterEach(async () => {

@@ -22,19 +22,7 @@ import { registerSilenceApi, SILENCES_PATH } from './silence/silence-api';
 import { SilenceStore } from './silence/silence-store';
 import { startSilenceSync } from './silence/silence-sync';
 import { COMPONENT_METRICS } from '@vigil/telemetry';
-
-export interface ServiceDeps {
-  transport: Transport;
-  logger: Logger;
-  telemetry: Telemetry;
-  http: VigilHttpServer;
-  env: Env;
-}
-
-export interface RunningService {
-  stop(): Promise<void>;
-  describe(): string[];
-}
+import type { RunningService, ServiceDeps } from '@vigil/service';
 
 /** Knobs for tests and embedding; production uses the defaults. */
 export interface AlerterRuntimeOptions {

@@ -1,4 +1,4 @@
 // Ingests gateway logs over HTTP, syslog, file tail and stdin; parses, normalizes, redacts, publishes events.
 
 export { startCollector } from './start-collector';
-export type { CollectorRuntimeOptions, RunningCollector, ServiceDeps } from './start-collector';
+export type { CollectorRuntimeOptions, RunningCollector } from './start-collector';

@@ -20,14 +20,7 @@ import { readStdin } from './sources/stdin/stdin-source';
 import { NetworkAllowList } from './sources/syslog/network-allow-list';
 import { startSyslogTcp, startSyslogUdp, type SyslogDeps } from './sources/syslog/syslog-servers';
 import { ParserRegistry } from './transforms/parser-registry';
-
-export interface ServiceDeps {
-  transport: Transport;
-  logger: Logger;
-  telemetry: Telemetry;
-  http: VigilHttpServer;
-  env: Env;
-}
+import type { ServiceDeps } from '@vigil/service';
 
 export interface RunningCollector {
   stop(): Promise<void>;

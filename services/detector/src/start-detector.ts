@@ -11,19 +11,7 @@ import { DetectorRuntime, type DetectorTopics } from './detector-runtime';
 import { detectorServiceSchema } from './service-config';
 import { SourceWatermarks } from './source-watermarks';
 import { COMPONENT_METRICS } from '@vigil/telemetry';
-
-export interface ServiceDeps {
-  transport: Transport;
-  logger: Logger;
-  telemetry: Telemetry;
-  http: VigilHttpServer;
-  env: Env;
-}
-
-export interface RunningService {
-  stop(): Promise<void>;
-  describe(): string[];
-}
+import type { RunningService, ServiceDeps } from '@vigil/service';
 
 /** Knobs for tests and embedding; production uses the defaults. */
 export interface DetectorRuntimeOptions {
