@@ -90,4 +90,5 @@ async function main(): Promise<number> {
   return failures.length === 0 ? 0 : 1;
 }
 
-process.exitCode = await main();
+// Exit explicitly: a suite that failed half-way may leave a Kafka client retrying in the background.
+process.exit(await main());

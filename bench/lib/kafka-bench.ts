@@ -3,7 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { kafkaSchema, loadConfig } from '../../packages/config/src/index';
-import type { ApiAccessEvent } from '../../packages/contract/src/index';
+import { TOPICS, type ApiAccessEvent, type TopicRole } from '../../packages/contract/src/index';
 import { createEventParser } from '../../packages/formats/src/index';
 import { createLogger, createTelemetry, type Logger, type Telemetry } from '../../packages/telemetry/src/index';
 import { KafkaTransport } from '../../packages/transport/src/index';
@@ -34,7 +34,27 @@ export async function benchTransport(brokers: readonly string[], prefix: string)
   const logger = quietLogger('bench-transport');
   const transport = new KafkaTransport({ kafka: loadConfig(kafkaSchema, benchEnv(brokers, prefix)), logger });
   await transport.ensureTopics();
+  await untilTopicsServe(transport);
   return { transport, telemetry: createTelemetry('vigil-bench'), logger };
+}
+
+/**
+ * Just after creation a topic's partitions may still answer NOT_LEADER for a moment (the
+ * alerter's start-up restore does not retry that); wait until every topic serves offsets.
+ */
+async function untilTopicsServe(transport: KafkaTransport): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (const role of Object.keys(TOPICS) as TopicRole[]) {
+    for (;;) {
+      try {
+        await transport.readAll(transport.topic(role));
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  }
 }
 
 /** The events the collector would publish for these lines (nginx combined). */

@@ -41,21 +41,8 @@ interface StackOptions {
   env?: Record<string, string>;
 }
 
-/**
- * Starts the stack on fresh topics, once more on a retryable Kafka error: just after topic creation
- * the broker may still answer NOT_LEADER to the alerter's restore (reported in docs/performance.md).
- */
+/** Starts the chosen services on fresh topics (see benchTransport for why it waits for them). */
 export async function startVigilStack(options: StackOptions): Promise<VigilStack> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startOnFreshTopics(options);
-    } catch (error) {
-      if (attempt >= 3 || (error as { retryable?: boolean }).retryable !== true) throw error;
-    }
-  }
-}
-
-async function startOnFreshTopics(options: StackOptions): Promise<VigilStack> {
   const prefix = uniquePrefix(options.services.join('-'));
   const { transport, telemetry: base, logger } = await benchTransport(options.brokers, prefix);
   const counts = new Map<string, number>();

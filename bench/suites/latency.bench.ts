@@ -31,6 +31,9 @@ async function measureWidth(ctx: BenchContext, bucketSeconds: number, trials: nu
       VIGIL_SLACK_WEBHOOK_URL: `${sink.url}/services/T0/B0/bench`,
       VIGIL_CONSOLE_ALERTS: 'off',
     },
+  }).catch(async (error: unknown) => {
+    await sink.stop();
+    throw error;
   });
   let sequence = 0;
   let running = true;
