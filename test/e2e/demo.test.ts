@@ -1,6 +1,9 @@
 // `vigil demo` against a running `vigil start`, as the README tells a newcomer: no token to invent
 // (start generates one and demo finds it), an alert within seconds, and clear errors otherwise.
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpSink } from '../support/http-sink';
 import { spawnVigil, type VigilProcess } from '../support/vigil-process';
@@ -9,6 +12,8 @@ describe('vigil demo', () => {
   let vigil: VigilProcess;
   let url: string;
   let demo: VigilProcess | undefined;
+  // Its own working directory, so the generated .vigil/ingest-token never replaces a developer's.
+  const cwd = mkdtempSync(join(tmpdir(), 'vigil-demo-e2e-'));
 
   beforeAll(async () => {
     vigil = spawnVigil(['start'], {
@@ -18,7 +23,7 @@ describe('vigil demo', () => {
       VIGIL_HTTP_PORT: '0',
       // Five-second buckets hold about 20 of the brute force's guesses: past every gate, and quick.
       VIGIL_BUCKET_SECONDS: '5',
-    });
+    }, { cwd });
     [, url = ''] = await vigil.waitForOutput(/HTTP on (http:\/\/127\.0\.0\.1:\d+)/);
     await vigil.waitForOutput(/Ingest token for this run: /);
   });
@@ -30,10 +35,11 @@ describe('vigil demo', () => {
 
   afterAll(async () => {
     await vigil?.stop('SIGINT');
+    rmSync(cwd, { recursive: true, force: true });
   });
 
   it('feeds a running vigil start with the token it generated until an alert is printed', async () => {
-    demo = spawnVigil(['demo', '--url', url, '--minutes', '1', '--attack-after', '2'], { VIGIL_INGEST_TOKENS: undefined });
+    demo = spawnVigil(['demo', '--url', url, '--minutes', '1', '--attack-after', '2'], { VIGIL_INGEST_TOKENS: undefined }, { cwd });
     await demo.waitForOutput(/INCIDENT STARTS: brute force: 203\.0\.113\.66/, 20_000);
     expect(demo.stdout()).toContain('token from .vigil/ingest-token (written by vigil start)');
     await vigil.waitForOutput(/\[Vigil (INFO|WARNING|CRITICAL)\] auth-failure-surge on client 203\.0\.113\.66\n/, 40_000);

@@ -2,10 +2,12 @@
 // what it prints.
 
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = `${ROOT}packages/cli/src/bin.ts`;
+// By URL, so the child finds tsx whatever its working directory.
+const TSX_LOADER = pathToFileURL(`${ROOT}node_modules/tsx/dist/loader.mjs`).href;
 
 export interface VigilProcess {
   readonly child: ChildProcessWithoutNullStreams;
@@ -18,10 +20,15 @@ export interface VigilProcess {
   stop(signal?: NodeJS.Signals): Promise<number>;
 }
 
-export function spawnVigil(args: string[], env: Record<string, string | undefined> = {}): VigilProcess {
+export interface SpawnOptions {
+  /** Working directory (default the repository root); vigil start leaves .vigil/ there. */
+  cwd?: string;
+}
+
+export function spawnVigil(args: string[], env: Record<string, string | undefined> = {}, options: SpawnOptions = {}): VigilProcess {
   // node --import tsx rather than the tsx wrapper, so signals (SIGKILL too) reach vigil itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...args], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, BIN, ...args], {
+    cwd: options.cwd ?? ROOT,
     env: { ...process.env, VIGIL_LOG_LEVEL: 'warn', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });

@@ -298,3 +298,20 @@ describe('VigilHttpServer over TLS', () => {
     expect(answer).toEqual({ status: 200, body: '{"status":"ok"}' });
   });
 });
+
+describe('VigilHttpServer listen', () => {
+  it('explains a port that is in use with the variable to change', async () => {
+    const { base } = await start();
+    const port = Number(new URL(base).port);
+    const second = new VigilHttpServer({
+      host: '127.0.0.1',
+      port,
+      logger: createLogger({ name: 'http-test', level: 'silent' }),
+      telemetry: createTelemetry('http-test'),
+    });
+    await expect(second.listen()).rejects.toMatchObject({
+      code: 'VIGIL_CONFIG_INVALID',
+      message: expect.stringMatching(/^VIGIL_HTTP_PORT: port \d+ on 127\.0\.0\.1 is in use; .*e\.g\. VIGIL_HTTP_PORT=/),
+    });
+  });
+});

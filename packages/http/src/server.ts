@@ -70,14 +70,27 @@ export class VigilHttpServer {
     server.keepAliveTimeout = this.options.keepAliveTimeoutMs ?? 5_000;
     this.server = server;
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      const onError = (error: NodeJS.ErrnoException) => reject(this.listenError(error));
+      server.once('error', onError);
       server.listen(this.options.port, this.options.host, () => {
-        server.off('error', reject);
+        server.off('error', onError);
         resolve();
       });
     });
     const address = server.address() as AddressInfo;
     return { host: address.address, port: address.port };
+  }
+
+  /** A port that is taken or forbidden is a configuration problem the user can fix: say how. */
+  private listenError(error: NodeJS.ErrnoException): Error {
+    const { host, port } = this.options;
+    const problem = error.code === 'EADDRINUSE' ? 'is in use' : error.code === 'EACCES' ? 'needs privileges' : undefined;
+    if (problem === undefined) return error;
+    return new VigilError(
+      'VIGIL_CONFIG_INVALID',
+      `VIGIL_HTTP_PORT: port ${port} on ${host} ${problem}; choose a free port, e.g. VIGIL_HTTP_PORT=8090`,
+      { cause: error, details: { variables: ['VIGIL_HTTP_PORT'] } },
+    );
   }
 
   /** Stops accepting connections and resolves once in-flight requests have been answered. */

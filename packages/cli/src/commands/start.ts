@@ -33,16 +33,20 @@ export const GENERATED_TOKEN_FILE = join('.vigil', 'ingest-token');
 
 /**
  * The embedded default must take logs at once, yet ingest is never open: without
- * VIGIL_INGEST_TOKENS it generates a token for this run, prints it and leaves it (mode 0600)
- * where `vigil demo` finds it.
+ * VIGIL_INGEST_TOKENS it generates a token for this run, prints it, and (once started) leaves
+ * it (mode 0600) where `vigil demo` finds it.
  */
 function withGeneratedIngestToken(env: CommandIo['env']): { env: CommandIo['env']; token?: string } {
   if (env.VIGIL_INGEST_TOKENS !== undefined && env.VIGIL_INGEST_TOKENS !== '') return { env };
   if (env.VIGIL_INGEST_TOKENS_FILE !== undefined && env.VIGIL_INGEST_TOKENS_FILE !== '') return { env };
   const token = `vgl_${randomBytes(18).toString('base64url')}`;
+  return { env: { ...env, VIGIL_INGEST_TOKENS: token }, token };
+}
+
+/** Leaves the generated token for `vigil demo`; only once Vigil is really up. */
+function saveGeneratedToken(token: string): void {
   mkdirSync('.vigil', { recursive: true, mode: 0o700 });
   writeFileSync(GENERATED_TOKEN_FILE, `${token}\n`, { mode: 0o600 });
-  return { env: { ...env, VIGIL_INGEST_TOKENS: token }, token };
 }
 
 /** Resolves when the process receives SIGINT or SIGTERM. */
@@ -99,6 +103,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
       running.push({ name, ...service });
     }
     const address = await http.listen();
+    if (generatedToken !== undefined) saveGeneratedToken(generatedToken);
     const mode = transport.kind === 'kafka' ? `Kafka at ${(kafka.brokers ?? []).join(',')}` : 'embedded (in-process transport, no Kafka)';
     const lines = [
       `Vigil ${role} started: ${mode}`,
