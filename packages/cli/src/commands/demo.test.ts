@@ -1,31 +1,21 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import type { Anomaly } from '@vigil/contract';
 import { describe, expect, it } from 'vitest';
 import { run as demo } from './demo';
 import { run as replay } from './replay';
-
-function capture(env: Record<string, string> = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (c) => out.push(String(c)));
-  stderr.on('data', (c) => err.push(String(c)));
-  return { io: { stdout, stderr, env }, out: () => out.join(''), err: () => err.join('') };
-}
+import { capturedIo } from '../captured-io';
 
 describe('vigil demo', () => {
   it('writes a log with --output whose replay at default settings catches both incidents', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'vigil-demo-')), 'demo.log');
-    const written = capture();
+    const written = capturedIo();
     expect(await demo(['--output', file, '--minutes', '3', '--seed', '5'], written.io)).toBe(0);
     expect(written.err()).toMatch(/Wrote \d+ lines \(3 min of demo traffic ending now, seed 5\)/);
     expect(readFileSync(file, 'utf8').split('\n').length).toBeGreaterThan(3 * 60 * 15);
 
-    const replayed = capture();
+    const replayed = capturedIo();
     expect(await replay([file, '--json'], replayed.io)).toBe(0);
     const firing = replayed
       .out()
@@ -39,7 +29,7 @@ describe('vigil demo', () => {
   });
 
   it('makes the same traffic for the same seed', async () => {
-    const [a, b] = [capture(), capture()];
+    const [a, b] = [capturedIo(), capturedIo()];
     await demo(['--output', '-', '--minutes', '0.2', '--seed', '9'], a.io);
     await demo(['--output', '-', '--minutes', '0.2', '--seed', '9'], b.io);
     const requestLines = (text: string) => text.split('\n').map((line) => line.replace(/"msec":"[^"]*",/, ''));
@@ -52,20 +42,20 @@ describe('vigil demo', () => {
     [['--url'], '--url needs a value'],
     [['--frobnicate'], 'unknown argument "--frobnicate"'],
   ])('refuses %j with usage and exit code 2', async (args, problem) => {
-    const { io, err } = capture();
+    const { io, err } = capturedIo();
     expect(await demo(args, io)).toBe(2);
     expect(err()).toContain(problem);
     expect(err()).toContain('usage: vigil demo');
   });
 
   it('prints every option with --help and exits 0', async () => {
-    const { io, out } = capture();
+    const { io, out } = capturedIo();
     expect(await demo(['--help'], io)).toBe(0);
     for (const option of ['--url', '--token', '--minutes', '--seed', '--attack-after', '--output']) expect(out()).toContain(option);
   });
 
   it('asks for the address when VIGIL_HTTP_PORT=0 leaves the port to chance', async () => {
-    const { io, err } = capture({ VIGIL_HTTP_PORT: '0' });
+    const { io, err } = capturedIo({ VIGIL_HTTP_PORT: '0' });
     expect(await demo([], io)).toBe(2);
     expect(err()).toContain('--url http://127.0.0.1:8080');
   });

@@ -1,12 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import type { ApiAccessEvent } from '@vigil/contract';
 import { validateAnomaly } from '@vigil/contract';
 import { simulateTraffic } from '@vigil/detection';
 import { describe, expect, it } from 'vitest';
 import { run } from './replay';
+import { capturedIo } from '../captured-io';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -16,16 +16,6 @@ function combinedLine(e: ApiAccessEvent): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   const time = `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
   return `${e.client.ip} - - [${time}] "${e.request.method} ${e.request.path} HTTP/1.1" ${e.response.status} ${e.response.bytes} "-" "sim/1.0"`;
-}
-
-function capture() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (c) => out.push(String(c)));
-  stderr.on('data', (c) => err.push(String(c)));
-  return { io: { stdout, stderr, env: {} }, out: () => out.join(''), err: () => err.join('') };
 }
 
 function bruteForceLog(): string {
@@ -46,7 +36,7 @@ describe('vigil replay', () => {
   const file = bruteForceLog();
 
   it('prints the anomalies of a historical nginx log as Anomaly JSON lines', async () => {
-    const c = capture();
+    const c = capturedIo();
     expect(await run([file, '--format', 'nginx', '--json'], c.io)).toBe(0);
     const anomalies = c.out().trim().split('\n').map((l) => validateAnomaly(JSON.parse(l)));
     const bruteForce = anomalies.find((a) => a.detector === 'auth-failure-surge' && a.entity.key === '203.0.113.66');
@@ -56,7 +46,7 @@ describe('vigil replay', () => {
   });
 
   it('prints a readable table by default', async () => {
-    const c = capture();
+    const c = capturedIo();
     expect(await run([file, '--format=nginx'], c.io)).toBe(0);
     const lines = c.out().split('\n');
     expect(lines[0]).toMatch(/^window \(UTC\)\s+state\s+severity/);
@@ -64,7 +54,7 @@ describe('vigil replay', () => {
   });
 
   it('rejects an unknown format with the usage exit code', async () => {
-    const c = capture();
+    const c = capturedIo();
     expect(await run([file, '--format', 'cobol'], c.io)).toBe(2);
     expect(c.err()).toContain('unknown format');
   });

@@ -1,19 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { parseTimestamp, run } from './score';
-
-function capture() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (c) => out.push(String(c)));
-  stderr.on('data', (c) => err.push(String(c)));
-  return { io: { stdout, stderr, env: {} }, out: () => out.join(''), err: () => err.join('') };
-}
+import { capturedIo } from '../captured-io';
 
 function csvFile(text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'vigil-score-')), 'series.csv');
@@ -24,7 +14,7 @@ function csvFile(text: string): string {
 describe('vigil score', () => {
   it('writes timestamp,value,anomaly_score with a high score only for the spike', async () => {
     const rows = Array.from({ length: 80 }, (_, i) => `${1_700_000_000 + i * 60},${i === 70 ? 400 : 100 + ((i * 7) % 11) - 5}`);
-    const c = capture();
+    const c = capturedIo();
     expect(await run([csvFile(`timestamp,value\n${rows.join('\n')}\n`)], c.io)).toBe(0);
     const lines = c.out().trim().split('\n');
     expect(lines[0]).toBe('timestamp,value,anomaly_score');
@@ -36,14 +26,14 @@ describe('vigil score', () => {
   });
 
   it('accepts a file without a header and reports bad rows on stderr', async () => {
-    const c = capture();
+    const c = capturedIo();
     expect(await run([csvFile('2024-01-01T00:00:00Z,1\n2024-01-01T00:01:00Z,oops\n2024-01-01T00:02:00Z,2\n')], c.io)).toBe(0);
     expect(c.out().trim().split('\n')).toHaveLength(3);
     expect(c.err()).toContain('line 2 skipped');
   });
 
   it('rejects a missing argument with the usage exit code', async () => {
-    const c = capture();
+    const c = capturedIo();
     expect(await run([], c.io)).toBe(2);
   });
 
