@@ -4,6 +4,7 @@
 
 import type { Consumer as KafkaJsConsumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { kafkaUnavailable, withKafkaErrors } from './kafka-errors';
+import { retryWhileLeadershipSettles } from './leadership-retry';
 import type { Consumer, ConsumerOptions, Headers, IncomingRecord, PartitionAssignment } from './transport';
 import type { TransportLogger } from './transport-logger';
 import type { TransportMetrics } from './transport-metrics';
@@ -52,6 +53,8 @@ export class KafkaGroupConsumer implements Consumer {
     private readonly tuning: GroupConsumerTuning,
     private readonly logger: TransportLogger,
     private readonly metrics: TransportMetrics | undefined,
+    /** How long subscribing retries while a new topic's leadership settles. */
+    private readonly leaderWaitMs: number,
   ) {}
 
   async start(): Promise<void> {
@@ -78,7 +81,10 @@ export class KafkaGroupConsumer implements Consumer {
     });
     try {
       await withKafkaErrors(`consumer connect (group ${groupId})`, () => consumer.connect());
-      await withKafkaErrors(`subscribe (group ${groupId})`, () => consumer.subscribe({ topics: [...topics], fromBeginning }));
+      await retryWhileLeadershipSettles(
+        () => withKafkaErrors(`subscribe (group ${groupId})`, () => consumer.subscribe({ topics: [...topics], fromBeginning })),
+        { timeoutMs: this.leaderWaitMs },
+      );
       await withKafkaErrors(`consumer start (group ${groupId})`, () =>
         consumer.run({
           autoCommit: false,

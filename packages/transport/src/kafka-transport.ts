@@ -11,6 +11,7 @@ import type { KafkaSettings } from './kafka-client';
 import { withKafkaErrors } from './kafka-errors';
 import { KafkaGroupConsumer, toIncomingRecord } from './kafka-group-consumer';
 import type { GroupConsumerTuning } from './kafka-group-consumer';
+import { leaderNotAvailable, retryWhileLeadershipSettles } from './leadership-retry';
 import { partitionForKey } from './murmur2-partitioner';
 import { planTopics } from './topic-plan';
 
@@ -27,6 +28,11 @@ export interface KafkaTransportOptions {
   consumer?: Partial<GroupConsumerTuning>;
   /** Longest readAll waits to reach the end offsets it saw at call time. Default 60 s. */
   readAllTimeoutMs?: number;
+  /**
+   * Longest a call keeps retrying while a partition's leadership settles (a topic just created, a
+   * leader moving): ensureTopics waiting for leaders, readAll, partitionCount, subscribing. Default 30 s.
+   */
+  leaderWaitMs?: number;
   metrics?: TransportMetrics;
 }
 
@@ -52,6 +58,7 @@ export class KafkaTransport implements Transport {
   private readonly logger: TransportLogger;
   private readonly tuning: GroupConsumerTuning;
   private readonly readAllTimeoutMs: number;
+  private readonly leaderWaitMs: number;
   private readonly metrics: TransportMetrics | undefined;
   private admin: Promise<Admin> | undefined;
   private readonly producers = new Set<KafkaJsProducer>();
@@ -62,6 +69,7 @@ export class KafkaTransport implements Transport {
     this.logger = options.logger;
     this.tuning = { ...DEFAULT_TUNING, ...options.consumer };
     this.readAllTimeoutMs = options.readAllTimeoutMs ?? 60000;
+    this.leaderWaitMs = options.leaderWaitMs ?? 30000;
     this.metrics = options.metrics;
     this.client = createKafkaClient(options.kafka, options.logger);
   }
@@ -82,33 +90,80 @@ export class KafkaTransport implements Transport {
     return this.admin;
   }
 
+  /**
+   * Runs an admin call, retrying while partition leadership settles. A retry uses an admin of its
+   * own: kafkajs keeps an admin's metadata for minutes, and that metadata may name no leader or an
+   * old one (it does not refresh on NOT_LEADER).
+   */
+  private withAdmin<T>(action: string, call: (admin: Admin) => Promise<T>): Promise<T> {
+    return retryWhileLeadershipSettles(
+      async (attempt) => {
+        if (attempt === 1) {
+          const admin = await this.connectedAdmin();
+          return withKafkaErrors(action, () => call(admin));
+        }
+        const fresh = this.client.admin();
+        try {
+          return await withKafkaErrors(action, async () => {
+            await fresh.connect();
+            return call(fresh);
+          });
+        } finally {
+          await fresh.disconnect().catch(() => {});
+        }
+      },
+      {
+        timeoutMs: this.leaderWaitMs,
+        onRetry: (error, attempt, delayMs) =>
+          this.logger.info({ action, attempt, delayMs, err: error }, 'partition leadership is settling; retrying'),
+      },
+    );
+  }
+
   async ensureTopics(): Promise<void> {
-    const admin = await this.connectedAdmin();
     const planned = planTopics(this.settings.topicPrefix);
-    const existing = new Set(await withKafkaErrors('list topics', () => admin.listTopics()));
-    const missing = planned.filter((topic) => !existing.has(topic.name));
-    if (missing.length > 0) {
+    await this.withAdmin('create topics', async (admin) => {
+      const existing = new Set(await admin.listTopics());
+      const missing = planned.filter((topic) => !existing.has(topic.name));
+      if (missing.length === 0) return;
       // createTopics treats "already exists" as success, so instances racing at start-up are fine.
-      await withKafkaErrors('create topics', () =>
-        admin.createTopics({
-          waitForLeaders: true,
-          topics: missing.map((topic) => ({
-            topic: topic.name,
-            numPartitions: this.settings.topicPartitions,
-            replicationFactor: this.settings.topicReplication,
-            configEntries: topic.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
-          })),
-        }),
-      );
+      await admin.createTopics({
+        waitForLeaders: true,
+        timeout: this.leaderWaitMs,
+        topics: missing.map((topic) => ({
+          topic: topic.name,
+          numPartitions: this.settings.topicPartitions,
+          replicationFactor: this.settings.topicReplication,
+          configEntries: topic.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+        })),
+      });
       this.logger.info({ topics: missing.map((t) => t.name) }, 'created Kafka topics');
-    }
-    await this.checkCompaction(admin, planned.filter((topic) => topic.compacted).map((topic) => topic.name));
+    });
+    await this.waitForServingLeaders(planned.map((topic) => topic.name));
+    await this.checkCompaction(planned.filter((topic) => topic.compacted).map((topic) => topic.name));
+  }
+
+  /**
+   * createTopics' own wait is skipped when another instance created the topics a moment ago, and a
+   * leader named in the metadata may still refuse requests: wait until every partition has a
+   * leader and every topic answers an offsets request, so the first readAll, send or fetch works.
+   */
+  private async waitForServingLeaders(names: readonly string[]): Promise<void> {
+    await this.withAdmin('wait for topic leaders', async (admin) => {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [...names] });
+      const leaderless = names.filter((name) => {
+        const partitions = topics.find((topic) => topic.name === name)?.partitions ?? [];
+        return partitions.length === 0 || partitions.some((partition) => partition.leader < 0);
+      });
+      if (leaderless.length > 0) throw leaderNotAvailable(`no leader yet for every partition of ${leaderless.join(', ')}`);
+      for (const name of names) await admin.fetchTopicOffsets(name);
+    });
   }
 
   /** A state topic someone created without compaction would silently lose checkpoints: refuse it. */
-  private async checkCompaction(admin: Admin, names: string[]): Promise<void> {
+  private async checkCompaction(names: string[]): Promise<void> {
     if (names.length === 0) return;
-    const described = await withKafkaErrors('describe topic configs', () =>
+    const described = await this.withAdmin('describe topic configs', (admin) =>
       admin.describeConfigs({
         includeSynonyms: false,
         resources: names.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['cleanup.policy'] })),
@@ -166,14 +221,13 @@ export class KafkaTransport implements Transport {
   }
 
   consumer(options: ConsumerOptions): Consumer {
-    const consumer = new KafkaGroupConsumer(this.client, options, this.tuning, this.logger, this.metrics);
+    const consumer = new KafkaGroupConsumer(this.client, options, this.tuning, this.logger, this.metrics, this.leaderWaitMs);
     this.consumers.add(consumer);
     return consumer;
   }
 
   async partitionCount(topic: string): Promise<number> {
-    const admin = await this.connectedAdmin();
-    const metadata = await withKafkaErrors(`describe ${topic}`, () => admin.fetchTopicMetadata({ topics: [topic] }));
+    const metadata = await this.withAdmin(`describe ${topic}`, (admin) => admin.fetchTopicMetadata({ topics: [topic] }));
     return metadata.topics[0]?.partitions.length ?? 0;
   }
 
@@ -184,10 +238,14 @@ export class KafkaTransport implements Transport {
   /**
    * kafkajs cannot assign partitions without a group, so a throwaway group reads from the start
    * until every partition reaches the end offset seen at call time, then the group is deleted.
+   * A leadership error (a topic just created) starts the whole read again.
    */
-  async readAll(topic: string, partitions?: readonly number[]): Promise<IncomingRecord[]> {
-    const admin = await this.connectedAdmin();
-    const offsets = await withKafkaErrors(`fetch offsets of ${topic}`, () => admin.fetchTopicOffsets(topic));
+  readAll(topic: string, partitions?: readonly number[]): Promise<IncomingRecord[]> {
+    return this.withAdmin(`read ${topic}`, (admin) => this.readAllWith(admin, topic, partitions));
+  }
+
+  private async readAllWith(admin: Admin, topic: string, partitions?: readonly number[]): Promise<IncomingRecord[]> {
+    const offsets = await admin.fetchTopicOffsets(topic);
     const remaining = new Map<number, bigint>();
     for (const { partition, high, low } of offsets) {
       if ((partitions === undefined || partitions.includes(partition)) && BigInt(high) > BigInt(low)) {
@@ -202,31 +260,33 @@ export class KafkaTransport implements Transport {
     const records = new Map<string, IncomingRecord>();
     let timer: NodeJS.Timeout | undefined;
     try {
-      await withKafkaErrors(`read ${topic}`, async () => {
-        await consumer.connect();
-        await consumer.subscribe({ topics: [topic], fromBeginning: true });
-        await new Promise<void>((resolve, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`did not reach the end offsets of ${topic} within ${this.readAllTimeoutMs} ms`)),
-            this.readAllTimeoutMs,
-          );
-          consumer
-            .run({
-              autoCommit: false,
-              eachBatch: async ({ batch }) => {
-                const end = remaining.get(batch.partition);
-                if (end === undefined) return;
-                for (const message of batch.messages) {
-                  if (BigInt(message.offset) < end) {
-                    records.set(`${batch.partition}:${message.offset}`, toIncomingRecord(topic, batch.partition, message));
-                  }
-                }
-                if (BigInt(batch.lastOffset()) + 1n >= end) remaining.delete(batch.partition);
-                if (remaining.size === 0) resolve();
-              },
-            })
-            .catch(reject);
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`did not reach the end offsets of ${topic} within ${this.readAllTimeoutMs} ms`)),
+          this.readAllTimeoutMs,
+        );
+        // A crash kafkajs does not restart from would otherwise leave the read waiting for the timeout.
+        consumer.on(consumer.events.CRASH, ({ payload }) => {
+          if (!payload.restart) reject(payload.error);
         });
+        consumer
+          .run({
+            autoCommit: false,
+            eachBatch: async ({ batch }) => {
+              const end = remaining.get(batch.partition);
+              if (end === undefined) return;
+              for (const message of batch.messages) {
+                if (BigInt(message.offset) < end) {
+                  records.set(`${batch.partition}:${message.offset}`, toIncomingRecord(topic, batch.partition, message));
+                }
+              }
+              if (BigInt(batch.lastOffset()) + 1n >= end) remaining.delete(batch.partition);
+              if (remaining.size === 0) resolve();
+            },
+          })
+          .catch(reject);
       });
     } finally {
       clearTimeout(timer);
