@@ -13,6 +13,7 @@
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { waitForCount } from './wait-for';
 
 export type ScriptedResponse =
   | number
@@ -65,7 +66,6 @@ export async function startHttpSink(options: HttpSinkOptions = {}): Promise<Http
   const script = [...(options.responses ?? [])];
   const defaultResponse = options.defaultResponse ?? 200;
   const requests: RecordedRequest[] = [];
-  const waiters = new Set<() => void>();
   let port = options.port ?? 0;
   let server: Server | undefined;
 
@@ -84,7 +84,6 @@ export async function startHttpSink(options: HttpSinkOptions = {}): Promise<Http
           answeredWith,
           json: <T>() => JSON.parse(body) as T,
         });
-        for (const wake of waiters) wake();
         if (answeredWith !== 'hang') answer(res, answeredWith);
       });
     });
@@ -112,20 +111,7 @@ export async function startHttpSink(options: HttpSinkOptions = {}): Promise<Http
       script.push(...responses);
     },
     waitForRequests(count, timeoutMs = 10_000) {
-      return new Promise((resolve, reject) => {
-        const check = (): void => {
-          if (requests.length < count) return;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve(requests.slice(0, count));
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`HTTP sink expected ${count} requests within ${timeoutMs} ms, got ${requests.length}`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
+      return waitForCount(requests, count, timeoutMs, 'requests at the HTTP sink');
     },
     stop() {
       const running = server;

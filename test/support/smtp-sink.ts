@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import type { ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { waitForCount } from './wait-for';
 
 export interface ReceivedMail {
   envelope: { from: string | undefined; to: string[] };
@@ -63,7 +64,6 @@ class SmtpReplyError extends Error {
 export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const messages: ReceivedMail[] = [];
   const rejections: SmtpReply[] = [];
-  const waiters = new Set<() => void>();
   let port = options.port ?? 0;
   let server: SMTPServer | undefined;
 
@@ -104,7 +104,6 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
                 raw,
                 parsed,
               });
-              for (const wake of waiters) wake();
               callback();
             },
             (error: unknown) => callback(error as Error),
@@ -145,20 +144,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
       rejections.push(...replies);
     },
     waitForMessages(count, timeoutMs = 10_000) {
-      return new Promise((resolve, reject) => {
-        const check = (): void => {
-          if (messages.length < count) return;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve(messages.slice(0, count));
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`SMTP sink expected ${count} mails within ${timeoutMs} ms, got ${messages.length}`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
+      return waitForCount(messages, count, timeoutMs, 'mails at the SMTP sink');
     },
     stop() {
       const running = server;

@@ -29,3 +29,12 @@ export async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/** Resolves with the first `count` items once a growing list holds that many. */
+export function waitForCount<T>(items: readonly T[], count: number, timeoutMs: number, what: string): Promise<T[]> {
+  return waitFor(() => (items.length >= count ? items.slice(0, count) : undefined), {
+    timeoutMs,
+    intervalMs: 20,
+    message: `${count} ${what}`,
+  });
+}
