@@ -77,7 +77,10 @@ export function spawnAlerter(env: Env): ChildAlerter {
   const ready = new Promise<void>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString('utf8');
-      if (output.includes('alerter ready')) resolve();
+      const pid = /alerter ready (\d+)/.exec(output)?.[1];
+      if (pid === undefined) return;
+      if (Number(pid) === child.pid) resolve();
+      else reject(new Error(`the alerter runs as pid ${pid}, not the spawned ${child.pid}: a SIGKILL would miss it`));
     });
     child.stderr?.on('data', (chunk: Buffer) => {
       output += chunk.toString('utf8');

@@ -7,11 +7,13 @@ import { kafkaBrokers, uniqueName } from '../../support/kafka';
 import { waitFor } from '../../support/wait-for';
 import { kafkaTransportFor } from './kafka-fixture';
 
-const TSX = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const CHILD = fileURLToPath(new URL('./holding-consumer.ts', import.meta.url));
 
 function spawnHoldingConsumer(env: Record<string, string>) {
-  const child = spawn(TSX, [CHILD], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // node --import tsx, not the node_modules/.bin/tsx wrapper: the wrapper runs the script in a
+  // grandchild, so the SIGKILL would kill the wrapper and leave the consumer running.
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -50,6 +52,7 @@ describe('consumer group delivery on the real broker', () => {
 
     holder = spawnHoldingConsumer({ KAFKA_BROKERS: brokers.join(','), TEST_PREFIX: prefix, TEST_GROUP: groupId });
     await waitFor(() => holder!.stdout().includes('STARTED'), { timeoutMs: 30000, message: `the child consumer to join (stderr: ${holder.stderr()})` });
+    expect(holder.stdout()).toContain(`STARTED ${holder.child.pid}`);
 
     // First 500: processed and committed by the child.
     await producer.send(topic, Array.from({ length: 500 }, (_, i) => ({ key: 'client-1', value: `event-${i}` })));

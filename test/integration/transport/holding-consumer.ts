@@ -27,4 +27,5 @@ const consumer = transport.consumer({
   },
 });
 await consumer.start();
-process.stdout.write('STARTED\n');
+// The pid lets the test check that the process it will SIGKILL is this consumer itself.
+process.stdout.write(`STARTED ${process.pid}\n`);
