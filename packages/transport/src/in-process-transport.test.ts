@@ -150,6 +150,30 @@ describe('InProcessTransport', () => {
     await transport.close();
   });
 
+  it('tells a member which partitions it lost before any member is told its new partitions', async () => {
+    const transport = new InProcessTransport({ partitions: 4 });
+    const events: string[] = [];
+    let secondAssigned: () => void = () => {};
+    const assignedToSecond = new Promise<void>((resolve) => (secondAssigned = resolve));
+    const member = (name: string) =>
+      transport.consumer({
+        groupId: 'g',
+        topics: ['t'],
+        onRevoke: (revoked) => void events.push(`${name} revoke ${revoked.flatMap((entry) => entry.partitions).join(',')}`),
+        onAssign: (assignment) => {
+          events.push(`${name} assign ${assignment.flatMap((entry) => entry.partitions).join(',')}`);
+          if (name === 'second') secondAssigned();
+        },
+        eachBatch: async () => {},
+      });
+    await member('first').start();
+    await member('second').start();
+    await assignedToSecond;
+
+    expect(events).toEqual(['first assign 0,1,2,3', 'first revoke 1,3', 'first assign 0,2', 'second assign 1,3']);
+    await transport.close();
+  });
+
   it('lets stop() finish the in-flight batch and commit it', async () => {
     const transport = new InProcessTransport({ partitions: 1 });
     let release: () => void = () => {};

@@ -5,6 +5,7 @@
 
 import { VigilError, topicName } from '@vigil/contract';
 import type { TopicRole } from '@vigil/contract';
+import { revokedPartitions } from './assignment-change';
 import { partitionForKey } from './murmur2-partitioner';
 import { planTopics } from './topic-plan';
 import type {
@@ -105,6 +106,7 @@ class InProcessGroup {
 
   private async rebalance(): Promise<void> {
     this.needsRebalance = false;
+    const previous = this.assignment;
     this.assignment = new Map(this.members.map((member) => [member, []]));
     const topics = [...new Set(this.members.flatMap((member) => member.options.topics))].sort();
     let next = 0;
@@ -121,6 +123,11 @@ class InProcessGroup {
           this.committed.set(key, owner.options.fromBeginning === false ? this.transport.storedTopic(topic).partitions[partition]!.length : 0);
         }
       }
+    }
+    // Every member lets go before any member takes over, as in Kafka's eager rebalance.
+    for (const [member, owned] of this.assignment) {
+      const revoked = revokedPartitions(previous.get(member) ?? [], owned);
+      if (revoked.length > 0) await member.options.onRevoke?.(revoked);
     }
     for (const [member, owned] of this.assignment) await member.options.onAssign?.(owned);
     this.rebalanced.notify();

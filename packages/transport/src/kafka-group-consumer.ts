@@ -3,6 +3,7 @@
 // delivered again (at-least-once). stop() lets the in-flight batch finish and commit first.
 
 import type { Consumer as KafkaJsConsumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { revokedPartitions } from './assignment-change';
 import { kafkaUnavailable, withKafkaErrors } from './kafka-errors';
 import { retryWhileLeadershipSettles } from './leadership-retry';
 import type { Consumer, ConsumerOptions, Headers, IncomingRecord, PartitionAssignment } from './transport';
@@ -44,8 +45,10 @@ function toAssignment(memberAssignment: Record<string, number[]>): PartitionAssi
 
 export class KafkaGroupConsumer implements Consumer {
   private consumer: KafkaJsConsumer | undefined;
-  /** The latest onAssign call; a batch waits for it so onAssign always runs before that generation's batches. */
+  /** The latest onRevoke + onAssign calls; a batch waits for them so they always run before that generation's batches. */
   private assigned: Promise<void> = Promise.resolve();
+  /** This member's partitions as of the last GROUP_JOIN, to tell onRevoke what a rebalance took away. */
+  private owned: PartitionAssignment[] = [];
 
   constructor(
     private readonly client: Kafka,
@@ -70,10 +73,14 @@ export class KafkaGroupConsumer implements Consumer {
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       const assignment = toAssignment(payload.memberAssignment);
-      this.logger.info({ groupId, assignment }, 'joined consumer group');
-      this.assigned = this.assigned.then(() => this.options.onAssign?.(assignment)).catch((error: unknown) => {
-        this.logger.error({ groupId, err: error }, 'onAssign failed');
-      });
+      const revoked = revokedPartitions(this.owned, assignment);
+      this.owned = assignment;
+      this.logger.info({ groupId, assignment, revoked }, 'joined consumer group');
+      this.assigned = this.assigned
+        .then(() => (revoked.length > 0 ? this.options.onRevoke?.(revoked) : undefined))
+        .catch((error: unknown) => this.logger.error({ groupId, err: error }, 'onRevoke failed'))
+        .then(() => this.options.onAssign?.(assignment))
+        .catch((error: unknown) => this.logger.error({ groupId, err: error }, 'onAssign failed'));
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       const level = payload.restart ? 'warn' : 'error';

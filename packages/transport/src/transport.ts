@@ -53,6 +53,13 @@ export interface ConsumerOptions {
   eachBatch(batch: RecordBatch): Promise<void>;
   /** Called after a rebalance with this member's partitions (before any batch of them). */
   onAssign?(assignment: readonly PartitionAssignment[]): void | Promise<void>;
+  /**
+   * Called at a rebalance, just before onAssign, with the partitions this member had and lost (only
+   * when it lost some). kafkajs has no revoke hook, so on Kafka this runs once the new assignment is
+   * known: no batch of a lost partition is delivered after it, but the new owner may already have
+   * started on them. Not called by stop(), which the caller knows about.
+   */
+  onRevoke?(revoked: readonly PartitionAssignment[]): void | Promise<void>;
 }
 
 export interface Consumer {
