@@ -32,5 +32,8 @@ export interface Telemetry {
   histogram(name: string, description: string, unit?: string): Histogram;
   /** Every metric of this instance in the Prometheus text exposition format. */
   renderPrometheus(): Promise<string>;
+  /** Starts spans; a no-op tracer unless tracing is on (see createTelemetry). */
   readonly tracer: Tracer;
+  /** Exports spans still buffered; call once when the process stops. Never rejects. */
+  shutdown(): Promise<void>;
 }

@@ -1,23 +1,118 @@
 // The one module that touches the OpenTelemetry SDK: a private MeterProvider per Telemetry
 // instance read by a Prometheus exporter that never starts its own server (our HTTP server serves
-// /metrics), a tracer from the global API (no-op until an SDK is registered), and the W3C trace
-// context carried in Kafka headers. Nothing here is registered globally, so instances share nothing.
-import { context, defaultTextMapGetter, defaultTextMapSetter, ROOT_CONTEXT, trace } from '@opentelemetry/api';
-import type { Context, Meter } from '@opentelemetry/api';
+// /metrics), a private TracerProvider when tracing is on (the API's no-op tracer when it is off),
+// and the W3C trace context carried in Kafka headers. Nothing here is registered globally, so
+// instances share nothing.
+import { context, defaultTextMapGetter, defaultTextMapSetter, ProxyTracerProvider, ROOT_CONTEXT, SpanStatusCode } from '@opentelemetry/api';
+import type { Context, Meter, Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { Resource } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  InMemorySpanExporter,
+  ParentBasedSampler,
+  SimpleSpanProcessor,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Attributes, Counter, Gauge, Histogram, Telemetry } from './api';
 
 export type InstrumentFactory = Omit<Telemetry, 'pipeline'>;
 
-export function createOpenTelemetryInstruments(serviceName: string): InstrumentFactory {
-  const exporter = new PrometheusExporter({ preventServerStart: true });
-  const provider = new MeterProvider({
-    resource: resourceFromAttributes({ 'service.name': serviceName }),
-    readers: [exporter],
+export interface TracingOptions {
+  /** Share of new traces recorded, 0..1. 0 turns tracing off: no SDK, no spans, headers pass through. */
+  sampleRatio: number;
+  /** OTLP/HTTP traces endpoint, e.g. http://127.0.0.1:4318/v1/traces. */
+  otlpTracesUrl?: string | undefined;
+  /** Also keeps every finished span in memory (tests). */
+  recorder?: SpanRecorder | undefined;
+}
+
+/** A finished span as plain data, for tests and assertions. */
+export interface RecordedSpan {
+  name: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | undefined;
+  links: Array<{ traceId: string; spanId: string }>;
+  attributes: Record<string, unknown>;
+  failed: boolean;
+  serviceName: string;
+}
+
+export interface SpanRecorder {
+  spans(): RecordedSpan[];
+}
+
+/** The exporter behind each recorder, without shutdown: one Telemetry stopping must not clear the others' spans. */
+const recorderExporters = new WeakMap<SpanRecorder, SpanExporter>();
+
+/** Keeps the spans of every Telemetry created with it in memory; several processes' worth can share one. */
+export function createSpanRecorder(): SpanRecorder {
+  const exporter = new InMemorySpanExporter();
+  const recorder: SpanRecorder = {
+    spans: () =>
+      exporter.getFinishedSpans().map((span) => ({
+        name: span.name,
+        traceId: span.spanContext().traceId,
+        spanId: span.spanContext().spanId,
+        parentSpanId: span.parentSpanContext?.spanId,
+        links: span.links.map((link) => ({ traceId: link.context.traceId, spanId: link.context.spanId })),
+        attributes: { ...span.attributes },
+        failed: span.status.code === SpanStatusCode.ERROR,
+        serviceName: String(span.resource.attributes['service.name'] ?? ''),
+      })),
+  };
+  recorderExporters.set(recorder, {
+    export: (spans, done) => exporter.export(spans, done),
+    shutdown: async () => undefined,
   });
+  return recorder;
+}
+
+interface TracerHandle {
+  tracer: Tracer;
+  /** Exports what is still buffered, then stops; never rejects. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Off (ratio 0): the API's no-op tracer, so spans cost nearly nothing and a started span carries
+ * its parent's context unchanged. On: upstream sampling decisions are kept (parent based), new
+ * traces are sampled by trace id, and finished spans are batched to OTLP and/or the recorder.
+ */
+function createTracer(serviceName: string, resource: Resource, options: TracingOptions | undefined): TracerHandle {
+  if (options === undefined || !(options.sampleRatio > 0)) {
+    // A provider with no delegate hands out the no-op tracer, whatever is registered globally.
+    return { tracer: new ProxyTracerProvider().getTracer(serviceName), shutdown: async () => undefined };
+  }
+  const spanProcessors: SpanProcessor[] = [];
+  if (options.otlpTracesUrl !== undefined) {
+    spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: options.otlpTracesUrl })));
+  }
+  const recorded = options.recorder === undefined ? undefined : recorderExporters.get(options.recorder);
+  if (recorded !== undefined) spanProcessors.push(new SimpleSpanProcessor(recorded));
+  const provider = new BasicTracerProvider({
+    resource,
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(Math.min(1, options.sampleRatio)) }),
+    spanProcessors,
+  });
+  return {
+    tracer: provider.getTracer('vigil'),
+    shutdown: () => provider.shutdown().catch(() => undefined),
+  };
+}
+
+export function createOpenTelemetryInstruments(serviceName: string, tracing?: TracingOptions): InstrumentFactory {
+  const resource = resourceFromAttributes({ 'service.name': serviceName });
+  const exporter = new PrometheusExporter({ preventServerStart: true });
+  const provider = new MeterProvider({ resource, readers: [exporter] });
+  const tracer = createTracer(serviceName, resource, tracing);
   const meter = provider.getMeter('vigil');
   // Scope labels would repeat otel_scope_name="vigil" on every series; target_info keeps service.name.
   const serializer = new PrometheusSerializer(undefined, false, undefined, false, true);
@@ -51,7 +146,8 @@ export function createOpenTelemetryInstruments(serviceName: string): InstrumentF
       const { resourceMetrics } = await exporter.collect();
       return serializer.serialize(resourceMetrics);
     },
-    tracer: trace.getTracer(serviceName),
+    tracer: tracer.tracer,
+    shutdown: tracer.shutdown,
   };
 }
 
