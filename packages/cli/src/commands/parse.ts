@@ -154,6 +154,8 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     // Bytes, not characters: a line of multi-byte text may hold up to 4 bytes per character.
     await readLines(input, (options.maxLineLength ?? 65_536) * 4, runState);
   } catch (error) {
+    // The reader went away (`vigil parse big.log | head`): stop quietly, as Unix tools do.
+    if ((error as NodeJS.ErrnoException).code === 'EPIPE') return 0;
     io.stderr.write(`vigil parse: cannot read ${parsedArgs.file}: ${(error as Error).message}\n`);
     return 1;
   }
