@@ -1,5 +1,6 @@
-// The alerter's processing loop: anomaly batches from the consumer and ticks of the timer both go
-// through here one at a time, so the dispatcher and the channels never see two writers.
+// The alerter's processing loop: anomaly batches from the consumer, ticks of the timer and
+// rebalances (partitions revoked and assigned) all go through here one at a time, so the
+// dispatcher and the channels never see two writers.
 // A batch resolves only after its notifications are delivered, muted or parked and the groups'
 // state is saved, so committing its offsets afterwards is safe (at-least-once).
 
@@ -8,6 +9,7 @@ import type { Logger, PipelineMetrics } from '@vigil/telemetry';
 import type { IncomingRecord } from '@vigil/transport';
 import type { Clock } from './clock';
 import type { DispatchedNotification, Dispatcher } from './dispatch/dispatcher';
+import type { GroupOwnership } from './dispatch/group-ownership';
 import type { NotificationLog } from './notification-log/notification-log';
 import { NOTIFICATION_LOG_RETENTION_MS } from './notification-log/notification-log';
 import type { NotifyPipeline } from './notify/notify-pipeline';
@@ -17,6 +19,7 @@ const INVALID_SAMPLE_MAX = 1024;
 
 export interface AlertFlowOptions {
   dispatcher: Dispatcher;
+  ownership: GroupOwnership;
   pipeline: NotifyPipeline;
   sink: RecordSink;
   log: NotificationLog;
@@ -34,6 +37,7 @@ export class AlertFlow {
 
   handleBatch(records: readonly IncomingRecord[]): Promise<void> {
     return this.serially(async () => {
+      await this.o.ownership.restorePending();
       // A failed batch is redelivered: forget what it did so its notifications are emitted again
       // (with the same keys, so the channels that already got them are skipped).
       const before = this.o.dispatcher.snapshot();
@@ -41,7 +45,7 @@ export class AlertFlow {
         const notifications: DispatchedNotification[] = [];
         for (const record of records) {
           const anomaly = await this.decode(record);
-          if (anomaly !== undefined) notifications.push(...this.o.dispatcher.ingest(anomaly, this.o.clock()));
+          if (anomaly !== undefined) notifications.push(...this.o.dispatcher.ingest(anomaly, this.o.clock(), record.partition));
         }
         await this.deliver(notifications);
       } catch (error) {
@@ -51,11 +55,32 @@ export class AlertFlow {
     });
   }
 
-  /** Sends what group wait, group interval or repeat interval made due. */
+  /** Sends what group wait, group interval or repeat interval made due (of the groups this instance owns). */
   tick(): Promise<void> {
     return this.serially(async () => {
+      await this.o.ownership.restorePending();
       await this.deliver(this.o.dispatcher.due(this.o.clock()));
       this.o.log.prune(this.o.clock() - NOTIFICATION_LOG_RETENTION_MS);
+    });
+  }
+
+  /** A rebalance took these anomalies.v1 partitions away: their groups go at once. */
+  revoked(partitions: readonly number[]): Promise<void> {
+    return this.serially(async () => this.o.ownership.revoke(partitions));
+  }
+
+  /**
+   * A rebalance assigned these partitions: the groups of new ones are restored before their first
+   * batch. A failed restore is logged, not thrown (the consumer would only log it); the next batch
+   * or tick tries again before it does anything.
+   */
+  assigned(partitions: readonly number[]): Promise<void> {
+    return this.serially(async () => {
+      this.o.ownership.assign(partitions);
+      await this.o.ownership.restorePending().catch((error: unknown) => {
+        this.o.metrics.error('restore');
+        this.o.logger.warn({ err: error, partitions }, 'could not restore the alert groups of new partitions yet; will retry before the next batch');
+      });
     });
   }
 

@@ -1,19 +1,21 @@
-// Wires the alerter: restores the notification log, alert groups and silences from Kafka, then
-// consumes anomalies.v1 in a consumer group and ticks the dispatcher once a second.
+// Wires the alerter: restores silences from Kafka, then consumes anomalies.v1 in a consumer group
+// and ticks the dispatcher once a second. The notification log and the alert groups are restored
+// per assigned partition (GroupOwnership), so several instances never hold the same group.
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { alerterSchema, commonSchema, loadConfig, type Env } from '@vigil/config';
 import { TokenBucketLimiter, type VigilHttpServer } from '@vigil/http';
 import type { Logger, Telemetry } from '@vigil/telemetry';
-import type { IncomingRecord, Transport } from '@vigil/transport';
+import type { IncomingRecord, PartitionAssignment } from '@vigil/transport';
 import { AlertFlow, invalidRecordSample } from './alert-flow';
 import { dispatchTiming, routingTable, staticSilences } from './alerter-config';
 import { consoleEnabled, createNotifiers } from './channels/create-notifiers';
 import { systemClock, type Clock } from './clock';
 import { Dispatcher } from './dispatch/dispatcher';
 import { groupKeyFunction, type GroupByField } from './dispatch/group-key';
+import { GroupOwnership } from './dispatch/group-ownership';
 import { decodeLogRecord, type NotificationLogRecord } from './notification-log/log-records';
-import { NOTIFICATION_LOG_RETENTION_MS, restoreFromRecords } from './notification-log/notification-log';
+import { NotificationLog } from './notification-log/notification-log';
 import { NotifyPipeline } from './notify/notify-pipeline';
 import { createRecordStage } from './notify/record-stage';
 import type { RetryEnvironment } from './notify/retry-stage';
@@ -46,6 +48,10 @@ function retryEnvironment(heartbeat: () => Promise<void>): RetryEnvironment {
   };
 }
 
+function partitionsOf(assignment: readonly PartitionAssignment[], topic: string): number[] {
+  return assignment.find((entry) => entry.topic === topic)?.partitions ?? [];
+}
+
 export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOptions = {}): Promise<RunningService> {
   const { transport, logger, telemetry, http } = deps;
   const config = loadConfig(alerterSchema, deps.env);
@@ -57,25 +63,29 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
 
   const producer = await transport.producer();
   const topics = { anomalies: transport.topic('anomalies'), notifications: transport.topic('notifications'), deadLetters: transport.topic('notificationsDlq') };
-  const logRecords = (await transport.readAll(topics.notifications))
-    .map((r) => decodeLogRecord(r.value))
-    .filter((r): r is NotificationLogRecord => r !== undefined);
-  const restored = restoreFromRecords(logRecords);
-  restored.log.prune(clock() - NOTIFICATION_LOG_RETENTION_MS);
+  const readLog = async () =>
+    (await transport.readAll(topics.notifications)).map((r) => decodeLogRecord(r.value)).filter((r): r is NotificationLogRecord => r !== undefined);
+  const log = new NotificationLog();
 
   const silences = new SilenceStore(staticSilences(config));
   const silenceSync = await startSilenceSync({ transport, producer, store: silences, groupPrefix: config.consumerGroup, clock, logger });
 
   let heartbeat: () => Promise<void> = async () => undefined;
   const sink = createRecordStage({ producer, topics, logger, telemetry });
-  const dispatcher = new Dispatcher(dispatchTiming(config), groupKeyFunction(config.groupBy as GroupByField[]) /* values checked by the schema */, restored.groups);
+  const dispatcher = new Dispatcher(dispatchTiming(config), groupKeyFunction(config.groupBy as GroupByField[]) /* values checked by the schema */);
+  const ownership = new GroupOwnership({
+    dispatcher,
+    log,
+    readLog,
+    onChange: (change) => logger.info({ ...change, delivered: log.size() }, 'alert groups follow the assigned partitions'),
+  });
   const retries = telemetry.counter(COMPONENT_METRICS.notificationRetries.name, COMPONENT_METRICS.notificationRetries.description);
   const pipeline = new NotifyPipeline({
     notifiers,
     routing: routingTable(config, consoleEnabled(config, embedded)),
     silences,
     storm: new StormControl(config.stormMaxPerMinute),
-    log: restored.log,
+    log,
     retry: { maxAttempts: config.notifyMaxAttempts, baseMs: config.notifyBackoffBaseMs, maxMs: config.notifyBackoffMaxMs },
     retryEnvironment: retryEnvironment(() => heartbeat()),
     sink,
@@ -87,9 +97,10 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
   });
   const flow = new AlertFlow({
     dispatcher,
+    ownership,
     pipeline,
     sink,
-    log: restored.log,
+    log,
     clock,
     logger,
     metrics,
@@ -114,6 +125,8 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
     groupId: config.consumerGroup,
     topics: [topics.anomalies],
     fromBeginning: true,
+    onRevoke: (revoked) => flow.revoked(partitionsOf(revoked, topics.anomalies)),
+    onAssign: (assignment) => flow.assigned(partitionsOf(assignment, topics.anomalies)),
     eachBatch: async (batch) => {
       heartbeat = () => batch.heartbeat();
       await flow.handleBatch(batch.records);
@@ -128,7 +141,7 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
     });
   }, runtime.tickMs ?? 1000);
 
-  logger.info({ channels: [...notifiers.keys()], restoredGroups: restored.groups.length, delivered: restored.log.size() }, 'alerter started');
+  logger.info({ channels: [...notifiers.keys()] }, 'alerter started');
   return {
     async stop() {
       clearInterval(ticker);
@@ -145,7 +158,7 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
         `consuming ${topics.anomalies} as group ${config.consumerGroup}`,
         `channels: ${channels}`,
         `silence API: ${SILENCES_PATH} (${adminTokens.length > 0 ? 'admin token required' : 'disabled: set VIGIL_ADMIN_TOKENS'})`,
-        `silences active: ${silences.active(clock()).length}; alerts restored: ${restored.groups.length}`,
+        `silences active: ${silences.active(clock()).length}; open alerts: ${dispatcher.activeGroups()} (of partitions ${ownership.ownedPartitions().join(',') || 'not assigned yet'})`,
       ];
     },
   };

@@ -13,7 +13,7 @@ function dispatcher(): Dispatcher {
 
 describe('Dispatcher', () => {
   it('sends the first notification of a new alert at once', () => {
-    const out = dispatcher().ingest(anomalyFixture(), T0);
+    const out = dispatcher().ingest(anomalyFixture(), T0, 0);
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ kind: 'firing', groupKey: 'traffic-spike|client|key-42', groupSize: 1 });
   });
@@ -21,23 +21,23 @@ describe('Dispatcher', () => {
   it('folds fifty firing buckets of one incident into one message', () => {
     const d = dispatcher();
     const sent = Array.from({ length: 50 }, (_, i) =>
-      d.ingest(anomalyFixture({ window: { start: T0 + i * 10_000, end: T0 + (i + 1) * 10_000 } }), T0 + i * 10_000),
+      d.ingest(anomalyFixture({ window: { start: T0 + i * 10_000, end: T0 + (i + 1) * 10_000 } }), T0 + i * 10_000, 0),
     ).flat();
     expect(sent.map((n) => n.kind)).toEqual(['firing']);
   });
 
   it('keeps separate groups for separate entities', () => {
     const d = dispatcher();
-    d.ingest(anomalyFixture(), T0);
-    const other = d.ingest(anomalyFixture({ id: 'an-2', entity: { kind: 'client', key: 'key-7' } }), T0);
+    d.ingest(anomalyFixture(), T0, 0);
+    const other = d.ingest(anomalyFixture({ id: 'an-2', entity: { kind: 'client', key: 'key-7' } }), T0, 0);
     expect(other).toHaveLength(1);
     expect(d.activeGroups()).toBe(2);
   });
 
   it('batches a severity increase until group wait and group interval have passed', () => {
     const d = dispatcher();
-    d.ingest(anomalyFixture(), T0);
-    expect(d.ingest(anomalyFixture({ severity: 'critical' }), T0 + 1_000)).toEqual([]);
+    d.ingest(anomalyFixture(), T0, 0);
+    expect(d.ingest(anomalyFixture({ severity: 'critical' }), T0 + 1_000, 0)).toEqual([]);
     expect(d.due(T0 + 59_999)).toEqual([]);
     const update = d.due(T0 + 60_000);
     expect(update).toHaveLength(1);
@@ -47,77 +47,110 @@ describe('Dispatcher', () => {
 
   it('does not notify when severity stays the same or goes down', () => {
     const d = dispatcher();
-    d.ingest(anomalyFixture({ severity: 'critical' }), T0);
-    d.ingest(anomalyFixture({ severity: 'warning' }), T0 + 1_000);
+    d.ingest(anomalyFixture({ severity: 'critical' }), T0, 0);
+    d.ingest(anomalyFixture({ severity: 'warning' }), T0 + 1_000, 0);
     expect(d.due(T0 + 600_000)).toEqual([]);
   });
 
   it('sends a resolution after the group interval and forgets the group', () => {
     const d = dispatcher();
-    d.ingest(anomalyFixture(), T0);
-    expect(d.ingest(anomalyFixture({ state: 'resolved' }), T0 + 70_000)).toEqual([]);
+    d.ingest(anomalyFixture(), T0, 0);
+    expect(d.ingest(anomalyFixture({ state: 'resolved' }), T0 + 70_000, 0)).toEqual([]);
     const resolved = d.due(T0 + 80_000);
     expect(resolved.map((n) => n.kind)).toEqual(['resolved']);
     expect(d.activeGroups()).toBe(0);
   });
 
   it('ignores the resolution of an alert it never notified', () => {
-    expect(dispatcher().ingest(anomalyFixture({ state: 'resolved' }), T0)).toEqual([]);
+    expect(dispatcher().ingest(anomalyFixture({ state: 'resolved' }), T0, 0)).toEqual([]);
   });
 
   it('cancels a pending resolution when the alert fires again', () => {
     const d = dispatcher();
-    d.ingest(anomalyFixture(), T0);
-    d.ingest(anomalyFixture({ state: 'resolved' }), T0 + 1_000);
-    d.ingest(anomalyFixture({ state: 'updated' }), T0 + 2_000);
+    d.ingest(anomalyFixture(), T0, 0);
+    d.ingest(anomalyFixture({ state: 'resolved' }), T0 + 1_000, 0);
+    d.ingest(anomalyFixture({ state: 'updated' }), T0 + 2_000, 0);
     expect(d.due(T0 + 120_000)).toEqual([]);
   });
 
   it('repeats a still-firing alert after the repeat interval', () => {
     const d = dispatcher();
-    d.ingest(anomalyFixture(), T0);
+    d.ingest(anomalyFixture(), T0, 0);
     expect(d.due(T0 + 3_599_999)).toEqual([]);
     expect(d.due(T0 + 3_600_000).map((n) => n.kind)).toEqual(['firing']);
   });
 
   it('opens a new incident with a new idempotency key after a resolution', () => {
     const d = dispatcher();
-    const first = d.ingest(anomalyFixture(), T0);
-    d.ingest(anomalyFixture({ state: 'resolved' }), T0 + 60_000);
+    const first = d.ingest(anomalyFixture(), T0, 0);
+    d.ingest(anomalyFixture({ state: 'resolved' }), T0 + 60_000, 0);
     d.due(T0 + 70_000);
-    const again = d.ingest(anomalyFixture({ id: 'an-9', window: { start: T0 + 90_000, end: T0 + 100_000 } }), T0 + 90_000);
+    const again = d.ingest(anomalyFixture({ id: 'an-9', window: { start: T0 + 90_000, end: T0 + 100_000 } }), T0 + 90_000, 0);
     expect(again[0]?.kind).toBe('firing');
     expect(again[0]?.idempotencyKey).not.toBe(first[0]?.idempotencyKey);
   });
 
   it('re-emits the same idempotency key from restored state after a crash', () => {
     const d = dispatcher();
-    d.ingest(anomalyFixture(), T0);
+    d.ingest(anomalyFixture(), T0, 0);
     const persisted = d.takeChanged();
-    d.ingest(anomalyFixture({ severity: 'critical' }), T0 + 1_000);
+    d.ingest(anomalyFixture({ severity: 'critical' }), T0 + 1_000, 0);
     const beforeCrash = d.due(T0 + 60_000);
 
-    const restarted = new Dispatcher(timing, byDetectorAndEntity, persisted);
-    restarted.ingest(anomalyFixture({ severity: 'critical' }), T0 + 61_000);
+    const restarted = new Dispatcher(timing, byDetectorAndEntity);
+    restarted.adopt(persisted);
+    restarted.ingest(anomalyFixture({ severity: 'critical' }), T0 + 61_000, 0);
     const afterRestart = restarted.due(T0 + 130_000);
     expect(afterRestart.map((n) => n.idempotencyKey)).toEqual(beforeCrash.map((n) => n.idempotencyKey));
   });
 
   it('reports changed groups once, including closed ones', () => {
     const d = dispatcher();
-    d.ingest(anomalyFixture(), T0);
-    d.ingest(anomalyFixture({ state: 'resolved' }), T0 + 60_000);
+    d.ingest(anomalyFixture(), T0, 0);
+    d.ingest(anomalyFixture({ state: 'resolved' }), T0 + 60_000, 0);
     d.due(T0 + 70_000);
     expect(d.takeChanged().map((g) => g.closed)).toEqual([true]);
     expect(d.takeChanged()).toEqual([]);
   });
 });
 
+describe('Dispatcher partition ownership', () => {
+  it('stops repeating the groups of a released partition and keeps the others', () => {
+    const d = dispatcher();
+    d.ingest(anomalyFixture(), T0, 0);
+    d.ingest(anomalyFixture({ id: 'an-2', entity: { kind: 'client', key: 'key-7' } }), T0, 1);
+    expect(d.release(new Set([0]))).toBe(1);
+    expect(d.due(T0 + 3_600_000).map((n) => n.anomaly.id)).toEqual(['an-2']);
+  });
+
+  it('follows the partition of the latest anomaly of a group', () => {
+    const d = dispatcher();
+    d.ingest(anomalyFixture(), T0, 0);
+    d.ingest(anomalyFixture(), T0 + 1_000, 1);
+    expect(d.release(new Set([0]))).toBe(0);
+    expect(d.release(new Set([1]))).toBe(1);
+  });
+
+  it('adopts restored open groups it does not hold and leaves the one it holds alone', () => {
+    const previousOwner = dispatcher();
+    previousOwner.ingest(anomalyFixture(), T0, 0);
+    previousOwner.ingest(anomalyFixture({ id: 'an-2', entity: { kind: 'client', key: 'key-7' } }), T0, 0);
+    const saved = previousOwner.takeChanged();
+
+    const d = dispatcher();
+    d.ingest(anomalyFixture({ window: { start: T0 + 10_000, end: T0 + 20_000 } }), T0 + 10_000, 0);
+    expect(d.adopt(saved)).toBe(1);
+    expect(d.activeGroups()).toBe(2);
+    // The adopted group repeats on the schedule its previous owner kept; the held one on its own.
+    expect(d.due(T0 + 3_600_000).map((n) => n.anomaly.id)).toEqual(['an-2']);
+  });
+});
+
 describe('Dispatcher routing severity', () => {
   it('routes a resolution by the worst severity announced, not the resolving record', () => {
     const d = dispatcher();
-    d.ingest(anomalyFixture({ severity: 'critical' }), T0);
-    d.ingest(anomalyFixture({ severity: 'info', state: 'resolved' }), T0 + 60_000);
+    d.ingest(anomalyFixture({ severity: 'critical' }), T0, 0);
+    d.ingest(anomalyFixture({ severity: 'info', state: 'resolved' }), T0 + 60_000, 0);
     expect(d.due(T0 + 70_000).map((n) => [n.kind, n.routeSeverity])).toEqual([['resolved', 'critical']]);
   });
 });
@@ -126,8 +159,8 @@ describe('Dispatcher rollback', () => {
   it('emits the same notification again after rolling back a failed batch', () => {
     const d = dispatcher();
     const before = d.snapshot();
-    const first = d.ingest(anomalyFixture(), T0);
+    const first = d.ingest(anomalyFixture(), T0, 0);
     d.rollback(before);
-    expect(d.ingest(anomalyFixture(), T0 + 5)).toEqual(first);
+    expect(d.ingest(anomalyFixture(), T0 + 5, 0)).toEqual(first);
   });
 });

@@ -3,6 +3,8 @@
 // and a still-firing alert is repeated after the repeat interval. One incident, a few messages.
 // The state is plain data so it can be persisted on notifications.v1 and restored after a restart;
 // idempotency keys are derived from it, so a notification re-emitted after a crash has the same key.
+// Each group belongs to the anomalies.v1 partition of its latest anomaly: the instance assigned that
+// partition holds it (adopt) and the others do not (release), so one instance sends its reminders.
 
 import { createHash } from 'node:crypto';
 import type { Anomaly, Severity } from '@vigil/contract';
@@ -16,6 +18,8 @@ export interface DispatchTiming {
 
 export interface AlertGroupState {
   groupKey: string;
+  /** The anomalies.v1 partition of the group's latest anomaly: its owner keeps the group. */
+  partition: number;
   /** The anomaly that opened this incident, and its window start: the incident's identity. */
   incidentId: string;
   openedAtWindow: number;
@@ -60,17 +64,38 @@ export class Dispatcher {
   constructor(
     private readonly timing: DispatchTiming,
     private readonly groupKeyOf: (anomaly: Anomaly) => string,
-    restored: readonly AlertGroupState[] = [],
-  ) {
-    for (const group of restored) if (!group.closed) this.groups.set(group.groupKey, structuredClone(group));
+  ) {}
+
+  /** Takes over restored groups (of partitions just assigned); a group already held stays as it is. */
+  adopt(restored: readonly AlertGroupState[]): number {
+    let adopted = 0;
+    for (const group of restored) {
+      if (group.closed || this.groups.has(group.groupKey)) continue;
+      this.groups.set(group.groupKey, structuredClone(group));
+      adopted++;
+    }
+    return adopted;
   }
 
-  /** Adds one anomaly; returns what must go out now (at most one notification). */
-  ingest(anomaly: Anomaly, now: number): DispatchedNotification[] {
+  /** Forgets the groups of partitions another instance owns now (their state is on notifications.v1). */
+  release(partitions: ReadonlySet<number>): number {
+    let released = 0;
+    for (const [groupKey, group] of this.groups) {
+      if (!partitions.has(group.partition)) continue;
+      this.groups.delete(groupKey);
+      this.dirty.delete(groupKey);
+      released++;
+    }
+    return released;
+  }
+
+  /** Adds one anomaly that arrived on `partition`; returns what must go out now (at most one notification). */
+  ingest(anomaly: Anomaly, now: number, partition: number): DispatchedNotification[] {
     const groupKey = this.groupKeyOf(anomaly);
     const group = this.groups.get(groupKey);
-    if (group === undefined) return anomaly.state === 'resolved' ? [] : [this.open(groupKey, anomaly, now)];
+    if (group === undefined) return anomaly.state === 'resolved' ? [] : [this.open(groupKey, anomaly, now, partition)];
     group.latest = anomaly;
+    group.partition = partition;
     group.size += 1;
     if (anomaly.state === 'resolved') {
       group.pending = { kind: 'resolved', since: group.pending?.since ?? now };
@@ -113,9 +138,10 @@ export class Dispatcher {
     return this.groups.size;
   }
 
-  private open(groupKey: string, anomaly: Anomaly, now: number): DispatchedNotification {
+  private open(groupKey: string, anomaly: Anomaly, now: number, partition: number): DispatchedNotification {
     const group: AlertGroupState = {
       groupKey,
+      partition,
       incidentId: anomaly.id,
       openedAtWindow: anomaly.window.start,
       latest: anomaly,

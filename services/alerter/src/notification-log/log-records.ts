@@ -57,7 +57,10 @@ export function decodeLogRecord(value: Buffer): NotificationLogRecord | undefine
     if (parsed.type === 'delivery' && typeof parsed.idempotencyKey === 'string' && typeof parsed.channel === 'string') {
       return parsed as DeliveryRecord;
     }
-    if (parsed.type === 'group' && typeof parsed.state?.groupKey === 'string') return parsed as GroupStateRecord;
+    // A group state without its partition (written before groups were partition-owned) has no owner to restore it.
+    if (parsed.type === 'group' && typeof parsed.state?.groupKey === 'string' && typeof parsed.state.partition === 'number') {
+      return parsed as GroupStateRecord;
+    }
     return undefined;
   } catch {
     return undefined;

@@ -10,7 +10,7 @@ function delivery(outcome: DeliveryRecord['outcome'], key = 'k1', channel = 'sla
 }
 
 function group(groupKey: string, closed: boolean, seq = 1): GroupStateRecord {
-  const state: AlertGroupState = { groupKey, incidentId: 'a', openedAtWindow: 0, latest: anomalyFixture(), size: 1, seq, lastSentAt: 0, notifiedSeverity: 'warning', peakSeverity: 'warning', closed };
+  const state: AlertGroupState = { groupKey, partition: 0, incidentId: 'a', openedAtWindow: 0, latest: anomalyFixture(), size: 1, seq, lastSentAt: 0, notifiedSeverity: 'warning', peakSeverity: 'warning', closed };
   return { v: 1, type: 'group', at: 100, state };
 }
 
@@ -37,6 +37,13 @@ describe('restoreFromRecords', () => {
     expect(['a', 'b', 'c', 'd'].map((k) => log.has('slack', k))).toEqual([true, true, false, false]);
   });
 
+  it('adds to a log that already holds deliveries', () => {
+    const log = new NotificationLog();
+    log.markDelivered('email', 'earlier', 50);
+    restoreFromRecords([delivery('delivered', 'a')], log);
+    expect([log.has('email', 'earlier'), log.has('slack', 'a')]).toEqual([true, true]);
+  });
+
   it('keeps the latest state of each open group and drops closed ones', () => {
     const { groups } = restoreFromRecords([group('g1', false, 1), group('g1', false, 2), group('g2', false), group('g2', true)]);
     expect(groups.map((g) => [g.groupKey, g.seq])).toEqual([['g1', 2]]);
@@ -44,6 +51,13 @@ describe('restoreFromRecords', () => {
 });
 
 describe('decodeLogRecord', () => {
+  it('decodes a group state with its partition and ignores one without (no owner could restore it)', () => {
+    expect(decodeLogRecord(Buffer.from(JSON.stringify(group('g1', false))))).toEqual(group('g1', false));
+    const { partition: _, ...withoutPartition } = group('g1', false).state;
+    expect(decodeLogRecord(Buffer.from(JSON.stringify({ v: 1, type: 'group', at: 100, state: withoutPartition })))).toBeUndefined();
+  });
+
+
   it('decodes its own records and ignores foreign ones', () => {
     expect(decodeLogRecord(Buffer.from(JSON.stringify(delivery('delivered'))))).toEqual(delivery('delivered'));
     expect(decodeLogRecord(Buffer.from('{"v":2,"type":"delivery"}'))).toBeUndefined();

@@ -29,9 +29,14 @@ export class NotificationLog {
   }
 }
 
-/** Rebuilds the log and the latest state of every alert group from notifications.v1, oldest first. */
-export function restoreFromRecords(records: Iterable<NotificationLogRecord>): { log: NotificationLog; groups: AlertGroupState[] } {
-  const log = new NotificationLog();
+/**
+ * Rebuilds the log (into `log`, which may already hold deliveries) and the latest state of every
+ * open alert group from notifications.v1 records, oldest first.
+ */
+export function restoreFromRecords(
+  records: Iterable<NotificationLogRecord>,
+  log = new NotificationLog(),
+): { log: NotificationLog; groups: AlertGroupState[] } {
   const groups = new Map<string, AlertGroupState>();
   for (const record of records) {
     if (record.type === 'group') groups.set(record.state.groupKey, record.state);
