@@ -5,7 +5,7 @@
 import type { ApiAccessEvent, EntityKind } from '@vigil/contract';
 import { addDistinct, emptyDistinctCounter, mergeDistinct, type DistinctCounter } from './sketch/distinct-counter';
 import { addLatency, emptyLatencySketch, mergeLatency, type LatencySketch } from './sketch/latency-sketch';
-import { addTopK, mergeTopK, type TopK } from './sketch/top-k';
+import { mergeTopK, withTopK, type TopK } from './sketch/top-k';
 
 export interface BucketAggregate {
   requests: number;
@@ -47,8 +47,12 @@ export function emptyBucket(): BucketAggregate {
   };
 }
 
-function sample(ids: string[], id: string | undefined): void {
-  if (id !== undefined && ids.length < SAMPLE_IDS_PER_BUCKET) ids.push(id);
+/** The ids with one more sample; the first is an exact-size array (a push would reserve 17 slots). */
+function sample(ids: string[], id: string | undefined): string[] {
+  if (id === undefined || ids.length >= SAMPLE_IDS_PER_BUCKET) return ids;
+  if (ids.length === 0) return [id];
+  ids.push(id);
+  return ids;
 }
 
 /** "METHOD /route/{id}": the route entity key (scoped by service in the entity id). */
@@ -63,12 +67,12 @@ export function addEventToBucket(bucket: BucketAggregate, event: ApiAccessEvent,
   bucket.bytes += event.response.bytes;
   if (status >= 500) {
     bucket.status5xx += 1;
-    sample(bucket.errorSampleIds, event.request.id);
+    bucket.errorSampleIds = sample(bucket.errorSampleIds, event.request.id);
   } else if (status >= 400) {
     bucket.status4xx += 1;
     if (status === 401 || status === 403) {
       bucket.authFailures += 1;
-      sample(bucket.authSampleIds, event.request.id);
+      bucket.authSampleIds = sample(bucket.authSampleIds, event.request.id);
     } else if (status === 429) {
       bucket.rateLimited += 1;
     }
@@ -78,9 +82,9 @@ export function addEventToBucket(bucket: BucketAggregate, event: ApiAccessEvent,
     bucket.objectIds ??= emptyDistinctCounter();
     addDistinct(bucket.objectIds, event.request.objectId);
   }
-  if (kind !== 'route') addTopK(bucket.topRoutes, route);
-  if (kind !== 'client') addTopK(bucket.topClients, event.client.key);
-  sample(bucket.sampleIds, event.request.id);
+  if (kind !== 'route') bucket.topRoutes = withTopK(bucket.topRoutes, route);
+  if (kind !== 'client') bucket.topClients = withTopK(bucket.topClients, event.client.key);
+  bucket.sampleIds = sample(bucket.sampleIds, event.request.id);
 }
 
 /** The aggregate of a list of events, e.g. the partial one instance ships for another. */

@@ -27,6 +27,13 @@ export function addTopK(top: TopK, key: string, count = 1): void {
   top[minIndex] = [key, minCount + count];
 }
 
+/** addTopK for a list that may be replaced: the first key goes into an exact-size list (most per-entity buckets hold one). */
+export function withTopK(top: TopK, key: string): TopK {
+  if (top.length === 0) return [[key, 1]];
+  addTopK(top, key);
+  return top;
+}
+
 export function mergeTopK(a: TopK, b: TopK): TopK {
   const out: TopK = a.map(([k, c]) => [k, c]);
   for (const [key, count] of b) addTopK(out, key, count);
