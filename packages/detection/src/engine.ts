@@ -66,8 +66,15 @@ export class DetectionEngine {
   private readonly table: EntityTable;
   private readonly incidents: IncidentTracker;
   private readonly seasonal = new Map<string, SeasonalProfile>();
-  private readonly buckets = new Map<number, Map<string, BucketAggregate>>();
-  private readonly dirty = new Map<number, Set<string>>();
+  /**
+   * Open and retained buckets: bucket start -> entity slot -> aggregate. Keyed by slot, not id, so
+   * an event costs one lookup of its entity id (in the table) and closing a bucket none: with a
+   * million entities nearly every event opens a bucket, and each id lookup in the big table is a
+   * cache miss. Entities with buckets here are never evicted, so their slots stay theirs.
+   */
+  private readonly buckets = new Map<number, Map<number, BucketAggregate>>();
+  /** Bucket start -> slots amended after the bucket was scored. */
+  private readonly dirty = new Map<number, Set<number>>();
   private readonly view: BaselineView = {
     trackedBuckets: 0, warm: false, expectedRequests: 0, requestVariance: 0, errorMean: 0, authFailureMean: 0,
     requestMean: 0, bytesMean: 0, bytesVariance: 0, objectIdsMean: 0, objectIdsVariance: 0, latencyLogMean: 0,
@@ -105,7 +112,10 @@ export class DetectionEngine {
       this.nextToClose = state.nextToClose ?? undefined;
       this.lateEvents = state.lateEvents;
       for (const [id, profile] of state.seasonal) this.seasonal.set(id, profile);
-      for (const [start, entries] of state.buckets) this.buckets.set(start, new Map(entries));
+      for (const [start, entries] of state.buckets) {
+        const index = start / this.bucketMs;
+        this.buckets.set(start, new Map(entries.map(([id, bucket]) => [this.table.touch(id, index, this.protectedFrom()), bucket])));
+      }
     }
   }
 
@@ -115,17 +125,18 @@ export class DetectionEngine {
     const entries = this.entriesFor(start);
     if (entries === undefined) return;
     const route = routeKey(event);
+    const index = start / this.bucketMs;
+    const protectFrom = this.protectedFrom();
     for (const kind of kinds) {
       if (kind === 'ip' && event.client.key === event.client.ip) continue;
-      const id = this.idOf(kind, event, route);
-      let bucket = entries.get(id);
+      const slot = this.table.touch(this.idOf(kind, event, route), index, protectFrom);
+      let bucket = entries.get(slot);
       if (bucket === undefined) {
         bucket = emptyBucket();
-        entries.set(id, bucket);
-        this.table.touch(id, start / this.bucketMs, this.protectedFrom());
+        entries.set(slot, bucket);
       }
       addEventToBucket(bucket, event, kind, route);
-      this.markIfAmended(start, id);
+      this.markIfAmended(start, slot);
     }
   }
 
@@ -134,19 +145,18 @@ export class DetectionEngine {
     const start = this.bucketStartOf(bucketStart);
     const entries = this.entriesFor(start);
     if (entries === undefined) return;
-    const id = entityId(entity.kind, entity.key, entity.service);
-    const existing = entries.get(id);
-    if (existing === undefined) this.table.touch(id, start / this.bucketMs, this.protectedFrom());
-    entries.set(id, existing === undefined ? mergeBucket(emptyBucket(), partial) : mergeBucket(existing, partial));
-    this.markIfAmended(start, id);
+    const slot = this.table.touch(entityId(entity.kind, entity.key, entity.service), start / this.bucketMs, this.protectedFrom());
+    const existing = entries.get(slot);
+    entries.set(slot, existing === undefined ? mergeBucket(emptyBucket(), partial) : mergeBucket(existing, partial));
+    this.markIfAmended(start, slot);
   }
 
   /** Scores every bucket whose end is at or before the watermark; returns anomalies in order. */
   advanceTo(watermarkMs: number): Anomaly[] {
     if (watermarkMs > this.watermark) this.watermark = watermarkMs;
     const out: Anomaly[] = [];
-    for (const [start, ids] of this.dirty) {
-      for (const id of ids) this.rescore(start, id, out);
+    for (const [start, slots] of this.dirty) {
+      for (const slot of slots) this.rescore(start, slot, out);
     }
     this.dirty.clear();
     if (this.nextToClose === undefined) {
@@ -174,7 +184,7 @@ export class DetectionEngine {
       evictedEntities: this.table.evicted,
       entities: this.table.toState(),
       seasonal: [...this.seasonal],
-      buckets: [...this.buckets].map(([start, entries]) => [start, [...entries]]),
+      buckets: [...this.buckets].map(([start, entries]) => [start, [...entries].map(([slot, bucket]) => [this.table.idOf(slot), bucket])]),
       incidents: incidents.incidents,
       cooldowns: incidents.cooldowns,
     };
@@ -195,7 +205,7 @@ export class DetectionEngine {
   }
 
   /** The bucket's entries, or undefined (and counted) when the event is beyond allowed lateness. */
-  private entriesFor(start: number): Map<string, BucketAggregate> | undefined {
+  private entriesFor(start: number): Map<number, BucketAggregate> | undefined {
     const tooLate = start + this.bucketMs + this.latenessMs <= this.watermark;
     let entries = this.buckets.get(start);
     if (tooLate || (entries === undefined && this.nextToClose !== undefined && start < this.nextToClose && !this.isRetained(start))) {
@@ -214,14 +224,14 @@ export class DetectionEngine {
     return start + this.bucketMs + this.latenessMs > this.watermark;
   }
 
-  private markIfAmended(start: number, id: string): void {
+  private markIfAmended(start: number, slot: number): void {
     if (this.nextToClose === undefined || start >= this.nextToClose) return;
-    let ids = this.dirty.get(start);
-    if (ids === undefined) {
-      ids = new Set();
-      this.dirty.set(start, ids);
+    let slots = this.dirty.get(start);
+    if (slots === undefined) {
+      slots = new Set();
+      this.dirty.set(start, slots);
     }
-    ids.add(id);
+    slots.add(slot);
   }
 
   /** Entities with buckets still open or retained are never evicted. */
@@ -247,37 +257,35 @@ export class DetectionEngine {
     const index = start / this.bucketMs;
     const entries = this.buckets.get(start);
     if (entries !== undefined) {
-      for (const [id, bucket] of entries) {
-        const slot = this.table.touch(id, index, this.protectedFrom());
-        if (!isDense(parseEntityId(id).kind)) this.score(slot, id, bucket, start, false, out);
+      for (const [slot, bucket] of entries) {
+        if (!this.table.denseSlots.has(slot)) this.score(slot, bucket, start, false, out);
       }
     }
     for (const slot of this.table.denseSlots) {
       if (this.table.trackedBuckets(slot, index) < 0) continue;
-      const id = this.table.idOf(slot);
-      this.score(slot, id, entries?.get(id) ?? EMPTY_BUCKET, start, false, out);
+      this.score(slot, entries?.get(slot) ?? EMPTY_BUCKET, start, false, out);
     }
     out.push(...this.incidents.resolveQuiet(index));
   }
 
-  private rescore(start: number, id: string, out: Anomaly[]): void {
-    const bucket = this.buckets.get(start)?.get(id);
-    const slot = this.table.slotOf(id);
-    if (bucket !== undefined && slot !== undefined) this.score(slot, id, bucket, start, true, out);
+  private rescore(start: number, slot: number, out: Anomaly[]): void {
+    const bucket = this.buckets.get(start)?.get(slot);
+    if (bucket !== undefined) this.score(slot, bucket, start, true, out);
   }
 
   /**
    * Scores one entity's bucket against its baseline as it was before the bucket, then (unless this
    * is a late amendment of a bucket already scored) folds the bucket into the baseline.
    */
-  private score(slot: number, id: string, bucket: BucketAggregate, start: number, amendment: boolean, out: Anomaly[]): void {
+  private score(slot: number, bucket: BucketAggregate, start: number, amendment: boolean, out: Anomaly[]): void {
     const index = start / this.bucketMs;
     if (!amendment) {
       if (this.table.scoredThrough(slot) >= index) return;
       this.decaySilentGap(slot, index);
     }
+    const id = this.table.idOf(slot);
     const entity = parseEntityId(id);
-    this.fillView(slot, id, index, start);
+    this.fillView(slot, id, entity.kind, index, start);
     for (const detector of this.detectorsByKind[entity.kind]) {
       const settings = this.config.detectors[detector.name];
       const finding = detector.evaluate({ entity, bucket, baseline: this.view, config: this.config, settings });
@@ -288,19 +296,20 @@ export class DetectionEngine {
       if (anomaly !== undefined) out.push(anomaly);
     }
     if (!amendment) {
-      this.updateBaseline(slot, id, bucket, index, start);
+      this.updateBaseline(slot, id, entity.kind, bucket, index, start);
       this.table.setScoredThrough(slot, index);
     }
   }
 
-  private fillView(slot: number, id: string, index: number, start: number): void {
+  private fillView(slot: number, id: string, kind: EntityKind, index: number, start: number): void {
     const t = this.table;
     const v = this.view;
     v.trackedBuckets = t.trackedBuckets(slot, index);
     v.warm = v.trackedBuckets >= this.config.warmupBuckets;
     v.requestMean = t.stat(slot, STAT.requestMean);
     v.requestVariance = t.stat(slot, STAT.requestVariance);
-    const profile = this.seasonal.get(id);
+    // Only dense entities (routes, services) have seasonal profiles.
+    const profile = isDense(kind) ? this.seasonal.get(id) : undefined;
     const seasonal = profile === undefined ? undefined : seasonalExpected(profile, start, 3_600_000 / this.bucketMs);
     v.expectedRequests = seasonal ?? v.requestMean;
     v.errorMean = t.stat(slot, STAT.errorMean);
@@ -341,7 +350,7 @@ export class DetectionEngine {
     this.table.setStat(slot, varianceColumn, v);
   }
 
-  private updateBaseline(slot: number, id: string, bucket: BucketAggregate, index: number, start: number): void {
+  private updateBaseline(slot: number, id: string, kind: EntityKind, bucket: BucketAggregate, index: number, start: number): void {
     const t = this.table;
     const k = this.config.winsorSigma;
     const n = t.trackedBuckets(slot, index);
@@ -375,7 +384,7 @@ export class DetectionEngine {
     const short = t.stat(slot, STAT.rampShort);
     t.setStat(slot, STAT.rampShort, short + warmAlpha(this.alphaRampShort, n) * (bucket.requests - short));
 
-    if (this.config.seasonality && isDense(parseEntityId(id).kind)) {
+    if (this.config.seasonality && isDense(kind)) {
       let profile = this.seasonal.get(id);
       if (profile === undefined) {
         profile = emptySeasonalProfile();

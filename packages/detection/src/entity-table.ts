@@ -1,6 +1,8 @@
-// Columnar per-entity state: a Map from entity id to slot, and typed-array columns indexed by
-// slot. An idle entity costs its Map entry, its id string and one row (~70 bytes of columns),
-// instead of a few hundred bytes of small objects. Evicts the least recently seen beyond a cap.
+// Per-entity state in typed arrays: a Map from entity id to slot, and one 64-byte row per slot
+// (three Int32 bucket indices, then the Float32 baseline). An idle entity costs its Map entry, its
+// id string and its row, instead of a few hundred bytes of small objects. One row rather than a
+// column per field: scoring reads and writes every field of one entity, and with a million
+// entities each column would be a separate cache miss. Evicts the least recently seen beyond a cap.
 
 import type { EntityKind } from '@vigil/contract';
 
@@ -22,6 +24,13 @@ export const STAT = {
 } as const;
 export const STAT_WIDTH = 13;
 
+/** Words of a row: firstSeen, lastSeen, scoredThrough (Int32), the STAT columns (Float32). */
+const ROW_WIDTH = 16;
+const FIRST_SEEN = 0;
+const LAST_SEEN = 1;
+const SCORED_THROUGH = 2;
+const STATS_AT = 3;
+
 const KIND_CODES: Record<EntityKind, number> = { client: 0, ip: 1, route: 2, service: 3 };
 const KINDS: readonly EntityKind[] = ['client', 'ip', 'route', 'service'];
 
@@ -30,8 +39,13 @@ export function entityId(kind: EntityKind, key: string, service?: string): strin
   return kind === 'route' ? `2\0${service ?? '-'}\0${key}` : `${KIND_CODES[kind]}\0${key}`;
 }
 
+/** The kind alone, without cutting the key out of the id. */
+function entityKindOf(id: string): EntityKind {
+  return KINDS[id.charCodeAt(0) - 48] as EntityKind;
+}
+
 export function parseEntityId(id: string): { kind: EntityKind; key: string; service?: string } {
-  const kind = KINDS[id.charCodeAt(0) - 48] as EntityKind;
+  const kind = entityKindOf(id);
   if (kind !== 'route') return { kind, key: id.slice(2) };
   const sep = id.indexOf('\0', 2);
   return { kind, service: id.slice(2, sep), key: id.slice(sep + 1) };
@@ -53,10 +67,9 @@ export interface EntityTableState {
 export class EntityTable {
   private readonly slotsById = new Map<string, number>();
   private ids: Array<string | undefined> = [];
-  private firstSeen = new Int32Array(1024);
-  private lastSeen = new Int32Array(1024);
-  private scoredThroughColumn = new Int32Array(1024);
-  private statsColumn = new Float32Array(1024 * STAT_WIDTH);
+  /** Two views of the same rows: the indices as Int32, the stats as Float32. */
+  private ints = new Int32Array(1024 * ROW_WIDTH);
+  private floats = new Float32Array(this.ints.buffer);
   private readonly freeSlots: number[] = [];
   readonly denseSlots = new Set<number>();
   evicted = 0;
@@ -82,54 +95,51 @@ export class EntityTable {
       if (this.slotsById.size >= this.maxEntities) this.evictLeastRecentlySeen(protectFrom);
       slot = this.allocate(id, bucketIndex);
     }
-    if (bucketIndex > (this.lastSeen[slot] as number)) this.lastSeen[slot] = bucketIndex;
+    const lastSeen = slot * ROW_WIDTH + LAST_SEEN;
+    if (bucketIndex > (this.ints[lastSeen] as number)) this.ints[lastSeen] = bucketIndex;
     return slot;
   }
 
   trackedBuckets(slot: number, bucketIndex: number): number {
-    return bucketIndex - (this.firstSeen[slot] as number);
+    return bucketIndex - (this.ints[slot * ROW_WIDTH + FIRST_SEEN] as number);
   }
 
   scoredThrough(slot: number): number {
-    return this.scoredThroughColumn[slot] as number;
+    return this.ints[slot * ROW_WIDTH + SCORED_THROUGH] as number;
   }
 
   setScoredThrough(slot: number, bucketIndex: number): void {
-    this.scoredThroughColumn[slot] = bucketIndex;
+    this.ints[slot * ROW_WIDTH + SCORED_THROUGH] = bucketIndex;
   }
 
   stat(slot: number, column: number): number {
-    return this.statsColumn[slot * STAT_WIDTH + column] as number;
+    return this.floats[slot * ROW_WIDTH + STATS_AT + column] as number;
   }
 
   setStat(slot: number, column: number, value: number): void {
-    this.statsColumn[slot * STAT_WIDTH + column] = value;
+    this.floats[slot * ROW_WIDTH + STATS_AT + column] = value;
   }
 
   private allocate(id: string, bucketIndex: number): number {
     const slot = this.freeSlots.pop() ?? this.ids.length;
-    if (slot >= this.firstSeen.length) this.grow(slot + 1);
+    if ((slot + 1) * ROW_WIDTH > this.ints.length) this.grow(slot + 1);
     this.ids[slot] = id;
     this.slotsById.set(id, slot);
-    this.firstSeen[slot] = bucketIndex;
-    this.lastSeen[slot] = bucketIndex;
-    this.scoredThroughColumn[slot] = bucketIndex - 1;
-    this.statsColumn.fill(0, slot * STAT_WIDTH, (slot + 1) * STAT_WIDTH);
-    if (isDense(parseEntityId(id).kind)) this.denseSlots.add(slot);
+    const row = slot * ROW_WIDTH;
+    this.ints.fill(0, row, row + ROW_WIDTH);
+    this.ints[row + FIRST_SEEN] = bucketIndex;
+    this.ints[row + LAST_SEEN] = bucketIndex;
+    this.ints[row + SCORED_THROUGH] = bucketIndex - 1;
+    if (isDense(entityKindOf(id))) this.denseSlots.add(slot);
     return slot;
   }
 
   private grow(minimum: number): void {
-    const capacity = Math.max(minimum, this.firstSeen.length * 2);
-    const widen = <T extends Int32Array | Float32Array>(old: T, make: (n: number) => T, width = 1): T => {
-      const next = make(capacity * width);
-      next.set(old);
-      return next;
-    };
-    this.firstSeen = widen(this.firstSeen, (n) => new Int32Array(n));
-    this.lastSeen = widen(this.lastSeen, (n) => new Int32Array(n));
-    this.scoredThroughColumn = widen(this.scoredThroughColumn, (n) => new Int32Array(n));
-    this.statsColumn = widen(this.statsColumn, (n) => new Float32Array(n), STAT_WIDTH);
+    const capacity = Math.max(minimum, (this.ints.length / ROW_WIDTH) * 2);
+    const next = new Int32Array(capacity * ROW_WIDTH);
+    next.set(this.ints);
+    this.ints = next;
+    this.floats = new Float32Array(next.buffer);
   }
 
   /**
@@ -139,16 +149,20 @@ export class EntityTable {
   private evictLeastRecentlySeen(protectFrom: number): void {
     const used: number[] = [];
     for (let slot = 0; slot < this.ids.length; slot++) if (this.ids[slot] !== undefined) used.push(slot);
-    const seen = Int32Array.from(used, (slot) => this.lastSeen[slot] as number).sort();
+    const seen = Int32Array.from(used, (slot) => this.lastSeenOf(slot)).sort();
     const batch = Math.max(1, Math.floor(this.maxEntities / 32));
     const cutoff = Math.min(seen[Math.min(batch, seen.length) - 1] as number, protectFrom - 1);
     let remaining = batch;
     for (const slot of used) {
       if (remaining === 0) break;
-      if ((this.lastSeen[slot] as number) > cutoff) continue;
+      if (this.lastSeenOf(slot) > cutoff) continue;
       this.remove(slot);
       remaining--;
     }
+  }
+
+  private lastSeenOf(slot: number): number {
+    return this.ints[slot * ROW_WIDTH + LAST_SEEN] as number;
   }
 
   private remove(slot: number): void {
@@ -165,10 +179,10 @@ export class EntityTable {
       const id = this.ids[slot];
       if (id === undefined) continue;
       state.ids.push(id);
-      state.firstSeen.push(this.firstSeen[slot] as number);
-      state.lastSeen.push(this.lastSeen[slot] as number);
-      state.scoredThrough.push(this.scoredThroughColumn[slot] as number);
-      for (let c = 0; c < STAT_WIDTH; c++) state.stats.push(this.statsColumn[slot * STAT_WIDTH + c] as number);
+      state.firstSeen.push(this.ints[slot * ROW_WIDTH + FIRST_SEEN] as number);
+      state.lastSeen.push(this.lastSeenOf(slot));
+      state.scoredThrough.push(this.scoredThrough(slot));
+      for (let c = 0; c < STAT_WIDTH; c++) state.stats.push(this.stat(slot, c));
     }
     return state;
   }
@@ -178,9 +192,9 @@ export class EntityTable {
     table.evicted = evicted;
     state.ids.forEach((id, i) => {
       const slot = table.allocate(id, state.firstSeen[i] as number);
-      table.lastSeen[slot] = state.lastSeen[i] as number;
-      table.scoredThroughColumn[slot] = state.scoredThrough[i] as number;
-      table.statsColumn.set(state.stats.slice(i * STAT_WIDTH, (i + 1) * STAT_WIDTH), slot * STAT_WIDTH);
+      table.ints[slot * ROW_WIDTH + LAST_SEEN] = state.lastSeen[i] as number;
+      table.setScoredThrough(slot, state.scoredThrough[i] as number);
+      table.floats.set(state.stats.slice(i * STAT_WIDTH, (i + 1) * STAT_WIDTH), slot * ROW_WIDTH + STATS_AT);
     });
     return table;
   }
