@@ -1,7 +1,7 @@
 // The path every source shares: items → parse and normalize → count → publish buffer. Returns the
 // counts at once and, separately, the promise of Kafka's acknowledgement.
 
-import type { PipelineMetrics } from '@vigil/telemetry';
+import { startSpan, type PipelineMetrics, type Telemetry } from '@vigil/telemetry';
 import type { IngestItem } from './transforms/ingest-item';
 import { parseItems } from './transforms/parse-items';
 import type { ParserRegistry } from './transforms/parser-registry';
@@ -24,19 +24,23 @@ export interface IngestOutcome {
 
 export class IngestPipeline {
   constructor(
-    private readonly deps: { buffer: PublishBuffer; parsers: ParserRegistry; metrics: PipelineMetrics; now(): number },
+    private readonly deps: { buffer: PublishBuffer; parsers: ParserRegistry; metrics: PipelineMetrics; tracer: Telemetry['tracer']; now(): number },
   ) {}
 
   /** Throws VIGIL_CONTRACT_INVALID for an unknown format; everything else is in the outcome. */
   ingest(items: readonly IngestItem[], source: IngestSource, format: string | undefined, ackTimeoutMs?: number): IngestOutcome {
     const parser = this.deps.parsers.parserFor(format);
-    const { events, rejections } = parseItems(items, parser, source.name, this.deps.now());
     const labels = { source: source.kind, format: parser.format };
+    // The trace starts here: the sink's publish span continues it and carries it into events.v1.
+    const span = startSpan(this.deps.tracer, 'collector.ingest', { attributes: { 'vigil.source': source.kind, 'vigil.format': parser.format, 'vigil.items': items.length } });
+    const { events, rejections } = parseItems(items, parser, source.name, this.deps.now());
     const rejectedByReason: Record<string, number> = {};
     for (const rejection of rejections) rejectedByReason[rejection.reason] = (rejectedByReason[rejection.reason] ?? 0) + 1;
     if (items.length > 0) this.deps.metrics.received(items.length, labels);
     for (const [reason, count] of Object.entries(rejectedByReason)) this.deps.metrics.rejected(count, reason, labels);
-    const published = this.deps.buffer.offer({ events, rejections }, ackTimeoutMs);
+    const published = this.deps.buffer.offer({ events, rejections, trace: span.context }, ackTimeoutMs);
+    span.setAttributes({ 'vigil.accepted': events.length, 'vigil.rejected': rejections.length });
+    span.end();
     return { accepted: events.length, rejected: rejections.length, rejectedByReason, published };
   }
 }

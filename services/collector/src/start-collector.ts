@@ -59,6 +59,7 @@ export async function startCollector(deps: ServiceDeps, runtime: CollectorRuntim
       encoding: config.eventsEncoding,
       eventsPerRecord: config.eventsPerRecord,
       maxRecordBytes: config.maxRecordBytes,
+      tracer: telemetry.tracer,
       onPublished: (events) => metrics.sent(events),
     }),
     onSendFailed: (error, willRetry) => {
@@ -73,7 +74,7 @@ export async function startCollector(deps: ServiceDeps, runtime: CollectorRuntim
   http.addReadinessCheck('collector-buffer', () => (buffer.hasRoom() ? true : 'collector buffer full'));
 
   const parsers = new ParserRegistry(parsing.options, parsing.defaultFormat);
-  const pipeline = new IngestPipeline({ buffer, parsers, metrics, now });
+  const pipeline = new IngestPipeline({ buffer, parsers, metrics, tracer: telemetry.tracer, now });
   const audit = new IngestAudit(logger);
   const banner: string[] = [];
   const stoppers: Array<() => Promise<void>> = [];

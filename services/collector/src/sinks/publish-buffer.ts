@@ -4,10 +4,13 @@
 // offers are refused with VIGIL_BACKPRESSURE (HTTP answers 503) and streaming sources wait for room.
 
 import { VigilError, type ApiAccessEvent, type RejectedInput } from '@vigil/contract';
+import type { TraceContext } from '@vigil/telemetry';
 
 export interface PublishEntry {
   events: ApiAccessEvent[];
   rejections: RejectedInput[];
+  /** The ingest span these came from; the send that publishes them continues it. */
+  trace?: TraceContext;
 }
 
 export interface PublishBufferOptions {
