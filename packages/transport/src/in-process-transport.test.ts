@@ -121,6 +121,19 @@ describe('InProcessTransport', () => {
     await transport.close();
   });
 
+  it('gives every broadcast consumer every record, even under one group id', async () => {
+    const transport = new InProcessTransport({ partitions: 3 });
+    const readers = [recorder(), recorder()];
+    const consumers = readers.map((reader) =>
+      transport.consumer({ groupId: 'silences', topics: ['t'], broadcast: true, eachBatch: async (batch) => reader.add(batch) }),
+    );
+    await Promise.all(consumers.map((consumer) => consumer.start()));
+    await (await transport.producer()).send('t', keyedRecords(6, 2));
+    await Promise.all(readers.map((reader) => reader.until(12)));
+    expect(readers.map((reader) => reader.records.length)).toEqual([12, 12]);
+    await transport.close();
+  });
+
   it('tells members their partitions before delivering any batch of them', async () => {
     const transport = new InProcessTransport({ partitions: 4 });
     const events: string[] = [];

@@ -270,7 +270,8 @@ export class InProcessTransport implements Transport {
   }
 
   consumer(options: ConsumerOptions): Consumer {
-    let group = this.groups.get(options.groupId);
+    // A broadcast consumer is a group of one that nobody can join, so it is never kept in the registry.
+    let group = options.broadcast === true ? new InProcessGroup(options.groupId, this) : this.groups.get(options.groupId);
     if (group === undefined) {
       group = new InProcessGroup(options.groupId, this);
       this.groups.set(options.groupId, group);

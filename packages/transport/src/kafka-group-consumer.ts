@@ -2,6 +2,7 @@
 // committed only once eachBatch resolves, so a crash or a throw before that means the batch is
 // delivered again (at-least-once). stop() lets the in-flight batch finish and commit first.
 
+import { randomUUID } from 'node:crypto';
 import type { Consumer as KafkaJsConsumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { revokedPartitions } from './assignment-change';
 import { kafkaUnavailable, withKafkaErrors } from './kafka-errors';
@@ -43,6 +44,18 @@ function toAssignment(memberAssignment: Record<string, number[]>): PartitionAssi
   return Object.entries(memberAssignment).map(([topic, partitions]) => ({ topic, partitions: [...partitions].sort((a, b) => a - b) }));
 }
 
+/** What every group member of one transport shares. */
+export interface GroupConsumerContext {
+  client: Kafka;
+  tuning: GroupConsumerTuning;
+  logger: TransportLogger;
+  metrics: TransportMetrics | undefined;
+  /** How long subscribing retries while a new topic's leadership settles. */
+  leaderWaitMs: number;
+  /** Removes a group (a broadcast consumer's, on stop). */
+  deleteGroup(groupId: string): Promise<void>;
+}
+
 export class KafkaGroupConsumer implements Consumer {
   private consumer: KafkaJsConsumer | undefined;
   /** The latest onRevoke + onAssign calls; a batch waits for them so they always run before that generation's batches. */
@@ -50,24 +63,26 @@ export class KafkaGroupConsumer implements Consumer {
   /** This member's partitions as of the last GROUP_JOIN, to tell onRevoke what a rebalance took away. */
   private owned: PartitionAssignment[] = [];
 
+  /** The group this member joins: the given one, or a name of its own for a broadcast consumer. */
+  private readonly groupId: string;
+
   constructor(
-    private readonly client: Kafka,
+    private readonly context: GroupConsumerContext,
     private readonly options: ConsumerOptions,
-    private readonly tuning: GroupConsumerTuning,
-    private readonly logger: TransportLogger,
-    private readonly metrics: TransportMetrics | undefined,
-    /** How long subscribing retries while a new topic's leadership settles. */
-    private readonly leaderWaitMs: number,
-  ) {}
+  ) {
+    this.groupId = options.broadcast === true ? `${options.groupId}-${randomUUID()}` : options.groupId;
+  }
 
   async start(): Promise<void> {
     if (this.consumer !== undefined) return;
-    const { groupId, topics, fromBeginning = true } = this.options;
-    const consumer = this.client.consumer({
+    const { client, tuning, logger, leaderWaitMs } = this.context;
+    const { groupId } = this;
+    const { topics, fromBeginning = true } = this.options;
+    const consumer = client.consumer({
       groupId,
-      maxWaitTimeInMs: this.tuning.maxWaitTimeMs,
-      sessionTimeout: this.tuning.sessionTimeoutMs,
-      heartbeatInterval: this.tuning.heartbeatIntervalMs,
+      maxWaitTimeInMs: tuning.maxWaitTimeMs,
+      sessionTimeout: tuning.sessionTimeoutMs,
+      heartbeatInterval: tuning.heartbeatIntervalMs,
       allowAutoTopicCreation: false,
     });
     this.consumer = consumer;
@@ -75,22 +90,22 @@ export class KafkaGroupConsumer implements Consumer {
       const assignment = toAssignment(payload.memberAssignment);
       const revoked = revokedPartitions(this.owned, assignment);
       this.owned = assignment;
-      this.logger.info({ groupId, assignment, revoked }, 'joined consumer group');
+      logger.info({ groupId, assignment, revoked }, 'joined consumer group');
       this.assigned = this.assigned
         .then(() => (revoked.length > 0 ? this.options.onRevoke?.(revoked) : undefined))
-        .catch((error: unknown) => this.logger.error({ groupId, err: error }, 'onRevoke failed'))
+        .catch((error: unknown) => logger.error({ groupId, err: error }, 'onRevoke failed'))
         .then(() => this.options.onAssign?.(assignment))
-        .catch((error: unknown) => this.logger.error({ groupId, err: error }, 'onAssign failed'));
+        .catch((error: unknown) => logger.error({ groupId, err: error }, 'onAssign failed'));
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       const level = payload.restart ? 'warn' : 'error';
-      this.logger[level]({ groupId, restart: payload.restart, err: payload.error }, 'consumer crashed');
+      logger[level]({ groupId, restart: payload.restart, err: payload.error }, 'consumer crashed');
     });
     try {
       await withKafkaErrors(`consumer connect (group ${groupId})`, () => consumer.connect());
       await retryWhileLeadershipSettles(
         () => withKafkaErrors(`subscribe (group ${groupId})`, () => consumer.subscribe({ topics: [...topics], fromBeginning })),
-        { timeoutMs: this.leaderWaitMs },
+        { timeoutMs: leaderWaitMs },
       );
       await withKafkaErrors(`consumer start (group ${groupId})`, () =>
         consumer.run({
@@ -112,7 +127,7 @@ export class KafkaGroupConsumer implements Consumer {
     // A batch of a partition that was revoked or re-seeked meanwhile belongs to someone else now.
     if (isStale() || batch.messages.length === 0) return;
     const { topic, partition } = batch;
-    this.metrics?.received(topic, batch.messages.length);
+    this.context.metrics?.received(topic, batch.messages.length);
     await this.options.eachBatch({
       topic,
       partition,
@@ -120,7 +135,9 @@ export class KafkaGroupConsumer implements Consumer {
       heartbeat,
     });
     const lastOffset = batch.lastOffset();
+    // Resolving moves this member's fetch position; committing is what a later member resumes from.
     resolveOffset(lastOffset);
+    if (this.options.broadcast === true) return;
     const next = (BigInt(lastOffset) + 1n).toString();
     await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: next }] }] });
   }
@@ -133,7 +150,13 @@ export class KafkaGroupConsumer implements Consumer {
       // disconnect() stops fetching, waits for the in-flight eachBatch (which commits), then leaves the group.
       await consumer.disconnect();
     } catch (error) {
-      throw kafkaUnavailable(`consumer stop (group ${this.options.groupId})`, error);
+      throw kafkaUnavailable(`consumer stop (group ${this.groupId})`, error);
+    }
+    if (this.options.broadcast === true) {
+      // Nobody will use this group again. Failing to delete it is harmless: with no offsets, Kafka drops it soon.
+      await this.context.deleteGroup(this.groupId).catch((error: unknown) => {
+        this.context.logger.warn({ groupId: this.groupId, err: error }, 'could not delete a broadcast consumer group; Kafka drops it once empty');
+      });
     }
   }
 }

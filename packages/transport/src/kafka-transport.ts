@@ -10,7 +10,7 @@ import { createKafkaClient } from './kafka-client';
 import type { KafkaSettings } from './kafka-client';
 import { withKafkaErrors } from './kafka-errors';
 import { KafkaGroupConsumer, toIncomingRecord } from './kafka-group-consumer';
-import type { GroupConsumerTuning } from './kafka-group-consumer';
+import type { GroupConsumerContext, GroupConsumerTuning } from './kafka-group-consumer';
 import { leaderNotAvailable, retryWhileLeadershipSettles } from './leadership-retry';
 import { partitionForKey } from './murmur2-partitioner';
 import { planTopics } from './topic-plan';
@@ -60,6 +60,7 @@ export class KafkaTransport implements Transport {
   private readonly readAllTimeoutMs: number;
   private readonly leaderWaitMs: number;
   private readonly metrics: TransportMetrics | undefined;
+  private readonly groupContext: GroupConsumerContext;
   private admin: Promise<Admin> | undefined;
   private readonly producers = new Set<KafkaJsProducer>();
   private readonly consumers = new Set<KafkaGroupConsumer>();
@@ -72,6 +73,16 @@ export class KafkaTransport implements Transport {
     this.leaderWaitMs = options.leaderWaitMs ?? 30000;
     this.metrics = options.metrics;
     this.client = createKafkaClient(options.kafka, options.logger);
+    this.groupContext = {
+      client: this.client,
+      tuning: this.tuning,
+      logger: this.logger,
+      metrics: this.metrics,
+      leaderWaitMs: this.leaderWaitMs,
+      deleteGroup: async (groupId) => {
+        await this.withAdmin(`delete group ${groupId}`, (admin) => admin.deleteGroups([groupId]));
+      },
+    };
   }
 
   topic(role: TopicRole): string {
@@ -221,7 +232,7 @@ export class KafkaTransport implements Transport {
   }
 
   consumer(options: ConsumerOptions): Consumer {
-    const consumer = new KafkaGroupConsumer(this.client, options, this.tuning, this.logger, this.metrics, this.leaderWaitMs);
+    const consumer = new KafkaGroupConsumer(this.groupContext, options);
     this.consumers.add(consumer);
     return consumer;
   }

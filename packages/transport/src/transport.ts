@@ -45,10 +45,19 @@ export interface PartitionAssignment {
 }
 
 export interface ConsumerOptions {
+  /** The consumer group; with `broadcast`, the start of a name the transport makes unique. */
   groupId: string;
   topics: readonly string[];
   /** Where a group with no committed offset starts. Default true. */
   fromBeginning?: boolean;
+  /**
+   * Every consumer receives every record of its topics (state each instance must know, such as
+   * silences) instead of sharing partitions with the others: the transport gives it a group of its
+   * own (groupId plus a unique suffix), commits nothing, so it starts where fromBeginning says each
+   * time, and deletes the group on stop. A group a crash leaves behind holds no offsets, so Kafka
+   * drops it once the member's session has expired. Default false.
+   */
+  broadcast?: boolean;
   /** Offsets are committed only after this resolves; a throw means the batch is redelivered. */
   eachBatch(batch: RecordBatch): Promise<void>;
   /** Called after a rebalance with this member's partitions (before any batch of them). */

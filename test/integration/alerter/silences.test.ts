@@ -1,9 +1,11 @@
 // The silence API on the real broker: admin token required, matching alerts muted, and the silence
 // kept in silences.v1 so a restarted alerter still honours it.
 
+import { Kafka, logLevel } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Anomaly } from '@vigil/contract';
 import { sampleAnomaly } from '@vigil/notifiers';
+import { kafkaBrokers } from '../../support/kafka';
 import { startHttpSink, type HttpSink } from '../../support/http-sink';
 import { waitFor } from '../../support/wait-for';
 import { alerterTestEnv, startInProcessAlerter, topicClient } from './alerter-harness';
@@ -36,6 +38,16 @@ async function api(base: string, method: string, path: string, options: { token?
 async function publishThenMarker(publish: (a: Anomaly[]) => Promise<void>, slack: HttpSink, alerts: Anomaly[], marker: string) {
   await publish([...alerts, anomaly(marker, `marker-${marker}`)]);
   await waitFor(() => slack.requests.some((r) => r.body.includes(marker)), { message: `marker ${marker} on Slack` });
+}
+
+async function groupsStartingWith(prefix: string): Promise<string[]> {
+  const admin = new Kafka({ clientId: 'vigil-test-inspect', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    return (await admin.listGroups()).groups.map((group) => group.groupId).filter((id) => id.startsWith(prefix));
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 describe('silences (real Kafka)', () => {
@@ -82,5 +94,29 @@ describe('silences (real Kafka)', () => {
     expect((await api(alerter.url, 'DELETE', `/v1/silences/${id}`, { token: TOKEN })).status).toBe(200);
     await topics.publish([anomaly('an-after-delete', 'scanner-3')]);
     await waitFor(() => slack.requests.some((r) => r.body.includes('an-after-delete')), { message: 'the alert after the silence was deleted' });
+  });
+
+  it('applies a silence on every instance and leaves no consumer group behind once they stop', async () => {
+    const env = alerterTestEnv({ VIGIL_ADMIN_TOKENS: TOKEN, VIGIL_TOPIC_PARTITIONS: '3' });
+    const topics = await topicClient(env);
+    cleanup.push(() => topics.close());
+    const instances = [await startInProcessAlerter(env), await startInProcessAlerter(env)];
+    let stopped = false;
+    cleanup.push(async () => {
+      if (!stopped) await Promise.all(instances.map((instance) => instance.stop()));
+    });
+    const silenceGroups = `${env.VIGIL_ALERTER_GROUP}-silences`;
+
+    const created = await api(instances[0]!.url, 'POST', '/v1/silences', { token: TOKEN, body: { matchers: { service: 'batch-*' }, durationSeconds: 600 } });
+    const id = (created.body.silence as { id: string }).id;
+    await waitFor(
+      async () => ((await api(instances[1]!.url, 'GET', '/v1/silences', { token: TOKEN })).body.silences as Array<{ id: string }>).some((s) => s.id === id),
+      { message: 'the silence created on one instance to reach the other' },
+    );
+    expect(await groupsStartingWith(silenceGroups)).toHaveLength(2);
+
+    await Promise.all(instances.map((instance) => instance.stop()));
+    stopped = true;
+    expect(await groupsStartingWith(silenceGroups)).toEqual([]);
   });
 });

@@ -1,8 +1,9 @@
 // Keeps the SilenceStore equal to the compacted silences.v1 topic: everything read at start, then
-// a consumer (its own group per instance, so every instance sees every silence) applies changes.
-// Deletion writes the silence again, expired, so compaction keeps only the final state.
+// a broadcast consumer (every instance sees every silence; no committed offsets, and no group left
+// behind: see docs/alerting.md) applies changes. Deletion writes the silence again, expired, so
+// compaction keeps only the final state.
 
-import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { parseJson } from '@vigil/contract';
 import type { Logger } from '@vigil/telemetry';
 import type { Consumer, IncomingRecord, Producer, Transport } from '@vigil/transport';
@@ -36,9 +37,11 @@ export async function startSilenceSync(options: {
   };
   for (const record of await transport.readAll(topic)) apply(record);
   const consumer: Consumer = transport.consumer({
-    groupId: `${options.groupPrefix}-silences-${randomUUID()}`,
+    // The transport appends a unique suffix; the host name tells an operator listing groups whose it is.
+    groupId: `${options.groupPrefix}-silences-${hostname()}`,
     topics: [topic],
     fromBeginning: true,
+    broadcast: true,
     eachBatch: async (batch) => batch.records.forEach(apply),
   });
   await consumer.start();
