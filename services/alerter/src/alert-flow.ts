@@ -5,14 +5,15 @@
 // state is saved, so committing its offsets afterwards is safe (at-least-once).
 
 import { validateAnomaly, parseJson, type Anomaly } from '@vigil/contract';
-import type { Logger, PipelineMetrics } from '@vigil/telemetry';
+import type { Notification } from '@vigil/notifiers';
+import { extractTraceContext, type Logger, type PipelineMetrics, type TraceContext } from '@vigil/telemetry';
 import type { IncomingRecord } from '@vigil/transport';
 import type { Clock } from './clock';
 import type { DispatchedNotification, Dispatcher } from './dispatch/dispatcher';
 import type { GroupOwnership } from './dispatch/group-ownership';
 import type { NotificationLog } from './notification-log/notification-log';
 import { NOTIFICATION_LOG_RETENTION_MS } from './notification-log/notification-log';
-import type { NotifyPipeline } from './notify/notify-pipeline';
+import type { NotifyPipeline, TraceOf } from './notify/notify-pipeline';
 import type { RecordSink } from './notify/record-stage';
 
 const INVALID_SAMPLE_MAX = 1024;
@@ -43,11 +44,17 @@ export class AlertFlow {
       const before = this.o.dispatcher.snapshot();
       try {
         const notifications: DispatchedNotification[] = [];
+        const traces = new Map<Notification, TraceContext>();
         for (const record of records) {
           const anomaly = await this.decode(record);
-          if (anomaly !== undefined) notifications.push(...this.o.dispatcher.ingest(anomaly, this.o.clock(), record.partition));
+          if (anomaly === undefined) continue;
+          const trace = extractTraceContext(record.headers);
+          for (const notification of this.o.dispatcher.ingest(anomaly, this.o.clock(), record.partition)) {
+            notifications.push(notification);
+            traces.set(notification, trace);
+          }
         }
-        await this.deliver(notifications);
+        await this.deliver(notifications, (notification) => traces.get(notification));
       } catch (error) {
         this.o.dispatcher.rollback(before);
         throw error;
@@ -108,8 +115,9 @@ export class AlertFlow {
     }
   }
 
-  private async deliver(notifications: readonly DispatchedNotification[]): Promise<void> {
-    await this.o.pipeline.process(notifications);
+  /** `traceOf`: the anomaly record's trace, for notifications a batch caused (a tick's continue none). */
+  private async deliver(notifications: readonly DispatchedNotification[], traceOf?: TraceOf): Promise<void> {
+    await this.o.pipeline.process(notifications, traceOf);
     this.o.metrics.sent(notifications.length);
     const at = this.o.clock();
     await this.o.sink.saveGroups(this.o.dispatcher.takeChanged().map((state) => ({ v: 1, type: 'group', at, state })));

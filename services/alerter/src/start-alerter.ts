@@ -90,6 +90,7 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
     retryEnvironment: retryEnvironment(() => heartbeat()),
     sink,
     clock,
+    tracer: telemetry.tracer,
     onRetry: (channel, reason) => {
       retries.add(1, { channel });
       logger.debug({ channel, reason }, 'notification delivery failed; retrying');

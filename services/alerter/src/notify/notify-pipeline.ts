@@ -2,8 +2,10 @@
 // → storm control → retry → record, per channel. Dedup comes before storm control so what was
 // already delivered neither uses the channel's budget nor reappears in a summary. Channels run in
 // parallel; within a channel notifications go in order, so an update never overtakes its alert.
+// Each delivery is an alerter.notify span continuing the trace of the anomaly record behind it.
 
 import type { Notification, Notifier } from '@vigil/notifiers';
+import { startSpan, type Telemetry, type TraceContext } from '@vigil/telemetry';
 import type { Clock } from '../clock';
 import type { DispatchedNotification } from '../dispatch/dispatcher';
 import type { DeliveryOutcome, DeliveryRecord } from '../notification-log/log-records';
@@ -26,7 +28,12 @@ export interface NotifyPipelineOptions {
   clock: Clock;
   /** Told about every retry (the failure and the channel). */
   onRetry?: (channel: string, reason: string) => void;
+  /** Traces each delivery when given. */
+  tracer?: Telemetry['tracer'];
 }
+
+/** The trace a notification continues: that of the anomaly record it answers, when known. */
+export type TraceOf = (notification: Notification) => TraceContext | undefined;
 
 type Extra = Pick<DeliveryRecord, 'attempts' | 'latencyMs'> & Partial<Pick<DeliveryRecord, 'error' | 'silenceId' | 'summaryKey'>>;
 
@@ -54,7 +61,7 @@ export class NotifyPipeline {
   }
 
   /** Resolves once every notification is delivered, muted, deduplicated or parked. */
-  async process(notifications: readonly DispatchedNotification[]): Promise<void> {
+  async process(notifications: readonly DispatchedNotification[], traceOf: TraceOf = () => undefined): Promise<void> {
     if (notifications.length === 0) return;
     const now = this.o.clock();
     const byChannel = new Map<string, Notification[]>();
@@ -73,18 +80,27 @@ export class NotifyPipeline {
     }
     await Promise.all(
       [...byChannel].map(async ([channel, queued]) => {
-        for (const admitted of this.o.storm.admit(channel, queued, now)) await this.deliver(channel, admitted);
+        for (const admitted of this.o.storm.admit(channel, queued, now)) await this.deliver(channel, admitted, traceOf);
       }),
     );
   }
 
-  private async deliver(channel: string, { notification, folded }: Admitted): Promise<void> {
+  private async deliver(channel: string, { notification, folded }: Admitted, traceOf: TraceOf): Promise<void> {
     const notifier = this.o.notifiers.get(channel);
     if (notifier === undefined) return;
     const started = this.o.clock();
+    // A summary has no record of its own: it links the traces of the notifications it folds.
+    const span = this.o.tracer && startSpan(this.o.tracer, 'alerter.notify', {
+      kind: 'client',
+      parent: traceOf(notification),
+      links: folded.flatMap((member) => traceOf(member) ?? []),
+      attributes: { 'vigil.channel': channel, 'vigil.notification.kind': notification.kind, 'vigil.detector': notification.anomaly.detector, 'vigil.severity': notification.anomaly.severity },
+    });
     const { result, attempts } = await deliverWithRetry(notifier, notification, this.o.retry, this.o.retryEnvironment, (failure) =>
       this.o.onRetry?.(channel, failure.reason),
     );
+    span?.setAttributes({ 'vigil.outcome': result.ok ? 'delivered' : 'failed', 'vigil.attempts': attempts });
+    span?.end(result.ok ? undefined : result.reason);
     const at = this.o.clock();
     const timing = { attempts, latencyMs: at - started };
     if (result.ok) {
