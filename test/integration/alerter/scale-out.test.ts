@@ -66,6 +66,7 @@ describe('alerter scale-out (real Kafka, two instances)', () => {
     const stopFirst = once(() => first.stop());
     cleanup.push(stopFirst);
     await waitFor(async () => (await topics.read<AuditRecord>('notifications')).filter((r) => r.type === 'group').length >= 2, {
+      timeoutMs: 30_000,
       message: 'the first instance to notify both incidents and save their state',
     });
     const second = await startInProcessAlerter(env);
@@ -73,13 +74,14 @@ describe('alerter scale-out (real Kafka, two instances)', () => {
     cleanup.push(stopSecond);
 
     const delivered = async () => (await topics.read<AuditRecord>('notifications')).filter((r) => r.type === 'delivery' && r.outcome === 'delivered');
+    // Also until the newcomer sent something: it did take an incident over, however slow the rebalance.
     await waitFor(async () => {
       const reminded = new Set((await delivered()).filter((r) => sequenceOf(r.idempotencyKey!) >= 3).map((r) => r.alertId));
-      return alerts.every((alert) => reminded.has(alert.id));
+      return alerts.every((alert) => reminded.has(alert.id)) && (await deliveredSlackMessages(second)) > 0;
     }, {
-      timeoutMs: 60_000,
+      timeoutMs: 90_000,
       intervalMs: 250,
-      message: 'two repeat reminders of both incidents',
+      message: 'two repeat reminders of both incidents, some sent by the second instance',
     });
     // Stopped, so no message is still on its way while Slack's requests are counted.
     await stopSecond();
@@ -94,7 +96,5 @@ describe('alerter scale-out (real Kafka, two instances)', () => {
       // Slack got one message per notification, none twice.
       expect(slack.requests.filter((r) => r.body.includes(alert.id))).toHaveLength(keys.length);
     }
-    // The newcomer did take an incident over: some of the reminders came from it.
-    expect(await deliveredSlackMessages(second)).toBeGreaterThan(0);
-  }, 120_000);
+  }, 150_000);
 });
