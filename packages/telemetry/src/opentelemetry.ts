@@ -75,6 +75,18 @@ export function createSpanRecorder(): SpanRecorder {
   return recorder;
 }
 
+/** How long stopping waits for the last spans: an unreachable trace endpoint must not hold up a SIGTERM. */
+const SHUTDOWN_LIMIT_MS = 3000;
+/** Per export attempt (the exporter retries within it), so a slow endpoint costs spans, not memory. */
+const EXPORT_TIMEOUT_MS = 5000;
+
+async function withinLimit(work: Promise<void>, limitMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, limitMs).unref()));
+  await Promise.race([work, limit]);
+  clearTimeout(timer);
+}
+
 interface TracerHandle {
   tracer: Tracer;
   /** Exports what is still buffered, then stops; never rejects. */
@@ -93,7 +105,7 @@ function createTracer(serviceName: string, resource: Resource, options: TracingO
   }
   const spanProcessors: SpanProcessor[] = [];
   if (options.otlpTracesUrl !== undefined) {
-    spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: options.otlpTracesUrl })));
+    spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: options.otlpTracesUrl, timeoutMillis: EXPORT_TIMEOUT_MS })));
   }
   const recorded = options.recorder === undefined ? undefined : recorderExporters.get(options.recorder);
   if (recorded !== undefined) spanProcessors.push(new SimpleSpanProcessor(recorded));
@@ -104,7 +116,7 @@ function createTracer(serviceName: string, resource: Resource, options: TracingO
   });
   return {
     tracer: provider.getTracer('vigil'),
-    shutdown: () => provider.shutdown().catch(() => undefined),
+    shutdown: () => withinLimit(provider.shutdown().catch(() => undefined), SHUTDOWN_LIMIT_MS),
   };
 }
 
