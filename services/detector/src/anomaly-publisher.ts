@@ -22,8 +22,8 @@ export class AnomalyPublisher {
     private readonly topic: string,
   ) {}
 
-  /** Validates (an invalid anomaly is returned, not published) and publishes the rest. */
-  async publish(anomalies: readonly Anomaly[]): Promise<{ sent: number; invalid: Array<{ anomaly: Anomaly; error: unknown }> }> {
+  /** Validates (an invalid anomaly is returned, not published) and publishes the rest, each with `headers` (the trace). */
+  async publish(anomalies: readonly Anomaly[], headers: Record<string, string> = {}): Promise<{ sent: number; invalid: Array<{ anomaly: Anomaly; error: unknown }> }> {
     const valid: Anomaly[] = [];
     const invalid: Array<{ anomaly: Anomaly; error: unknown }> = [];
     for (const anomaly of anomalies) {
@@ -35,7 +35,7 @@ export class AnomalyPublisher {
     }
     await this.producer.send(
       this.topic,
-      valid.map((anomaly) => ({ key: anomalyKey(anomaly), value: JSON.stringify(anomaly) })),
+      valid.map((anomaly) => ({ key: anomalyKey(anomaly), value: JSON.stringify(anomaly), headers })),
     );
     return { sent: valid.length, invalid };
   }

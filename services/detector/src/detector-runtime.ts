@@ -5,11 +5,14 @@
 // A crash before the checkpoint replays the batch from the last one; a crash after it
 // republishes the outbox on restore (repartition messages are skipped by their offsets,
 // anomalies already on anomalies.v1 are not sent again) and skips the records the state holds.
+// Traces: each partition remembers the traces of the records it consumed; the step that publishes
+// anomalies continues the oldest sampled one in a detector.score span (linking the others) and
+// carries it to anomalies.v1, and repartition messages carry the newest on to their owners.
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isVigilError } from '@vigil/contract';
 import type { DetectionConfig } from '@vigil/detection';
-import type { Gauge, Logger, PipelineMetrics } from '@vigil/telemetry';
+import { InputTraces, startSpan, traceHeaders, type Gauge, type Logger, type PipelineMetrics, type Telemetry } from '@vigil/telemetry';
 import type { IncomingRecord, PartitionAssignment, Producer, RecordBatch, Transport } from '@vigil/transport';
 import type { AnomalyPublisher } from './anomaly-publisher';
 import {
@@ -54,6 +57,7 @@ export interface DetectorRuntimeDeps {
   checkpoints: boolean;
   watermarks: SourceWatermarks;
   clock: () => number;
+  tracer: Telemetry['tracer'];
 }
 
 type Task = EventsPartitionTask | EntityPartitionTask;
@@ -76,6 +80,8 @@ export class DetectorRuntime {
   private readonly eventsTasks = new Map<number, EventsPartitionTask>();
   private readonly entityTasks = new Map<number, EntityPartitionTask>();
   private readonly generations = new Map<string, number>();
+  /** Per input partition (`role/partition`): traces consumed since anomalies last went out. */
+  private readonly inputTraces = new Map<string, InputTraces>();
   private owned: { events: ReadonlySet<number>; repartition: ReadonlySet<number> } = { events: new Set(), repartition: new Set() };
   /** Every step, tick and rebalance runs alone: tasks are not safe to interleave. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -165,6 +171,7 @@ export class DetectorRuntime {
   private async eventsStep(partition: number, records: readonly IncomingRecord[]): Promise<void> {
     const task = this.eventsTasks.get(partition) ?? (await this.restoreOne('events', partition));
     if (!(task instanceof EventsPartitionTask)) return;
+    this.tracesOf('events', partition).note(records);
     const lateBefore = task.engine.stats().lateEvents;
     const { events, rejected, through } = task.ingest(records);
     const { pipeline } = this.deps.metrics;
@@ -182,6 +189,7 @@ export class DetectorRuntime {
   private async entityStep(partition: number, records: readonly IncomingRecord[]): Promise<void> {
     const task = this.entityTasks.get(partition) ?? (await this.restoreOne('repartition', partition));
     if (!(task instanceof EntityPartitionTask)) return;
+    this.tracesOf('repartition', partition).note(records);
     const before = task.nextOffset;
     const { outbox, rejected } = task.ingest(records);
     if (rejected > 0) this.deps.metrics.pipeline.rejected(rejected, 'invalid_envelope', { topic: 'repartition' });
@@ -192,7 +200,14 @@ export class DetectorRuntime {
   /** Checkpoint with the outbox first, then publish it. */
   private async commit(task: Task, outbox: Outbox): Promise<void> {
     await this.writeCheckpoint(task, this.checkpointOf(task, outbox));
-    await this.publish(outbox);
+    await this.publish(outbox, this.tracesOf(task instanceof EventsPartitionTask ? 'events' : 'repartition', task.partition));
+  }
+
+  private tracesOf(role: InputRole, partition: number): InputTraces {
+    const key = `${role}/${partition}`;
+    let traces = this.inputTraces.get(key);
+    if (traces === undefined) this.inputTraces.set(key, (traces = new InputTraces()));
+    return traces;
   }
 
   private checkpointOf(task: Task, outbox: Outbox): Checkpoint {
@@ -209,15 +224,27 @@ export class DetectorRuntime {
     this.generations.set(head, generation);
   }
 
-  private async publish(outbox: Outbox): Promise<void> {
+  /** `traces`: the inputs behind this outbox (none for a republished one). */
+  private async publish(outbox: Outbox, traces?: InputTraces): Promise<void> {
     if (outbox.repartition.length > 0) {
+      const headers = traces?.newestHeaders() ?? {};
       await this.deps.producer.send(
         this.deps.topics.repartition,
-        outbox.repartition.map(({ partition, message }) => ({ key: null, partition, value: encodeRepartitionMessage(message) })),
+        outbox.repartition.map(({ partition, message }) => ({ key: null, partition, value: encodeRepartitionMessage(message), headers })),
       );
     }
     if (outbox.anomalies.length === 0) return;
-    const { sent, invalid } = await this.deps.publisher.publish(outbox.anomalies);
+    const span = startSpan(this.deps.tracer, 'detector.score', { kind: 'producer', ...traces?.take(), attributes: { 'vigil.anomalies': outbox.anomalies.length } });
+    const { sent, invalid } = await this.deps.publisher.publish(outbox.anomalies, traceHeaders(span.context)).then(
+      (published) => {
+        span.end();
+        return published;
+      },
+      (error: unknown) => {
+        span.end(error);
+        throw error;
+      },
+    );
     this.deps.metrics.pipeline.sent(sent);
     for (const { anomaly, error } of invalid) {
       this.deps.metrics.pipeline.error('validate-anomaly');
@@ -285,6 +312,7 @@ export class DetectorRuntime {
   }
 
   private release(role: InputRole, partition: number): void {
+    this.inputTraces.delete(`${role}/${partition}`);
     if (role === 'events') {
       this.eventsTasks.delete(partition);
       this.deps.watermarks.release(partition);

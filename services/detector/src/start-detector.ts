@@ -68,6 +68,7 @@ export async function startDetector(deps: ServiceDeps, runtime: DetectorRuntimeO
     checkpoints: runtime.checkpoints ?? transport.kind === 'kafka',
     watermarks: new SourceWatermarks({ allowanceMs: service.watermarkAllowanceSeconds * 1000, idleMs: service.idleAdvanceSeconds * 1000 }, clock()),
     clock,
+    tracer: telemetry.tracer,
   });
 
   const consumer = transport.consumer({
