@@ -10,6 +10,16 @@ describe('parseClfTime', () => {
     expect(clf('17/Oct/2023:05:57:49 +1100')).toBe(Date.UTC(2023, 9, 16, 18, 57, 49));
   });
 
+  it('reads a repeated timestamp inside another line the same, and a changed zone or second anew', () => {
+    const line = (time: string) => `10.0.0.1 - - [${time}] "GET / HTTP/1.1" 200 5`;
+    const at = (s: string) => parseClfTime(s, s.indexOf('[') + 1, s.indexOf(']'));
+    expect(at(line('10/Oct/2000:13:55:36 -0700'))).toBe(Date.UTC(2000, 9, 10, 20, 55, 36));
+    expect(at(line('10/Oct/2000:13:55:36 -0700'))).toBe(Date.UTC(2000, 9, 10, 20, 55, 36));
+    expect(at(line('10/Oct/2000:13:55:36 +0000'))).toBe(Date.UTC(2000, 9, 10, 13, 55, 36));
+    expect(at(line('10/Oct/2000:13:55:37 +0000'))).toBe(Date.UTC(2000, 9, 10, 13, 55, 37));
+    expect(at(line('10/Oct/2000:13:55:37'))).toBe(Date.UTC(2000, 9, 10, 13, 55, 37));
+  });
+
   it('reads HAProxy milliseconds without a zone as UTC', () => {
     expect(clf('30/Jul/2018:09:03:52.726')).toBe(Date.UTC(2018, 6, 30, 9, 3, 52, 726));
   });

@@ -37,11 +37,25 @@ function digits(s: string, from: number, count: number): number {
   return n;
 }
 
+/** Consecutive lines mostly share their second: the last timestamp text parsed, and its value. */
+let lastClfText = '';
+let lastClfMs = Number.NaN;
+
 /**
  * Parses `dd/Mon/yyyy:HH:MM:SS[.fff][ ±hhmm]` in s[start, end). A missing zone means UTC (HAProxy
  * logs local time without one; run it in UTC or pass the zone). Returns NaN when malformed.
  */
 export function parseClfTime(s: string, start: number, end: number): number {
+  if (end - start === lastClfText.length && s.startsWith(lastClfText, start)) return lastClfMs;
+  const ms = parseClfTimeText(s, start, end);
+  if (!Number.isNaN(ms)) {
+    lastClfText = s.slice(start, end);
+    lastClfMs = ms;
+  }
+  return ms;
+}
+
+function parseClfTimeText(s: string, start: number, end: number): number {
   if (end - start < 20 || s.charCodeAt(start + 2) !== 47 || s.charCodeAt(start + 6) !== 47) return Number.NaN;
   const day = digits(s, start, 2);
   const month = monthAt(s, start + 3);
