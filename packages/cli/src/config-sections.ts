@@ -10,6 +10,7 @@ import {
   type Schema,
 } from '@vigil/config';
 import { detectorServiceSchema } from '@vigil/detector';
+import { tracingSchema } from '@vigil/telemetry';
 
 export interface ConfigSection {
   title: string;
@@ -24,4 +25,5 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
   { title: 'Detector service', schema: detectorServiceSchema },
   { title: 'Detection', schema: detectorSchema },
   { title: 'Alerter', schema: alerterSchema },
+  { title: 'Tracing', schema: tracingSchema },
 ];

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { commonSchema, kafkaSchema, loadConfig, unknownVariableWarnings } from '@vigil/config';
 import { VigilError } from '@vigil/contract';
 import { VigilHttpServer } from '@vigil/http';
-import { createLogger, createTelemetry } from '@vigil/telemetry';
+import { createLogger, createTelemetry, tracingSchema } from '@vigil/telemetry';
 import { createTransport } from '@vigil/transport';
 import { startAlerter } from '@vigil/alerter';
 import { startCollector } from '@vigil/collector';
@@ -76,7 +76,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
   const { env, token: generatedToken } = embedded ? withGeneratedIngestToken(io.env) : { env: io.env };
   const logger = createLogger({ name: `vigil-${role}`, level: common.logLevel });
   for (const warning of unknownVariableWarnings(io.env, CONFIG_SECTIONS.map((s) => s.schema))) logger.warn(warning);
-  const telemetry = createTelemetry(`vigil-${role}`);
+  const telemetry = createTelemetry(`vigil-${role}`, { tracing: loadConfig(tracingSchema, io.env) });
   const transport = createTransport({ kafka, logger, telemetry });
   const http = new VigilHttpServer({
     host: common.httpHost,
@@ -95,6 +95,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
       await service.stop().catch((error: unknown) => logger.error({ err: error, service: service.name }, 'stop failed'));
     }
     await transport.close();
+    await telemetry.shutdown();
   };
   try {
     await transport.ensureTopics();
