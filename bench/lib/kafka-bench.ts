@@ -15,7 +15,7 @@ export function uniquePrefix(suite: string): string {
   return `bench-${suite}-${randomUUID().slice(0, 8)}.`;
 }
 
-export function quietLogger(name: string): Logger {
+function quietLogger(name: string): Logger {
   return createLogger({ name, level: 'warn' });
 }
 

@@ -43,7 +43,7 @@ function userAgentOf(ip: string): string {
 }
 
 /** `sequence` (the line number) varies referer and query string deterministically. */
-export function nginxCombinedLine(event: ApiAccessEvent, sequence: number, timeLocal = nginxTimeLocal(event.time)): string {
+function nginxCombinedLine(event: ApiAccessEvent, sequence: number, timeLocal = nginxTimeLocal(event.time)): string {
   const { client, request, response } = event;
   const query = request.route === '/products' || request.route === '/search' ? (QUERIES[sequence % QUERIES.length] as string) : '';
   const referer = REFERERS[sequence % REFERERS.length] as string;

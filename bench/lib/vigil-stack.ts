@@ -9,7 +9,7 @@ import { startCollector } from '../../services/collector/src/index';
 import { startDetector } from '../../services/detector/src/index';
 import { benchEnv, benchTransport, uniquePrefix } from './kafka-bench';
 
-export const INGEST_TOKEN = 'bench-ingest-token';
+const INGEST_TOKEN = 'bench-ingest-token';
 
 export interface VigilStack {
   ingestUrl: string;

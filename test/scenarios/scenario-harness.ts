@@ -7,15 +7,15 @@ import { DEFAULT_DETECTION_CONFIG, DetectionEngine, simulateTraffic, type Attack
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
-export const DAY = 24 * HOUR;
-export const SIMULATION_START = Date.UTC(2024, 2, 4);
+const DAY = 24 * HOUR;
+const SIMULATION_START = Date.UTC(2024, 2, 4);
 /** Requests per second of normal traffic: scaled down from production so the suite stays fast. */
 const REQUESTS_PER_SECOND = 7;
 /** Alerts up to this long after an attack ends still belong to it (resolution, lingering effects). */
 const ATTRIBUTION_GRACE_MS = 5 * MINUTE;
 
 /** The detectors that count as catching each attack. */
-export const EXPECTED_DETECTORS: Record<AttackKind, readonly DetectorName[]> = {
+const EXPECTED_DETECTORS: Record<AttackKind, readonly DetectorName[]> = {
   'brute-force': ['auth-failure-surge'],
   'credential-stuffing': ['auth-failure-surge'],
   enumeration: ['enumeration'],

@@ -28,7 +28,7 @@ export interface BucketAggregate {
   authSampleIds: string[];
 }
 
-export const SAMPLE_IDS_PER_BUCKET = 5;
+const SAMPLE_IDS_PER_BUCKET = 5;
 
 export function emptyBucket(): BucketAggregate {
   return {

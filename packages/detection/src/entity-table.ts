@@ -22,7 +22,7 @@ export const STAT = {
   rampLong: 11,
   rampShort: 12,
 } as const;
-export const STAT_WIDTH = 13;
+const STAT_WIDTH = 13;
 
 /** Words of a row: firstSeen, lastSeen, scoredThrough (Int32), the STAT columns (Float32). */
 const ROW_WIDTH = 16;

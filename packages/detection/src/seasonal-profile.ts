@@ -12,7 +12,7 @@ export function emptySeasonalProfile(): SeasonalProfile {
   return { means: new Array<number>(24).fill(0), counts: new Array<number>(24).fill(0) };
 }
 
-export function hourOfDay(timeMs: number): number {
+function hourOfDay(timeMs: number): number {
   return Math.floor(timeMs / 3_600_000) % 24;
 }
 

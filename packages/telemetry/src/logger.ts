@@ -36,7 +36,7 @@ export const SECRET_FIELD_NAMES: readonly string[] = [
 /** pino wildcards match exactly one level, so each name is covered at the top and a few levels down. */
 const REDACTION_DEPTH = 4;
 
-export function secretRedactionPaths(names: readonly string[] = SECRET_FIELD_NAMES): string[] {
+function secretRedactionPaths(names: readonly string[] = SECRET_FIELD_NAMES): string[] {
   const paths: string[] = [];
   for (const name of names) {
     const key = /^[A-Za-z_$][\w$]*$/.test(name) ? name : `["${name}"]`;

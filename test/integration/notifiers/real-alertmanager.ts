@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const ALERTMANAGER_BINARY = process.env.VIGIL_ALERTMANAGER_BIN ?? '/usr/bin/prometheus-alertmanager';
+const ALERTMANAGER_BINARY = process.env.VIGIL_ALERTMANAGER_BIN ?? '/usr/bin/prometheus-alertmanager';
 
 // Every alert goes to a receiver that does nothing: the test reads alerts back through the API.
 const CONFIG = `route:\n  receiver: discard\nreceivers:\n  - name: discard\n`;

@@ -12,7 +12,7 @@ import { describeEntity, formatNumber, type BaselineView, type Detector, type Fi
  * Baseline shares below this are raised to it: a route that never failed must not turn 3 errors
  * into a certainty. Also the prior of an entity still warming up.
  */
-export const BASELINE_RATIO_FLOOR = 0.01;
+const BASELINE_RATIO_FLOOR = 0.01;
 
 interface RatioSurgeSpec {
   name: DetectorName;

@@ -4,13 +4,13 @@
 import { binomialUpperTail, normalUpperTail, poissonLowerTail, poissonUpperTail } from './tail-probability';
 
 /** Expected counts below this are treated as this, so an entity that was silent is not infinitely surprising. */
-export const MIN_EXPECTED_COUNT = 0.5;
+const MIN_EXPECTED_COUNT = 0.5;
 
 /**
  * Overdispersion of a count: variance / mean, at least 1. Real traffic is burstier than Poisson;
  * dividing both the observed and the expected count by it (quasi-Poisson) widens the test.
  */
-export function dispersion(mean: number, variance: number): number {
+function dispersion(mean: number, variance: number): number {
   return mean > 0 ? Math.max(1, variance / mean) : 1;
 }
 

@@ -41,13 +41,13 @@ function gammaContinuedFraction(a: number, x: number): number {
 }
 
 /** P(a, x) = γ(a, x) / Γ(a). */
-export function regularizedGammaLower(a: number, x: number): number {
+function regularizedGammaLower(a: number, x: number): number {
   if (x <= 0) return 0;
   return x < a + 1 ? gammaSeries(a, x) : 1 - gammaContinuedFraction(a, x);
 }
 
 /** Q(a, x) = 1 − P(a, x), computed directly so small values keep their precision. */
-export function regularizedGammaUpper(a: number, x: number): number {
+function regularizedGammaUpper(a: number, x: number): number {
   if (x <= 0) return 1;
   return x < a + 1 ? 1 - gammaSeries(a, x) : gammaContinuedFraction(a, x);
 }
@@ -121,7 +121,7 @@ export function binomialUpperTail(k: number, n: number, p: number): number {
 }
 
 /** Complementary error function, Chebyshev fit with fractional error below 1.2e-7 everywhere. */
-export function erfc(x: number): number {
+function erfc(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
   const poly =

@@ -46,7 +46,7 @@ export interface SimulatedClient {
   weight: number;
 }
 
-export const CLIENT_COUNT = 300;
+const CLIENT_COUNT = 300;
 const ZIPF_EXPONENT = 1;
 
 /** Client i: most are API consumers with a key and one IP; every fourth is anonymous (keyed by IP). */

@@ -26,10 +26,6 @@ export interface SimulationOptions {
   newClientAt?: number;
 }
 
-export interface SimulatedEventSink {
-  emit(event: ApiAccessEvent): void;
-}
-
 /** Everything attacks need to make or change events. */
 export interface SimulationContext {
   prng: Prng;

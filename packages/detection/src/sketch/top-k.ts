@@ -3,7 +3,7 @@
 
 export type TopK = Array<[string, number]>;
 
-export const TOP_K_CAPACITY = 12;
+const TOP_K_CAPACITY = 12;
 
 export function addTopK(top: TopK, key: string, count = 1): void {
   let minIndex = -1;

@@ -32,7 +32,7 @@ function invalid(problem: string): VigilError {
 }
 
 /** Compiles a log_format template; throws VIGIL_CONFIG_INVALID when it cannot be parsed back. */
-export function compileLogFormat(template: string): Step[] {
+function compileLogFormat(template: string): Step[] {
   const parts: Array<{ literal: string } | { variable: string }> = [];
   let literal = '';
   for (let i = 0; i < template.length; ) {

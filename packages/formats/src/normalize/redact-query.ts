@@ -7,7 +7,7 @@ export const DEFAULT_REDACT_QUERY_PARAMS = [
   'x-amz-security-token',
 ] as const;
 
-export const REDACTED = 'REDACTED';
+const REDACTED = 'REDACTED';
 
 function decodeName(name: string): string {
   if (name.indexOf('%') === -1 && name.indexOf('+') === -1) return name.toLowerCase();

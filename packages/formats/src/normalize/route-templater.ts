@@ -4,7 +4,7 @@
 
 export const OVERFLOW_ROUTE = '/{other}';
 /** Route of a target that is not a path: "-" (no request line), CONNECT host:port, "*". */
-export const NO_ROUTE = '-';
+const NO_ROUTE = '-';
 
 const enum Kind {
   Keep = 0,

@@ -75,7 +75,7 @@ function rankedKeys(keys: readonly RankedKey[]): RankedKey[] {
   return keys.slice(0, VIEW_LIMITS.ranked).map(({ key, count }) => ({ key: truncate(key, VIEW_LIMITS.key), count }));
 }
 
-export function describeEntity(anomaly: Anomaly): string {
+function describeEntity(anomaly: Anomaly): string {
   return `${anomaly.entity.kind} ${truncate(anomaly.entity.key, VIEW_LIMITS.key)}`;
 }
 
