@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { InProcessTransport } from './in-process-transport';
 import type { IncomingRecord, PartitionAssignment, RecordBatch } from './transport';
 
@@ -94,6 +94,49 @@ describe('InProcessTransport', () => {
     await transport.consumer({ groupId: 'g', topics: ['t'], eachBatch: async (b) => second.add(b) }).start();
     await second.until(1);
     expect(second.records.map((r) => r.value.toString())).toEqual(['new']);
+    await transport.close();
+  });
+
+  it('with manual commits, a group restarted after its member stopped resumes from the last committed position, not from what was delivered', async () => {
+    const transport = new InProcessTransport({ partitions: 1, maxBatchRecords: 2 });
+    const producer = await transport.producer();
+    await producer.send('t', [1, 2, 3, 4, 5, 6].map((n) => ({ key: 'a', value: String(n) })));
+    const first = recorder();
+    const consumer = transport.consumer({ groupId: 'g', topics: ['t'], commit: 'manual', eachBatch: async (b) => first.add(b) });
+    await consumer.start();
+    await first.until(6);
+    await consumer.commit([{ topic: 't', partition: 0, offset: '4' }]);
+    await consumer.stop();
+
+    const second = recorder();
+    await transport.consumer({ groupId: 'g', topics: ['t'], commit: 'manual', eachBatch: async (b) => second.add(b) }).start();
+    await second.until(2);
+    expect(second.records.map((r) => r.value.toString())).toEqual(['5', '6']);
+    await transport.close();
+  });
+
+  it('with manual commits, a throw delivers the partition again from the last commit, not just the failed batch', async () => {
+    const transport = new InProcessTransport({ partitions: 1, maxBatchRecords: 2, retryDelayMs: 1 });
+    const attempts: string[][] = [];
+    let failed = false;
+    const consumer = transport.consumer({
+      groupId: 'g',
+      topics: ['t'],
+      commit: 'manual',
+      eachBatch: async (batch) => {
+        attempts.push(batch.records.map((r) => r.offset));
+        if (batch.records[0]!.offset === '2') await consumer.commit([{ topic: 't', partition: 0, offset: '1' }]);
+        if (batch.records[0]!.offset === '4' && !failed) {
+          failed = true;
+          throw new Error('downstream unavailable');
+        }
+      },
+    });
+    await consumer.start();
+    await (await transport.producer()).send('t', [1, 2, 3, 4, 5, 6].map((n) => ({ key: 'a', value: String(n) })));
+
+    await vi.waitFor(() => expect(attempts.at(-1)).toEqual(['5']));
+    expect(attempts).toEqual([['0', '1'], ['2', '3'], ['4', '5'], ['1', '2'], ['3', '4'], ['5']]);
     await transport.close();
   });
 

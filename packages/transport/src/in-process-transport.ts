@@ -1,7 +1,9 @@
 // The embedded transport: Kafka's semantics in memory for `vigil start` without KAFKA_BROKERS and
 // for `vigil replay`. Topics have partitions, a key always maps to the same partition (the same
 // murmur2 as Kafka), and consumer groups keep committed offsets, so a batch whose handler throws
-// is delivered again — at-least-once, exactly as with Kafka. Nothing survives the process.
+// is delivered again — at-least-once, exactly as with Kafka. A member with commit 'manual' moves
+// on without committing; a throw or a rebalance goes back to what it committed. Nothing survives
+// the process.
 
 import { VigilError, topicName } from '@vigil/contract';
 import type { TopicRole } from '@vigil/contract';
@@ -9,6 +11,7 @@ import { revokedPartitions } from './assignment-change';
 import { partitionForKey } from './murmur2-partitioner';
 import { planTopics } from './topic-plan';
 import type {
+  CommitPosition,
   Consumer,
   ConsumerOptions,
   IncomingRecord,
@@ -55,8 +58,10 @@ class Signal {
 /** One consumer group: members, committed offsets, and the single loop that delivers its batches. */
 class InProcessGroup {
   readonly members: InProcessConsumer[] = [];
-  /** `${topic}/${partition}` → next offset to deliver. */
+  /** `${topic}/${partition}` → the group's committed offset: where a new owner starts. */
   readonly committed = new Map<string, number>();
+  /** `${topic}/${partition}` → next offset to deliver (ahead of committed only for 'manual' members). */
+  private readonly positions = new Map<string, number>();
   private assignment = new Map<InProcessConsumer, PartitionAssignment[]>();
   private needsRebalance = true;
   private loop: Promise<void> | undefined;
@@ -122,6 +127,8 @@ class InProcessGroup {
         if (!this.committed.has(key)) {
           this.committed.set(key, owner.options.fromBeginning === false ? this.transport.storedTopic(topic).partitions[partition]!.length : 0);
         }
+        // As on Kafka, every owner (a member keeping its partition too) resumes from the committed offset.
+        this.positions.set(key, this.committed.get(key)!);
       }
     }
     // Every member lets go before any member takes over, as in Kafka's eager rebalance.
@@ -141,7 +148,7 @@ class InProcessGroup {
         for (const partition of partitions) {
           if (this.needsRebalance || !this.members.includes(member)) return delivered;
           const key = `${topic}/${partition}`;
-          const from = this.committed.get(key)!;
+          const from = this.positions.get(key)!;
           const log = this.transport.storedTopic(topic).partitions[partition]!;
           if (from >= log.length) continue;
           const records = log.slice(from, from + this.transport.maxBatchRecords);
@@ -149,9 +156,11 @@ class InProcessGroup {
           this.transport.metrics?.received(topic, records.length);
           try {
             await member.options.eachBatch({ topic, partition, records, heartbeat: async () => {} });
-            this.committed.set(key, from + records.length);
+            this.positions.set(key, from + records.length);
+            if (!member.manualCommit) this.committed.set(key, from + records.length);
             this.failures = 0;
           } catch (error) {
+            this.positions.set(key, this.committed.get(key)!);
             await this.backOff(error, topic, partition);
             return true;
           }
@@ -159,6 +168,14 @@ class InProcessGroup {
       }
     }
     return delivered;
+  }
+
+  /** A manual member's commit: only partitions it owns, as a late commit must not move a new owner back. */
+  commit(member: InProcessConsumer, positions: readonly CommitPosition[]): void {
+    const owned = this.assignment.get(member) ?? [];
+    for (const { topic, partition, offset } of positions) {
+      if (owned.some((a) => a.topic === topic && a.partitions.includes(partition))) this.committed.set(`${topic}/${partition}`, Number(offset));
+    }
   }
 
   private async backOff(error: unknown, topic: string, partition: number): Promise<void> {
@@ -180,10 +197,17 @@ class InProcessGroup {
 
 class InProcessConsumer implements Consumer {
   private started = false;
+  readonly manualCommit: boolean;
   constructor(
     readonly options: ConsumerOptions,
     private readonly group: InProcessGroup,
-  ) {}
+  ) {
+    this.manualCommit = options.commit === 'manual' && options.broadcast !== true;
+  }
+
+  async commit(positions: readonly CommitPosition[]): Promise<void> {
+    if (this.started && this.manualCommit) this.group.commit(this, positions);
+  }
 
   async start(): Promise<void> {
     if (this.started) return;

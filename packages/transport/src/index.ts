@@ -1,6 +1,7 @@
 // Kafka transport (kafkajs) and the in-process transport with the same interface.
 
 export type {
+  CommitPosition,
   Consumer,
   ConsumerOptions,
   Headers,

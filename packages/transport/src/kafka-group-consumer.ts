@@ -1,13 +1,15 @@
 // A consumer-group member on kafkajs with commit-after-processing: offsets are resolved and
 // committed only once eachBatch resolves, so a crash or a throw before that means the batch is
 // delivered again (at-least-once). stop() lets the in-flight batch finish and commit first.
+// With commit 'manual' the caller commits what it has made durable, and a throw rewinds the
+// partition to that point.
 
 import { randomUUID } from 'node:crypto';
 import type { Consumer as KafkaJsConsumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { revokedPartitions } from './assignment-change';
 import { kafkaUnavailable, withKafkaErrors } from './kafka-errors';
 import { retryWhileLeadershipSettles } from './leadership-retry';
-import type { Consumer, ConsumerOptions, Headers, IncomingRecord, PartitionAssignment } from './transport';
+import type { CommitPosition, Consumer, ConsumerOptions, Headers, IncomingRecord, PartitionAssignment } from './transport';
 import type { TransportLogger } from './transport-logger';
 import type { TransportMetrics } from './transport-metrics';
 
@@ -65,12 +67,21 @@ export class KafkaGroupConsumer implements Consumer {
 
   /** The group this member joins: the given one, or a name of its own for a broadcast consumer. */
   private readonly groupId: string;
+  private readonly manualCommit: boolean;
+  /**
+   * commit 'manual': per `topic/partition`, where a throw rewinds to — the last position the caller
+   * committed, else the first offset delivered since joining (what the group had committed).
+   */
+  private readonly rewindPoints = new Map<string, string>();
+  /** The chain of manual commits, so they reach Kafka in call order. */
+  private commits: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly context: GroupConsumerContext,
     private readonly options: ConsumerOptions,
   ) {
     this.groupId = options.broadcast === true ? `${options.groupId}-${randomUUID()}` : options.groupId;
+    this.manualCommit = options.commit === 'manual' && options.broadcast !== true;
   }
 
   async start(): Promise<void> {
@@ -84,12 +95,16 @@ export class KafkaGroupConsumer implements Consumer {
       sessionTimeout: tuning.sessionTimeoutMs,
       heartbeatInterval: tuning.heartbeatIntervalMs,
       allowAutoTopicCreation: false,
+      ...(this.options.maxBytesPerPartition === undefined ? {} : { maxBytesPerPartition: this.options.maxBytesPerPartition }),
+      ...(this.options.maxBytes === undefined ? {} : { maxBytes: this.options.maxBytes }),
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       const assignment = toAssignment(payload.memberAssignment);
       const revoked = revokedPartitions(this.owned, assignment);
       this.owned = assignment;
+      // A new generation starts every partition at the group's committed offset.
+      this.rewindPoints.clear();
       logger.info({ groupId, assignment, revoked }, 'joined consumer group');
       this.assigned = this.assigned
         .then(() => (revoked.length > 0 ? this.options.onRevoke?.(revoked) : undefined))
@@ -112,7 +127,7 @@ export class KafkaGroupConsumer implements Consumer {
           autoCommit: false,
           eachBatchAutoResolve: false,
           partitionsConsumedConcurrently: 1,
-          eachBatch: (payload) => this.processBatch(payload),
+          eachBatch: (payload) => this.processBatch(payload, consumer),
         }),
       );
     } catch (error) {
@@ -122,30 +137,56 @@ export class KafkaGroupConsumer implements Consumer {
     }
   }
 
-  private async processBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isStale }: EachBatchPayload): Promise<void> {
+  private async processBatch(
+    { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isStale }: EachBatchPayload,
+    consumer: KafkaJsConsumer,
+  ): Promise<void> {
     await this.assigned;
     // A batch of a partition that was revoked or re-seeked meanwhile belongs to someone else now.
     if (isStale() || batch.messages.length === 0) return;
     const { topic, partition } = batch;
     this.context.metrics?.received(topic, batch.messages.length);
-    await this.options.eachBatch({
-      topic,
-      partition,
-      records: batch.messages.map((message) => toIncomingRecord(topic, partition, message)),
-      heartbeat,
-    });
+    const key = `${topic}/${partition}`;
+    if (this.manualCommit && !this.rewindPoints.has(key)) this.rewindPoints.set(key, batch.messages[0]!.offset);
+    try {
+      await this.options.eachBatch({
+        topic,
+        partition,
+        records: batch.messages.map((message) => toIncomingRecord(topic, partition, message)),
+        heartbeat,
+      });
+    } catch (error) {
+      // kafkajs would fetch again from the failed batch; the caller's state went back further.
+      const rewindTo = this.rewindPoints.get(key);
+      if (this.manualCommit && rewindTo !== undefined) consumer.seek({ topic, partition, offset: rewindTo });
+      throw error;
+    }
     const lastOffset = batch.lastOffset();
     // Resolving moves this member's fetch position; committing is what a later member resumes from.
     resolveOffset(lastOffset);
-    if (this.options.broadcast === true) return;
+    if (this.options.broadcast === true || this.manualCommit) return;
     const next = (BigInt(lastOffset) + 1n).toString();
     await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: next }] }] });
+  }
+
+  commit(positions: readonly CommitPosition[]): Promise<void> {
+    const consumer = this.consumer;
+    if (!this.manualCommit || consumer === undefined) return Promise.resolve();
+    const owned = positions.filter(({ topic, partition }) => this.owned.some((a) => a.topic === topic && a.partitions.includes(partition)));
+    if (owned.length === 0) return Promise.resolve();
+    for (const { topic, partition, offset } of owned) this.rewindPoints.set(`${topic}/${partition}`, offset);
+    const commit = this.commits.then(() =>
+      withKafkaErrors(`commit offsets (group ${this.groupId})`, () => consumer.commitOffsets(owned.map(({ topic, partition, offset }) => ({ topic, partition, offset })))),
+    );
+    this.commits = commit.catch(() => undefined);
+    return commit;
   }
 
   async stop(): Promise<void> {
     const consumer = this.consumer;
     if (consumer === undefined) return;
     this.consumer = undefined;
+    await this.commits;
     try {
       // disconnect() stops fetching, waits for the in-flight eachBatch (which commits), then leaves the group.
       await consumer.disconnect();

@@ -44,6 +44,14 @@ export interface PartitionAssignment {
   partitions: number[];
 }
 
+/** A consumer's position in one partition: every record before `offset` is done with. */
+export interface CommitPosition {
+  topic: string;
+  partition: number;
+  /** The next offset to consume (the last durable one + 1). */
+  offset: string;
+}
+
 export interface ConsumerOptions {
   /** The consumer group; with `broadcast`, the start of a name the transport makes unique. */
   groupId: string;
@@ -58,7 +66,20 @@ export interface ConsumerOptions {
    * drops it once the member's session has expired. Default false.
    */
   broadcast?: boolean;
-  /** Offsets are committed only after this resolves; a throw means the batch is redelivered. */
+  /**
+   * When offsets are committed. 'auto' (default): after each eachBatch resolves. 'manual': a
+   * resolved batch only moves this member on to the next records; nothing is committed until the
+   * caller passes Consumer.commit() what it has made durable (a checkpoint), so it may process many
+   * batches per commit. A restart, a rebalance or a throw from eachBatch then delivers a partition
+   * again from its last committed offset, not just the failed batch: the caller's state restarts
+   * from its last durable point too. Ignored with broadcast (which commits nothing).
+   */
+  commit?: 'auto' | 'manual';
+  /** Most bytes one fetch takes from one partition (kafkajs default 1 MiB); raise it to take a backlog in fewer, larger batches. */
+  maxBytesPerPartition?: number;
+  /** Most bytes one fetch takes overall (kafkajs default 10 MiB). */
+  maxBytes?: number;
+  /** With commit 'auto', offsets are committed only after this resolves; a throw means the batch is redelivered. */
   eachBatch(batch: RecordBatch): Promise<void>;
   /** Called after a rebalance with this member's partitions (before any batch of them). */
   onAssign?(assignment: readonly PartitionAssignment[]): void | Promise<void>;
@@ -74,7 +95,14 @@ export interface ConsumerOptions {
 export interface Consumer {
   /** Joins the group and starts consuming; resolves once running. */
   start(): Promise<void>;
-  /** Finishes the in-flight batch, commits, leaves the group. */
+  /**
+   * With commit 'manual': commits these positions for the group. Positions of partitions this
+   * member does not own (any more) are dropped, so a late commit cannot move a new owner back.
+   * Commits run one after another in call order. Rejects with a VigilError when Kafka refused
+   * (a rebalance, an outage); a later commit of a further position makes up for it.
+   */
+  commit(positions: readonly CommitPosition[]): Promise<void>;
+  /** Finishes the in-flight batch, commits (with commit 'auto'), leaves the group. */
   stop(): Promise<void>;
 }
 

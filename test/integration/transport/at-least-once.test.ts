@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Kafka, logLevel } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IncomingRecord, KafkaTransport } from '@vigil/transport';
 import { kafkaBrokers, uniqueName } from '../../support/kafka';
 import { waitFor } from '../../support/wait-for';
-import { kafkaTransportFor } from './kafka-fixture';
+import { committedOffset, kafkaTransportFor } from './kafka-fixture';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const CHILD = fileURLToPath(new URL('./holding-consumer.ts', import.meta.url));
@@ -20,17 +19,6 @@ function spawnHoldingConsumer(env: Record<string, string>) {
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
   return { child, exited, stdout: () => stdout, stderr: () => stderr };
-}
-
-async function committedOffset(brokers: string[], groupId: string, topic: string): Promise<string> {
-  const admin = new Kafka({ clientId: 'vigil-test-inspect', brokers, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return offsets?.partitions.find((p) => p.partition === 0)?.offset ?? '-1';
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 describe('consumer group delivery on the real broker', () => {
