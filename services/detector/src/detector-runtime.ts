@@ -1,19 +1,24 @@
-// The detector's stream loop around the pure engine: one task per owned input partition, each
-// step checkpointed before its outputs are published (a write-ahead outbox) and committed after,
-// so a crash at any point neither loses an anomaly nor double-counts an event:
-//   ingest → advance → checkpoint (state, next offset, outbox) → publish outbox → commit offsets.
-// A crash before the checkpoint replays the batch from the last one; a crash after it
-// republishes the outbox on restore (repartition messages are skipped by their offsets,
-// anomalies already on anomalies.v1 are not sent again) and skips the records the state holds.
+// The detector's stream loop around the pure engine: one task per owned input partition, whose
+// outputs are published only once a checkpoint holds them (a write-ahead outbox) and whose input
+// offsets are committed only as far as a checkpoint covers, so a crash at any point neither loses
+// an anomaly nor double-counts an event:
+//   ingest → advance → (pending) … checkpoint (state, next offset, outbox) → publish outbox → commit offsets.
+// Checkpoints cost Kafka round trips, so a task takes one at most every checkpoint interval
+// (at once for anomalies and closed buckets; see CheckpointSchedule) and the steps in between
+// only add to its pending outbox; the consumer commits manually, what a checkpoint covers.
+// A crash before the checkpoint replays the input from the last one (the consumer rewinds to the
+// last commit); a crash after it republishes the outbox on restore (repartition messages are
+// skipped by their offsets, anomalies already on anomalies.v1 are not sent again) and skips the
+// records the state holds.
 // Traces: each partition remembers the traces of the records it consumed; the step that publishes
 // anomalies continues the oldest sampled one in a detector.score span (linking the others) and
 // carries it to anomalies.v1, and repartition messages carry the newest on to their owners.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isVigilError } from '@vigil/contract';
+import { VigilError, isVigilError } from '@vigil/contract';
 import type { DetectionConfig } from '@vigil/detection';
 import { InputTraces, startSpan, traceHeaders, type Gauge, type Logger, type PipelineMetrics, type Telemetry } from '@vigil/telemetry';
-import type { IncomingRecord, PartitionAssignment, Producer, RecordBatch, Transport } from '@vigil/transport';
+import type { CommitPosition, IncomingRecord, PartitionAssignment, Producer, RecordBatch, Transport } from '@vigil/transport';
 import type { AnomalyPublisher } from './anomaly-publisher';
 import {
   checkpointKey,
@@ -24,6 +29,7 @@ import {
   type InputRole,
   type Outbox,
 } from './checkpoint-codec';
+import { CheckpointSchedule } from './checkpoint-schedule';
 import { EntityPartitionTask } from './entity-partition-task';
 import { EventsPartitionTask, emptyOutbox } from './events-partition-task';
 import { encodeRepartitionMessage } from './repartition-message';
@@ -55,6 +61,10 @@ export interface DetectorRuntimeDeps {
   partitionCounts: { events: number; repartition: number };
   /** Write checkpoints (off on the in-process transport, which keeps every record and survives nothing). */
   checkpoints: boolean;
+  /** Longest a task goes without a checkpoint, ms (0: after every step). Without checkpoints, outputs go out at once. */
+  checkpointIntervalMs: number;
+  /** The consumer's manual commit: the input positions a durable checkpoint covers. */
+  commit(positions: readonly CommitPosition[]): Promise<void>;
   watermarks: SourceWatermarks;
   clock: () => number;
   tracer: Telemetry['tracer'];
@@ -70,6 +80,10 @@ function isEmpty(outbox: Outbox): boolean {
   return outbox.anomalies.length === 0 && outbox.repartition.length === 0;
 }
 
+function roleOf(task: Task): InputRole {
+  return task instanceof EventsPartitionTask ? 'events' : 'repartition';
+}
+
 function newestTime(events: ReadonlyArray<{ time: number }>): number | undefined {
   let newest: number | undefined;
   for (const { time } of events) if (newest === undefined || time > newest) newest = time;
@@ -82,6 +96,16 @@ export class DetectorRuntime {
   private readonly generations = new Map<string, number>();
   /** Per input partition (`role/partition`): traces consumed since anomalies last went out. */
   private readonly inputTraces = new Map<string, InputTraces>();
+  /** Per input partition with a task (`role/partition`): its pending outbox and when it checkpoints next. */
+  private readonly schedules = new Map<string, CheckpointSchedule>();
+  /**
+   * Input partitions (`role/partition`) whose task was dropped outside a batch (a failed checkpoint
+   * in a tick): the consumer has moved past the last commit, so their next batch is refused to make
+   * it rewind there, where the restored state resumes.
+   */
+  private readonly mustRewind = new Set<string>();
+  /** Commits in flight; not awaited by steps (a failed one is made up for by the next), but by drain. */
+  private commits: Promise<void> = Promise.resolve();
   private owned: { events: ReadonlySet<number>; repartition: ReadonlySet<number> } = { events: new Set(), repartition: new Set() };
   /** Every step, tick and rebalance runs alone: tasks are not safe to interleave. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -101,6 +125,8 @@ export class DetectorRuntime {
       this.owned = { events: owned(this.deps.topics.events), repartition: owned(this.deps.topics.repartition) };
       for (const partition of this.eventsTasks.keys()) if (!this.owned.events.has(partition)) this.release('events', partition);
       for (const partition of this.entityTasks.keys()) if (!this.owned.repartition.has(partition)) this.release('repartition', partition);
+      // A new generation starts every partition at its committed offset anyway.
+      this.mustRewind.clear();
       await this.restoreOwned(RESTORE_ATTEMPTS);
       this.assigned = true;
       this.deps.logger.info({ events: [...this.owned.events], repartition: [...this.owned.repartition] }, 'detector partitions assigned');
@@ -132,6 +158,9 @@ export class DetectorRuntime {
   handleBatch(batch: RecordBatch): Promise<void> {
     return this.serialize(async () => {
       const role: InputRole = batch.topic === this.deps.topics.events ? 'events' : 'repartition';
+      if (this.mustRewind.delete(`${role}/${batch.partition}`)) {
+        throw new VigilError('VIGIL_KAFKA_UNAVAILABLE', `${role} partition ${batch.partition} resumes from its last checkpoint after a failed one`, { retryable: true });
+      }
       try {
         if (role === 'events') await this.eventsStep(batch.partition, batch.records);
         else await this.entityStep(batch.partition, batch.records);
@@ -145,26 +174,44 @@ export class DetectorRuntime {
     });
   }
 
-  /** Advances idle partitions by the wall clock (see SourceWatermarks). */
+  /** Advances idle partitions by the wall clock (see SourceWatermarks) and checkpoints the tasks that are due. */
   tick(): Promise<void> {
     return this.serialize(async () => {
       // An events partition without a task sends no watermark and would hold every route back.
       await this.restoreOwned(1);
       const now = this.deps.clock();
-      for (const task of this.eventsTasks.values()) {
-        const outbox = task.advance(this.deps.watermarks.watermarkOf(task.partition, now));
-        if (!isEmpty(outbox)) await this.commit(task, outbox);
+      for (const task of [...this.eventsTasks.values(), ...this.entityTasks.values()]) {
+        try {
+          if (task instanceof EventsPartitionTask) {
+            const { outbox, bucketClosed } = task.advance(this.deps.watermarks.watermarkOf(task.partition, now));
+            await this.stepDone(task, outbox, bucketClosed);
+          } else {
+            await this.stepDone(task, emptyOutbox());
+          }
+        } catch (error) {
+          // What the task did since its checkpoint is lost with it: its input must come again.
+          const role = roleOf(task);
+          this.release(role, task.partition);
+          this.mustRewind.add(`${role}/${task.partition}`);
+          this.deps.metrics.pipeline.error('checkpoint');
+          this.deps.logger.warn({ err: error, role, partition: task.partition }, 'checkpoint failed; the partition resumes from its last one');
+        }
       }
       this.reportGauges();
     });
   }
 
-  /** Before leaving the group: checkpoints every task with an empty outbox, so a restart has nothing to republish. */
+  /**
+   * Before leaving the group: checkpoints and publishes what is pending, then checkpoints every
+   * task with an empty outbox (so a restart has nothing to republish) and waits for the commits.
+   */
   drain(): Promise<void> {
     return this.serialize(async () => {
       for (const task of [...this.eventsTasks.values(), ...this.entityTasks.values()]) {
+        await this.checkpointAndPublish(task);
         await this.writeCheckpoint(task, this.checkpointOf(task, emptyOutbox()));
       }
+      await this.commits;
     });
   }
 
@@ -180,10 +227,10 @@ export class DetectorRuntime {
     pipeline.received(events.length);
     const now = this.deps.clock();
     this.deps.watermarks.arrived(partition, newestTime(events), now);
-    const outbox = task.advance(this.deps.watermarks.watermarkOf(partition, now), events);
+    const { outbox, bucketClosed } = task.advance(this.deps.watermarks.watermarkOf(partition, now), events);
     const late = task.engine.stats().lateEvents - lateBefore;
     if (late > 0) pipeline.discarded(late, 'late');
-    await this.commit(task, outbox);
+    await this.stepDone(task, outbox, bucketClosed);
   }
 
   private async entityStep(partition: number, records: readonly IncomingRecord[]): Promise<void> {
@@ -194,13 +241,45 @@ export class DetectorRuntime {
     const { outbox, rejected } = task.ingest(records);
     if (rejected > 0) this.deps.metrics.pipeline.rejected(rejected, 'invalid_envelope', { topic: 'repartition' });
     if (task.nextOffset === before) return;
-    await this.commit(task, outbox);
+    await this.stepDone(task, outbox);
   }
 
-  /** Checkpoint with the outbox first, then publish it. */
-  private async commit(task: Task, outbox: Outbox): Promise<void> {
-    await this.writeCheckpoint(task, this.checkpointOf(task, outbox));
-    await this.publish(outbox, this.tracesOf(task instanceof EventsPartitionTask ? 'events' : 'repartition', task.partition));
+  /** Adds a step's outputs to the task's pending outbox and checkpoints if that is due. */
+  private async stepDone(task: Task, outbox: Outbox, urgent = false): Promise<void> {
+    const schedule = this.scheduleOf(task);
+    schedule.add(outbox);
+    const due = !this.deps.checkpoints || schedule.isDue(this.deps.clock(), task.nextOffset, urgent);
+    if (due) await this.checkpointAndPublish(task);
+  }
+
+  /**
+   * Checkpoint with the pending outbox first; once it is durable, publish the outbox, then commit
+   * the input it covers. The commit is not awaited (nothing depends on it but the next start), and
+   * it comes after the publish: when publishing fails, the input since the last commit comes
+   * again, and with it the restore that republishes this outbox.
+   */
+  private async checkpointAndPublish(task: Task): Promise<void> {
+    const schedule = this.scheduleOf(task);
+    if (schedule.isCurrent(task.nextOffset)) return;
+    const outbox = schedule.pending;
+    const checkpoint = this.checkpointOf(task, outbox);
+    await this.writeCheckpoint(task, checkpoint);
+    schedule.checkpointed(this.deps.clock(), checkpoint.nextOffset);
+    const role = roleOf(task);
+    if (!isEmpty(outbox)) await this.publish(outbox, this.tracesOf(role, task.partition));
+    const topic = role === 'events' ? this.deps.topics.events : this.deps.topics.repartition;
+    const commit = this.deps.commit([{ topic, partition: task.partition, offset: checkpoint.nextOffset }]).catch((error: unknown) => {
+      this.deps.logger.warn({ err: error, role, partition: task.partition }, 'offset commit failed; the next checkpoint commits further');
+    });
+    this.commits = this.commits.then(() => commit);
+  }
+
+  private scheduleOf(task: Task): CheckpointSchedule {
+    const key = `${roleOf(task)}/${task.partition}`;
+    const schedule = this.schedules.get(key);
+    // restore() creates both together, and release() drops both.
+    if (schedule === undefined) throw new Error(`detector task ${key} has no checkpoint schedule`);
+    return schedule;
   }
 
   private tracesOf(role: InputRole, partition: number): InputTraces {
@@ -226,13 +305,20 @@ export class DetectorRuntime {
 
   /** `traces`: the inputs behind this outbox (none for a republished one). */
   private async publish(outbox: Outbox, traces?: InputTraces): Promise<void> {
-    if (outbox.repartition.length > 0) {
-      const headers = traces?.newestHeaders() ?? {};
-      await this.deps.producer.send(
-        this.deps.topics.repartition,
-        outbox.repartition.map(({ partition, message }) => ({ key: null, partition, value: encodeRepartitionMessage(message), headers })),
-      );
-    }
+    // Neither waits for the other: both come from a checkpoint that is already durable.
+    await Promise.all([this.sendRepartition(outbox, traces), this.sendAnomalies(outbox, traces)]);
+  }
+
+  private async sendRepartition(outbox: Outbox, traces?: InputTraces): Promise<void> {
+    if (outbox.repartition.length === 0) return;
+    const headers = traces?.newestHeaders() ?? {};
+    await this.deps.producer.send(
+      this.deps.topics.repartition,
+      outbox.repartition.map(({ partition, message }) => ({ key: null, partition, value: encodeRepartitionMessage(message), headers })),
+    );
+  }
+
+  private async sendAnomalies(outbox: Outbox, traces?: InputTraces): Promise<void> {
     if (outbox.anomalies.length === 0) return;
     const span = startSpan(this.deps.tracer, 'detector.score', { kind: 'producer', ...traces?.take(), attributes: { 'vigil.anomalies': outbox.anomalies.length } });
     const { sent, invalid } = await this.deps.publisher.publish(outbox.anomalies, traceHeaders(span.context)).then(
@@ -285,6 +371,7 @@ export class DetectorRuntime {
       }
       const checkpoint = restored?.checkpoint;
       this.generations.set(head, restored?.generation ?? 0);
+      this.schedules.set(`${role}/${partition}`, new CheckpointSchedule(this.deps.checkpointIntervalMs, now, checkpoint?.nextOffset ?? '0'));
       if (role === 'events') {
         const topology = { repartitionCount: this.deps.partitionCounts.repartition, partitionFor: (key: string, count: number) => this.deps.transport.partitionFor(key, count) };
         this.eventsTasks.set(partition, new EventsPartitionTask(partition, this.deps.config, topology, checkpoint));
@@ -313,6 +400,7 @@ export class DetectorRuntime {
 
   private release(role: InputRole, partition: number): void {
     this.inputTraces.delete(`${role}/${partition}`);
+    this.schedules.delete(`${role}/${partition}`);
     if (role === 'events') {
       this.eventsTasks.delete(partition);
       this.deps.watermarks.release(partition);

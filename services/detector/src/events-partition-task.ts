@@ -66,9 +66,10 @@ export class EventsPartitionTask {
 
   /**
    * Moves the partition to `watermark`: scores the client buckets it closes and addresses the
-   * batch's partials (if any) and the watermark to the repartition partitions.
+   * batch's partials (if any) and the watermark to the repartition partitions. `bucketClosed`: the
+   * watermark crossed a bucket boundary, so the owners can score (worth sending at once).
    */
-  advance(watermark: number | undefined, events: readonly ApiAccessEvent[] = []): Outbox {
+  advance(watermark: number | undefined, events: readonly ApiAccessEvent[] = []): { outbox: Outbox; bucketClosed: boolean } {
     const partials = partialAggregates(events, REPARTITIONED_KINDS, this.config.bucketSeconds);
     const anomalies: Anomaly[] = watermark === undefined ? [] : this.engine.advanceTo(watermark);
     // Owners only act on whole buckets, so a watermark is worth sending once it crosses one.
@@ -77,7 +78,7 @@ export class EventsPartitionTask {
       (this.sentWatermark === undefined || Math.floor(watermark / this.bucketMs) > Math.floor(this.sentWatermark / this.bucketMs));
     if (moved) this.sentWatermark = watermark;
     const repartition = partials.length > 0 || moved ? this.address(partials, watermark) : [];
-    return { anomalies, repartition };
+    return { outbox: { anomalies, repartition }, bucketClosed: moved };
   }
 
   private address(partials: readonly PartialAggregate[], watermark: number | undefined): Outbox['repartition'] {

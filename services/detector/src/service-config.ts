@@ -1,5 +1,6 @@
 // Settings of the detector service itself (the engine's knobs are detectorSchema in @vigil/config):
-// consumer group, how event time advances, and when time falls back to the wall clock.
+// consumer group, how event time advances, when time falls back to the wall clock, and how often
+// state is checkpointed.
 
 import { integer, string } from '@vigil/config';
 
@@ -25,5 +26,14 @@ export const detectorServiceSchema = {
     example: '60',
     default: 30,
     min: 1,
+  }),
+  checkpointIntervalMs: integer({
+    env: 'VIGIL_CHECKPOINT_INTERVAL_MS',
+    description:
+      'Longest a partition goes between checkpoints (each costs Kafka round trips); the outputs in between wait for the next one, except anomalies and closed buckets, which checkpoint at once. 0 checkpoints after every batch.',
+    example: '5000',
+    default: 1000,
+    min: 0,
+    max: 600000,
   }),
 };

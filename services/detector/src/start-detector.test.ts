@@ -146,6 +146,31 @@ describe('startDetector over the in-process transport', () => {
     });
   }
 
+  it('checkpoints and sends partial aggregates on only once the checkpoint interval is over, unless a bucket closed', async () => {
+    const h = await harness({ ...ENV, VIGIL_CHECKPOINT_INTERVAL_MS: '1000' });
+    const detector = await h.start();
+    const written = async () => ({
+      checkpoints: (await h.transport.readAll(h.transport.topic('detectorState'))).length,
+      repartition: (await h.transport.readAll(h.transport.topic('repartition'))).length,
+    });
+    // The first batches start the watermark (a bucket boundary for the owners): out at once.
+    await h.send(0, 1);
+    await settle();
+    const first = await written();
+    expect(first.repartition).toBeGreaterThan(0);
+    // More of the same bucket: nothing urgent, so it waits for the interval.
+    await h.send(0, 1);
+    await settle();
+    expect(await written()).toEqual(first);
+    h.clock.advance(1000);
+    await detector.tick();
+    await settle();
+    const later = await written();
+    expect(later.checkpoints).toBeGreaterThan(first.checkpoints);
+    expect(later.repartition).toBeGreaterThan(first.repartition);
+    await detector.stop();
+  });
+
   it('gives the same anomalies with two instances in the group as with one', async () => {
     const h = await harness();
     const detectors = [await h.start(), await h.start()];

@@ -26,6 +26,14 @@ export interface DetectorRuntimeOptions {
   checkpoints?: boolean;
 }
 
+/**
+ * Fetch sizes of the detector's consumer: events.v1 records are up to ~900 KB (the collector's
+ * VIGIL_MAX_RECORD_BYTES), so kafkajs's 1 MiB per partition gave ~3,000-event batches; a backlog
+ * is taken in fewer steps with more.
+ */
+const FETCH_MAX_BYTES_PER_PARTITION = 4 * 1024 * 1024;
+const FETCH_MAX_BYTES = 16 * 1024 * 1024;
+
 export interface RunningDetector extends RunningService {
   /** Runs the idle check now (what the timer does every tickMs). */
   tick(): Promise<void>;
@@ -51,6 +59,18 @@ export async function startDetector(deps: ServiceDeps, runtime: DetectorRuntimeO
   // entities whichever instance owns it, and one process holds at most the whole cap.
   const partitionShare = Math.max(1, Math.ceil(detection.maxEntities / (partitionCounts.events + partitionCounts.repartition)));
   const producer = await transport.producer();
+  const checkpoints = runtime.checkpoints ?? transport.kind === 'kafka';
+  // Offsets are committed only as far as a durable checkpoint covers (the runtime says when).
+  const consumer = transport.consumer({
+    groupId: service.groupId,
+    topics: [topics.events, topics.repartition],
+    fromBeginning: true,
+    commit: 'manual',
+    maxBytesPerPartition: FETCH_MAX_BYTES_PER_PARTITION,
+    maxBytes: FETCH_MAX_BYTES,
+    eachBatch: (batch) => detectorRuntime.handleBatch(batch),
+    onAssign: (assignment) => detectorRuntime.onAssign(assignment),
+  });
   const detectorRuntime = new DetectorRuntime({
     transport,
     producer,
@@ -65,19 +85,14 @@ export async function startDetector(deps: ServiceDeps, runtime: DetectorRuntimeO
     groupId: service.groupId,
     config: { ...detection, maxEntities: partitionShare },
     partitionCounts,
-    checkpoints: runtime.checkpoints ?? transport.kind === 'kafka',
+    checkpoints,
+    checkpointIntervalMs: service.checkpointIntervalMs,
+    commit: (positions) => consumer.commit(positions),
     watermarks: new SourceWatermarks({ allowanceMs: service.watermarkAllowanceSeconds * 1000, idleMs: service.idleAdvanceSeconds * 1000 }, clock()),
     clock,
     tracer: telemetry.tracer,
   });
 
-  const consumer = transport.consumer({
-    groupId: service.groupId,
-    topics: [topics.events, topics.repartition],
-    fromBeginning: true,
-    eachBatch: (batch) => detectorRuntime.handleBatch(batch),
-    onAssign: (assignment) => detectorRuntime.onAssign(assignment),
-  });
   http.addReadinessCheck('detector', () => detectorRuntime.assigned || 'detector has no partitions of its consumer group yet');
   await consumer.start();
 
@@ -89,7 +104,9 @@ export async function startDetector(deps: ServiceDeps, runtime: DetectorRuntimeO
       : undefined;
   timer?.unref();
 
-  const checkpointLine = (runtime.checkpoints ?? transport.kind === 'kafka') ? `checkpoints to ${topics.state}` : 'no checkpoints (state lasts as long as the process)';
+  const checkpointLine = checkpoints
+    ? `checkpoints to ${topics.state} at most every ${service.checkpointIntervalMs} ms (at once for anomalies and closed buckets)`
+    : 'no checkpoints (state lasts as long as the process)';
   let stopped: Promise<void> | undefined;
   const enabled = DETECTOR_NAMES.filter((name) => detection.detectors[name].enabled);
   return {
