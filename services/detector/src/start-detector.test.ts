@@ -19,8 +19,12 @@ async function settle(): Promise<void> {
 /** Fails the first send to one topic, as a broker outage right after the checkpoint was written would. */
 class FailOnceTransport extends InProcessTransport {
   failed = false;
-  constructor(private readonly failTopic: string) {
+  constructor(private failTopic?: string) {
     super({ partitions: PARTITIONS, prefix: 'test.', retryDelayMs: 1 });
+  }
+  failNextSendTo(topic: string): void {
+    this.failTopic = topic;
+    this.failed = false;
   }
   override async producer(): Promise<Producer> {
     const inner = await super.producer();
@@ -168,6 +172,33 @@ describe('startDetector over the in-process transport', () => {
     const later = await written();
     expect(later.checkpoints).toBeGreaterThan(first.checkpoints);
     expect(later.repartition).toBeGreaterThan(first.repartition);
+    await detector.stop();
+  });
+
+  it('reads the input since the last checkpoint again when a checkpoint taken by the idle tick fails', async () => {
+    const transport = new FailOnceTransport();
+    const h = await harness({ ...ENV, VIGIL_CHECKPOINT_INTERVAL_MS: '1000' }, transport);
+    const detector = await h.start();
+    const firstBucket = scenarioTraffic(0, 1);
+    const half = Math.floor(firstBucket.length / 2);
+    const publish = (events: typeof firstBucket) =>
+      h.producer.send(transport.topic('events'), eventRecords(events, PARTITIONS, (key, count) => transport.partitionFor(key, count)));
+    await publish(firstBucket.slice(0, half));
+    await settle();
+    // The rest of the same bucket closes nothing: it waits for the interval, which the tick finds over.
+    await publish(firstBucket.slice(half));
+    await settle();
+    transport.failNextSendTo(transport.topic('detectorState'));
+    h.clock.advance(1000);
+    await detector.tick();
+    expect(transport.failed).toBe(true);
+
+    await h.send(1, 40);
+    // The refused batch is delivered again after the transport's back-off timer.
+    await vi.waitFor(async () => expect(firings(await h.anomalies())).toEqual(EXPECTED_FIRINGS), { timeout: 5000, interval: 20 });
+    const received = Number(/vigil_events_received_total\{component="detector"\} (\d+)/.exec(await h.telemetry.renderPrometheus())?.[1]);
+    // The partition whose checkpoint failed got its share of the second half again.
+    expect(received).toBeGreaterThan(firstBucket.length + scenarioTraffic(1, 40).length);
     await detector.stop();
   });
 
