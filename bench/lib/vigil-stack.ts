@@ -13,12 +13,15 @@ const INGEST_TOKEN = 'bench-ingest-token';
 
 export interface VigilStack {
   ingestUrl: string;
+  /** The environment the services were started with (brokers, topic prefix, group ids), for a child process to join. */
+  env: Record<string, string>;
   /** Events each component reported as received (vigil_events_received_total by component). */
   received(component: string): number;
   stop(): Promise<void>;
 }
 
-function countingTelemetry(base: Telemetry, counts: Map<string, number>): Telemetry {
+/** A telemetry that also tells `onReceived` what each component reports as received. */
+export function countingTelemetry(base: Telemetry, onReceived: (component: string, count: number) => void): Telemetry {
   const telemetry = Object.create(base) as Telemetry;
   Object.defineProperty(telemetry, 'pipeline', {
     value: (component: string): PipelineMetrics => {
@@ -26,7 +29,7 @@ function countingTelemetry(base: Telemetry, counts: Map<string, number>): Teleme
       return {
         ...metrics,
         received: (count, attributes) => {
-          counts.set(component, (counts.get(component) ?? 0) + count);
+          onReceived(component, count);
           metrics.received(count, attributes);
         },
       };
@@ -46,7 +49,7 @@ export async function startVigilStack(options: StackOptions): Promise<VigilStack
   const prefix = uniquePrefix(options.services.join('-'));
   const { transport, telemetry: base, logger } = await benchTransport(options.brokers, prefix);
   const counts = new Map<string, number>();
-  const telemetry = countingTelemetry(base, counts);
+  const telemetry = countingTelemetry(base, (component, count) => counts.set(component, (counts.get(component) ?? 0) + count));
   const env = benchEnv(options.brokers, prefix, {
     VIGIL_INGEST_TOKENS: INGEST_TOKEN,
     VIGIL_INGEST_RATE_PER_SECOND: '1000000',
@@ -67,6 +70,7 @@ export async function startVigilStack(options: StackOptions): Promise<VigilStack
     const address = await http.listen();
     return {
       ingestUrl: `http://${address.host}:${address.port}/v1/logs`,
+      env,
       received: (component) => counts.get(component) ?? 0,
       stop: async () => {
         await http.close();
