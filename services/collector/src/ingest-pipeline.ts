@@ -1,7 +1,7 @@
 // The path every source shares: items → parse and normalize → count → publish buffer. Returns the
 // counts at once and, separately, the promise of Kafka's acknowledgement.
 
-import { startSpan, type PipelineMetrics, type Telemetry } from '@vigil/telemetry';
+import { startSpan, type PipelineMetrics, type Telemetry, type TraceContext } from '@vigil/telemetry';
 import type { IngestItem } from './transforms/ingest-item';
 import { parseItems } from './transforms/parse-items';
 import type { ParserRegistry } from './transforms/parser-registry';
@@ -12,6 +12,8 @@ export interface IngestSource {
   name: string;
   /** Metric label with bounded cardinality: http, syslog-udp, syslog-tcp, file, stdin. */
   kind: string;
+  /** The sender's trace (an HTTP request's traceparent), continued by the ingest span. */
+  trace?: TraceContext;
 }
 
 export interface IngestOutcome {
@@ -32,7 +34,7 @@ export class IngestPipeline {
     const parser = this.deps.parsers.parserFor(format);
     const labels = { source: source.kind, format: parser.format };
     // The trace starts here: the sink's publish span continues it and carries it into events.v1.
-    const span = startSpan(this.deps.tracer, 'collector.ingest', { attributes: { 'vigil.source': source.kind, 'vigil.format': parser.format, 'vigil.items': items.length } });
+    const span = startSpan(this.deps.tracer, 'collector.ingest', { parent: source.trace, attributes: { 'vigil.source': source.kind, 'vigil.format': parser.format, 'vigil.items': items.length } });
     const { events, rejections } = parseItems(items, parser, source.name, this.deps.now());
     const rejectedByReason: Record<string, number> = {};
     for (const rejection of rejections) rejectedByReason[rejection.reason] = (rejectedByReason[rejection.reason] ?? 0) + 1;

@@ -138,4 +138,19 @@ describe('trace context from collector to alerter', () => {
     expect(publish).toMatchObject({ traceId: ingest.traceId, serviceName: 'vigil-collector' });
     expect(score).toMatchObject({ traceId: ingest.traceId, parentSpanId: publish?.spanId, serviceName: 'vigil-detector' });
   });
+
+  it('continues the trace of a shipper that sends a traceparent with its logs', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const parentSpanId = '00f067aa0ba902b7';
+    const response = await fetch(stack.ingestUrl, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, traceparent: `00-${traceId}-${parentSpanId}-01` },
+      body: logWithBruteForce(Date.now()).split('\n').slice(0, 3).join('\n'),
+    });
+    expect(response.status).toBe(200);
+    const ingest = await waitFor(() => recorder.spans().find((span) => span.name === 'collector.ingest' && span.traceId === traceId), {
+      message: 'a collector.ingest span in the shipper\'s trace',
+    });
+    expect(ingest.parentSpanId).toBe(parentSpanId);
+  });
 });

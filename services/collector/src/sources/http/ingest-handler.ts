@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { VigilError } from '@vigil/contract';
 import { bearerToken, errorResponse, readBody, sendJson, tokenMatches, type Handler, type TokenBucketLimiter } from '@vigil/http';
-import type { Logger } from '@vigil/telemetry';
+import { extractTraceContext, type Logger, type TraceContext } from '@vigil/telemetry';
 import type { IngestPipeline } from '../../ingest-pipeline';
 import type { IngestItem } from '../../transforms/ingest-item';
 import { FIREHOSE_ACCESS_KEY_HEADER, FIREHOSE_REQUEST_ID_HEADER, decodeFirehoseBody, firehoseResponse, isFirehoseRequest } from './firehose';
@@ -82,7 +82,8 @@ export function createIngestHandler(options: IngestHandlerOptions): Handler {
       });
       const format = url.searchParams.get('format') ?? header(req, FORMAT_HEADER) ?? undefined;
       const items = await decodeItems(req, firehose, options);
-      const outcome = options.pipeline.ingest(items, { name: firehose ? 'firehose' : 'http', kind: 'http' }, format, options.ackTimeoutMs);
+      const source = { name: firehose ? 'firehose' : 'http', kind: 'http', trace: senderTrace(req) };
+      const outcome = options.pipeline.ingest(items, source, format, options.ackTimeoutMs);
       await outcome.published;
       reply(res, firehoseRequestId, options.now(), 200, {
         accepted: outcome.accepted,
@@ -97,4 +98,12 @@ export function createIngestHandler(options: IngestHandlerOptions): Handler {
       reply(res, firehoseRequestId, options.now(), response.status, response.body, headers);
     }
   };
+}
+
+/** A shipper that traces its requests (W3C traceparent) gets the ingest span in its own trace. */
+function senderTrace(req: IncomingMessage): TraceContext | undefined {
+  const traceparent = header(req, 'traceparent');
+  if (traceparent === undefined) return undefined;
+  const tracestate = header(req, 'tracestate');
+  return extractTraceContext(tracestate === undefined ? { traceparent } : { traceparent, tracestate });
 }
