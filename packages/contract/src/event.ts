@@ -7,6 +7,7 @@ export const GATEWAY_KINDS = [
   'kong',
   'aws-apigateway',
   'aws-alb',
+  'aws-cloudfront',
   'traefik',
   'haproxy',
   'caddy',

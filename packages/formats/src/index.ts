@@ -1,5 +1,5 @@
-// Gateway access-log parsers (nginx, Apache, Envoy, Kong, AWS API Gateway and ALB, Traefik, HAProxy,
-// Caddy, JSON) and the normalization that turns each line into an ApiAccessEvent.
+// Gateway access-log parsers (nginx, Apache, Envoy, Kong, AWS API Gateway, ALB and CloudFront, Traefik,
+// HAProxy, Caddy, JSON) and the normalization that turns each line into an ApiAccessEvent.
 
 export { createEventParser, DEFAULT_MAX_LINE_LENGTH } from './event-parser';
 export { FORMAT_NAMES } from './types';

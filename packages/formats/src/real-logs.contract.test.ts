@@ -40,7 +40,7 @@ function namedFormat(path: string, firstLine: string): FormatName | undefined {
     case 'traefik':
       return json ? 'traefik-json' : 'traefik';
     case 'aws':
-      return 'aws-alb';
+      return path.includes('cloudfront') ? 'aws-cloudfront' : 'aws-alb';
     default:
       return undefined;
   }
@@ -203,6 +203,28 @@ describe('fields the formats carry land in the event', () => {
     });
   });
 
+  it('AWS CloudFront: every line an event, host header as service, edge request id, time-taken in ms', () => {
+    const file = 'aws/crowdsec-hub/aws-cloudfront-logs/aws-cloudfront-logs.log';
+    const outcome = run(join(REAL_LOGS, file), 'auto');
+    expect(outcome.rejections).toEqual([]);
+    expect(eventsOf(file, 'aws-cloudfront')[0]).toEqual({
+      v: 1,
+      time: Date.UTC(2024, 2, 12, 15, 22, 28),
+      gateway: 'aws-cloudfront',
+      service: 'hub-cdn.crowdsec.net',
+      client: { ip: '1.2.3.4', key: '1.2.3.4', userAgent: 'curl/7.81.0' },
+      request: {
+        method: 'GET',
+        path: '/testseb',
+        route: '/testseb',
+        query: 'query_param=42',
+        id: '375WZmnR4hhhnlZKNn0D_LvkWhAqvWvBsUqySq8f_GOoAPP3k8R8fw==',
+        protocol: 'HTTP/2.0',
+      },
+      response: { status: 400, bytes: 703, latencyMs: 113 },
+    });
+  });
+
   it('Traefik CLF and JSON: router/service, duration', () => {
     expect(eventsOf('traefik/crowdsec-hub/traefik_clf/traefik_clf.log', 'traefik')[3]).toMatchObject({
       service: 'test@docker',
@@ -252,5 +274,11 @@ describe('labelled real logs', () => {
   it.each(labelled.map((p) => [relative(FIXTURES, p), p] as const))('%s parses or rejects every line', (_name, path) => {
     const outcome = run(path, 'auto');
     expect(outcome.events.length + outcome.rejections.length).toBe(outcome.lines);
+  });
+
+  it('the CloudFront file parses in full', () => {
+    const outcome = run(join(FIXTURES, 'real-logs-labelled/crowdsec-hub/aws/aws-cloudfront-logs/aws-cloudfront-logs.log'), 'auto');
+    expect(outcome.rejections).toEqual([]);
+    expect(outcome.events.every((e) => e.gateway === 'aws-cloudfront')).toBe(true);
   });
 });

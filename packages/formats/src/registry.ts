@@ -11,6 +11,7 @@ import { createEnvoyJsonFormat } from './envoy-json/envoy-json';
 import { createKongFormat } from './kong/kong-http-log';
 import { createAwsApiGatewayFormat } from './aws-apigateway/aws-apigateway';
 import { createAwsAlbFormat } from './aws-alb/aws-alb';
+import { createAwsCloudFrontFormat } from './aws-cloudfront/aws-cloudfront';
 import { createTraefikClfFormat } from './traefik/traefik-clf';
 import { createTraefikJsonFormat } from './traefik-json/traefik-json';
 import { createHaproxyFormat } from './haproxy/haproxy-http';
@@ -27,6 +28,7 @@ export const FORMAT_REGISTRY: Record<FormatName, FormatFactory> = {
   kong: createKongFormat,
   'aws-apigateway': createAwsApiGatewayFormat,
   'aws-alb': createAwsAlbFormat,
+  'aws-cloudfront': createAwsCloudFrontFormat,
   traefik: createTraefikClfFormat,
   'traefik-json': createTraefikJsonFormat,
   haproxy: createHaproxyFormat,
@@ -46,6 +48,7 @@ export const AUTO_DETECT_ORDER: readonly FormatName[] = [
   'haproxy',
   'envoy',
   'aws-alb',
+  'aws-cloudfront',
   'nginx',
   'kong',
   'aws-apigateway',

@@ -12,6 +12,7 @@ export const FORMAT_NAMES = [
   'kong',
   'aws-apigateway',
   'aws-alb',
+  'aws-cloudfront',
   'traefik',
   'traefik-json',
   'haproxy',

@@ -5,7 +5,7 @@ import { boolean, integer, list, oneOf, optional, string } from '../field';
 
 export const FORMAT_CHOICES = [
   'auto', 'nginx', 'nginx-custom', 'nginx-json', 'apache', 'envoy', 'envoy-json', 'kong', 'aws-apigateway',
-  'aws-alb', 'traefik', 'traefik-json', 'haproxy', 'caddy', 'json',
+  'aws-alb', 'aws-cloudfront', 'traefik', 'traefik-json', 'haproxy', 'caddy', 'json',
 ] as const;
 
 function cidrItemProblem(item: string): string | undefined {

@@ -1,5 +1,5 @@
 // Lines that share files and syslog streams with access logs but are not requests: nginx and Apache
-// error logs, envelopes meant for the collector's HTTP endpoint, CloudFront logs (no gateway kind yet).
+// error logs, envelopes meant for the collector's HTTP endpoint, comment lines (W3C `#Fields` headers).
 // Naming them turns a vague "unknown format" into a reason an operator can act on.
 
 import type { Rejection } from '../types';
@@ -18,9 +18,6 @@ export function classifyNonAccessLine(line: string): Rejection | undefined {
   }
   if (line.charCodeAt(0) === 91 && line.charCodeAt(4) === 32 && line.indexOf('] [', 5) !== -1 && !isDigitAt(line, 1)) {
     return reject('not_an_access_log', 'Apache error log line');
-  }
-  if (isDigitAt(line, 0) && line.charCodeAt(4) === 45 && line.charCodeAt(10) === 9) {
-    return reject('unknown_format', 'AWS CloudFront access log (not supported yet)');
   }
   if (line.charCodeAt(0) === 35) return reject('not_an_access_log', 'comment line');
   return undefined;
