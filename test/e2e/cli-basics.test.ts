@@ -38,6 +38,16 @@ describe('vigil command', () => {
     expect(running.stdout()).toContain('Vigil stopped.');
   });
 
+  it('a second Ctrl-C (as pnpm forwards it) does not cut the drain short', async () => {
+    running = spawnVigil(['start'], { VIGIL_HTTP_PORT: '0', VIGIL_INGEST_TOKENS: 'e2e-token' });
+    await running.waitForOutput(/Press Ctrl-C to stop\./);
+    running.child.kill('SIGINT');
+    await running.waitForOutput(/draining and stopping/);
+    running.child.kill('SIGINT');
+    expect(await running.exited()).toBe(0);
+    expect(running.stdout()).toContain('Vigil stopped.');
+  });
+
   it('an unknown command prints usage and exits 2', async () => {
     running = spawnVigil(['frobnicate']);
     expect(await running.exited()).toBe(2);

@@ -49,13 +49,17 @@ function saveGeneratedToken(token: string): void {
   writeFileSync(GENERATED_TOKEN_FILE, `${token}\n`, { mode: 0o600 });
 }
 
-/** Resolves when the process receives SIGINT or SIGTERM. */
+/**
+ * Resolves on the first SIGINT or SIGTERM. Later signals do not cut the drain short: Ctrl-C under
+ * `pnpm vigil` reaches vigil twice (from the terminal and forwarded by pnpm). A third one forces exit.
+ */
 function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
+    let received = 0;
     const onSignal = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      resolve(signal);
+      received += 1;
+      if (received === 1) resolve(signal);
+      else if (received >= 3) process.exit(130);
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
