@@ -28,6 +28,14 @@ describe('vigil command', () => {
     expect(running.stderr()).toMatch(/VIGIL_BUCKET_SECONDS must be a positive integer \(got "-1"\), e\.g\. VIGIL_BUCKET_SECONDS=\d+/);
   });
 
+  it('vigil start reports every bad variable of every service at once', async () => {
+    running = spawnVigil(['start'], { VIGIL_BUCKET_SECONDS: '-1', VIGIL_TOPIC_PARTITIONS: '0', VIGIL_GROUP_WAIT_SECONDS: 'soon', VIGIL_HTTP_PORT: '0' });
+    expect(await running.exited()).toBe(1);
+    for (const name of ['VIGIL_BUCKET_SECONDS', 'VIGIL_TOPIC_PARTITIONS', 'VIGIL_GROUP_WAIT_SECONDS']) {
+      expect(running.stderr()).toMatch(new RegExp(`^${name} .*e\\.g\\. ${name}=`, 'm'));
+    }
+  });
+
   it('vigil start runs the embedded all-in-one and stops cleanly on Ctrl-C', async () => {
     running = spawnVigil(['start'], { VIGIL_HTTP_PORT: '0', VIGIL_INGEST_TOKENS: 'e2e-token' });
     const [, port] = await running.waitForOutput(/HTTP on http:\/\/127\.0\.0\.1:(\d+)/);

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { commonSchema, kafkaSchema, loadConfig, unknownVariableWarnings } from '@vigil/config';
+import { checkConfig, commonSchema, kafkaSchema, loadConfig, unknownVariableWarnings, type Env } from '@vigil/config';
 import { VigilError } from '@vigil/contract';
 import { VigilHttpServer } from '@vigil/http';
 import { createLogger, createTelemetry, tracingSchema } from '@vigil/telemetry';
@@ -66,8 +66,22 @@ function untilSignal(): Promise<NodeJS.Signals> {
   });
 }
 
+/**
+ * Every schema is checked before anything starts, so one run reports every bad variable at once
+ * (each service would otherwise stop at the first schema with a problem).
+ */
+function checkEveryVariable(env: Env): void {
+  const problems = CONFIG_SECTIONS.flatMap((section) => checkConfig(section.schema, env).problems);
+  if (problems.length > 0) {
+    throw new VigilError('VIGIL_CONFIG_INVALID', problems.map((p) => p.message).join('\n'), {
+      details: { variables: problems.map((p) => p.env) },
+    });
+  }
+}
+
 export async function run(args: string[], io: CommandIo): Promise<number> {
   const role = parseRole(args);
+  checkEveryVariable(io.env);
   const common = loadConfig(commonSchema, io.env);
   const kafka = loadConfig(kafkaSchema, io.env);
   if (role !== 'all' && kafka.brokers === undefined) {
