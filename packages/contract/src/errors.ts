@@ -11,7 +11,6 @@ export const ERROR_CODES = {
   VIGIL_UNAUTHORIZED: 'A request carried no valid token.',
   VIGIL_RATE_LIMITED: 'A client exceeded its request rate; retry after the given delay.',
   VIGIL_FORMAT_UNKNOWN: 'A log format name is not one Vigil knows.',
-  VIGIL_NOTIFY_FAILED: 'A notification channel failed to deliver.',
   VIGIL_CLI_USAGE: 'The vigil command was called with wrong arguments.',
   VIGIL_BROKER_START: 'The local test broker could not be resolved or started.',
   VIGIL_STATE_INVALID: 'A detector checkpoint could not be decoded.',
