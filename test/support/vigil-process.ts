@@ -42,8 +42,12 @@ export function spawnVigil(args: string[], env: Record<string, string | undefine
   child.stderr.on('data', (chunk: Buffer) => {
     err += chunk.toString('utf8');
   });
+  // 'close', not 'exit': a process that prints and exits at once can emit 'exit' before its last
+  // stdout chunk has been read, and a waiter would then wrongly see it exit without printing.
+  let closed = false;
   const exit = new Promise<number>((resolve) => {
-    child.on('exit', (code, signal) => {
+    child.on('close', (code, signal) => {
+      closed = true;
       for (const l of listeners) l();
       resolve(code ?? 128 + (signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : 2));
     });
@@ -60,9 +64,9 @@ export function spawnVigil(args: string[], env: Record<string, string | undefine
           if (match) {
             cleanup();
             resolve(match);
-          } else if (child.exitCode !== null || child.signalCode !== null) {
+          } else if (closed) {
             cleanup();
-            reject(new Error(`vigil exited before printing ${pattern}\nstdout:\n${out}\nstderr:\n${err}`));
+            reject(new Error(`vigil exited (code ${child.exitCode}, signal ${child.signalCode}) before printing ${pattern}\nstdout:\n${out}\nstderr:\n${err}`));
           }
         };
         const timer = setTimeout(() => {
