@@ -11,7 +11,7 @@ import { startDetector } from '../../services/detector/src/index';
 import { benchTransport } from './kafka-bench';
 import { countingTelemetry } from './vigil-stack';
 
-type ChildMessage = { ready: true } | { received: number };
+type ChildMessage = { ready: true } | { received: number; cpuMs: number };
 
 const ENTRY = fileURLToPath(import.meta.url);
 const READY_TIMEOUT_MS = 60_000;
@@ -21,6 +21,8 @@ const STOP_TIMEOUT_MS = 15_000;
 export interface DetectorProcess {
   /** Events the child's detector has consumed and scored, as last reported. */
   received(): number;
+  /** The child's CPU time (user + system, ms) when it last reported. */
+  cpuMs(): number;
   /** SIGTERM, then SIGKILL if it has not exited within STOP_TIMEOUT_MS; resolves once it exited. */
   stop(): Promise<void>;
 }
@@ -28,8 +30,12 @@ export interface DetectorProcess {
 /** Spawns the detector with `env` (brokers, topic prefix, group id) and resolves once it reports ready. */
 export async function startDetectorProcess(env: Record<string, string>): Promise<DetectorProcess> {
   // stdin stays open as a lifeline: if this process dies, the child sees its end and stops.
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  // VIGIL_BENCH_CPU_PROF_DIR=<dir> writes a V8 CPU profile of the child there when it stops.
+  const profileDir = process.env.VIGIL_BENCH_CPU_PROF_DIR;
+  const profile = profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', ENTRY], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
   let received = 0;
+  let cpuMs = 0;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -42,7 +48,7 @@ export async function startDetectorProcess(env: Record<string, string>): Promise
     createInterface({ input: child.stdout }).on('line', (line) => {
       const message = JSON.parse(line) as ChildMessage;
       if ('ready' in message) resolve();
-      else received = message.received;
+      else ({ received, cpuMs } = message);
     });
     child.once('error', reject);
     void exited.then(() => reject(new Error(`the detector process exited (code ${child.exitCode}, signal ${child.signalCode}) before it was ready`)));
@@ -54,7 +60,12 @@ export async function startDetectorProcess(env: Record<string, string>): Promise
     await stop();
     throw error;
   }
-  return { received: () => received, stop };
+  return { received: () => received, cpuMs: () => cpuMs, stop };
+}
+
+export function processCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 async function runDetectorChild(): Promise<void> {
@@ -68,7 +79,7 @@ async function runDetectorChild(): Promise<void> {
     received += count;
     // The detector counts a batch as received just before it scores it in the same synchronous
     // step; reporting on the next turn of the loop means the count covers scored events only.
-    setImmediate(() => report({ received }));
+    setImmediate(() => report({ received, cpuMs: processCpuMs() }));
   });
   const http = new VigilHttpServer({ host: '127.0.0.1', port: 0, logger, telemetry });
   const detector = await startDetector({ transport, logger, telemetry, http, env });

@@ -36,6 +36,14 @@ export interface BenchSuite {
 /** A started broker the runner stops at the end; undefined when KAFKA_BROKERS was given. */
 export type BrokerHandle = Pick<LocalBroker, 'brokers' | 'stop'>;
 
+/**
+ * Events sent through a Kafka suite (and consumed) before its clock starts, so every figure is a
+ * sustained rate and the baselines warm up exactly as much as Vigil: on a fresh process the first
+ * tens of thousands of events run through cold JIT code (the collector alone measured 63k events/s
+ * on its first 100k lines and 124-144k/s on the next ones here).
+ */
+export const WARM_UP_EVENTS = 25_000;
+
 export interface Rate {
   perSecond: number;
   /** Milliseconds per round, sorted, for the spread. */

@@ -86,7 +86,7 @@ export async function startVigilStack(options: StackOptions): Promise<VigilStack
 }
 
 /** POSTs newline-separated nginx lines; resolves with the status and body once the collector answered. */
-export function postLines(url: string, body: string): Promise<{ status: number; body: string }> {
+export function postLines(url: string, body: string | Buffer): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
       url,

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import kafkajs from 'kafkajs';
 import { decodeEvents, ENCODING_HEADER, type ApiAccessEvent } from '../../packages/contract/src/index';
 import { packEventRecords } from '../../services/collector/src/sinks/record-packing';
-import { waitUntil, type BenchContext, type BenchSuite } from '../lib/harness';
+import { WARM_UP_EVENTS, waitUntil, type BenchContext, type BenchSuite } from '../lib/harness';
 import { BENCH_PARTITIONS, benchTransport, chunks, parsedEvents, uniquePrefix, withConcurrency } from '../lib/kafka-bench';
 import { sharedNginxTraffic } from '../lib/nginx-traffic';
 
@@ -25,11 +25,9 @@ const VIGIL_EVENTS_PER_SEND = 5_000;
 const VIGIL_EVENTS_PER_RECORD = 200;
 /** The collector's publish buffer sends one batch at a time (ordered acks; idempotent producer). */
 const VIGIL_SENDS_IN_FLIGHT = 1;
-/** Sent and consumed before timing, so metadata, leaders and fetch sessions are settled. */
-const WARM_UP_EVENTS = 500;
 const TIMEOUT_MS = 180_000;
 
-async function rawKafkajs(brokers: string[], events: readonly ApiAccessEvent[]): Promise<number> {
+async function rawKafkajs(brokers: string[], warmUp: readonly ApiAccessEvent[], events: readonly ApiAccessEvent[]): Promise<number> {
   const kafka = new Kafka({ clientId: 'vigil-bench-raw', brokers, logLevel: logLevel.NOTHING });
   const topic = `bench-raw-${randomUUID().slice(0, 8)}`;
   const admin = kafka.admin();
@@ -54,8 +52,9 @@ async function rawKafkajs(brokers: string[], events: readonly ApiAccessEvent[]):
     const send = async (chunk: readonly ApiAccessEvent[]) => {
       await producer.send({ topic, acks: -1, messages: chunk.map((event) => ({ key: event.client.key, value: JSON.stringify(event) })) });
     };
-    await send(events.slice(0, WARM_UP_EVENTS));
-    await waitUntil(() => consumed >= WARM_UP_EVENTS, 'the raw warm-up records', TIMEOUT_MS);
+    // Settles metadata, leaders and fetch sessions, and warms the JIT up (see WARM_UP_EVENTS).
+    await withConcurrency(chunks(warmUp, RAW_RECORDS_PER_SEND), RAW_SENDS_IN_FLIGHT, send);
+    await waitUntil(() => consumed >= warmUp.length, 'the raw warm-up records', TIMEOUT_MS);
     consumed = 0;
     const started = performance.now();
     await withConcurrency(chunks(events, RAW_RECORDS_PER_SEND), RAW_SENDS_IN_FLIGHT, send);
@@ -68,7 +67,7 @@ async function rawKafkajs(brokers: string[], events: readonly ApiAccessEvent[]):
   }
 }
 
-async function vigilTransport(brokers: string[], events: readonly ApiAccessEvent[]): Promise<number> {
+async function vigilTransport(brokers: string[], warmUp: readonly ApiAccessEvent[], events: readonly ApiAccessEvent[]): Promise<number> {
   const { transport } = await benchTransport(brokers, uniquePrefix('transport'));
   const topic = transport.topic('events');
   const partitionCount = await transport.partitionCount(topic);
@@ -96,8 +95,8 @@ async function vigilTransport(brokers: string[], events: readonly ApiAccessEvent
       });
       await producer.send(topic, records);
     };
-    await send(events.slice(0, WARM_UP_EVENTS));
-    await waitUntil(() => consumed >= WARM_UP_EVENTS, 'the Vigil warm-up events', TIMEOUT_MS);
+    await withConcurrency(chunks(warmUp, VIGIL_EVENTS_PER_SEND), VIGIL_SENDS_IN_FLIGHT, send);
+    await waitUntil(() => consumed >= warmUp.length, 'the Vigil warm-up events', TIMEOUT_MS);
     consumed = 0;
     const started = performance.now();
     await withConcurrency(chunks(events, VIGIL_EVENTS_PER_SEND), VIGIL_SENDS_IN_FLIGHT, send);
@@ -114,9 +113,11 @@ const suite: BenchSuite = {
   async run(ctx: BenchContext) {
     const count = ctx.quick ? 100_000 : 300_000;
     const brokers = await ctx.brokers();
-    const events = parsedEvents(sharedNginxTraffic(count).lines.slice(0, count));
+    const parsed = parsedEvents(sharedNginxTraffic(WARM_UP_EVENTS + count).lines.slice(0, WARM_UP_EVENTS + count));
+    const warmUp = parsed.slice(0, WARM_UP_EVENTS);
+    const events = parsed.slice(WARM_UP_EVENTS);
     ctx.log(`raw kafkajs, ${events.length} events one per record`);
-    const raw = await rawKafkajs(brokers, events);
+    const raw = await rawKafkajs(brokers, warmUp, events);
     ctx.record({
       key: 'transport.rawKafkajs.eventsPerSec',
       value: raw,
@@ -124,7 +125,7 @@ const suite: BenchSuite = {
       note: `one event per record, ${RAW_RECORDS_PER_SEND} per send, ${RAW_SENDS_IN_FLIGHT} in flight, acks=all, eachBatch + JSON.parse`,
     });
     ctx.log(`Vigil transport, ${events.length} events packed ${VIGIL_EVENTS_PER_RECORD} per record`);
-    const vigil = await vigilTransport(brokers, events);
+    const vigil = await vigilTransport(brokers, warmUp, events);
     ctx.record({
       key: 'transport.vigil.eventsPerSec',
       value: vigil,
