@@ -62,29 +62,43 @@ export function routeKey(event: ApiAccessEvent): string {
 
 /** Adds one event to an entity's bucket in place (the hot path: no allocation beyond evidence). */
 export function addEventToBucket(bucket: BucketAggregate, event: ApiAccessEvent, kind: EntityKind, route = routeKey(event)): void {
-  const status = event.response.status;
+  addEventFields(bucket, kind, event.response.status, event.response.bytes, event.response.latencyMs, event.request.id, event.request.objectId, event.client.key, route);
+}
+
+/** addEventToBucket on the fields of an event a bucket reads (latencyMs NaN acts as absent). */
+export function addEventFields(
+  bucket: BucketAggregate,
+  kind: EntityKind,
+  status: number,
+  bytes: number,
+  latencyMs: number | undefined,
+  requestId: string | undefined,
+  objectId: string | undefined,
+  clientKey: string,
+  route: string,
+): void {
   bucket.requests += 1;
-  bucket.bytes += event.response.bytes;
+  bucket.bytes += bytes;
   if (status >= 500) {
     bucket.status5xx += 1;
-    bucket.errorSampleIds = sample(bucket.errorSampleIds, event.request.id);
+    bucket.errorSampleIds = sample(bucket.errorSampleIds, requestId);
   } else if (status >= 400) {
     bucket.status4xx += 1;
     if (status === 401 || status === 403) {
       bucket.authFailures += 1;
-      bucket.authSampleIds = sample(bucket.authSampleIds, event.request.id);
+      bucket.authSampleIds = sample(bucket.authSampleIds, requestId);
     } else if (status === 429) {
       bucket.rateLimited += 1;
     }
   }
-  if (event.response.latencyMs !== undefined) addLatency(bucket.latency, event.response.latencyMs);
-  if (kind === 'client' && event.request.objectId !== undefined) {
+  if (latencyMs !== undefined) addLatency(bucket.latency, latencyMs);
+  if (kind === 'client' && objectId !== undefined) {
     bucket.objectIds ??= emptyDistinctCounter();
-    addDistinct(bucket.objectIds, event.request.objectId);
+    addDistinct(bucket.objectIds, objectId);
   }
   if (kind !== 'route') bucket.topRoutes = withTopK(bucket.topRoutes, route);
-  if (kind !== 'client') bucket.topClients = withTopK(bucket.topClients, event.client.key);
-  bucket.sampleIds = sample(bucket.sampleIds, event.request.id);
+  if (kind !== 'client') bucket.topClients = withTopK(bucket.topClients, clientKey);
+  bucket.sampleIds = sample(bucket.sampleIds, requestId);
 }
 
 /** The aggregate of a list of events, e.g. the partial one instance ships for another. */

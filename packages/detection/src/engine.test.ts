@@ -113,6 +113,21 @@ describe('DetectionEngine', () => {
     expect(continued[1]).toEqual(continued[0]);
   });
 
+  it('checkpoints entities and open buckets by `<kind code>\\0` id, and restores a checkpoint in that format', () => {
+    const engine = new DetectionEngine(DEFAULT_DETECTION_CONFIG);
+    feed(engine, [event(T0, { client: 'alice' }), event(T0 + 1, { client: 'alice' }), event(T0 + 2, { client: 'bob', route: '/orders' })]);
+    const state = engine.snapshot();
+    const ids = ['0\0alice', '1\x0010.0.0.1', '2\0shop\0GET /items', '3\0shop', '0\0bob', '2\0shop\0GET /orders'];
+    expect(state.entities.ids).toEqual(ids);
+    const requests = [2, 3, 2, 3, 1, 1];
+    expect(state.buckets[0]?.[1].map(([id, bucket]) => [id, bucket.requests])).toEqual(ids.map((id, i) => [id, requests[i]]));
+    const restored = new DetectionEngine(DEFAULT_DETECTION_CONFIG, JSON.parse(JSON.stringify(state)));
+    restored.observe(event(T0 + 3, { client: 'bob', route: '/orders' }));
+    engine.observe(event(T0 + 3, { client: 'bob', route: '/orders' }));
+    expect(restored.snapshot()).toEqual(engine.snapshot());
+    expect(restored.stats().entities).toBe(6);
+  });
+
   it('gives the same anomalies from repartitioned partial aggregates as from the events', () => {
     const events: ApiAccessEvent[] = [];
     for (let b = 0; b < 75; b++) {

@@ -4,12 +4,13 @@
 
 import type { Anomaly, ApiAccessEvent, EntityKind } from '@vigil/contract';
 import { ENTITY_KINDS, VigilError } from '@vigil/contract';
-import { addEventToBucket, emptyBucket, mergeBucket, routeKey, type BucketAggregate } from './bucket';
+import { emptyBucket, routeKey, type BucketAggregate } from './bucket';
+import { BucketStore } from './bucket-store';
 import type { DetectionConfig } from './config';
-import type { BaselineView, Detector, EntityRef } from './detectors/detector';
+import type { BaselineView, Detector, DetectorInput, EntityRef } from './detectors/detector';
 import { ewAlpha } from './detectors/slow-ramp';
 import { DETECTORS } from './detectors/registry';
-import { EntityTable, STAT, entityId, isDense, parseEntityId, type EntityTableState } from './entity-table';
+import { EntityTable, STAT, isDense, kindCode, localKey, type EntityTableState } from './entity-table';
 import { alphaForHalfLife, countSd, decayByFactor, ewStep, warmAlpha, winsorize } from './ew-stats';
 import { IncidentTracker, type IncidentState } from './incident-tracker';
 import { emptySeasonalProfile, seasonalExpected, updateSeasonal, type SeasonalProfile } from './seasonal-profile';
@@ -44,6 +45,18 @@ const LATENCY_BASELINE_MIN_SAMPLES = 5;
 const BYTES_MIN_RELATIVE_SD = 0.1;
 const LATENCY_MIN_LOG_SD = 0.1;
 const EMPTY_BUCKET: BucketAggregate = emptyBucket();
+/** Distinct (route, method, service) keys cached before the cache starts over. */
+const ROUTE_CACHE_LIMIT = 4096;
+
+/** An event's route entity, keyed once per (route, method, service) instead of per event. */
+interface RouteKeys {
+  method: string;
+  service: string;
+  /** routeKey(event): "METHOD route". */
+  key: string;
+  /** The route entity's key in the entity table. */
+  local: string;
+}
 
 /** Decay of an EW mean over a silent gap; while warming up the running mean's (k + 1)/(n + 1). */
 function gapDecay(alpha: number, gap: number, runningMeanFactor: number): number {
@@ -68,11 +81,14 @@ export class DetectionEngine {
   private readonly seasonal = new Map<string, SeasonalProfile>();
   /**
    * Open and retained buckets: bucket start -> entity slot -> aggregate. Keyed by slot, not id, so
-   * an event costs one lookup of its entity id (in the table) and closing a bucket none: with a
-   * million entities nearly every event opens a bucket, and each id lookup in the big table is a
+   * an event costs one lookup of its entity key (in the table) and closing a bucket none: with a
+   * million entities nearly every event opens a bucket, and each key lookup in the big table is a
    * cache miss. Entities with buckets here are never evicted, so their slots stay theirs.
    */
-  private readonly buckets = new Map<number, Map<number, BucketAggregate>>();
+  private readonly buckets = new Map<number, BucketStore>();
+  /** event.request.route -> the route entities seen with it. */
+  private readonly routeKeys = new Map<string, RouteKeys[]>();
+  private routeKeyCount = 0;
   /** Bucket start -> slots amended after the bucket was scored. */
   private readonly dirty = new Map<number, Set<number>>();
   private readonly view: BaselineView = {
@@ -80,6 +96,8 @@ export class DetectionEngine {
     requestMean: 0, bytesMean: 0, bytesVariance: 0, objectIdsMean: 0, objectIdsVariance: 0, latencyLogMean: 0,
     latencyLogVariance: 0, latencyBuckets: 0, rampLong: 0, rampShort: 0,
   };
+  /** One detector input, refilled per call (detectors keep none of it). */
+  private readonly input: DetectorInput;
   private watermark = -Infinity;
   private nextToClose: number | undefined;
   private lateEvents = 0;
@@ -94,6 +112,7 @@ export class DetectionEngine {
     this.alphaRampLong = ewAlpha(config.slowRampLongHalfLifeSeconds, config.bucketSeconds);
     this.alphaRampShort = ewAlpha(config.slowRampShortHalfLifeSeconds, config.bucketSeconds);
     this.alphaSeasonal = alphaForHalfLife((config.seasonalityHalfLifeDays * 3600) / config.bucketSeconds);
+    this.input = { entity: { kind: 'client', key: '' }, bucket: EMPTY_BUCKET, baseline: this.view, config, settings: config.detectors['traffic-spike'] };
     this.detectorsByKind = { client: [], ip: [], route: [], service: [] };
     for (const detector of DETECTORS) {
       if (!config.detectors[detector.name].enabled) continue;
@@ -114,7 +133,12 @@ export class DetectionEngine {
       for (const [id, profile] of state.seasonal) this.seasonal.set(id, profile);
       for (const [start, entries] of state.buckets) {
         const index = start / this.bucketMs;
-        this.buckets.set(start, new Map(entries.map(([id, bucket]) => [this.table.touch(id, index, this.protectedFrom()), bucket])));
+        const store = new BucketStore(this.table.capacity);
+        for (const [id, bucket] of entries) {
+          const slot = this.table.touch(id, index, this.protectedFrom());
+          store.put(slot, this.table.kindOf(slot), bucket);
+        }
+        this.buckets.set(start, store);
       }
     }
   }
@@ -124,18 +148,13 @@ export class DetectionEngine {
     const start = this.bucketStartOf(event.time);
     const entries = this.entriesFor(start);
     if (entries === undefined) return;
-    const route = routeKey(event);
+    const route = this.routeKeysOf(event);
     const index = start / this.bucketMs;
     const protectFrom = this.protectedFrom();
     for (const kind of kinds) {
       if (kind === 'ip' && event.client.key === event.client.ip) continue;
-      const slot = this.table.touch(this.idOf(kind, event, route), index, protectFrom);
-      let bucket = entries.get(slot);
-      if (bucket === undefined) {
-        bucket = emptyBucket();
-        entries.set(slot, bucket);
-      }
-      addEventToBucket(bucket, event, kind, route);
+      const slot = this.table.touchKey(kindCode(kind), this.keyOf(kind, event, route), index, protectFrom);
+      entries.addEvent(slot, kind, event, route.key);
       this.markIfAmended(start, slot);
     }
   }
@@ -145,9 +164,8 @@ export class DetectionEngine {
     const start = this.bucketStartOf(bucketStart);
     const entries = this.entriesFor(start);
     if (entries === undefined) return;
-    const slot = this.table.touch(entityId(entity.kind, entity.key, entity.service), start / this.bucketMs, this.protectedFrom());
-    const existing = entries.get(slot);
-    entries.set(slot, existing === undefined ? mergeBucket(emptyBucket(), partial) : mergeBucket(existing, partial));
+    const slot = this.table.touchKey(kindCode(entity.kind), localKey(entity.kind, entity.key, entity.service), start / this.bucketMs, this.protectedFrom());
+    entries.addPartial(slot, entity.kind, partial);
     this.markIfAmended(start, slot);
   }
 
@@ -184,7 +202,10 @@ export class DetectionEngine {
       evictedEntities: this.table.evicted,
       entities: this.table.toState(),
       seasonal: [...this.seasonal],
-      buckets: [...this.buckets].map(([start, entries]) => [start, [...entries].map(([slot, bucket]) => [this.table.idOf(slot), bucket])]),
+      buckets: [...this.buckets].map(([start, store]) => [
+        start,
+        Array.from({ length: store.size }, (_, entry): [string, BucketAggregate] => [this.table.idOf(store.slotAt(entry)), store.bucketAt(entry)]),
+      ]),
       incidents: incidents.incidents,
       cooldowns: incidents.cooldowns,
     };
@@ -205,7 +226,7 @@ export class DetectionEngine {
   }
 
   /** The bucket's entries, or undefined (and counted) when the event is beyond allowed lateness. */
-  private entriesFor(start: number): Map<number, BucketAggregate> | undefined {
+  private entriesFor(start: number): BucketStore | undefined {
     const tooLate = start + this.bucketMs + this.latenessMs <= this.watermark;
     let entries = this.buckets.get(start);
     if (tooLate || (entries === undefined && this.nextToClose !== undefined && start < this.nextToClose && !this.isRetained(start))) {
@@ -213,7 +234,7 @@ export class DetectionEngine {
       return undefined;
     }
     if (entries === undefined) {
-      entries = new Map();
+      entries = new BucketStore(this.table.capacity);
       this.buckets.set(start, entries);
     }
     return entries;
@@ -240,25 +261,48 @@ export class DetectionEngine {
     return Math.floor(Math.min(oldest, this.watermark - this.latenessMs - this.bucketMs) / this.bucketMs);
   }
 
-  private idOf(kind: EntityKind, event: ApiAccessEvent, route: string): string {
+  /** The entity's key in the table (see localKey). */
+  private keyOf(kind: EntityKind, event: ApiAccessEvent, route: RouteKeys): string {
     switch (kind) {
       case 'client':
-        return entityId('client', event.client.key);
+        return event.client.key;
       case 'ip':
-        return entityId('ip', event.client.ip);
+        return event.client.ip;
       case 'route':
-        return entityId('route', route, event.service);
+        return route.local;
       case 'service':
-        return entityId('service', event.service);
+        return event.service;
     }
+  }
+
+  /** routeKey(event) and the route entity's table key, built once per distinct route. */
+  private routeKeysOf(event: ApiAccessEvent): RouteKeys {
+    const { route, method } = event.request;
+    let known = this.routeKeys.get(route);
+    if (known !== undefined) {
+      for (const keys of known) if (keys.method === method && keys.service === event.service) return keys;
+    } else {
+      if (this.routeKeyCount >= ROUTE_CACHE_LIMIT) {
+        this.routeKeys.clear();
+        this.routeKeyCount = 0;
+      }
+      known = [];
+      this.routeKeys.set(route, known);
+    }
+    const key = routeKey(event);
+    const keys: RouteKeys = { method, service: event.service, key, local: localKey('route', key, event.service) };
+    known.push(keys);
+    this.routeKeyCount++;
+    return keys;
   }
 
   private closeBucket(start: number, out: Anomaly[]): void {
     const index = start / this.bucketMs;
     const entries = this.buckets.get(start);
     if (entries !== undefined) {
-      for (const [slot, bucket] of entries) {
-        if (!this.table.denseSlots.has(slot)) this.score(slot, bucket, start, false, out);
+      for (let entry = 0; entry < entries.size; entry++) {
+        const slot = entries.slotAt(entry);
+        if (!this.table.isDense(slot)) this.score(slot, entries.bucketAt(entry), start, false, out);
       }
     }
     for (const slot of this.table.denseSlots) {
@@ -283,33 +327,37 @@ export class DetectionEngine {
       if (this.table.scoredThrough(slot) >= index) return;
       this.decaySilentGap(slot, index);
     }
-    const id = this.table.idOf(slot);
-    const entity = parseEntityId(id);
-    this.fillView(slot, id, entity.kind, index, start);
+    const entity = this.table.refOf(slot);
+    // Only dense entities (routes, services) have seasonal profiles, keyed by entity id.
+    const seasonalId = isDense(entity.kind) ? this.table.idOf(slot) : undefined;
+    this.fillView(slot, seasonalId, index, start);
+    const input = this.input;
+    input.entity = entity;
+    input.bucket = bucket;
     for (const detector of this.detectorsByKind[entity.kind]) {
       const settings = this.config.detectors[detector.name];
-      const finding = detector.evaluate({ entity, bucket, baseline: this.view, config: this.config, settings });
+      input.settings = settings;
+      const finding = detector.evaluate(input);
       if (finding === undefined || finding.score < settings.threshold) continue;
       const anomaly = this.incidents.report({
-        detector: detector.name, entityKey: id, entity, finding, bucket, bucketStart: start, bucketIndex: index,
+        detector: detector.name, entityKey: seasonalId ?? this.table.idOf(slot), entity, finding, bucket, bucketStart: start, bucketIndex: index,
       });
       if (anomaly !== undefined) out.push(anomaly);
     }
     if (!amendment) {
-      this.updateBaseline(slot, id, entity.kind, bucket, index, start);
+      this.updateBaseline(slot, seasonalId, bucket, index, start);
       this.table.setScoredThrough(slot, index);
     }
   }
 
-  private fillView(slot: number, id: string, kind: EntityKind, index: number, start: number): void {
+  private fillView(slot: number, seasonalId: string | undefined, index: number, start: number): void {
     const t = this.table;
     const v = this.view;
     v.trackedBuckets = t.trackedBuckets(slot, index);
     v.warm = v.trackedBuckets >= this.config.warmupBuckets;
     v.requestMean = t.stat(slot, STAT.requestMean);
     v.requestVariance = t.stat(slot, STAT.requestVariance);
-    // Only dense entities (routes, services) have seasonal profiles.
-    const profile = isDense(kind) ? this.seasonal.get(id) : undefined;
+    const profile = seasonalId === undefined ? undefined : this.seasonal.get(seasonalId);
     const seasonal = profile === undefined ? undefined : seasonalExpected(profile, start, 3_600_000 / this.bucketMs);
     v.expectedRequests = seasonal ?? v.requestMean;
     v.errorMean = t.stat(slot, STAT.errorMean);
@@ -350,7 +398,7 @@ export class DetectionEngine {
     this.table.setStat(slot, varianceColumn, v);
   }
 
-  private updateBaseline(slot: number, id: string, kind: EntityKind, bucket: BucketAggregate, index: number, start: number): void {
+  private updateBaseline(slot: number, seasonalId: string | undefined, bucket: BucketAggregate, index: number, start: number): void {
     const t = this.table;
     const k = this.config.winsorSigma;
     const n = t.trackedBuckets(slot, index);
@@ -384,11 +432,11 @@ export class DetectionEngine {
     const short = t.stat(slot, STAT.rampShort);
     t.setStat(slot, STAT.rampShort, short + warmAlpha(this.alphaRampShort, n) * (bucket.requests - short));
 
-    if (this.config.seasonality && isDense(kind)) {
-      let profile = this.seasonal.get(id);
+    if (this.config.seasonality && seasonalId !== undefined) {
+      let profile = this.seasonal.get(seasonalId);
       if (profile === undefined) {
         profile = emptySeasonalProfile();
-        this.seasonal.set(id, profile);
+        this.seasonal.set(seasonalId, profile);
       }
       updateSeasonal(profile, start, bucket.requests, this.alphaSeasonal);
     }

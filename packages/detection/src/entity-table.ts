@@ -1,8 +1,11 @@
-// Per-entity state in typed arrays: a Map from entity id to slot, and one 64-byte row per slot
-// (three Int32 bucket indices, then the Float32 baseline). An idle entity costs its Map entry, its
-// id string and its row, instead of a few hundred bytes of small objects. One row rather than a
-// column per field: scoring reads and writes every field of one entity, and with a million
-// entities each column would be a separate cache miss. Evicts the least recently seen beyond a cap.
+// Per-entity state in typed arrays: a Map per entity kind from key to slot, and one 64-byte row per
+// slot (three Int32 bucket indices, then the Float32 baseline). An idle entity costs its Map entry,
+// its key string and its row, instead of a few hundred bytes of small objects. One row rather than
+// a column per field: scoring reads and writes every field of one entity, and with a million
+// entities each column would be a separate cache miss. Keyed per kind by the event's own key
+// string (a route by `<service>\0<METHOD route>`), so an event needs no id built and hashed per
+// entity; the `<kind code>\0…` id is built only for checkpoints and incidents. Evicts the least
+// recently seen beyond a cap.
 
 import type { EntityKind } from '@vigil/contract';
 
@@ -34,21 +37,16 @@ const STATS_AT = 3;
 const KIND_CODES: Record<EntityKind, number> = { client: 0, ip: 1, route: 2, service: 3 };
 const KINDS: readonly EntityKind[] = ['client', 'ip', 'route', 'service'];
 
-/** Entity id: one string per entity, `<kind code>\0<service>\0<key>` (service only for routes). */
-export function entityId(kind: EntityKind, key: string, service?: string): string {
-  return kind === 'route' ? `2\0${service ?? '-'}\0${key}` : `${KIND_CODES[kind]}\0${key}`;
+/**
+ * An entity's key within its kind: the key, or `<service>\0<key>` for a route. Its id (checkpoints,
+ * incidents) is `<kind code>\0<local key>`, as it was when the table was keyed by id.
+ */
+export function localKey(kind: EntityKind, key: string, service?: string): string {
+  return kind === 'route' ? `${service ?? '-'}\0${key}` : key;
 }
 
-/** The kind alone, without cutting the key out of the id. */
-function entityKindOf(id: string): EntityKind {
-  return KINDS[id.charCodeAt(0) - 48] as EntityKind;
-}
-
-export function parseEntityId(id: string): { kind: EntityKind; key: string; service?: string } {
-  const kind = entityKindOf(id);
-  if (kind !== 'route') return { kind, key: id.slice(2) };
-  const sep = id.indexOf('\0', 2);
-  return { kind, service: id.slice(2, sep), key: id.slice(sep + 1) };
+export function kindCode(kind: EntityKind): number {
+  return KIND_CODES[kind];
 }
 
 /** Route and service entities are scored every bucket (a silent route is news); others when seen. */
@@ -65,35 +63,67 @@ export interface EntityTableState {
 }
 
 export class EntityTable {
-  private readonly slotsById = new Map<string, number>();
-  private ids: Array<string | undefined> = [];
+  /** Per kind code: local key -> slot. */
+  private readonly slotsByKey: Array<Map<string, number>> = [new Map(), new Map(), new Map(), new Map()];
+  /** Per slot: the local key (undefined once free) and the kind code. */
+  private keys: Array<string | undefined> = [];
+  private kinds = new Uint8Array(1024);
   /** Two views of the same rows: the indices as Int32, the stats as Float32. */
   private ints = new Int32Array(1024 * ROW_WIDTH);
   private floats = new Float32Array(this.ints.buffer);
   private readonly freeSlots: number[] = [];
   readonly denseSlots = new Set<number>();
   evicted = 0;
+  private count = 0;
 
   constructor(private readonly maxEntities: number) {}
 
   get size(): number {
-    return this.slotsById.size;
+    return this.count;
   }
 
-  slotOf(id: string): number | undefined {
-    return this.slotsById.get(id);
+  /** Slots below this have rows. */
+  get capacity(): number {
+    return this.kinds.length;
   }
 
+  /** The `<kind code>\0…` entity id (checkpoints, incidents, seasonal profiles). */
   idOf(slot: number): string {
-    return this.ids[slot] as string;
+    return `${this.kinds[slot] as number}\0${this.keys[slot] as string}`;
   }
 
-  /** The slot of an entity, created (and the cap enforced) when new; marks it seen at bucketIndex. */
+  /** A route or service: scored every bucket. */
+  isDense(slot: number): boolean {
+    return (this.kinds[slot] as number) >= KIND_CODES.route;
+  }
+
+  kindOf(slot: number): EntityKind {
+    return KINDS[this.kinds[slot] as number] as EntityKind;
+  }
+
+  /** A new reference to the entity (detectors and anomalies keep it). */
+  refOf(slot: number): { kind: EntityKind; key: string; service?: string } {
+    const kind = this.kindOf(slot);
+    const key = this.keys[slot] as string;
+    if (kind !== 'route') return { kind, key };
+    const sep = key.indexOf('\0');
+    return { kind, service: key.slice(0, sep), key: key.slice(sep + 1) };
+  }
+
+  /** touchKey by entity id. */
   touch(id: string, bucketIndex: number, protectFrom: number): number {
-    let slot = this.slotsById.get(id);
+    return this.touchKey(id.charCodeAt(0) - 48, id.slice(2), bucketIndex, protectFrom);
+  }
+
+  /**
+   * The slot of an entity by kind code and local key, created (and the cap enforced) when new;
+   * marks it seen at bucketIndex.
+   */
+  touchKey(code: number, key: string, bucketIndex: number, protectFrom: number): number {
+    let slot = (this.slotsByKey[code] as Map<string, number>).get(key);
     if (slot === undefined) {
-      if (this.slotsById.size >= this.maxEntities) this.evictLeastRecentlySeen(protectFrom);
-      slot = this.allocate(id, bucketIndex);
+      if (this.count >= this.maxEntities) this.evictLeastRecentlySeen(protectFrom);
+      slot = this.allocate(code, key, bucketIndex);
     }
     const lastSeen = slot * ROW_WIDTH + LAST_SEEN;
     if (bucketIndex > (this.ints[lastSeen] as number)) this.ints[lastSeen] = bucketIndex;
@@ -120,26 +150,31 @@ export class EntityTable {
     this.floats[slot * ROW_WIDTH + STATS_AT + column] = value;
   }
 
-  private allocate(id: string, bucketIndex: number): number {
-    const slot = this.freeSlots.pop() ?? this.ids.length;
-    if ((slot + 1) * ROW_WIDTH > this.ints.length) this.grow(slot + 1);
-    this.ids[slot] = id;
-    this.slotsById.set(id, slot);
+  private allocate(code: number, key: string, bucketIndex: number): number {
+    const slot = this.freeSlots.pop() ?? this.keys.length;
+    if (slot >= this.kinds.length) this.grow(slot + 1);
+    this.keys[slot] = key;
+    this.kinds[slot] = code;
+    (this.slotsByKey[code] as Map<string, number>).set(key, slot);
+    this.count++;
     const row = slot * ROW_WIDTH;
     this.ints.fill(0, row, row + ROW_WIDTH);
     this.ints[row + FIRST_SEEN] = bucketIndex;
     this.ints[row + LAST_SEEN] = bucketIndex;
     this.ints[row + SCORED_THROUGH] = bucketIndex - 1;
-    if (isDense(entityKindOf(id))) this.denseSlots.add(slot);
+    if (isDense(KINDS[code] as EntityKind)) this.denseSlots.add(slot);
     return slot;
   }
 
   private grow(minimum: number): void {
-    const capacity = Math.max(minimum, (this.ints.length / ROW_WIDTH) * 2);
+    const capacity = Math.max(minimum, this.kinds.length * 2);
     const next = new Int32Array(capacity * ROW_WIDTH);
     next.set(this.ints);
     this.ints = next;
     this.floats = new Float32Array(next.buffer);
+    const kinds = new Uint8Array(capacity);
+    kinds.set(this.kinds);
+    this.kinds = kinds;
   }
 
   /**
@@ -148,7 +183,7 @@ export class EntityTable {
    */
   private evictLeastRecentlySeen(protectFrom: number): void {
     const used: number[] = [];
-    for (let slot = 0; slot < this.ids.length; slot++) if (this.ids[slot] !== undefined) used.push(slot);
+    for (let slot = 0; slot < this.keys.length; slot++) if (this.keys[slot] !== undefined) used.push(slot);
     const seen = Int32Array.from(used, (slot) => this.lastSeenOf(slot)).sort();
     const batch = Math.max(1, Math.floor(this.maxEntities / 32));
     const cutoff = Math.min(seen[Math.min(batch, seen.length) - 1] as number, protectFrom - 1);
@@ -166,8 +201,9 @@ export class EntityTable {
   }
 
   private remove(slot: number): void {
-    this.slotsById.delete(this.ids[slot] as string);
-    this.ids[slot] = undefined;
+    (this.slotsByKey[this.kinds[slot] as number] as Map<string, number>).delete(this.keys[slot] as string);
+    this.keys[slot] = undefined;
+    this.count--;
     this.denseSlots.delete(slot);
     this.freeSlots.push(slot);
     this.evicted++;
@@ -175,10 +211,9 @@ export class EntityTable {
 
   toState(): EntityTableState {
     const state: EntityTableState = { ids: [], firstSeen: [], lastSeen: [], scoredThrough: [], stats: [] };
-    for (let slot = 0; slot < this.ids.length; slot++) {
-      const id = this.ids[slot];
-      if (id === undefined) continue;
-      state.ids.push(id);
+    for (let slot = 0; slot < this.keys.length; slot++) {
+      if (this.keys[slot] === undefined) continue;
+      state.ids.push(this.idOf(slot));
       state.firstSeen.push(this.ints[slot * ROW_WIDTH + FIRST_SEEN] as number);
       state.lastSeen.push(this.lastSeenOf(slot));
       state.scoredThrough.push(this.scoredThrough(slot));
@@ -191,7 +226,7 @@ export class EntityTable {
     const table = new EntityTable(maxEntities);
     table.evicted = evicted;
     state.ids.forEach((id, i) => {
-      const slot = table.allocate(id, state.firstSeen[i] as number);
+      const slot = table.allocate(id.charCodeAt(0) - 48, id.slice(2), state.firstSeen[i] as number);
       table.ints[slot * ROW_WIDTH + LAST_SEEN] = state.lastSeen[i] as number;
       table.setScoredThrough(slot, state.scoredThrough[i] as number);
       table.floats.set(state.stats.slice(i * STAT_WIDTH, (i + 1) * STAT_WIDTH), slot * ROW_WIDTH + STATS_AT);
