@@ -31,3 +31,13 @@ describe('README commands', () => {
     expect(pnpmOf(run)).toBe(pnpmOf(readmeCommand(readme, 'test-command')));
   });
 });
+
+describe('launch flags', () => {
+  it('the benchmarks start Vigil with the V8 flags of the "vigil" script, as users run it', async () => {
+    const { VIGIL_NODE_FLAGS } = await import('../../bench/lib/detector-process');
+    const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: Record<string, string> };
+    const flagsOf = (script: string | undefined) => (script ?? '').split(/\s+/).filter((word) => /^--max-semi-space-size=/.test(word));
+    expect(flagsOf(pkg.scripts.vigil)).toEqual(VIGIL_NODE_FLAGS);
+    expect(flagsOf(pkg.scripts.bench)).toEqual(VIGIL_NODE_FLAGS);
+  });
+});
