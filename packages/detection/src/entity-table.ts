@@ -1,13 +1,14 @@
-// Per-entity state in typed arrays: a Map per entity kind from key to slot, and one 64-byte row per
-// slot (three Int32 bucket indices, then the Float32 baseline). An idle entity costs its Map entry,
-// its key string and its row, instead of a few hundred bytes of small objects. One row rather than
-// a column per field: scoring reads and writes every field of one entity, and with a million
-// entities each column would be a separate cache miss. Keyed per kind by the event's own key
-// string (a route by `<service>\0<METHOD route>`), so an event needs no id built and hashed per
-// entity; the `<kind code>\0…` id is built only for checkpoints and incidents. Evicts the least
-// recently seen beyond a cap.
+// Per-entity state in typed arrays: an index per entity kind from key to slot (KeyIndex), and one
+// 64-byte row per slot (three Int32 bucket indices, then the Float32 baseline). An idle entity
+// costs its index entry, its key string and its row, instead of a few hundred bytes of small
+// objects. One row rather than a column per field: scoring reads and writes every field of one
+// entity, and with a million entities each column would be a separate cache miss. Keyed per kind
+// by the event's own key string (a route by `<service>\0<METHOD route>`), so an event needs no id
+// built and hashed per entity; the `<kind code>\0…` id is built only for checkpoints and
+// incidents. Evicts the least recently seen beyond a cap.
 
 import type { EntityKind } from '@vigil/contract';
+import { KeyIndex } from './key-index';
 
 /** Columns of the baseline row, Float32 (7 significant digits are plenty for a baseline). */
 export const STAT = {
@@ -64,7 +65,7 @@ export interface EntityTableState {
 
 export class EntityTable {
   /** Per kind code: local key -> slot. */
-  private readonly slotsByKey: Array<Map<string, number>> = [new Map(), new Map(), new Map(), new Map()];
+  private readonly slotsByKey = [new KeyIndex(), new KeyIndex(), new KeyIndex(), new KeyIndex()];
   /** Per slot: the local key (undefined once free) and the kind code. */
   private keys: Array<string | undefined> = [];
   private kinds = new Uint8Array(1024);
@@ -120,8 +121,8 @@ export class EntityTable {
    * marks it seen at bucketIndex.
    */
   touchKey(code: number, key: string, bucketIndex: number, protectFrom: number): number {
-    let slot = (this.slotsByKey[code] as Map<string, number>).get(key);
-    if (slot === undefined) {
+    let slot = (this.slotsByKey[code] as KeyIndex).get(key);
+    if (slot < 0) {
       if (this.count >= this.maxEntities) this.evictLeastRecentlySeen(protectFrom);
       slot = this.allocate(code, key, bucketIndex);
     }
@@ -155,7 +156,7 @@ export class EntityTable {
     if (slot >= this.kinds.length) this.grow(slot + 1);
     this.keys[slot] = key;
     this.kinds[slot] = code;
-    (this.slotsByKey[code] as Map<string, number>).set(key, slot);
+    (this.slotsByKey[code] as KeyIndex).add(key, slot);
     this.count++;
     const row = slot * ROW_WIDTH;
     this.ints.fill(0, row, row + ROW_WIDTH);
@@ -201,7 +202,7 @@ export class EntityTable {
   }
 
   private remove(slot: number): void {
-    (this.slotsByKey[this.kinds[slot] as number] as Map<string, number>).delete(this.keys[slot] as string);
+    (this.slotsByKey[this.kinds[slot] as number] as KeyIndex).delete(this.keys[slot] as string);
     this.keys[slot] = undefined;
     this.count--;
     this.denseSlots.delete(slot);
