@@ -6,6 +6,7 @@
 
 import { randomUUID } from 'node:crypto';
 import kafkajs from 'kafkajs';
+import { collectorSchema, loadConfig } from '../../packages/config/src/index';
 import { decodeEvents, ENCODING_HEADER, type ApiAccessEvent } from '../../packages/contract/src/index';
 import { packEventRecords } from '../../services/collector/src/sinks/record-packing';
 import { WARM_UP_EVENTS, waitUntil, type BenchContext, type BenchSuite } from '../lib/harness';
@@ -21,8 +22,8 @@ const RAW_SENDS_IN_FLIGHT = 4;
  * ~330 bytes over 6 partitions exceed it (MESSAGE_TOO_LARGE): see docs/performance.md.
  */
 const VIGIL_EVENTS_PER_SEND = 5_000;
-/** The collector's default VIGIL_EVENTS_PER_RECORD. */
-const VIGIL_EVENTS_PER_RECORD = 200;
+/** The collector's packing with no VIGIL_* variables set: the encoding and batch size users get. */
+const COLLECTOR_DEFAULTS = loadConfig(collectorSchema, {});
 /** The collector's publish buffer sends one batch at a time (ordered acks; idempotent producer). */
 const VIGIL_SENDS_IN_FLIGHT = 1;
 const TIMEOUT_MS = 180_000;
@@ -87,8 +88,8 @@ async function vigilTransport(brokers: string[], warmUp: readonly ApiAccessEvent
     const producer = await transport.producer();
     const send = async (chunk: readonly ApiAccessEvent[]) => {
       const records = packEventRecords(chunk, {
-        encoding: 'batch',
-        eventsPerRecord: VIGIL_EVENTS_PER_RECORD,
+        encoding: COLLECTOR_DEFAULTS.eventsEncoding,
+        eventsPerRecord: COLLECTOR_DEFAULTS.eventsPerRecord,
         maxRecordBytes: 900_000,
         partitionCount,
         partitionFor: (key, count) => transport.partitionFor(key, count),
@@ -124,14 +125,14 @@ const suite: BenchSuite = {
       unit: 'events/s',
       note: `one event per record, ${RAW_RECORDS_PER_SEND} per send, ${RAW_SENDS_IN_FLIGHT} in flight, acks=all, eachBatch + JSON.parse`,
     });
-    ctx.log(`Vigil transport, ${events.length} events packed ${VIGIL_EVENTS_PER_RECORD} per record`);
+    ctx.log(`Vigil transport, ${events.length} events packed ${COLLECTOR_DEFAULTS.eventsPerRecord} per record`);
     const vigil = await vigilTransport(brokers, warmUp, events);
     ctx.record({
       key: 'transport.vigil.eventsPerSec',
       value: vigil,
       unit: 'events/s',
       baseline: { key: 'transport.rawKafkajs.eventsPerSec', ratioKey: 'transport.vigil.ratioToRawKafkajs' },
-      note: `KafkaTransport, collector record packing (${VIGIL_EVENTS_PER_RECORD} events/record), consumer decodes and validates`,
+      note: `KafkaTransport, collector record packing (${COLLECTOR_DEFAULTS.eventsEncoding}, ${COLLECTOR_DEFAULTS.eventsPerRecord} events/record), consumer decodes and validates`,
     });
   },
 };

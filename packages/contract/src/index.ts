@@ -9,8 +9,10 @@ export type { Anomaly, AnomalyState, EntityKind, RankedKey, Severity } from './a
 export { REJECTED_SAMPLE_MAX, REJECTION_REASONS, truncateSample } from './rejected';
 export type { RejectedInput, RejectionReason } from './rejected';
 export { parseJson, validateAnomaly, validateApiAccessEvent, validateRejectedInput } from './validate';
+export { EVENT_TABLE_COLUMNS, encodeEventTable } from './event-table';
 export {
   ENCODING_EVENT_BATCH,
+  ENCODING_EVENT_TABLE,
   ENCODING_HEADER,
   ENCODING_SINGLE,
   decodeEvents,

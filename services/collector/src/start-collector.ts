@@ -4,6 +4,7 @@
 
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
+import { ENCODING_EVENT_BATCH, ENCODING_EVENT_TABLE } from '@vigil/contract';
 import { collectorSchema, loadConfig, type ConfigOf, type Env } from '@vigil/config';
 import { TokenBucketLimiter, type VigilHttpServer } from '@vigil/http';
 import type { Logger, Telemetry } from '@vigil/telemetry';
@@ -182,7 +183,7 @@ export async function startCollector(deps: ServiceDeps, runtime: CollectorRuntim
   }
 
   banner.push(
-    `publishing to ${transport.topic('events')} (${config.eventsEncoding === 'batch' ? `up to ${config.eventsPerRecord} events per record` : 'one event per record'}), rejects to ${transport.topic('rejected')}; default format ${parsing.defaultFormat}`,
+    `publishing to ${transport.topic('events')} (${config.eventsEncoding === 'single' ? 'one event per record' : `up to ${config.eventsPerRecord} events per record, ${config.eventsEncoding === 'table' ? ENCODING_EVENT_TABLE : ENCODING_EVENT_BATCH}`}), rejects to ${transport.topic('rejected')}; default format ${parsing.defaultFormat}`,
   );
 
   return {

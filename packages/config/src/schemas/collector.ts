@@ -199,14 +199,15 @@ export const collectorSchema = {
   }),
   eventsEncoding: oneOf({
     env: 'VIGIL_EVENTS_ENCODING',
-    description: 'events.v1 record layout: batch (many events of one partition per record, fast) or single (one event per record, for outside consumers).',
-    example: 'single',
-    default: 'batch',
-    values: ['batch', 'single'] as const,
+    description:
+      'events.v1 record layout: table (many events of one partition per record, field names and strings written once; smallest and fastest), batch (the same events as a plain JSON array) or single (one event per record, for outside consumers). See docs/events.md.',
+    example: 'batch',
+    default: 'table',
+    values: ['table', 'batch', 'single'] as const,
   }),
   eventsPerRecord: integer({
     env: 'VIGIL_EVENTS_PER_RECORD',
-    description: 'Most events packed into one events.v1 record with VIGIL_EVENTS_ENCODING=batch.',
+    description: 'Most events packed into one events.v1 record with VIGIL_EVENTS_ENCODING=table or batch.',
     example: '500',
     default: 200,
     min: 1,

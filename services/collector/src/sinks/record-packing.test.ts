@@ -16,7 +16,7 @@ function event(clientKey: string, path = '/'): ApiAccessEvent {
 
 const partitionByFirstChar = (key: string, count: number) => key.charCodeAt(0) % count;
 const options = (overrides: Partial<PackingOptions> = {}): PackingOptions => ({
-  encoding: 'batch',
+  encoding: 'table',
   eventsPerRecord: 200,
   maxRecordBytes: 900_000,
   partitionCount: 4,
@@ -27,29 +27,39 @@ const options = (overrides: Partial<PackingOptions> = {}): PackingOptions => ({
 const decode = (value: string | Buffer, headers: Record<string, string> | undefined) => decodeEvents(String(value), headers?.[ENCODING_HEADER]);
 
 describe('packEventRecords', () => {
-  it('packs events of one partition into one record, in order, with the batch encoding header', () => {
-    const events = [event('a', '/1'), event('b', '/2'), event('a', '/3'), event('e', '/4')];
-    const records = packEventRecords(events, options());
-    for (const record of records) {
-      const decoded = decode(record.value, record.headers);
-      expect(new Set(decoded.map((e) => partitionByFirstChar(e.client.key, 4)))).toEqual(new Set([record.partition]));
-      expect(partitionByFirstChar(record.key as string, 4)).toBe(record.partition);
-    }
-    const all = records.flatMap((r) => decode(r.value, r.headers));
-    expect(all.filter((e) => e.client.key === 'a').map((e) => e.request.path)).toEqual(['/1', '/3']);
-    expect(all).toHaveLength(4);
-  });
+  describe.each([
+    ['table', 'json-table-v1'],
+    ['batch', 'json-batch-v1'],
+  ] as const)('many events per record (%s)', (encoding, header) => {
+    it('labels every record with its encoding', () => {
+      const records = packEventRecords([event('a'), event('b')], options({ encoding }));
+      expect(new Set(records.map((r) => r.headers?.[ENCODING_HEADER]))).toEqual(new Set([header]));
+    });
 
-  it('splits a partition into records of at most eventsPerRecord events', () => {
-    const records = packEventRecords(Array.from({ length: 450 }, () => event('a')), options());
-    expect(records.map((r) => decode(r.value, r.headers).length)).toEqual([200, 200, 50]);
-  });
+    it('packs events of one partition into one record, in order, labelled with its encoding', () => {
+      const events = [event('a', '/1'), event('b', '/2'), event('a', '/3'), event('e', '/4')];
+      const records = packEventRecords(events, options({ encoding }));
+      for (const record of records) {
+        const decoded = decode(record.value, record.headers);
+        expect(new Set(decoded.map((e) => partitionByFirstChar(e.client.key, 4)))).toEqual(new Set([record.partition]));
+        expect(partitionByFirstChar(record.key as string, 4)).toBe(record.partition);
+      }
+      const all = records.flatMap((r) => decode(r.value, r.headers));
+      expect(all.filter((e) => e.client.key === 'a').map((e) => e.request.path)).toEqual(['/1', '/3']);
+      expect(all).toHaveLength(4);
+    });
 
-  it('keeps every record under the byte cap by halving big batches', () => {
-    const big = Array.from({ length: 100 }, (_, i) => event('a', `/${'x'.repeat(500)}/${i}`));
-    const records = packEventRecords(big, options({ maxRecordBytes: 10_000 }));
-    expect(records.every((r) => Buffer.byteLength(r.value) <= 10_000)).toBe(true);
-    expect(records.flatMap((r) => decode(r.value, r.headers).map((e) => e.request.path))).toEqual(big.map((e) => e.request.path));
+    it('splits a partition into records of at most eventsPerRecord events', () => {
+      const records = packEventRecords(Array.from({ length: 450 }, () => event('a')), options({ encoding }));
+      expect(records.map((r) => decode(r.value, r.headers).length)).toEqual([200, 200, 50]);
+    });
+
+    it('keeps every record under the byte cap by halving big batches', () => {
+      const big = Array.from({ length: 100 }, (_, i) => event('a', `/${'x'.repeat(500)}/${i}`));
+      const records = packEventRecords(big, options({ encoding, maxRecordBytes: 10_000 }));
+      expect(records.every((r) => Buffer.byteLength(r.value) <= 10_000)).toBe(true);
+      expect(records.flatMap((r) => decode(r.value, r.headers).map((e) => e.request.path))).toEqual(big.map((e) => e.request.path));
+    });
   });
 
   it('writes one event per record, keyed by client, with the single encoding', () => {

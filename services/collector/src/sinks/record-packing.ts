@@ -1,19 +1,22 @@
 // Events → Kafka records. kafkajs pays per record, not per byte (DESIGN.md), so events of one
-// partition are packed many per record, in order, under a byte cap; "single" keeps one event per
-// record for outside consumers. Rejected inputs go one per record, keyed by source.
+// partition are packed many per record, in order, under a byte cap, as a table (json-table-v1,
+// the default) or a JSON array (json-batch-v1); "single" keeps one event per record for outside
+// consumers. Rejected inputs go one per record, keyed by source.
 
 import {
   ENCODING_EVENT_BATCH,
+  ENCODING_EVENT_TABLE,
   ENCODING_HEADER,
   ENCODING_SINGLE,
   encodeEventBatch,
+  encodeEventTable,
   type ApiAccessEvent,
   type RejectedInput,
 } from '@vigil/contract';
 import type { OutgoingRecord } from '@vigil/transport';
 
 export interface PackingOptions {
-  encoding: 'batch' | 'single';
+  encoding: 'table' | 'batch' | 'single';
   eventsPerRecord: number;
   maxRecordBytes: number;
   partitionCount: number;
@@ -31,13 +34,19 @@ function groupByPartition(events: readonly ApiAccessEvent[], options: PackingOpt
   return groups;
 }
 
+const MANY_PER_RECORD = {
+  table: { encode: encodeEventTable, header: ENCODING_EVENT_TABLE },
+  batch: { encode: encodeEventBatch, header: ENCODING_EVENT_BATCH },
+} as const;
+
 /** Encodes a chunk, halving it until each record fits the byte cap (one event always goes alone). */
-function batchRecords(chunk: ApiAccessEvent[], partition: number, maxRecordBytes: number, out: OutgoingRecord[]): void {
-  const value = encodeEventBatch(chunk);
-  if (chunk.length > 1 && Buffer.byteLength(value) > maxRecordBytes) {
+function batchRecords(chunk: ApiAccessEvent[], partition: number, options: PackingOptions & { encoding: 'table' | 'batch' }, out: OutgoingRecord[]): void {
+  const { encode, header } = MANY_PER_RECORD[options.encoding];
+  const value = encode(chunk);
+  if (chunk.length > 1 && Buffer.byteLength(value) > options.maxRecordBytes) {
     const half = Math.ceil(chunk.length / 2);
-    batchRecords(chunk.slice(0, half), partition, maxRecordBytes, out);
-    batchRecords(chunk.slice(half), partition, maxRecordBytes, out);
+    batchRecords(chunk.slice(0, half), partition, options, out);
+    batchRecords(chunk.slice(half), partition, options, out);
     return;
   }
   out.push({
@@ -45,7 +54,7 @@ function batchRecords(chunk: ApiAccessEvent[], partition: number, maxRecordBytes
     key: (chunk[0] as ApiAccessEvent).client.key,
     partition,
     value,
-    headers: { [ENCODING_HEADER]: ENCODING_EVENT_BATCH },
+    headers: { [ENCODING_HEADER]: header },
   });
 }
 
@@ -58,10 +67,11 @@ export function packEventRecords(events: readonly ApiAccessEvent[], options: Pac
       headers: { [ENCODING_HEADER]: ENCODING_SINGLE },
     }));
   }
+  const packing = { ...options, encoding: options.encoding };
   const records: OutgoingRecord[] = [];
   for (const [partition, group] of groupByPartition(events, options)) {
     for (let start = 0; start < group.length; start += options.eventsPerRecord) {
-      batchRecords(group.slice(start, start + options.eventsPerRecord), partition, options.maxRecordBytes, records);
+      batchRecords(group.slice(start, start + options.eventsPerRecord), partition, packing, records);
     }
   }
   return records;
