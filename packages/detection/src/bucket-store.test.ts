@@ -28,6 +28,8 @@ const EVENTS: ApiAccessEvent[] = [
   event(2, { id: 'r2', status: 401, objectId: 'b' }),
   event(3, { status: 429, latencyMs: 12 }),
   event(4, { id: 'r4', status: 403, latencyMs: 40, objectId: 'a' }),
+  event(5, { status: 502, latencyMs: -1, objectId: 'c' }),
+  event(6, { id: 'r6', status: 404, latencyMs: 0.5 }),
 ];
 
 describe('BucketStore', () => {
@@ -37,6 +39,8 @@ describe('BucketStore', () => {
         const store = new BucketStore(4);
         store.addEvent(9, kind, single, routeKey(single));
         expect(store.get(9)).toEqual(aggregateBucket([single], kind));
+        expect(store.viewOf(9)).toEqual(aggregateBucket([single], kind));
+        expect(store.viewAt(0)).toEqual(aggregateBucket([single], kind));
       }
       const store = new BucketStore(4);
       EVENTS.forEach((e, i) => store.addEvent(i % 2 === 0 ? 7 : 2, kind, e, routeKey(e)));
@@ -44,6 +48,7 @@ describe('BucketStore', () => {
       expect([store.slotAt(0), store.slotAt(1)]).toEqual([7, 2]);
       expect(store.get(7)).toEqual(aggregateBucket(EVENTS.filter((_, i) => i % 2 === 0), kind));
       expect(store.bucketAt(1)).toEqual(aggregateBucket(EVENTS.filter((_, i) => i % 2 === 1), kind));
+      expect(store.viewAt(1)).toEqual(aggregateBucket(EVENTS.filter((_, i) => i % 2 === 1), kind));
       expect(store.get(3)).toBeUndefined();
       expect(store.entryOf(100)).toBe(-1);
     });

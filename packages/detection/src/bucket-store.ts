@@ -5,7 +5,7 @@
 // top-k and sample arrays cost half a dozen allocations that lived until the bucket closed.
 
 import type { ApiAccessEvent, EntityKind } from '@vigil/contract';
-import { addEventFields, emptyBucket, mergeBucket, type BucketAggregate } from './bucket';
+import { OneEventBucket, addEventFields, emptyBucket, mergeBucket, type BucketAggregate } from './bucket';
 
 const INITIAL_ENTRIES = 256;
 
@@ -27,6 +27,7 @@ export class BucketStore {
   private routes: string[] = [];
   /** The aggregate of an entry once it has more than one event. */
   private objects: Array<BucketAggregate | undefined> = [];
+  private readonly oneEvent = new OneEventBucket();
 
   constructor(slotCapacity: number) {
     this.entryBySlot = new Int32Array(Math.max(slotCapacity, 1));
@@ -80,6 +81,31 @@ export class BucketStore {
   get(slot: number): BucketAggregate | undefined {
     const entry = this.entryOf(slot);
     return entry < 0 ? undefined : this.bucketAt(entry);
+  }
+
+  /**
+   * The entry's aggregate to read at once (scoring): a single event's is written into one reused
+   * object, valid until the next view of this store, never to be kept or changed.
+   */
+  viewAt(entry: number): BucketAggregate {
+    return (
+      this.objects[entry] ??
+      this.oneEvent.of(
+        this.kinds[entry] as EntityKind,
+        this.status[entry] as number,
+        this.bytes[entry] as number,
+        this.latencyMs[entry] as number,
+        this.requestIds[entry],
+        this.objectIds[entry],
+        this.clientKeys[entry] as string,
+        this.routes[entry] as string,
+      )
+    );
+  }
+
+  viewOf(slot: number): BucketAggregate | undefined {
+    const entry = this.entryOf(slot);
+    return entry < 0 ? undefined : this.viewAt(entry);
   }
 
   /** A new entry; a single-event one (bucket undefined) pushes its strings after this. */

@@ -3,8 +3,8 @@
 // checkpoints combine into the same bucket whatever the order.
 
 import type { ApiAccessEvent, EntityKind } from '@vigil/contract';
-import { addDistinct, emptyDistinctCounter, mergeDistinct, type DistinctCounter } from './sketch/distinct-counter';
-import { addLatency, emptyLatencySketch, mergeLatency, type LatencySketch } from './sketch/latency-sketch';
+import { addDistinct, emptyDistinctCounter, hashString, mergeDistinct, type DistinctCounter } from './sketch/distinct-counter';
+import { addLatency, emptyLatencySketch, mergeLatency, setSingleLatency, type LatencySketch } from './sketch/latency-sketch';
 import { mergeTopK, withTopK, type TopK } from './sketch/top-k';
 
 export interface BucketAggregate {
@@ -99,6 +99,68 @@ export function addEventFields(
   if (kind !== 'route') bucket.topRoutes = withTopK(bucket.topRoutes, route);
   if (kind !== 'client') bucket.topClients = withTopK(bucket.topClients, clientKey);
   bucket.sampleIds = sample(bucket.sampleIds, requestId);
+}
+
+/**
+ * A reusable bucket for reading one-event aggregates (scoring) without allocating: `of` writes into
+ * it what addEventFields on an empty bucket would hold, reusing its arrays. The result is valid
+ * until the next `of`, and must not be kept or changed.
+ */
+export class OneEventBucket {
+  readonly bucket: BucketAggregate = emptyBucket();
+  private readonly objectIds: DistinctCounter & { exact: number[] } = { exact: [0] };
+  private readonly route: [string, number] = ['', 1];
+  private readonly client: [string, number] = ['', 1];
+  private readonly lists = { routes: [this.route], clients: [this.client], all: [''], errors: [''], auth: [''] };
+  private readonly none = { routes: [] as TopK, clients: [] as TopK, all: [] as string[], errors: [] as string[], auth: [] as string[] };
+
+  of(
+    kind: EntityKind,
+    status: number,
+    bytes: number,
+    latencyMs: number,
+    requestId: string | undefined,
+    objectId: string | undefined,
+    clientKey: string,
+    route: string,
+  ): BucketAggregate {
+    const b = this.bucket;
+    const { lists, none } = this;
+    const error = status >= 500;
+    const auth = !error && status >= 400 && (status === 401 || status === 403);
+    b.requests = 1;
+    b.bytes = 0 + bytes;
+    b.status5xx = error ? 1 : 0;
+    b.status4xx = !error && status >= 400 ? 1 : 0;
+    b.authFailures = auth ? 1 : 0;
+    b.rateLimited = !error && status === 429 ? 1 : 0;
+    setSingleLatency(b.latency, latencyMs);
+    if (kind === 'client' && objectId !== undefined) {
+      this.objectIds.exact[0] = hashString(objectId);
+      b.objectIds = this.objectIds;
+    } else {
+      b.objectIds = undefined;
+    }
+    this.route[0] = route;
+    this.route[1] = 1;
+    b.topRoutes = kind !== 'route' ? lists.routes : none.routes;
+    this.client[0] = clientKey;
+    this.client[1] = 1;
+    b.topClients = kind !== 'client' ? lists.clients : none.clients;
+    if (requestId === undefined) {
+      b.sampleIds = none.all;
+      b.errorSampleIds = none.errors;
+      b.authSampleIds = none.auth;
+    } else {
+      lists.all[0] = requestId;
+      lists.errors[0] = requestId;
+      lists.auth[0] = requestId;
+      b.sampleIds = lists.all;
+      b.errorSampleIds = error ? lists.errors : none.errors;
+      b.authSampleIds = auth ? lists.auth : none.auth;
+    }
+    return b;
+  }
 }
 
 /** The aggregate of a list of events, e.g. the partial one instance ships for another. */

@@ -302,18 +302,18 @@ export class DetectionEngine {
     if (entries !== undefined) {
       for (let entry = 0; entry < entries.size; entry++) {
         const slot = entries.slotAt(entry);
-        if (!this.table.isDense(slot)) this.score(slot, entries.bucketAt(entry), start, false, out);
+        if (!this.table.isDense(slot)) this.score(slot, entries.viewAt(entry), start, false, out);
       }
     }
     for (const slot of this.table.denseSlots) {
       if (this.table.trackedBuckets(slot, index) < 0) continue;
-      this.score(slot, entries?.get(slot) ?? EMPTY_BUCKET, start, false, out);
+      this.score(slot, entries?.viewOf(slot) ?? EMPTY_BUCKET, start, false, out);
     }
     out.push(...this.incidents.resolveQuiet(index));
   }
 
   private rescore(start: number, slot: number, out: Anomaly[]): void {
-    const bucket = this.buckets.get(start)?.get(slot);
+    const bucket = this.buckets.get(start)?.viewOf(slot);
     if (bucket !== undefined) this.score(slot, bucket, start, true, out);
   }
 

@@ -45,6 +45,19 @@ export function addLatency(sketch: LatencySketch, ms: number): void {
   else addToBin(sketch.bins, binOf(ms), 1);
 }
 
+/** Makes the sketch hold exactly one sample (none unless ms >= 0), as addLatency on an empty one would, reusing its bins array. */
+export function setSingleLatency(sketch: LatencySketch, ms: number): void {
+  if (!(ms >= 0)) {
+    sketch.count = 0;
+    sketch.bins.length = 0;
+    return;
+  }
+  sketch.count = 1;
+  sketch.bins[0] = binOf(ms);
+  sketch.bins[1] = 1;
+  sketch.bins.length = 2;
+}
+
 /** Associative and commutative: merge(a, merge(b, c)) has the same bins as merge(merge(a, b), c). */
 export function mergeLatency(a: LatencySketch, b: LatencySketch): LatencySketch {
   const bins = a.bins.slice();
