@@ -5,7 +5,7 @@
 // instances share nothing.
 import { context, defaultTextMapGetter, defaultTextMapSetter, ProxyTracerProvider, ROOT_CONTEXT, SpanStatusCode } from '@opentelemetry/api';
 import type { Context, Meter, Tracer } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { ExportResultCode, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -31,6 +31,26 @@ export interface TracingOptions {
   otlpTracesUrl?: string | undefined;
   /** Also keeps every finished span in memory (tests). */
   recorder?: SpanRecorder | undefined;
+  /** Told of every OTLP export that failed (the spans in it are dropped); see exportFailureLog. */
+  onExportFailure?: ((failure: ExportFailure) => void) | undefined;
+}
+
+export interface ExportFailure {
+  spans: number;
+  error: string;
+}
+
+/** Passes everything to `inner` and reports exports that did not succeed. */
+function reportingExporter(inner: SpanExporter, onFailure: (failure: ExportFailure) => void): SpanExporter {
+  return {
+    export: (spans, done) =>
+      inner.export(spans, (result) => {
+        if (result.code !== ExportResultCode.SUCCESS) onFailure({ spans: spans.length, error: result.error?.message ?? 'unknown error' });
+        done(result);
+      }),
+    shutdown: () => inner.shutdown(),
+    forceFlush: () => inner.forceFlush?.() ?? Promise.resolve(),
+  };
 }
 
 /** A finished span as plain data, for tests and assertions. */
@@ -105,7 +125,9 @@ function createTracer(serviceName: string, resource: Resource, options: TracingO
   }
   const spanProcessors: SpanProcessor[] = [];
   if (options.otlpTracesUrl !== undefined) {
-    spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: options.otlpTracesUrl, timeoutMillis: EXPORT_TIMEOUT_MS })));
+    const otlp = new OTLPTraceExporter({ url: options.otlpTracesUrl, timeoutMillis: EXPORT_TIMEOUT_MS });
+    const onFailure = options.onExportFailure;
+    spanProcessors.push(new BatchSpanProcessor(onFailure === undefined ? otlp : reportingExporter(otlp, onFailure)));
   }
   const recorded = options.recorder === undefined ? undefined : recorderExporters.get(options.recorder);
   if (recorded !== undefined) spanProcessors.push(new SimpleSpanProcessor(recorded));

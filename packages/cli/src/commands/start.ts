@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { checkConfig, commonSchema, kafkaSchema, loadConfig, unknownVariableWarnings, type Env } from '@vigil/config';
 import { VigilError } from '@vigil/contract';
 import { VigilHttpServer } from '@vigil/http';
-import { createLogger, createTelemetry, tracingSchema } from '@vigil/telemetry';
+import { createLogger, createTelemetry, exportFailureLog, tracingSchema } from '@vigil/telemetry';
 import { createTransport } from '@vigil/transport';
 import { startAlerter } from '@vigil/alerter';
 import { startCollector } from '@vigil/collector';
@@ -94,7 +94,9 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
   const { env, token: generatedToken } = embedded ? withGeneratedIngestToken(io.env) : { env: io.env };
   const logger = createLogger({ name: `vigil-${role}`, level: common.logLevel });
   for (const warning of unknownVariableWarnings(io.env, CONFIG_SECTIONS.map((s) => s.schema))) logger.warn(warning);
-  const telemetry = createTelemetry(`vigil-${role}`, { tracing: loadConfig(tracingSchema, io.env) });
+  const tracing = loadConfig(tracingSchema, io.env);
+  const onExportFailure = tracing.otlpTracesUrl === undefined ? undefined : exportFailureLog(logger, tracing.otlpTracesUrl);
+  const telemetry = createTelemetry(`vigil-${role}`, { tracing: { ...tracing, onExportFailure } });
   const transport = createTransport({ kafka, logger, telemetry });
   const http = new VigilHttpServer({
     host: common.httpHost,
