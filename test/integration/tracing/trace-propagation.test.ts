@@ -38,6 +38,8 @@ function logWithBruteForce(now: number): string {
 
 interface TracedStack {
   ingestUrl: string;
+  /** The alerter's transport, to read its audit topic. */
+  alerterTransport: Transport;
   stop(): Promise<void>;
 }
 
@@ -64,6 +66,7 @@ async function startTracedStack(env: Env, recorder: SpanRecorder): Promise<Trace
   const address = await collectorDeps.http.listen();
   return {
     ingestUrl: `http://127.0.0.1:${address.port}/v1/logs`,
+    alerterTransport: alerterDeps.transport,
     async stop() {
       await collectorDeps.http.close();
       for (const service of running.reverse()) await service.stop();
@@ -137,6 +140,19 @@ describe('trace context from collector to alerter', () => {
     const score = spans.find((span) => span.name === 'detector.score' && span.spanId === notify.parentSpanId);
     expect(publish).toMatchObject({ traceId: ingest.traceId, serviceName: 'vigil-collector' });
     expect(score).toMatchObject({ traceId: ingest.traceId, parentSpanId: publish?.spanId, serviceName: 'vigil-detector' });
+
+    // The audit record of that delivery (notifications.v1) carries the notify span's context.
+    const audit = await waitFor(
+      async () => {
+        const records = await stack.alerterTransport.readAll(stack.alerterTransport.topic('notifications'));
+        return records.find((record) => {
+          const body = JSON.parse(String(record.value)) as { outcome?: string; channel?: string };
+          return body.outcome === 'delivered' && body.channel === 'slack' && record.headers['traceparent']?.includes(notify.spanId);
+        });
+      },
+      { message: 'a notifications.v1 record of the delivery with its traceparent', intervalMs: 500 },
+    );
+    expect(audit.headers['traceparent']).toBe(`00-${ingest.traceId}-${notify.spanId}-01`);
   });
 
   it('continues the trace of a shipper that sends a traceparent with its logs', async () => {

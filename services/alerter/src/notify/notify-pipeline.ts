@@ -70,9 +70,9 @@ export class NotifyPipeline {
       const silence = this.o.silences.mutedBy(notification.anomaly, now);
       for (const channel of channels) {
         if (silence !== undefined) {
-          await this.o.sink.record(deliveryRecord(notification, channel, 'silenced', now, { attempts: 0, latencyMs: 0, silenceId: silence.id }));
+          await this.o.sink.record(deliveryRecord(notification, channel, 'silenced', now, { attempts: 0, latencyMs: 0, silenceId: silence.id }), traceOf(notification));
         } else if (this.o.log.has(channel, notification.idempotencyKey)) {
-          await this.o.sink.record(deliveryRecord(notification, channel, 'duplicate', now, { attempts: 0, latencyMs: 0 }));
+          await this.o.sink.record(deliveryRecord(notification, channel, 'duplicate', now, { attempts: 0, latencyMs: 0 }), traceOf(notification));
         } else {
           byChannel.set(channel, [...(byChannel.get(channel) ?? []), notification]);
         }
@@ -103,17 +103,19 @@ export class NotifyPipeline {
     span?.end(result.ok ? undefined : result.reason);
     const at = this.o.clock();
     const timing = { attempts, latencyMs: at - started };
+    // Audit records continue the delivery's span (or, with tracing off, the anomaly's trace).
+    const trace = span?.context ?? traceOf(notification);
     if (result.ok) {
       this.o.log.markDelivered(channel, notification.idempotencyKey, at);
-      await this.o.sink.record(deliveryRecord(notification, channel, 'delivered', at, timing));
+      await this.o.sink.record(deliveryRecord(notification, channel, 'delivered', at, timing), trace);
     } else {
-      await this.o.sink.record(deliveryRecord(notification, channel, 'failed', at, { ...timing, error: result.reason }));
-      await this.o.sink.park({ v: 1, at, channel, attempts, error: result.reason, notification });
+      await this.o.sink.record(deliveryRecord(notification, channel, 'failed', at, { ...timing, error: result.reason }), trace);
+      await this.o.sink.park({ v: 1, at, channel, attempts, error: result.reason, notification }, trace);
     }
     for (const member of folded) {
       if (result.ok) this.o.log.markDelivered(channel, member.idempotencyKey, at);
       const outcome = result.ok ? 'folded' : 'failed';
-      await this.o.sink.record(deliveryRecord(member, channel, outcome, at, { ...timing, summaryKey: notification.idempotencyKey }));
+      await this.o.sink.record(deliveryRecord(member, channel, outcome, at, { ...timing, summaryKey: notification.idempotencyKey }), trace);
     }
   }
 }

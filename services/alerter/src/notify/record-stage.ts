@@ -2,14 +2,15 @@
 // record (which is also the notification log a restart restores); failures for good are parked on
 // notifications-dlq.v1 with the error. A failed write throws, so the batch is redelivered.
 
-import type { Counter, Histogram, Logger, Telemetry } from '@vigil/telemetry';
+import { traceHeaders, type Counter, type Histogram, type Logger, type Telemetry, type TraceContext } from '@vigil/telemetry';
 import type { Producer } from '@vigil/transport';
 import type { DeadLetterRecord, DeliveryRecord, GroupStateRecord } from '../notification-log/log-records';
 import { COMPONENT_METRICS } from '@vigil/telemetry';
 
 export interface RecordSink {
-  record(record: DeliveryRecord): Promise<void>;
-  park(deadLetter: DeadLetterRecord): Promise<void>;
+  /** `trace`: the notification's trace (its alerter.notify span, or the anomaly's), carried as record headers. */
+  record(record: DeliveryRecord, trace?: TraceContext): Promise<void>;
+  park(deadLetter: DeadLetterRecord, trace?: TraceContext): Promise<void>;
   saveGroups(records: readonly GroupStateRecord[]): Promise<void>;
 }
 
@@ -26,16 +27,19 @@ export function createRecordStage(options: RecordStageOptions): RecordSink {
   const latency: Histogram = telemetry.histogram(COMPONENT_METRICS.notificationLatency.name, COMPONENT_METRICS.notificationLatency.description, 'ms');
   const parked: Counter = telemetry.counter(COMPONENT_METRICS.notificationsDeadLettered.name, COMPONENT_METRICS.notificationsDeadLettered.description);
   return {
-    async record(record) {
+    async record(record, trace) {
       outcomes.add(1, { channel: record.channel, outcome: record.outcome });
       if (record.outcome === 'delivered') latency.record(record.latencyMs, { channel: record.channel });
       const level = record.outcome === 'failed' ? 'warn' : 'info';
-      logger[level]({ audit: 'notification', ...record }, `notification ${record.outcome} on ${record.channel}`);
-      await producer.send(topics.notifications, [{ key: record.groupKey, value: JSON.stringify(record) }]);
+      const headers = trace === undefined ? {} : traceHeaders(trace);
+      const traceId = headers['traceparent']?.split('-')[1];
+      logger[level]({ audit: 'notification', ...record, ...(traceId === undefined ? {} : { traceId }) }, `notification ${record.outcome} on ${record.channel}`);
+      await producer.send(topics.notifications, [{ key: record.groupKey, value: JSON.stringify(record), headers }]);
     },
-    async park(deadLetter) {
+    async park(deadLetter, trace) {
       parked.add(1, { channel: deadLetter.channel });
-      await producer.send(topics.deadLetters, [{ key: deadLetter.notification.groupKey, value: JSON.stringify(deadLetter) }]);
+      const headers = trace === undefined ? {} : traceHeaders(trace);
+      await producer.send(topics.deadLetters, [{ key: deadLetter.notification.groupKey, value: JSON.stringify(deadLetter), headers }]);
     },
     async saveGroups(records) {
       if (records.length === 0) return;
