@@ -8,6 +8,7 @@
 // incidents. Evicts the least recently seen beyond a cap.
 
 import type { EntityKind } from '@vigil/contract';
+import type { EntityRef } from './detectors/detector';
 import { KeyIndex } from './key-index';
 
 /** Columns of the baseline row, Float32 (7 significant digits are plenty for a baseline). */
@@ -37,6 +38,8 @@ const STATS_AT = 3;
 
 const KIND_CODES: Record<EntityKind, number> = { client: 0, ip: 1, route: 2, service: 3 };
 const KINDS: readonly EntityKind[] = ['client', 'ip', 'route', 'service'];
+/** Kind code of a free slot. */
+const FREE = 255;
 
 /**
  * An entity's key within its kind: the key, or `<service>\0<key>` for a route. Its id (checkpoints,
@@ -64,11 +67,11 @@ export interface EntityTableState {
 }
 
 export class EntityTable {
-  /** Per kind code: local key -> slot. */
+  /** Per kind code: local key <-> slot. */
   private readonly slotsByKey = [new KeyIndex(), new KeyIndex(), new KeyIndex(), new KeyIndex()];
-  /** Per slot: the local key (undefined once free) and the kind code. */
-  private keys: Array<string | undefined> = [];
-  private kinds = new Uint8Array(1024);
+  /** Per slot: the kind code (FREE: no entity). Slots at or above `slots` were never used. */
+  private kinds = new Uint8Array(1024).fill(FREE);
+  private slots = 0;
   /** Two views of the same rows: the indices as Int32, the stats as Float32. */
   private ints = new Int32Array(1024 * ROW_WIDTH);
   private floats = new Float32Array(this.ints.buffer);
@@ -90,7 +93,7 @@ export class EntityTable {
 
   /** The `<kind code>\0…` entity id (checkpoints, incidents, seasonal profiles). */
   idOf(slot: number): string {
-    return `${this.kinds[slot] as number}\0${this.keys[slot] as string}`;
+    return `${this.kinds[slot] as number}\0${this.localKeyOf(slot)}`;
   }
 
   /** A route or service: scored every bucket. */
@@ -102,13 +105,17 @@ export class EntityTable {
     return KINDS[this.kinds[slot] as number] as EntityKind;
   }
 
-  /** A new reference to the entity (detectors and anomalies keep it). */
-  refOf(slot: number): { kind: EntityKind; key: string; service?: string } {
-    const kind = this.kindOf(slot);
-    const key = this.keys[slot] as string;
-    if (kind !== 'route') return { kind, key };
-    const sep = key.indexOf('\0');
-    return { kind, service: key.slice(0, sep), key: key.slice(sep + 1) };
+  /** See localKey. */
+  localKeyOf(slot: number): string {
+    return (this.slotsByKey[this.kinds[slot] as number] as KeyIndex).keyOf(slot);
+  }
+
+  /**
+   * A reference to the entity for the scoring of one bucket: its key is read from the table only
+   * when asked (when a detector fires), not on every score.
+   */
+  refOf(slot: number): EntityRef {
+    return new SlotEntityRef(this, slot, this.kindOf(slot));
   }
 
   /** touchKey by entity id. */
@@ -152,9 +159,8 @@ export class EntityTable {
   }
 
   private allocate(code: number, key: string, bucketIndex: number): number {
-    const slot = this.freeSlots.pop() ?? this.keys.length;
+    const slot = this.freeSlots.pop() ?? this.slots++;
     if (slot >= this.kinds.length) this.grow(slot + 1);
-    this.keys[slot] = key;
     this.kinds[slot] = code;
     (this.slotsByKey[code] as KeyIndex).add(key, slot);
     this.count++;
@@ -173,7 +179,7 @@ export class EntityTable {
     next.set(this.ints);
     this.ints = next;
     this.floats = new Float32Array(next.buffer);
-    const kinds = new Uint8Array(capacity);
+    const kinds = new Uint8Array(capacity).fill(FREE);
     kinds.set(this.kinds);
     this.kinds = kinds;
   }
@@ -184,7 +190,7 @@ export class EntityTable {
    */
   private evictLeastRecentlySeen(protectFrom: number): void {
     const used: number[] = [];
-    for (let slot = 0; slot < this.keys.length; slot++) if (this.keys[slot] !== undefined) used.push(slot);
+    for (let slot = 0; slot < this.slots; slot++) if (this.kinds[slot] !== FREE) used.push(slot);
     const seen = Int32Array.from(used, (slot) => this.lastSeenOf(slot)).sort();
     const batch = Math.max(1, Math.floor(this.maxEntities / 32));
     const cutoff = Math.min(seen[Math.min(batch, seen.length) - 1] as number, protectFrom - 1);
@@ -202,8 +208,8 @@ export class EntityTable {
   }
 
   private remove(slot: number): void {
-    (this.slotsByKey[this.kinds[slot] as number] as KeyIndex).delete(this.keys[slot] as string);
-    this.keys[slot] = undefined;
+    (this.slotsByKey[this.kinds[slot] as number] as KeyIndex).deleteSlot(slot);
+    this.kinds[slot] = FREE;
     this.count--;
     this.denseSlots.delete(slot);
     this.freeSlots.push(slot);
@@ -212,8 +218,8 @@ export class EntityTable {
 
   toState(): EntityTableState {
     const state: EntityTableState = { ids: [], firstSeen: [], lastSeen: [], scoredThrough: [], stats: [] };
-    for (let slot = 0; slot < this.keys.length; slot++) {
-      if (this.keys[slot] === undefined) continue;
+    for (let slot = 0; slot < this.slots; slot++) {
+      if (this.kinds[slot] === FREE) continue;
       state.ids.push(this.idOf(slot));
       state.firstSeen.push(this.ints[slot * ROW_WIDTH + FIRST_SEEN] as number);
       state.lastSeen.push(this.lastSeenOf(slot));
@@ -233,5 +239,25 @@ export class EntityTable {
       table.floats.set(state.stats.slice(i * STAT_WIDTH, (i + 1) * STAT_WIDTH), slot * ROW_WIDTH + STATS_AT);
     });
     return table;
+  }
+}
+
+/** EntityRef of a table slot, its key and service read on demand (valid while the slot is). */
+class SlotEntityRef implements EntityRef {
+  constructor(
+    private readonly table: EntityTable,
+    private readonly slot: number,
+    readonly kind: EntityKind,
+  ) {}
+
+  get key(): string {
+    const local = this.table.localKeyOf(this.slot);
+    return this.kind === 'route' ? local.slice(local.indexOf('\0') + 1) : local;
+  }
+
+  get service(): string | undefined {
+    if (this.kind !== 'route') return undefined;
+    const local = this.table.localKeyOf(this.slot);
+    return local.slice(0, local.indexOf('\0'));
   }
 }
