@@ -4,23 +4,29 @@
 //   [vhost[:port]] ip ident user [time] "request" status bytes ["referer" "user-agent"] [tail...]
 
 import { findClosingQuote, unescapeLogString } from './escapes';
-import { applyRequestLine, parseIntField } from './request-line';
+import { applyRequestLine, isMethod, methodAt, parseIntField, protocolAt } from './request-line';
 import { reject, type RawAccess } from './raw-access';
 import type { Rejection } from '../types';
 import { parseClfTime } from './time';
 
 /** Fills raw from a CLF-family line; returns where the fields after the user agent start. */
 export function scanClf(line: string, raw: RawAccess): number | Rejection {
-  const open = line.indexOf(' [');
+  const open = indexOfSpaceBracket(line, 0);
   if (open <= 0) return reject('format_mismatch', 'no [time] field');
   if (!fillIdentity(line, open, raw)) return reject('format_mismatch', 'expected "ip ident user" before [time]');
   const close = line.indexOf(']', open + 2);
   if (close === -1) return reject('format_mismatch', 'unterminated [time]');
-  raw.time = parseClfTime(line, open + 2, close);
-  if (Number.isNaN(raw.time)) return reject('invalid_timestamp', line.slice(open + 2, close));
+  const time = parseClfTime(line, open + 2, close);
+  if (Number.isNaN(time)) return reject('invalid_timestamp', line.slice(open + 2, close));
   if (line.charCodeAt(close + 1) !== 32 || line.charCodeAt(close + 2) !== 34) {
     return reject('format_mismatch', 'expected "request" after [time]');
   }
+  const fast = scanPlainRequestToBytes(line, close + 3, raw);
+  if (fast !== -1) {
+    raw.time = time;
+    return scanRefererAndAgent(line, fast, raw, true);
+  }
+  raw.time = time;
   const requestEnd = requestClosingQuote(line, close + 3);
   if (requestEnd === -1) return reject('format_mismatch', 'unterminated "request"');
   applyRequestLine(raw, line.slice(close + 3, requestEnd));
@@ -35,7 +41,72 @@ export function scanClf(line: string, raw: RawAccess): number | Rejection {
   if (bytesEnd === -1) bytesEnd = line.length;
   raw.bytes = parseIntField(line, statusEnd + 1, bytesEnd, 0);
   if (Number.isNaN(raw.bytes)) return reject('format_mismatch', 'bytes is not a number');
-  return scanRefererAndAgent(line, bytesEnd, raw);
+  return scanRefererAndAgent(line, bytesEnd, raw, true);
+}
+
+/**
+ * Index of the first " [" at or after `from`, -1 when none. A search for the one character is a
+ * fast native scan; a two-character pattern is not.
+ */
+function indexOfSpaceBracket(line: string, from: number): number {
+  for (let b = line.indexOf('[', from + 1); b !== -1; b = line.indexOf('[', b + 1)) {
+    if (line.charCodeAt(b - 1) === 32) return b - 1;
+  }
+  return -1;
+}
+
+/**
+ * The common case: a request line with no backslash, closed by a quote that a 3-digit status
+ * follows, and a numeric byte count. Fills method, target (the path; the query apart), protocol,
+ * status and bytes and returns where the bytes end; -1, having written nothing, for anything else,
+ * which the general path then reads exactly as it always has. Native single-character searches
+ * rather than a character loop: they cost the same for 5 characters as for 100.
+ */
+function scanPlainRequestToBytes(line: string, start: number, raw: RawAccess): number {
+  const q = line.indexOf('"', start);
+  if (q === -1 || !isStatusAfter(line, q)) return -1;
+  const backslash = line.indexOf('\\', start);
+  if (backslash !== -1 && backslash < q) return -1;
+  const n = line.length;
+  const bytesStart = q + 6;
+  let bytesEnd = bytesStart;
+  let bytes = 0;
+  for (; bytesEnd < n; bytesEnd++) {
+    const d = line.charCodeAt(bytesEnd) - 48;
+    if (d < 0 || d > 9) break;
+    bytes = bytes * 10 + d;
+  }
+  if (bytesEnd === bytesStart || (bytesEnd < n && line.charCodeAt(bytesEnd) !== 32)) return -1;
+
+  raw.status = (line.charCodeAt(q + 2) - 48) * 100 + (line.charCodeAt(q + 3) - 48) * 10 + (line.charCodeAt(q + 4) - 48);
+  raw.bytes = bytes;
+  const first = line.indexOf(' ', start);
+  const method = first === -1 || first >= q ? undefined : methodAt(line, start, first);
+  if (method === undefined || !isMethod(method)) {
+    raw.method = '-';
+    raw.target = '-';
+    return bytesEnd;
+  }
+  raw.method = method;
+  let last = q - 1;
+  while (line.charCodeAt(last) !== 32) last--;
+  let targetEnd = q;
+  if (last > first && last + 6 <= q && line.startsWith('HTTP/', last + 1)) {
+    targetEnd = last;
+    raw.protocol = protocolAt(line, last + 1, q);
+  }
+  if (targetEnd === first + 1) {
+    raw.target = '-';
+    return bytesEnd;
+  }
+  const question = line.indexOf('?', first + 1);
+  if (question !== -1 && question < targetEnd) {
+    raw.target = line.slice(first + 1, question);
+    raw.query = line.slice(question + 1, targetEnd);
+  } else {
+    raw.target = line.slice(first + 1, targetEnd);
+  }
+  return bytesEnd;
 }
 
 function isDigit(c: number): boolean {
@@ -65,22 +136,31 @@ function requestClosingQuote(line: string, from: number): number {
   return end;
 }
 
-function scanRefererAndAgent(line: string, from: number, raw: RawAccess): number {
+/** `escapes`: false when the line has no backslash after `from`, so nothing needs unescaping. */
+function scanRefererAndAgent(line: string, from: number, raw: RawAccess, escapes: boolean): number {
   if (line.charCodeAt(from) !== 32 || line.charCodeAt(from + 1) !== 34) return from;
   const refererEnd = findClosingQuote(line, from + 2);
   if (refererEnd === -1 || line.charCodeAt(refererEnd + 1) !== 32 || line.charCodeAt(refererEnd + 2) !== 34) return from;
   const agentEnd = findClosingQuote(line, refererEnd + 3);
   if (agentEnd === -1) return from;
-  const agent = line.slice(refererEnd + 3, agentEnd);
-  raw.userAgent = agent === '-' || agent === '' ? undefined : unescapeLogString(agent);
+  const length = agentEnd - refererEnd - 3;
+  if (length === 0 || (length === 1 && line.charCodeAt(agentEnd - 1) === 45)) raw.userAgent = undefined;
+  else {
+    const agent = line.slice(refererEnd + 3, agentEnd);
+    raw.userAgent = escapes ? unescapeLogString(agent) : agent;
+  }
   return agentEnd + 1;
 }
 
 /** Tokens before [time]: "ip ident user", "vhost ip ident user", or "ip user" (ident dropped). */
 function fillIdentity(line: string, end: number, raw: RawAccess): boolean {
   const s1 = line.indexOf(' ');
-  if (s1 <= 0 || s1 > end) return false;
-  if (s1 === end) return false;
+  if (s1 <= 0 || s1 >= end) return false;
+  // Mostly "ip - - [": two one-character tokens, told without another search.
+  if (s1 + 4 === end && line.charCodeAt(s1 + 2) === 32 && line.charCodeAt(s1 + 1) !== 32 && line.charCodeAt(s1 + 3) !== 32) {
+    raw.peerIp = line.slice(0, s1);
+    return true;
+  }
   const s2 = line.indexOf(' ', s1 + 1);
   if (s2 === end) {
     raw.peerIp = line.slice(0, s1);
@@ -102,7 +182,7 @@ function fillIdentity(line: string, end: number, raw: RawAccess): boolean {
 
 /** Cheap test used by auto-detection: "token ... [dd/Mon/yyyy:" with a quote after the time. */
 export function looksLikeClf(line: string): boolean {
-  const open = line.indexOf(' [');
+  const open = indexOfSpaceBracket(line, 0);
   return open > 0 && open < 300 && line.charCodeAt(open + 4) === 47 && line.charCodeAt(open + 8) === 47 && line.indexOf('] "', open) !== -1;
 }
 

@@ -5,15 +5,6 @@
 import { unescapeLogString } from './escapes';
 import type { RawAccess } from './raw-access';
 
-function isMethod(s: string, end: number): boolean {
-  if (end < 1 || end > 32) return false;
-  for (let i = 0; i < end; i++) {
-    const c = s.charCodeAt(i);
-    if (!((c >= 65 && c <= 90) || c === 45 || c === 95)) return false;
-  }
-  return true;
-}
-
 /** `escaped`: the gateway backslash-escapes inside quotes (nginx, Apache, Envoy); HAProxy does not. */
 export function applyRequestLine(raw: RawAccess, loggedLine: string, escaped = true): void {
   const line = escaped ? unescapeLogString(loggedLine) : loggedLine;
@@ -23,15 +14,48 @@ export function applyRequestLine(raw: RawAccess, loggedLine: string, escaped = t
     raw.target = '-';
     return;
   }
-  raw.method = line.slice(0, first);
-  const last = line.lastIndexOf(' ');
+  raw.method = methodAt(line, 0, first);
+  // A loop, not lastIndexOf: the protocol is a few characters, and lastIndexOf is a runtime call.
+  let last = line.length - 1;
+  while (line.charCodeAt(last) !== 32) last--;
   if (last > first && line.startsWith('HTTP/', last + 1)) {
     raw.target = line.slice(first + 1, last);
-    raw.protocol = line.slice(last + 1);
+    raw.protocol = protocolAt(line, last + 1, line.length);
   } else {
     raw.target = line.slice(first + 1);
   }
   if (raw.target === '') raw.target = '-';
+}
+
+/** An HTTP method token: 1 to 32 of A-Z, "-" and "_". */
+export function isMethod(s: string, end = s.length): boolean {
+  if (end < 1 || end > 32) return false;
+  for (let i = 0; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 65 && c <= 90) || c === 45 || c === 95)) return false;
+  }
+  return true;
+}
+
+/** Methods almost every line carries, so they are not cut out of each line anew. */
+const COMMON_METHODS = ['GET', 'PUT', 'POST', 'HEAD', 'PATCH', 'DELETE', 'OPTIONS'];
+
+/** s[start, end) as a string; one of COMMON_METHODS itself when it is one. */
+export function methodAt(s: string, start: number, end: number): string {
+  for (const method of COMMON_METHODS) {
+    if (method.length === end - start && s.startsWith(method, start)) return method;
+  }
+  return s.slice(start, end);
+}
+
+const COMMON_PROTOCOLS = ['HTTP/1.1', 'HTTP/1.0', 'HTTP/2.0'];
+
+/** s[start, end) as a string; one of COMMON_PROTOCOLS itself when it is one. */
+export function protocolAt(s: string, start: number, end: number): string {
+  for (const protocol of COMMON_PROTOCOLS) {
+    if (protocol.length === end - start && s.startsWith(protocol, start)) return protocol;
+  }
+  return s.slice(start, end);
 }
 
 /** Parses an integer field; "-" and empty mean `dash`. NaN when not a number. */

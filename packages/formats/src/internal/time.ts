@@ -1,6 +1,8 @@
 // Timestamp parsing without regexes: the CLF form nginx and Apache write (`10/Oct/2000:13:55:36 -0700`,
 // HAProxy adds `.mmm` and no zone), ISO 8601, and epoch numbers in seconds or milliseconds.
 
+import { detached } from './detached';
+
 const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** Month index from the three characters at `at`, without cutting a substring; -1 when unknown. */
@@ -37,7 +39,11 @@ function digits(s: string, from: number, count: number): number {
   return n;
 }
 
-/** Consecutive lines mostly share their second: the last timestamp text parsed, and its value. */
+/**
+ * Consecutive lines mostly share their second: the last timestamp text parsed, and its value. The
+ * text is a copy, not a slice of its line: startsWith compares a flat string much faster, and the
+ * copy keeps no log line alive.
+ */
 let lastClfText = '';
 let lastClfMs = Number.NaN;
 
@@ -49,7 +55,7 @@ export function parseClfTime(s: string, start: number, end: number): number {
   if (end - start === lastClfText.length && s.startsWith(lastClfText, start)) return lastClfMs;
   const ms = parseClfTimeText(s, start, end);
   if (!Number.isNaN(ms)) {
-    lastClfText = s.slice(start, end);
+    lastClfText = detached(s.slice(start, end));
     lastClfMs = ms;
   }
   return ms;
