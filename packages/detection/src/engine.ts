@@ -271,11 +271,11 @@ export class DetectionEngine {
       case 'route':
         return route.local;
       case 'service':
-        return event.service;
+        return route.service;
     }
   }
 
-  /** routeKey(event) and the route entity's table key, built once per distinct route. */
+  /** routeKey(event) and the route entity's table key, built once per distinct route (and the same service string each time). */
   private routeKeysOf(event: ApiAccessEvent): RouteKeys {
     const { route, method } = event.request;
     let known = this.routeKeys.get(route);

@@ -24,6 +24,9 @@ export class KeyIndex {
   /** Per slot: start and length of its key in chars (length -1: no key). */
   private spans = new Int32Array(0);
   private readonly seed: number;
+  /** The last key found and its slot: route and service keys repeat event after event. */
+  private lastKey: string | undefined;
+  private lastSlot = -1;
 
   constructor(seed = (Math.random() * 0x100000000) >>> 0) {
     this.seed = seed;
@@ -32,6 +35,7 @@ export class KeyIndex {
 
   /** The key's slot, or -1. */
   get(key: string): number {
+    if (key === this.lastKey) return this.lastSlot;
     const hash = this.hash(key);
     const table = this.table;
     const mask = this.mask;
@@ -40,7 +44,11 @@ export class KeyIndex {
       const at = p * WIDTH;
       const slot = table[at + 1] as number;
       if (slot === EMPTY) return -1;
-      if (table[at] === hash && this.equals(key, table[at + 2] as number, table[at + 3] as number)) return slot;
+      if (table[at] === hash && this.equals(key, table[at + 2] as number, table[at + 3] as number)) {
+        this.lastKey = key;
+        this.lastSlot = slot;
+        return slot;
+      }
       p = (p + 1) & mask;
     }
   }
@@ -77,6 +85,7 @@ export class KeyIndex {
     const start = this.spans[2 * slot] as number;
     const length = this.spans[2 * slot + 1] as number;
     if (length < 0) return;
+    if (slot === this.lastSlot) this.lastKey = undefined;
     const table = this.table;
     const mask = this.mask;
     let p = this.hashChars(start, length) & mask;

@@ -44,4 +44,15 @@ describe('top-k', () => {
     addTopK(y, 'heavy', 10);
     expect(topEntries(mergeTopK(x, y), 1)).toEqual([{ key: 'heavy', count: 44 }]);
   });
+
+  it('lets a newcomer take the smallest entry with its count, without touching a merged copy', () => {
+    const top: Array<[string, number]> = [];
+    for (let i = 0; i < 12; i++) addTopK(top, `k${i}`, i + 2);
+    const copy = mergeTopK(top, []);
+    addTopK(top, 'new');
+    expect(top).toHaveLength(12);
+    expect(topEntries(top, 12).find((e) => e.key === 'new')).toEqual({ key: 'new', count: 3 });
+    expect(top.some(([key]) => key === 'k0')).toBe(false);
+    expect(copy.find(([key]) => key === 'k0')).toEqual(['k0', 2]);
+  });
 });

@@ -23,8 +23,11 @@ export function addTopK(top: TopK, key: string, count = 1): void {
     top.push([key, count]);
     return;
   }
-  // Space-saving: the newcomer replaces the smallest and inherits its count as an upper bound.
-  top[minIndex] = [key, minCount + count];
+  // Space-saving: the newcomer replaces the smallest and inherits its count as an upper bound (in
+  // place: a top-k owns its pairs, see mergeTopK).
+  const smallest = top[minIndex] as [string, number];
+  smallest[0] = key;
+  smallest[1] = minCount + count;
 }
 
 /** addTopK for a list that may be replaced: the first key goes into an exact-size list (most per-entity buckets hold one). */
