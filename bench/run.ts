@@ -1,4 +1,4 @@
-// `pnpm bench [--quick] [--only <suite>]`: runs every benchmark suite (bench/suites/*.bench.ts and
+// `pnpm bench [--quick] [--only <suite>[,<suite>...]]`: runs every benchmark suite (bench/suites/*.bench.ts and
 // packages/*/bench/**/*.bench.ts), prints one table on stdout and writes bench/results/latest.json.
 // CPU-only suites run first, before the Kafka broker starts competing for the two cores.
 
@@ -22,9 +22,10 @@ async function suiteFiles(): Promise<string[]> {
   return files.filter((f) => f.endsWith('.bench.ts')).sort();
 }
 
-function parseArgs(argv: readonly string[]): { quick: boolean; only: string | undefined } {
+/** `--only transport,pipeline` runs those suites (in their usual order), e.g. to warm the broker up first. */
+function parseArgs(argv: readonly string[]): { quick: boolean; only: string[] | undefined } {
   const onlyIndex = argv.indexOf('--only');
-  return { quick: argv.includes('--quick'), only: onlyIndex === -1 ? undefined : argv[onlyIndex + 1] };
+  return { quick: argv.includes('--quick'), only: onlyIndex === -1 ? undefined : (argv[onlyIndex + 1] ?? '').split(',') };
 }
 
 async function main(): Promise<number> {
@@ -53,7 +54,7 @@ async function main(): Promise<number> {
   const suites: Array<{ suite: BenchSuite; file: string }> = [];
   for (const file of await suiteFiles()) {
     const module = (await import(pathToFileURL(file).href)) as { default: BenchSuite };
-    if (only === undefined || module.default.name === only) suites.push({ suite: module.default, file });
+    if (only === undefined || only.includes(module.default.name)) suites.push({ suite: module.default, file });
   }
   suites.sort((a, b) => a.suite.order - b.suite.order);
 
