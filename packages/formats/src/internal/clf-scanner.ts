@@ -4,7 +4,7 @@
 //   [vhost[:port]] ip ident user [time] "request" status bytes ["referer" "user-agent"] [tail...]
 
 import { findClosingQuote, unescapeLogString } from './escapes';
-import { applyRequestLine, isMethod, methodAt, parseIntField, protocolAt } from './request-line';
+import { applyRequestLine, commonMethodAt, commonProtocolBefore, isHttpAt, isMethod, parseIntField, protocolAt } from './request-line';
 import { reject, type RawAccess } from './raw-access';
 import type { Rejection } from '../types';
 import { parseClfTime } from './time';
@@ -81,19 +81,30 @@ function scanPlainRequestToBytes(line: string, start: number, raw: RawAccess): n
   raw.status = (line.charCodeAt(q + 2) - 48) * 100 + (line.charCodeAt(q + 3) - 48) * 10 + (line.charCodeAt(q + 4) - 48);
   raw.bytes = bytes;
   const first = line.indexOf(' ', start);
-  const method = first === -1 || first >= q ? undefined : methodAt(line, start, first);
-  if (method === undefined || !isMethod(method)) {
+  let method = first === -1 || first >= q ? undefined : commonMethodAt(line, start, first);
+  if (method === undefined && first !== -1 && first < q) {
+    method = line.slice(start, first);
+    if (!isMethod(method)) method = undefined;
+  }
+  if (method === undefined) {
     raw.method = '-';
     raw.target = '-';
     return bytesEnd;
   }
   raw.method = method;
-  let last = q - 1;
-  while (line.charCodeAt(last) !== 32) last--;
   let targetEnd = q;
-  if (last > first && last + 6 <= q && line.startsWith('HTTP/', last + 1)) {
-    targetEnd = last;
-    raw.protocol = protocolAt(line, last + 1, q);
+  // Mostly "... HTTP/1.1": the protocol and the space before it, told without a search.
+  const common = line.charCodeAt(q - 9) === 32 && q - 9 > first ? commonProtocolBefore(line, q) : undefined;
+  if (common !== undefined) {
+    targetEnd = q - 9;
+    raw.protocol = common;
+  } else {
+    let last = q - 1;
+    while (line.charCodeAt(last) !== 32) last--;
+    if (last > first && last + 6 <= q && isHttpAt(line, last + 1)) {
+      targetEnd = last;
+      raw.protocol = protocolAt(line, last + 1, q);
+    }
   }
   if (targetEnd === first + 1) {
     raw.target = '-';

@@ -2,7 +2,10 @@
 // header (RFC 3164 or 5424, as nginx and HAProxy write to syslog) and the container-runtime prefix
 // (`<time> stdout F `, CRI / Kubernetes log files). Returns the offset where the log line starts.
 
-const MONTH_INITIALS = 'JFMASOND';
+/** J F M A S O N D: the first letters of the English month abbreviations. */
+function isMonthInitial(c: number): boolean {
+  return c === 74 || c === 70 || c === 77 || c === 65 || c === 83 || c === 79 || c === 78 || c === 68;
+}
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
@@ -32,7 +35,7 @@ function syslogPrefixLength(line: string): number {
     p = gt + 1;
     if (line.charCodeAt(p) === 49 && line.charCodeAt(p + 1) === 32) return rfc5424MessageStart(line, p + 2);
   }
-  if (MONTH_INITIALS.indexOf(line[p] ?? '') === -1 || line.charCodeAt(p + 3) !== 32) return 0;
+  if (!isMonthInitial(line.charCodeAt(p)) || line.charCodeAt(p + 3) !== 32) return 0;
   if (line.charCodeAt(p + 9) !== 58 || line.charCodeAt(p + 12) !== 58 || line.charCodeAt(p + 15) !== 32) return 0;
   const hostEnd = line.indexOf(' ', p + 16);
   if (hostEnd === -1) return 0;

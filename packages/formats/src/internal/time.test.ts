@@ -20,6 +20,14 @@ describe('parseClfTime', () => {
     expect(at(line('10/Oct/2000:13:55:37'))).toBe(Date.UTC(2000, 9, 10, 13, 55, 37));
   });
 
+  it('keeps no malformed time as the last one, and reads one of another length anew', () => {
+    expect(clf('10/Oct/2000:25:55:36 +0000')).toBeNaN();
+    expect(clf('10/Oct/2000:25:55:36 +0000')).toBeNaN();
+    expect(clf('10/Oct/2000:13:55:36 +0000')).toBe(Date.UTC(2000, 9, 10, 13, 55, 36));
+    expect(clf('10/Oct/2000:13:55:36.5 +0000')).toBe(Date.UTC(2000, 9, 10, 13, 55, 36, 500));
+    expect(clf('10/Oct/2000:13:55:36 +0000')).toBe(Date.UTC(2000, 9, 10, 13, 55, 36));
+  });
+
   it('reads HAProxy milliseconds without a zone as UTC', () => {
     expect(clf('30/Jul/2018:09:03:52.726')).toBe(Date.UTC(2018, 6, 30, 9, 3, 52, 726));
   });

@@ -1,8 +1,6 @@
 // Timestamp parsing without regexes: the CLF form nginx and Apache write (`10/Oct/2000:13:55:36 -0700`,
 // HAProxy adds `.mmm` and no zone), ISO 8601, and epoch numbers in seconds or milliseconds.
 
-import { detached } from './detached';
-
 const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** Month index from the three characters at `at`, without cutting a substring; -1 when unknown. */
@@ -41,8 +39,7 @@ function digits(s: string, from: number, count: number): number {
 
 /**
  * Consecutive lines mostly share their second: the last timestamp text parsed, and its value. The
- * text is a copy, not a slice of its line: startsWith compares a flat string much faster, and the
- * copy keeps no log line alive.
+ * text is a copy, so it keeps no log line alive; a text that did not parse is never kept.
  */
 let lastClfText = '';
 let lastClfMs = Number.NaN;
@@ -52,10 +49,11 @@ let lastClfMs = Number.NaN;
  * logs local time without one; run it in UTC or pass the zone). Returns NaN when malformed.
  */
 export function parseClfTime(s: string, start: number, end: number): number {
-  if (end - start === lastClfText.length && s.startsWith(lastClfText, start)) return lastClfMs;
+  // A native search that finds the text right at start: faster in V8 than startsWith or a loop.
+  if (end - start === lastClfText.length && end > start && s.indexOf(lastClfText, start) === start) return lastClfMs;
   const ms = parseClfTimeText(s, start, end);
   if (!Number.isNaN(ms)) {
-    lastClfText = detached(s.slice(start, end));
+    lastClfText = Buffer.from(s.slice(start, end), 'utf8').toString('utf8');
     lastClfMs = ms;
   }
   return ms;

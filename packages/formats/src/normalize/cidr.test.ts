@@ -57,6 +57,13 @@ describe('CidrSet', () => {
 describe('resolveClientIp', () => {
   const trusted = new CidrSet(['10.0.0.0/8']);
 
+  it('takes the peer as it is, port stripped, when no proxy is trusted or no X-Forwarded-For was logged', () => {
+    expect(resolveClientIp('10.0.0.5:4431', '203.0.113.7', new CidrSet([]))).toBe('10.0.0.5');
+    expect(resolveClientIp('10.0.0.5', '-', new CidrSet(['10.0.0.0/8']))).toBe('10.0.0.5');
+    expect(resolveClientIp(' ', undefined, new CidrSet([]))).toBe('-');
+    expect(resolveClientIp('-', '203.0.113.7, 10.0.0.9', new CidrSet([]))).toBe('10.0.0.9');
+  });
+
   it('uses the direct peer when it is not a trusted proxy, whatever X-Forwarded-For claims', () => {
     expect(resolveClientIp('198.51.100.9', '1.1.1.1', trusted)).toBe('198.51.100.9');
   });

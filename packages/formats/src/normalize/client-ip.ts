@@ -5,7 +5,13 @@
 import { bareIp, type CidrSet } from './cidr';
 
 export function resolveClientIp(peer: string | undefined, forwardedFor: string | undefined, trusted: CidrSet): string {
-  const hops = forwardedFor === undefined || forwardedFor === '' || forwardedFor === '-' ? [] : forwardedFor.split(',');
+  const noHops = forwardedFor === undefined || forwardedFor === '' || forwardedFor === '-';
+  // Most logs carry no X-Forwarded-For, or trust no proxy: no list of hops to build then.
+  if (peer !== undefined && peer !== '-' && (noHops || trusted.size === 0)) {
+    const ip = bareIp(peer);
+    return ip === '' ? '-' : ip;
+  }
+  const hops = noHops ? [] : forwardedFor.split(',');
   let candidate = peer === undefined || peer === '-' ? undefined : bareIp(peer);
   let next = hops.length - 1;
   if (candidate === undefined) {

@@ -2,8 +2,6 @@
 // ids become {id}, {uuid}, {hex}, {token} or {email}. A cap per service keeps a scanner walking
 // random paths from blowing up cardinality: routes beyond it fold into /{other}.
 
-import { detached } from '../internal/detached';
-
 export const OVERFLOW_ROUTE = '/{other}';
 /** Route of a target that is not a path: "-" (no request line), CONNECT host:port, "*". */
 const NO_ROUTE = '-';
@@ -70,6 +68,11 @@ function classifySegment(path: string, start: number, end: number): Kind {
   if (at > start && path.indexOf('.', at) !== -1 && path.indexOf('.', at) < end - 1) return Kind.Email;
   if (tokenChars === length && length >= TOKEN_MIN_LENGTH && digits > 0 && letters > 0) return Kind.Token;
   return Kind.Keep;
+}
+
+/** Copies a string so a long-lived key does not keep the whole log line it was cut from alive. */
+function detached(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
 }
 
 export class RouteTemplater {
