@@ -24,7 +24,7 @@ export function scanClf(line: string, raw: RawAccess): number | Rejection {
   const fast = scanPlainRequestToBytes(line, close + 3, raw);
   if (fast !== -1) {
     raw.time = time;
-    return scanRefererAndAgent(line, fast, raw, true);
+    return scanRefererAndAgent(line, fast, raw, tailHasBackslash);
   }
   raw.time = time;
   const requestEnd = requestClosingQuote(line, close + 3);
@@ -55,6 +55,9 @@ function indexOfSpaceBracket(line: string, from: number): number {
   return -1;
 }
 
+/** Set by scanPlainRequestToBytes: whether the line has a backslash after the request. */
+let tailHasBackslash = true;
+
 /**
  * The common case: a request line with no backslash, closed by a quote that a 3-digit status
  * follows, and a numeric byte count. Fills method, target (the path; the query apart), protocol,
@@ -67,6 +70,7 @@ function scanPlainRequestToBytes(line: string, start: number, raw: RawAccess): n
   if (q === -1 || !isStatusAfter(line, q)) return -1;
   const backslash = line.indexOf('\\', start);
   if (backslash !== -1 && backslash < q) return -1;
+  tailHasBackslash = backslash !== -1;
   const n = line.length;
   const bytesStart = q + 6;
   let bytesEnd = bytesStart;
@@ -194,7 +198,15 @@ function fillIdentity(line: string, end: number, raw: RawAccess): boolean {
 /** Cheap test used by auto-detection: "token ... [dd/Mon/yyyy:" with a quote after the time. */
 export function looksLikeClf(line: string): boolean {
   const open = indexOfSpaceBracket(line, 0);
-  return open > 0 && open < 300 && line.charCodeAt(open + 4) === 47 && line.charCodeAt(open + 8) === 47 && line.indexOf('] "', open) !== -1;
+  return open > 0 && open < 300 && line.charCodeAt(open + 4) === 47 && line.charCodeAt(open + 8) === 47 && hasBracketQuote(line, open);
+}
+
+/** Whether `] "` occurs at or after `from`: one-character searches, as for " [". */
+function hasBracketQuote(line: string, from: number): boolean {
+  for (let b = line.indexOf(']', from); b !== -1; b = line.indexOf(']', b + 1)) {
+    if (line.charCodeAt(b + 1) === 32 && line.charCodeAt(b + 2) === 34) return true;
+  }
+  return false;
 }
 
 /** Traefik's CLF ends with the duration, `42ms`; nginx and Apache lines never do. */

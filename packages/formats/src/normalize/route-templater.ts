@@ -38,16 +38,20 @@ function isUuid(path: string, start: number, end: number): boolean {
   return true;
 }
 
-function classifySegment(path: string, start: number, end: number): Kind {
-  const length = end - start;
-  if (length === 0) return Kind.Keep;
+/** Set by classifySegment: where the segment it read ends (the next "/" or the end of the path). */
+let segmentEnd = 0;
+
+/** Kind of the segment that starts at `start`; reads to the next "/" itself, so no search is needed. */
+function classifySegment(path: string, start: number): Kind {
   let digits = 0;
   let hex = 0;
   let letters = 0;
   let tokenChars = 0;
   let at = -1;
-  for (let i = start; i < end; i++) {
-    const c = path.charCodeAt(i);
+  let end = start;
+  for (; end < path.length; end++) {
+    const c = path.charCodeAt(end);
+    if (c === 47) break;
     if (c >= 48 && c <= 57) {
       digits++;
       hex++;
@@ -59,9 +63,12 @@ function classifySegment(path: string, start: number, end: number): Kind {
     } else if (c === 45 || c === 95 || c === 43 || c === 61 || c === 126) {
       tokenChars++;
     } else if (c === 64 && at === -1) {
-      at = i;
+      at = end;
     }
   }
+  segmentEnd = end;
+  const length = end - start;
+  if (length === 0) return Kind.Keep;
   if (digits === length) return Kind.Id;
   if (length === 36 && isUuid(path, start, end)) return Kind.Uuid;
   if (hex === length && length >= HEX_MIN_LENGTH && digits > 0) return Kind.Hex;
@@ -100,9 +107,8 @@ export class RouteTemplater {
     let copied = 0;
     let start = 1;
     while (start <= path.length) {
-      let end = path.indexOf('/', start);
-      if (end === -1) end = path.length;
-      const kind = classifySegment(path, start, end);
+      const kind = classifySegment(path, start);
+      const end = segmentEnd;
       if (kind !== Kind.Keep) {
         if (this.lastObjectId === undefined) this.lastObjectId = path.slice(start, end);
         out = (out ?? '') + path.slice(copied, start) + PLACEHOLDERS[kind];
