@@ -14,13 +14,11 @@ export function applyRequestLine(raw: RawAccess, loggedLine: string, escaped = t
     raw.target = '-';
     return;
   }
-  raw.method = methodAt(line, 0, first);
-  // A loop, not lastIndexOf: the protocol is a few characters, and lastIndexOf is a runtime call.
-  let last = line.length - 1;
-  while (line.charCodeAt(last) !== 32) last--;
-  if (last > first && isHttpAt(line, last + 1)) {
+  raw.method = line.slice(0, first);
+  const last = line.lastIndexOf(' ');
+  if (last > first && line.startsWith('HTTP/', last + 1)) {
     raw.target = line.slice(first + 1, last);
-    raw.protocol = protocolAt(line, last + 1, line.length);
+    raw.protocol = line.slice(last + 1);
   } else {
     raw.target = line.slice(first + 1);
   }
@@ -37,7 +35,7 @@ export function isMethod(s: string, end = s.length): boolean {
   return true;
 }
 
-/** Whether s holds `text` at `at`: character by character, which is faster than startsWith here. */
+/** Whether s holds `text` at `at`, compared character by character. */
 function holdsAt(s: string, at: number, text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     if (s.charCodeAt(at + i) !== text.charCodeAt(i)) return false;
@@ -67,11 +65,6 @@ export function commonMethodAt(s: string, start: number, end: number): string | 
       break;
   }
   return undefined;
-}
-
-/** s[start, end) as a string: the shared one for a common method. */
-function methodAt(s: string, start: number, end: number): string {
-  return commonMethodAt(s, start, end) ?? s.slice(start, end);
 }
 
 /** The shared string for s[end - 8, end) when it is HTTP/1.1, HTTP/1.0 or HTTP/2.0. */

@@ -37,10 +37,7 @@ function digits(s: string, from: number, count: number): number {
   return n;
 }
 
-/**
- * Consecutive lines mostly share their second: the last timestamp text parsed, and its value. The
- * text is a copy, so it keeps no log line alive; a text that did not parse is never kept.
- */
+/** Consecutive lines mostly share their second: the last timestamp text parsed, and its value. */
 let lastClfText = '';
 let lastClfMs = Number.NaN;
 
@@ -49,11 +46,15 @@ let lastClfMs = Number.NaN;
  * logs local time without one; run it in UTC or pass the zone). Returns NaN when malformed.
  */
 export function parseClfTime(s: string, start: number, end: number): number {
-  // A native search that finds the text right at start: faster in V8 than startsWith or a loop.
-  if (end - start === lastClfText.length && end > start && s.indexOf(lastClfText, start) === start) return lastClfMs;
+  // The last digit of the seconds tells most new times at once. Otherwise a native search that
+  // finds the last text right at start: faster in V8 than startsWith or a loop of char codes.
+  const last = lastClfText;
+  if (end - start === last.length && s.charCodeAt(start + 19) === last.charCodeAt(19) && s.indexOf(last, start) === start) {
+    return lastClfMs;
+  }
   const ms = parseClfTimeText(s, start, end);
   if (!Number.isNaN(ms)) {
-    lastClfText = Buffer.from(s.slice(start, end), 'utf8').toString('utf8');
+    lastClfText = s.slice(start, end);
     lastClfMs = ms;
   }
   return ms;
