@@ -60,6 +60,12 @@ describe('scanClf request lines', () => {
     expect(scanClf(line('GET / HTTP/1.1', '200 1x7 "-" "ua"'), newRawAccess('nginx'))).toMatchObject({ reason: 'format_mismatch' });
   });
 
+  it('unescapes the user agent when only the fields after the request hold a backslash', () => {
+    expect(scan(line('GET /a HTTP/1.1', '200 5 "-" "say \\x22hi\\x22"')).userAgent).toBe('say "hi"');
+    expect(scan(line('GET /a HTTP/1.1', '200 5 "https://r/\\x41" "plain"')).userAgent).toBe('plain');
+    expect(scan(line('GET /a HTTP/1.1', '200 5 "-" "no escapes"')).userAgent).toBe('no escapes');
+  });
+
   it('takes a quote inside the request that no status follows as part of it', () => {
     const raw = scan(line('GET /a"b HTTP/1.0'));
     expect(raw.target).toBe('/a"b');
