@@ -157,3 +157,23 @@ describe('client identity and credentials', () => {
     expect(result.ok && result.event.client.ip).toMatch(/^ip-[0-9a-f]{16}$/);
   });
 });
+
+describe('service cardinality', () => {
+  it('folds Host values beyond VIGIL_ROUTE_MAX_SERVICES into {other}, so a scanner cannot mint services', () => {
+    const parser = createEventParser({ format: 'caddy', maxLineLength: 10_000, normalize: { routeMaxServices: 2 } });
+    const line = (host: string) =>
+      JSON.stringify({ level: 'info', ts: 1700000000.5, logger: 'http.log.access', msg: 'handled request', request: { remote_ip: '203.0.113.9', proto: 'HTTP/1.1', method: 'GET', host, uri: '/login', headers: {} }, duration: 0.01, size: 10, status: 200 });
+    const services = ['api.example.com', 'www.example.com', 'random-1.example.com', 'random-2.example.com', 'api.example.com'].map((host) => {
+      const result = parser.parseLine(line(host), ctx);
+      if (!result.ok) throw new Error(`not parsed: ${JSON.stringify(result)}`);
+      return [result.event.service, result.event.request.route];
+    });
+    expect(services).toEqual([
+      ['api.example.com', '/login'],
+      ['www.example.com', '/login'],
+      ['{other}', '/{other}'],
+      ['{other}', '/{other}'],
+      ['api.example.com', '/login'],
+    ]);
+  });
+});

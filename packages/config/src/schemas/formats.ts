@@ -60,7 +60,7 @@ export const formatsSchema = {
   }),
   routeMaxServices: integer({
     env: 'VIGIL_ROUTE_MAX_SERVICES',
-    description: 'Services whose routes are tracked; routes of further services fold into /{other}.',
+    description: 'Services tracked (Host headers are client-chosen); requests for further services get service {other} and route /{other}.',
     example: '5000',
     default: 1000,
     min: 1,

@@ -69,7 +69,7 @@ export class Normalizer {
     const path = queryAt === -1 ? target : target.slice(0, queryAt);
     const rawQuery = queryAt === -1 ? raw.query : target.slice(queryAt + 1);
     const query = rawQuery === undefined || rawQuery === '' ? undefined : this.redactor.redact(rawQuery);
-    const service = raw.service ?? '-';
+    const service = this.templater.service(raw.service ?? '-');
     const routed = pathStart(path);
     const route = raw.route ?? this.templater.template(service, routed === 0 ? path : path.slice(routed) || '/');
     const objectId = raw.route === undefined ? this.templater.lastObjectId : undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OVERFLOW_ROUTE, RouteTemplater } from './route-templater';
+import { OVERFLOW_ROUTE, OVERFLOW_SERVICE, RouteTemplater } from './route-templater';
 
 function template(path: string, templater = new RouteTemplater(100, 10)): { route: string; objectId: string | undefined } {
   const route = templater.template('api', path);
@@ -49,5 +49,19 @@ describe('RouteTemplater', () => {
     const templater = new RouteTemplater(10, 1);
     expect(templater.template('one', '/a')).toBe('/a');
     expect(templater.template('two', '/a')).toBe(OVERFLOW_ROUTE);
+  });
+
+  it('folds services beyond the cap into {other}, keeping the ones it tracks', () => {
+    const templater = new RouteTemplater(10, 2);
+    expect(['api', 'web', 'x.attacker.test', 'y.attacker.test', 'api', 'web'].map((s) => templater.service(s))).toEqual([
+      'api',
+      'web',
+      OVERFLOW_SERVICE,
+      OVERFLOW_SERVICE,
+      'api',
+      'web',
+    ]);
+    expect(templater.template(templater.service('z.attacker.test'), '/login')).toBe(OVERFLOW_ROUTE);
+    expect(templater.template(templater.service('api'), '/login')).toBe('/login');
   });
 });

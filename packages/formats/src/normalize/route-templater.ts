@@ -1,8 +1,11 @@
 // Turns concrete paths into route templates so /v1/users/123 and /v1/users/456 are one route:
 // ids become {id}, {uuid}, {hex}, {token} or {email}. A cap per service keeps a scanner walking
-// random paths from blowing up cardinality: routes beyond it fold into /{other}.
+// random paths from blowing up cardinality: routes beyond it fold into /{other}. A cap on services
+// does the same for Host headers: services beyond it fold into {other}.
 
 export const OVERFLOW_ROUTE = '/{other}';
+/** The service of every request for a service beyond the cap (the Host header is the client's to choose). */
+export const OVERFLOW_SERVICE = '{other}';
 /** Route of a target that is not a path: "-" (no request line), CONNECT host:port, "*". */
 const NO_ROUTE = '-';
 
@@ -95,7 +98,19 @@ export class RouteTemplater {
     private readonly maxServices: number,
   ) {}
 
-  /** Template of path (no query string) for service; sets lastObjectId. */
+  /**
+   * The service as events carry it: itself while fewer than maxServices are tracked or it already
+   * is, else OVERFLOW_SERVICE. Call it first and template with what it returns.
+   */
+  service(name: string): string {
+    if (name === this.lastService || name === OVERFLOW_SERVICE) return name;
+    if (this.routesByService.has(name)) return name;
+    if (this.routesByService.size >= this.maxServices) return OVERFLOW_SERVICE;
+    this.routesByService.set(detached(name), new Set());
+    return name;
+  }
+
+  /** Template of path (no query string) for a service that service() returned; sets lastObjectId. */
   template(service: string, path: string): string {
     this.lastObjectId = undefined;
     if (path.charCodeAt(0) !== 47) return NO_ROUTE;
@@ -122,9 +137,8 @@ export class RouteTemplater {
   private admit(service: string, route: string): string {
     let routes = service === this.lastService ? this.lastRoutes : this.routesByService.get(service);
     if (routes === undefined) {
-      if (this.routesByService.size >= this.maxServices) return OVERFLOW_ROUTE;
-      routes = new Set();
-      this.routesByService.set(detached(service), routes);
+      if (this.service(service) === OVERFLOW_SERVICE) return OVERFLOW_ROUTE;
+      routes = this.routesByService.get(service) as Set<string>;
     }
     this.lastService = service;
     this.lastRoutes = routes;
