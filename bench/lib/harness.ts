@@ -44,6 +44,42 @@ export type BrokerHandle = Pick<LocalBroker, 'brokers' | 'stop'>;
  */
 export const WARM_UP_EVENTS = 25_000;
 
+/** Interleaved runs of each Kafka measurement in a full run (see interleavedMedians); --quick runs each once. */
+export const KAFKA_ROUNDS = 3;
+
+/**
+ * Runs every measurement `rounds` times, interleaved (a, b, c, a, b, c, ...), and returns each one's
+ * median by `value`, with all the values it came from. The host's speed shifts over a run (the same
+ * pipeline measured 71k and 124k events/s minutes apart), so one sample each, taken a minute
+ * apart, can make a ratio say anything; interleaving gives baseline and subject the same conditions.
+ */
+export async function interleavedMedians<K extends string, T>(
+  rounds: number,
+  measurements: Record<K, () => Promise<T>>,
+  value: (result: T) => number,
+  log: (message: string) => void,
+): Promise<Record<K, { median: T; values: number[] }>> {
+  const keys = Object.keys(measurements) as K[];
+  const results = new Map<K, T[]>(keys.map((key) => [key, []]));
+  for (let round = 1; round <= rounds; round++) {
+    for (const key of keys) {
+      if (rounds > 1) log(`${key}: round ${round} of ${rounds}`);
+      results.get(key)?.push(await measurements[key]());
+    }
+  }
+  const out = {} as Record<K, { median: T; values: number[] }>;
+  for (const key of keys) {
+    const all = [...(results.get(key) ?? [])].sort((a, b) => value(a) - value(b));
+    out[key] = { median: all[Math.floor(all.length / 2)] as T, values: (results.get(key) ?? []).map(value) };
+  }
+  return out;
+}
+
+/** "median of 3 runs: 88.1k, 93.6k, 101.2k" for a note, or "" for a single run. */
+export function medianNote(values: readonly number[], format: (value: number) => string): string {
+  return values.length > 1 ? `; median of ${values.length} runs: ${values.map(format).join(', ')}` : '';
+}
+
 export interface Rate {
   perSecond: number;
   /** Milliseconds per round, sorted, for the spread. */

@@ -9,7 +9,7 @@ import kafkajs from 'kafkajs';
 import { collectorSchema, loadConfig } from '../../packages/config/src/index';
 import { decodeEvents, ENCODING_HEADER, type ApiAccessEvent } from '../../packages/contract/src/index';
 import { packEventRecords } from '../../services/collector/src/sinks/record-packing';
-import { WARM_UP_EVENTS, waitUntil, type BenchContext, type BenchSuite } from '../lib/harness';
+import { interleavedMedians, KAFKA_ROUNDS, medianNote, WARM_UP_EVENTS, waitUntil, type BenchContext, type BenchSuite } from '../lib/harness';
 import { BENCH_PARTITIONS, benchTransport, chunks, parsedEvents, uniquePrefix, withConcurrency } from '../lib/kafka-bench';
 import { sharedNginxTraffic } from '../lib/nginx-traffic';
 
@@ -117,22 +117,26 @@ const suite: BenchSuite = {
     const parsed = parsedEvents(sharedNginxTraffic(WARM_UP_EVENTS + count).lines.slice(0, WARM_UP_EVENTS + count));
     const warmUp = parsed.slice(0, WARM_UP_EVENTS);
     const events = parsed.slice(WARM_UP_EVENTS);
-    ctx.log(`raw kafkajs, ${events.length} events one per record`);
-    const raw = await rawKafkajs(brokers, warmUp, events);
+    ctx.log(`raw kafkajs (${events.length} events one per record) and the Vigil transport (packed ${COLLECTOR_DEFAULTS.eventsPerRecord} per record)`);
+    const rates = await interleavedMedians(
+      ctx.quick ? 1 : KAFKA_ROUNDS,
+      { raw: () => rawKafkajs(brokers, warmUp, events), vigil: () => vigilTransport(brokers, warmUp, events) },
+      (rate) => rate,
+      ctx.log,
+    );
+    const k = (rate: number) => `${(rate / 1000).toFixed(1)}k`;
     ctx.record({
       key: 'transport.rawKafkajs.eventsPerSec',
-      value: raw,
+      value: rates.raw.median,
       unit: 'events/s',
-      note: `one event per record, ${RAW_RECORDS_PER_SEND} per send, ${RAW_SENDS_IN_FLIGHT} in flight, acks=all, eachBatch + JSON.parse`,
+      note: `one event per record, ${RAW_RECORDS_PER_SEND} per send, ${RAW_SENDS_IN_FLIGHT} in flight, acks=all, eachBatch + JSON.parse${medianNote(rates.raw.values, k)}`,
     });
-    ctx.log(`Vigil transport, ${events.length} events packed ${COLLECTOR_DEFAULTS.eventsPerRecord} per record`);
-    const vigil = await vigilTransport(brokers, warmUp, events);
     ctx.record({
       key: 'transport.vigil.eventsPerSec',
-      value: vigil,
+      value: rates.vigil.median,
       unit: 'events/s',
       baseline: { key: 'transport.rawKafkajs.eventsPerSec', ratioKey: 'transport.vigil.ratioToRawKafkajs' },
-      note: `KafkaTransport, collector record packing (${COLLECTOR_DEFAULTS.eventsEncoding}, ${COLLECTOR_DEFAULTS.eventsPerRecord} events/record), consumer decodes and validates`,
+      note: `KafkaTransport, collector record packing (${COLLECTOR_DEFAULTS.eventsEncoding}, ${COLLECTOR_DEFAULTS.eventsPerRecord} events/record), consumer decodes and validates${medianNote(rates.vigil.values, k)}`,
     });
   },
 };
