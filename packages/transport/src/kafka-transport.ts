@@ -11,7 +11,7 @@ import type { KafkaSettings } from './kafka-client';
 import { withKafkaErrors } from './kafka-errors';
 import { KafkaGroupConsumer, toIncomingRecord } from './kafka-group-consumer';
 import type { GroupConsumerContext, GroupConsumerTuning } from './kafka-group-consumer';
-import { leaderNotAvailable, retryWhileLeadershipSettles } from './leadership-retry';
+import { fetchOffsetsWhenSettled, leaderNotAvailable, retryWhileLeadershipSettles } from './leadership-retry';
 import { partitionForKey } from './murmur2-partitioner';
 import { planTopics } from './topic-plan';
 
@@ -167,7 +167,7 @@ export class KafkaTransport implements Transport {
         return partitions.length === 0 || partitions.some((partition) => partition.leader < 0);
       });
       if (leaderless.length > 0) throw leaderNotAvailable(`no leader yet for every partition of ${leaderless.join(', ')}`);
-      for (const name of names) await admin.fetchTopicOffsets(name);
+      for (const name of names) await fetchOffsetsWhenSettled(name, () => admin.fetchTopicOffsets(name));
     });
   }
 
@@ -256,7 +256,7 @@ export class KafkaTransport implements Transport {
   }
 
   private async readAllWith(admin: Admin, topic: string, partitions?: readonly number[]): Promise<IncomingRecord[]> {
-    const offsets = await admin.fetchTopicOffsets(topic);
+    const offsets = await fetchOffsetsWhenSettled(topic, () => admin.fetchTopicOffsets(topic));
     const remaining = new Map<number, bigint>();
     for (const { partition, high, low } of offsets) {
       if ((partitions === undefined || partitions.includes(partition)) && BigInt(high) > BigInt(low)) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KafkaJSNumberOfRetriesExceeded } from 'kafkajs';
 import { kafkaUnavailable } from './kafka-errors';
-import { isLeadershipError, retryWhileLeadershipSettles } from './leadership-retry';
+import { fetchOffsetsWhenSettled, isLeadershipError, retryWhileLeadershipSettles } from './leadership-retry';
 
 /** The shape kafkajs gives a broker error code. */
 function protocolError(type: string): Error {
@@ -78,5 +78,31 @@ describe('retryWhileLeadershipSettles', () => {
     expect(Math.max(...time.waits)).toBe(2000);
     expect(time.now()).toBeLessThanOrEqual(10_000);
     expect(calls).toBe(time.waits.length + 1);
+  });
+});
+
+describe('fetchOffsetsWhenSettled', () => {
+  it("turns kafkajs's destructuring TypeError on a settling topic into a leadership error that is retried", async () => {
+    const time = fakeTime();
+    let calls = 0;
+    const offsets = await retryWhileLeadershipSettles(
+      () =>
+        fetchOffsetsWhenSettled('t', async () => {
+          calls++;
+          if (calls === 1) throw new TypeError("Cannot destructure property 'partitions' of 'low.pop(...)' as it is undefined.");
+          return [{ partition: 0, high: '5', low: '0' }];
+        }),
+      { timeoutMs: 10_000, ...time },
+    );
+    expect(offsets).toEqual([{ partition: 0, high: '5', low: '0' }]);
+    expect(calls).toBe(2);
+    expect(time.waits).toHaveLength(1);
+  });
+
+  it('passes any other error through unchanged', async () => {
+    const other = new TypeError('x is not a function');
+    await expect(fetchOffsetsWhenSettled('t', () => Promise.reject(other))).rejects.toBe(other);
+    const failure = await fetchOffsetsWhenSettled('t', () => Promise.reject(other)).catch((error: unknown) => error);
+    expect(isLeadershipError(failure)).toBe(false);
   });
 });

@@ -57,3 +57,20 @@ export async function retryWhileLeadershipSettles<T>(call: (attempt: number) => 
 export function leaderNotAvailable(message: string): Error {
   return Object.assign(new Error(message), { type: 'LEADER_NOT_AVAILABLE' });
 }
+
+/**
+ * kafkajs's admin.fetchTopicOffsets throws a bare TypeError ("Cannot destructure property
+ * 'partitions' of 'low.pop(...)'") when the broker answers ListOffsets for a topic whose partitions
+ * are still settling (kafkajs issue #461). Read as what it is, a leadership error, it is retried
+ * quietly with the others instead of surfacing as a failure with a stack.
+ */
+export async function fetchOffsetsWhenSettled<T>(topic: string, fetch: () => Promise<T>): Promise<T> {
+  try {
+    return await fetch();
+  } catch (error) {
+    if (error instanceof TypeError && /\b(low|high)\.pop\(/.test(error.message)) {
+      throw Object.assign(leaderNotAvailable(`offsets of ${topic} are not available yet (${error.message})`), { cause: error });
+    }
+    throw error;
+  }
+}
