@@ -119,29 +119,24 @@ export function decodeEventTable(parsed: unknown): ApiAccessEvent[] {
 
   const events: ApiAccessEvent[] = [];
   for (let row = 0; row < rows.length; row += width) {
-    const event = {
-      v: 1,
-      time: time(row),
-      gateway: gateway(row),
-      service: service(row),
-      client: withOptional({ ip: ip(row), key: key(row) }, 'id', clientId(row), 'userAgent', userAgent(row)),
-      request: withOptional(
-        withOptional({ method: method(row), path: path(row), route: route(row) }, 'query', query(row), 'objectId', objectId(row)),
-        'id',
-        requestId(row),
-        'protocol',
-        protocol(row),
-      ),
-      response: withOptional({ status: status(row), bytes: bytes(row) }, 'latencyMs', latencyMs(row), 'upstreamLatencyMs', upstreamLatencyMs(row)),
-    };
+    // Optional fields are set only when present, so a decoded event equals the one encoded.
+    const client: Record<string, unknown> = { ip: ip(row), key: key(row) };
+    setPresent(client, 'id', clientId(row));
+    setPresent(client, 'userAgent', userAgent(row));
+    const request: Record<string, unknown> = { method: method(row), path: path(row), route: route(row) };
+    setPresent(request, 'query', query(row));
+    setPresent(request, 'objectId', objectId(row));
+    setPresent(request, 'id', requestId(row));
+    setPresent(request, 'protocol', protocol(row));
+    const response: Record<string, unknown> = { status: status(row), bytes: bytes(row) };
+    setPresent(response, 'latencyMs', latencyMs(row));
+    setPresent(response, 'upstreamLatencyMs', upstreamLatencyMs(row));
+    const event = { v: 1, time: time(row), gateway: gateway(row), service: service(row), client, request, response };
     events.push(validateApiAccessEvent(event));
   }
   return events;
 }
 
-/** Adds optional fields only when present, so a decoded event equals the one encoded. */
-function withOptional(target: Record<string, unknown>, a: string, aValue: unknown, b: string, bValue: unknown): Record<string, unknown> {
-  if (aValue !== undefined) target[a] = aValue;
-  if (bValue !== undefined) target[b] = bValue;
-  return target;
+function setPresent(target: Record<string, unknown>, field: string, value: unknown): void {
+  if (value !== undefined) target[field] = value;
 }

@@ -10,6 +10,6 @@ export { createSpanRecorder, extractTraceContext, injectTraceHeaders } from './o
 export type { ExportFailure, RecordedSpan, SpanRecorder, TracingOptions } from './opentelemetry';
 export { createTelemetry } from './telemetry';
 export type { TelemetryOptions } from './telemetry';
-export { InputTraces, MAX_SPAN_LINKS, startSpan, traceHeaders } from './trace-spans';
+export { InputTraces, MAX_SPAN_LINKS, startSpan, traceHeaders, traceIdOf } from './trace-spans';
 export type { PipelineSpan, SpanAttributes, SpanOptions, TraceContext } from './trace-spans';
 export { tracingSchema } from './tracing-schema';

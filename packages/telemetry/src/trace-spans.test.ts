@@ -2,7 +2,7 @@ import { loadConfig } from '@vigil/config';
 import { describe, expect, it } from 'vitest';
 import { createSpanRecorder, extractTraceContext } from './opentelemetry';
 import { createTelemetry } from './telemetry';
-import { InputTraces, startSpan, traceHeaders } from './trace-spans';
+import { InputTraces, startSpan, traceHeaders, traceIdOf } from './trace-spans';
 import { tracingSchema } from './tracing-schema';
 
 const SAMPLED = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
@@ -133,5 +133,12 @@ describe('tracingSchema', () => {
     expect(() => loadConfig(tracingSchema, { VIGIL_TRACE_SAMPLE_RATIO: '2', VIGIL_OTLP_TRACES_URL: 'ftp://x' })).toThrow(
       /VIGIL_TRACE_SAMPLE_RATIO[\s\S]*VIGIL_OTLP_TRACES_URL/,
     );
+  });
+});
+
+describe('traceIdOf', () => {
+  it('gives the trace id a context carries, and nothing for a context without one', () => {
+    expect(traceIdOf(extractTraceContext({ traceparent: SAMPLED }))).toBe('0af7651916cd43dd8448eb211c80319c');
+    expect(traceIdOf(extractTraceContext({}))).toBeUndefined();
   });
 });

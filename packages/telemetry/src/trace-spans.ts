@@ -87,6 +87,12 @@ export function startSpan(tracer: Tracer, name: string, options: SpanOptions = {
   }
 }
 
+/** The trace id a context carries (for a log line), or undefined when it carries none. */
+export function traceIdOf(from: TraceContext): string | undefined {
+  const spanContext = trace.getSpanContext(from);
+  return spanContext !== undefined && trace.isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
+}
+
 /** The `traceparent`/`tracestate` headers for a context: compute once, spread into every record of a send. */
 export function traceHeaders(from: TraceContext): Record<string, string> {
   const headers: Record<string, string> = {};

@@ -2,7 +2,7 @@
 // record (which is also the notification log a restart restores); failures for good are parked on
 // notifications-dlq.v1 with the error. A failed write throws, so the batch is redelivered.
 
-import { traceHeaders, type Counter, type Histogram, type Logger, type Telemetry, type TraceContext } from '@vigil/telemetry';
+import { traceHeaders, traceIdOf, type Counter, type Histogram, type Logger, type Telemetry, type TraceContext } from '@vigil/telemetry';
 import type { Producer } from '@vigil/transport';
 import type { DeadLetterRecord, DeliveryRecord, GroupStateRecord } from '../notification-log/log-records';
 import { COMPONENT_METRICS } from '@vigil/telemetry';
@@ -21,6 +21,8 @@ export interface RecordStageOptions {
   telemetry: Telemetry;
 }
 
+const headersOf = (trace: TraceContext | undefined): Record<string, string> => (trace === undefined ? {} : traceHeaders(trace));
+
 export function createRecordStage(options: RecordStageOptions): RecordSink {
   const { producer, topics, logger, telemetry } = options;
   const outcomes: Counter = telemetry.counter(COMPONENT_METRICS.notifications.name, COMPONENT_METRICS.notifications.description);
@@ -31,15 +33,13 @@ export function createRecordStage(options: RecordStageOptions): RecordSink {
       outcomes.add(1, { channel: record.channel, outcome: record.outcome });
       if (record.outcome === 'delivered') latency.record(record.latencyMs, { channel: record.channel });
       const level = record.outcome === 'failed' ? 'warn' : 'info';
-      const headers = trace === undefined ? {} : traceHeaders(trace);
-      const traceId = headers['traceparent']?.split('-')[1];
+      const traceId = trace === undefined ? undefined : traceIdOf(trace);
       logger[level]({ audit: 'notification', ...record, ...(traceId === undefined ? {} : { traceId }) }, `notification ${record.outcome} on ${record.channel}`);
-      await producer.send(topics.notifications, [{ key: record.groupKey, value: JSON.stringify(record), headers }]);
+      await producer.send(topics.notifications, [{ key: record.groupKey, value: JSON.stringify(record), headers: headersOf(trace) }]);
     },
     async park(deadLetter, trace) {
       parked.add(1, { channel: deadLetter.channel });
-      const headers = trace === undefined ? {} : traceHeaders(trace);
-      await producer.send(topics.deadLetters, [{ key: deadLetter.notification.groupKey, value: JSON.stringify(deadLetter), headers }]);
+      await producer.send(topics.deadLetters, [{ key: deadLetter.notification.groupKey, value: JSON.stringify(deadLetter), headers: headersOf(trace) }]);
     },
     async saveGroups(records) {
       if (records.length === 0) return;

@@ -34,19 +34,20 @@ function groupByPartition(events: readonly ApiAccessEvent[], options: PackingOpt
   return groups;
 }
 
+/** The encodings that pack many events per record: how to encode a chunk, and the header naming it. */
 const MANY_PER_RECORD = {
   table: { encode: encodeEventTable, header: ENCODING_EVENT_TABLE },
   batch: { encode: encodeEventBatch, header: ENCODING_EVENT_BATCH },
 } as const;
+type ManyPerRecord = (typeof MANY_PER_RECORD)[keyof typeof MANY_PER_RECORD];
 
 /** Encodes a chunk, halving it until each record fits the byte cap (one event always goes alone). */
-function batchRecords(chunk: ApiAccessEvent[], partition: number, options: PackingOptions & { encoding: 'table' | 'batch' }, out: OutgoingRecord[]): void {
-  const { encode, header } = MANY_PER_RECORD[options.encoding];
-  const value = encode(chunk);
-  if (chunk.length > 1 && Buffer.byteLength(value) > options.maxRecordBytes) {
+function batchRecords(chunk: ApiAccessEvent[], partition: number, format: ManyPerRecord, maxRecordBytes: number, out: OutgoingRecord[]): void {
+  const value = format.encode(chunk);
+  if (chunk.length > 1 && Buffer.byteLength(value) > maxRecordBytes) {
     const half = Math.ceil(chunk.length / 2);
-    batchRecords(chunk.slice(0, half), partition, options, out);
-    batchRecords(chunk.slice(half), partition, options, out);
+    batchRecords(chunk.slice(0, half), partition, format, maxRecordBytes, out);
+    batchRecords(chunk.slice(half), partition, format, maxRecordBytes, out);
     return;
   }
   out.push({
@@ -54,7 +55,7 @@ function batchRecords(chunk: ApiAccessEvent[], partition: number, options: Packi
     key: (chunk[0] as ApiAccessEvent).client.key,
     partition,
     value,
-    headers: { [ENCODING_HEADER]: header },
+    headers: { [ENCODING_HEADER]: format.header },
   });
 }
 
@@ -67,11 +68,11 @@ export function packEventRecords(events: readonly ApiAccessEvent[], options: Pac
       headers: { [ENCODING_HEADER]: ENCODING_SINGLE },
     }));
   }
-  const packing = { ...options, encoding: options.encoding };
+  const format = MANY_PER_RECORD[options.encoding];
   const records: OutgoingRecord[] = [];
   for (const [partition, group] of groupByPartition(events, options)) {
     for (let start = 0; start < group.length; start += options.eventsPerRecord) {
-      batchRecords(group.slice(start, start + options.eventsPerRecord), partition, packing, records);
+      batchRecords(group.slice(start, start + options.eventsPerRecord), partition, format, options.maxRecordBytes, records);
     }
   }
   return records;
