@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { VigilHttpServer } from '../../packages/http/src/index';
 import { startDetector } from '../../services/detector/src/index';
+import { processCpuMs } from './harness';
 import { benchTransport } from './kafka-bench';
 import { countingTelemetry } from './vigil-stack';
 
@@ -67,11 +68,6 @@ export async function startDetectorProcess(env: Record<string, string>): Promise
     throw error;
   }
   return { received: () => received, cpuMs: () => cpuMs, stop };
-}
-
-export function processCpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
 }
 
 async function runDetectorChild(): Promise<void> {

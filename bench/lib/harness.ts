@@ -75,9 +75,23 @@ export async function interleavedMedians<K extends string, T>(
   return out;
 }
 
-/** "median of 3 runs: 88.1k, 93.6k, 101.2k" for a note, or "" for a single run. */
-export function medianNote(values: readonly number[], format: (value: number) => string): string {
-  return values.length > 1 ? `; median of ${values.length} runs: ${values.map(format).join(', ')}` : '';
+const thousands = (value: number): string => `${(value / 1000).toFixed(1)}k`;
+
+/** "median of 3 runs: 88.1k, 93.6k, 101.2k", or "" for a single run. */
+export function medianNote(values: readonly number[], format: (value: number) => string = thousands): string {
+  return values.length > 1 ? `median of ${values.length} runs: ${values.map(format).join(', ')}` : '';
+}
+
+/** A figure's note with its median note appended (when there was more than one run). */
+export function noteWithMedian(note: string, values: readonly number[]): string {
+  const median = medianNote(values);
+  return median === '' ? note : `${note}; ${median}`;
+}
+
+/** This process's CPU time (user + system) in ms: on a shared machine, wall time would count other processes too. */
+export function processCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 export interface Rate {

@@ -9,7 +9,7 @@ import kafkajs from 'kafkajs';
 import { collectorSchema, loadConfig } from '../../packages/config/src/index';
 import { decodeEvents, ENCODING_HEADER, type ApiAccessEvent } from '../../packages/contract/src/index';
 import { packEventRecords } from '../../services/collector/src/sinks/record-packing';
-import { interleavedMedians, KAFKA_ROUNDS, medianNote, WARM_UP_EVENTS, waitUntil, type BenchContext, type BenchSuite } from '../lib/harness';
+import { interleavedMedians, KAFKA_ROUNDS, noteWithMedian, WARM_UP_EVENTS, waitUntil, type BenchContext, type BenchSuite } from '../lib/harness';
 import { BENCH_PARTITIONS, benchTransport, chunks, parsedEvents, uniquePrefix, withConcurrency } from '../lib/kafka-bench';
 import { sharedNginxTraffic } from '../lib/nginx-traffic';
 
@@ -124,19 +124,18 @@ const suite: BenchSuite = {
       (rate) => rate,
       ctx.log,
     );
-    const k = (rate: number) => `${(rate / 1000).toFixed(1)}k`;
     ctx.record({
       key: 'transport.rawKafkajs.eventsPerSec',
       value: rates.raw.median,
       unit: 'events/s',
-      note: `one event per record, ${RAW_RECORDS_PER_SEND} per send, ${RAW_SENDS_IN_FLIGHT} in flight, acks=all, eachBatch + JSON.parse${medianNote(rates.raw.values, k)}`,
+      note: noteWithMedian(`one event per record, ${RAW_RECORDS_PER_SEND} per send, ${RAW_SENDS_IN_FLIGHT} in flight, acks=all, eachBatch + JSON.parse`, rates.raw.values),
     });
     ctx.record({
       key: 'transport.vigil.eventsPerSec',
       value: rates.vigil.median,
       unit: 'events/s',
       baseline: { key: 'transport.rawKafkajs.eventsPerSec', ratioKey: 'transport.vigil.ratioToRawKafkajs' },
-      note: `KafkaTransport, collector record packing (${COLLECTOR_DEFAULTS.eventsEncoding}, ${COLLECTOR_DEFAULTS.eventsPerRecord} events/record), consumer decodes and validates${medianNote(rates.vigil.values, k)}`,
+      note: noteWithMedian(`KafkaTransport, collector record packing (${COLLECTOR_DEFAULTS.eventsEncoding}, ${COLLECTOR_DEFAULTS.eventsPerRecord} events/record), consumer decodes and validates`, rates.vigil.values),
     });
   },
 };

@@ -6,6 +6,7 @@
 
 import type { ApiAccessEvent } from '@vigil/contract';
 import { DEFAULT_DETECTION_CONFIG, DetectionEngine } from '@vigil/detection';
+import { processCpuMs } from '../../../bench/lib/harness';
 import { ROUTES } from '../src/simulator/index';
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -44,12 +45,6 @@ function memory(): { heap: number; arrayBuffers: number } {
   return { heap: usage.heapUsed, arrayBuffers: usage.arrayBuffers };
 }
 
-/** CPU time of this process in ms: on a shared machine, wall time would also count other processes. */
-function cpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-}
-
 const before = memory();
 const engine = new DetectionEngine({ ...DEFAULT_DETECTION_CONFIG, maxEntities: entities * 2 + 1000 });
 for (let first = 0; first < entities; first += CHUNK) {
@@ -74,10 +69,10 @@ for (let b = 0; b <= measuredBuckets; b++) {
   const start = bucketStart;
   const clients = Array.from({ length: eventsPerBucket }, () => Math.floor(random() * entities));
   const events = decodedEvents(clients, (n) => start + Math.floor((n / eventsPerBucket) * BUCKET_MS));
-  const t0 = cpuMs();
+  const t0 = processCpuMs();
   for (const event of events) engine.observe(event);
   engine.advanceTo(start + BUCKET_MS);
-  const elapsed = cpuMs() - t0;
+  const elapsed = processCpuMs() - t0;
   if (b > 0) {
     // The first bucket warms the JIT up.
     totalMs += elapsed;

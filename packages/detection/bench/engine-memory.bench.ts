@@ -3,7 +3,7 @@
 
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import type { BenchSuite } from '../../../bench/lib/harness';
+import { interleavedMedians, medianNote, type BenchSuite } from '../../../bench/lib/harness';
 
 interface ChildResult {
   entities: number;
@@ -28,15 +28,9 @@ function runChild(entities: number, eventsPerBucket: number, buckets: number): P
 
 /**
  * Each size is measured this many times, the sizes interleaved (10k, 100k, 1M, 10k, ...), and the
- * median taken: this host's speed shifts between runs, and a ratio of two single runs taken a
- * minute apart moved by a third between full runs.
+ * median taken: a ratio of two single runs taken a minute apart moved by a third between full runs.
  */
 const ROUNDS = 3;
-
-function median(results: readonly ChildResult[]): ChildResult {
-  const sorted = [...results].sort((a, b) => a.nsPerEvent - b.nsPerEvent);
-  return sorted[Math.floor(sorted.length / 2)] as ChildResult;
-}
 
 function label(entities: number): string {
   return entities >= 1e6 ? `${entities / 1e6}M` : `${entities / 1e3}k`;
@@ -51,19 +45,18 @@ const suite: BenchSuite = {
     const eventsPerBucket = ctx.quick ? 20_000 : 50_000;
     const buckets = ctx.quick ? 2 : 4;
     const smallest = label(sizes[0] as number);
-    const runs = new Map<number, ChildResult[]>(sizes.map((entities) => [entities, []]));
-    for (let round = 1; round <= ROUNDS; round++) {
-      for (const entities of sizes) {
-        ctx.log(`engine with ${entities} entities (round ${round} of ${ROUNDS})`);
-        runs.get(entities)?.push(await runChild(entities, eventsPerBucket, buckets));
-      }
-    }
+    // Labels ("10k", "1M") as keys keep the sizes in order; numeric keys would too, but name nothing.
+    const runs = await interleavedMedians(
+      ROUNDS,
+      Object.fromEntries(sizes.map((entities) => [label(entities), () => runChild(entities, eventsPerBucket, buckets)])),
+      (result) => result.nsPerEvent,
+      ctx.log,
+    );
     let first: ChildResult | undefined;
     let largest: ChildResult | undefined;
     for (const entities of sizes) {
-      const all = runs.get(entities) ?? [];
-      const result = median(all);
       const name = label(entities);
+      const { median: result, values } = runs[name] as { median: ChildResult; values: number[] };
       const bytes = result.heapBytesPerEntity + result.arrayBufferBytesPerEntity;
       ctx.record({ key: `memory.entities${name}.bytesPerEntity`, value: bytes, unit: 'B/entity', note: `heapUsed ${result.heapBytesPerEntity.toFixed(0)} + typed arrays ${result.arrayBufferBytesPerEntity.toFixed(0)}` });
       ctx.record({
@@ -71,7 +64,7 @@ const suite: BenchSuite = {
         value: result.nsPerEvent,
         unit: 'ns CPU/event',
         ...(entities === sizes[0] ? {} : { baseline: { key: `memory.entities${smallest}.scoreNsPerEvent`, ratioKey: `memory.entities${name}.scoreCostRatioTo${smallest}` } }),
-        note: `median of ${all.length} runs: ${all.map((r) => r.nsPerEvent.toFixed(0)).join(', ')}`,
+        note: medianNote(values, (ns) => ns.toFixed(0)),
       });
       first ??= result;
       largest = result;
