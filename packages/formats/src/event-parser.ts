@@ -5,7 +5,7 @@
 import { VigilError } from '@vigil/contract';
 import type { FormatParser } from './internal/format-parser';
 import { isRecord, type JsonRecord } from './internal/json-fields';
-import { stripLinePrefixes } from './internal/line-prefixes';
+import { mayHaveLinePrefix, stripLinePrefixes } from './internal/line-prefixes';
 import { classifyNonAccessLine, classifyNonAccessRecord } from './internal/non-access-lines';
 import { isRejection, reject, type RawResult } from './internal/raw-access';
 import { Normalizer } from './normalize/normalizer';
@@ -76,6 +76,30 @@ class FormatEventParser implements EventParser {
     // logged them raw; worms send them): such a line still counts. Only when it does not parse is
     // the undecodable input named as the reason.
     return !result.ok && line.indexOf(REPLACEMENT_CHARACTER) !== -1 ? reject('invalid_utf8', result.reason) : result;
+  }
+
+  parseLineAt(text: string, start: number, end: number, ctx: ParseContext): ParseResult {
+    const parser = this.format === 'auto' ? this.lastText : this.textParsers[0];
+    const first = text.charCodeAt(start);
+    // The common case read in place: a plain line in the format of the line before. Anything else,
+    // and any line that would not become an event, takes the general path on its own copy, so both
+    // paths give the same result for every line (a rejection on the fast path changes no state).
+    if (
+      parser?.parseLineAt !== undefined &&
+      end - start <= this.maxLineLength &&
+      first > 32 &&
+      first !== 123 &&
+      text.charCodeAt(end - 1) !== 13 &&
+      !mayHaveLinePrefix(text, start, end) &&
+      (this.format !== 'auto' || parser.sniffLineAt?.(text, start, end) === true)
+    ) {
+      const raw = parser.parseLineAt(text, start, end);
+      if (!isRejection(raw)) {
+        const result = this.normalizer.toEvent(raw);
+        if (result.ok) return result;
+      }
+    }
+    return this.parseLine(text.slice(start, end), ctx);
   }
 
   parseObject(record: unknown, _ctx: ParseContext): ParseResult {

@@ -34,6 +34,11 @@ export interface ParseContext {
 export interface EventParser {
   readonly format: string;
   parseLine(line: string, ctx: ParseContext): ParseResult;
+  /**
+   * The line text[start, end) of a larger text (a block of lines decoded at once): the same result
+   * as parseLine(text.slice(start, end), ctx), read in place where the format allows.
+   */
+  parseLineAt(text: string, start: number, end: number, ctx: ParseContext): ParseResult;
   parseObject(record: unknown, ctx: ParseContext): ParseResult;
   lastDetected(): string | undefined;
 }

@@ -2,9 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { scanClf } from './clf-scanner';
 import { newRawAccess, type RawAccess } from './raw-access';
 
+function scanLine(line: string) {
+  return scanClf(line, 0, line.length, newRawAccess('nginx'));
+}
+
 function scan(line: string): RawAccess {
   const raw = newRawAccess('nginx');
-  const result = scanClf(line, raw);
+  const result = scanClf(line, 0, line.length, raw);
   if (typeof result !== 'number') throw new Error(`rejected: ${result.reason}`);
   return raw;
 }
@@ -57,7 +61,7 @@ describe('scanClf request lines', () => {
     expect(scan(line('GET / HTTP/1.1', '200 17')).bytes).toBe(17);
     expect(scan(line('GET / HTTP/1.1', '200 17 "-" "ua"')).userAgent).toBe('ua');
     expect(scan(line('GET /\\x41 HTTP/1.1', '200 17 "-" "ua"')).bytes).toBe(17);
-    expect(scanClf(line('GET / HTTP/1.1', '200 1x7 "-" "ua"'), newRawAccess('nginx'))).toMatchObject({ reason: 'format_mismatch' });
+    expect(scanLine(line('GET / HTTP/1.1', '200 1x7 "-" "ua"'))).toMatchObject({ reason: 'format_mismatch' });
   });
 
   it('unescapes the user agent when only the fields after the request hold a backslash', () => {
@@ -77,7 +81,7 @@ describe('scanClf request lines', () => {
     expect(scan(line('GET / HTTP/1.1', '200 1', '10.0.0.1 alice')).peerIp).toBe('10.0.0.1');
     const vhost = scan(line('GET / HTTP/1.1', '200 1', 'shop.example:443 10.0.0.1 - -'));
     expect([vhost.service, vhost.peerIp]).toEqual(['shop.example:443', '10.0.0.1']);
-    expect(scanClf(line('GET / HTTP/1.1', '200 1', 'a b c d e'), newRawAccess('nginx'))).toMatchObject({ reason: 'format_mismatch' });
+    expect(scanLine(line('GET / HTTP/1.1', '200 1', 'a b c d e'))).toMatchObject({ reason: 'format_mismatch' });
   });
 
   it('finds the time after a "[" that is not the time', () => {

@@ -2,55 +2,64 @@
 // combined and vhost_combined, Traefik CLF): one pass with indexOf, no regex, escape-aware quotes.
 //
 //   [vhost[:port]] ip ident user [time] "request" status bytes ["referer" "user-agent"] [tail...]
+//
+// Every function reads the line s[start, end), which may sit inside a larger block of text (the
+// collector decodes a request body once, not line by line): nothing is read at or past `end`, and
+// searches go through CharFinders so a character a line lacks is not looked for in the whole block.
 
-import { findClosingQuote, unescapeLogString } from './escapes';
+import { CharFinder } from './char-finder';
+import { unescapeLogString } from './escapes';
 import { applyRequestLine, commonMethodAt, commonProtocolBefore, isHttpAt, isMethod, parseIntField, protocolAt } from './request-line';
 import { reject, type RawAccess } from './raw-access';
 import type { Rejection } from '../types';
 import { parseClfTime } from './time';
 
-/** Fills raw from a CLF-family line; returns where the fields after the user agent start. */
-export function scanClf(line: string, raw: RawAccess): number | Rejection {
-  const open = indexOfSpaceBracket(line, 0);
-  if (open <= 0) return reject('format_mismatch', 'no [time] field');
-  if (!fillIdentity(line, open, raw)) return reject('format_mismatch', 'expected "ip ident user" before [time]');
-  const close = line.indexOf(']', open + 2);
+const SPACE = new CharFinder(' ');
+const QUOTE = new CharFinder('"');
+const OPEN_BRACKET = new CharFinder('[');
+const CLOSE_BRACKET = new CharFinder(']');
+const BACKSLASH = new CharFinder('\\');
+const QUESTION_MARK = new CharFinder('?');
+
+/** Fills raw from the CLF-family line s[start, end); returns where the fields after the user agent start. */
+export function scanClf(s: string, start: number, end: number, raw: RawAccess): number | Rejection {
+  const open = indexOfSpaceBracket(s, start, end);
+  if (open <= start) return reject('format_mismatch', 'no [time] field');
+  if (!fillIdentity(s, start, open, raw)) return reject('format_mismatch', 'expected "ip ident user" before [time]');
+  const close = CLOSE_BRACKET.in(s, open + 2, end);
   if (close === -1) return reject('format_mismatch', 'unterminated [time]');
-  const time = parseClfTime(line, open + 2, close);
-  if (Number.isNaN(time)) return reject('invalid_timestamp', line.slice(open + 2, close));
-  if (line.charCodeAt(close + 1) !== 32 || line.charCodeAt(close + 2) !== 34) {
+  const time = parseClfTime(s, open + 2, close);
+  if (Number.isNaN(time)) return reject('invalid_timestamp', s.slice(open + 2, close));
+  if (close + 3 > end || s.charCodeAt(close + 1) !== 32 || s.charCodeAt(close + 2) !== 34) {
     return reject('format_mismatch', 'expected "request" after [time]');
   }
-  const fast = scanPlainRequestToBytes(line, close + 3, raw);
-  if (fast !== -1) {
-    raw.time = time;
-    return scanRefererAndAgent(line, fast, raw, tailHasBackslash);
-  }
   raw.time = time;
-  const requestEnd = requestClosingQuote(line, close + 3);
+  const fast = scanPlainRequestToBytes(s, close + 3, end, raw);
+  if (fast !== -1) return scanRefererAndAgent(s, fast, end, raw, tailHasBackslash);
+  const requestEnd = requestClosingQuote(s, close + 3, end);
   if (requestEnd === -1) return reject('format_mismatch', 'unterminated "request"');
-  applyRequestLine(raw, line.slice(close + 3, requestEnd));
-  if (line.charCodeAt(requestEnd + 1) !== 32) return reject('format_mismatch', 'expected status after "request"');
+  applyRequestLine(raw, s.slice(close + 3, requestEnd));
+  if (requestEnd + 1 >= end || s.charCodeAt(requestEnd + 1) !== 32) return reject('format_mismatch', 'expected status after "request"');
   const statusStart = requestEnd + 2;
-  let statusEnd = line.indexOf(' ', statusStart);
-  if (statusEnd === -1) statusEnd = line.length;
-  raw.status = parseIntField(line, statusStart, statusEnd, Number.NaN);
-  if (Number.isNaN(raw.status)) return reject('invalid_status', line.slice(statusStart, statusEnd));
-  if (statusEnd === line.length) return reject('missing_field', 'bytes');
-  let bytesEnd = line.indexOf(' ', statusEnd + 1);
-  if (bytesEnd === -1) bytesEnd = line.length;
-  raw.bytes = parseIntField(line, statusEnd + 1, bytesEnd, 0);
+  let statusEnd = SPACE.in(s, statusStart, end);
+  if (statusEnd === -1) statusEnd = end;
+  raw.status = parseIntField(s, statusStart, statusEnd, Number.NaN);
+  if (Number.isNaN(raw.status)) return reject('invalid_status', s.slice(statusStart, statusEnd));
+  if (statusEnd === end) return reject('missing_field', 'bytes');
+  let bytesEnd = SPACE.in(s, statusEnd + 1, end);
+  if (bytesEnd === -1) bytesEnd = end;
+  raw.bytes = parseIntField(s, statusEnd + 1, bytesEnd, 0);
   if (Number.isNaN(raw.bytes)) return reject('format_mismatch', 'bytes is not a number');
-  return scanRefererAndAgent(line, bytesEnd, raw, true);
+  return scanRefererAndAgent(s, bytesEnd, end, raw, true);
 }
 
 /**
- * Index of the first " [" at or after `from`, -1 when none. A search for the one character is a
+ * Index of the first " [" in s(from, end), -1 when none. A search for the one character is a
  * fast native scan; a two-character pattern is not.
  */
-function indexOfSpaceBracket(line: string, from: number): number {
-  for (let b = line.indexOf('[', from + 1); b !== -1; b = line.indexOf('[', b + 1)) {
-    if (line.charCodeAt(b - 1) === 32) return b - 1;
+function indexOfSpaceBracket(s: string, from: number, end: number): number {
+  for (let b = OPEN_BRACKET.in(s, from + 1, end); b !== -1; b = OPEN_BRACKET.in(s, b + 1, end)) {
+    if (s.charCodeAt(b - 1) === 32) return b - 1;
   }
   return -1;
 }
@@ -65,29 +74,28 @@ let tailHasBackslash = true;
  * which the general path then reads exactly as it always has. Native single-character searches
  * rather than a character loop: they cost the same for 5 characters as for 100.
  */
-function scanPlainRequestToBytes(line: string, start: number, raw: RawAccess): number {
-  const q = line.indexOf('"', start);
-  if (q === -1 || !isStatusAfter(line, q)) return -1;
-  const backslash = line.indexOf('\\', start);
+function scanPlainRequestToBytes(s: string, start: number, end: number, raw: RawAccess): number {
+  const q = QUOTE.in(s, start, end);
+  if (q === -1 || !isStatusAfter(s, q, end)) return -1;
+  const backslash = BACKSLASH.in(s, start, end);
   if (backslash !== -1 && backslash < q) return -1;
   tailHasBackslash = backslash !== -1;
-  const n = line.length;
   const bytesStart = q + 6;
   let bytesEnd = bytesStart;
   let bytes = 0;
-  for (; bytesEnd < n; bytesEnd++) {
-    const d = line.charCodeAt(bytesEnd) - 48;
+  for (; bytesEnd < end; bytesEnd++) {
+    const d = s.charCodeAt(bytesEnd) - 48;
     if (d < 0 || d > 9) break;
     bytes = bytes * 10 + d;
   }
-  if (bytesEnd === bytesStart || (bytesEnd < n && line.charCodeAt(bytesEnd) !== 32)) return -1;
+  if (bytesEnd === bytesStart || (bytesEnd < end && s.charCodeAt(bytesEnd) !== 32)) return -1;
 
-  raw.status = (line.charCodeAt(q + 2) - 48) * 100 + (line.charCodeAt(q + 3) - 48) * 10 + (line.charCodeAt(q + 4) - 48);
+  raw.status = (s.charCodeAt(q + 2) - 48) * 100 + (s.charCodeAt(q + 3) - 48) * 10 + (s.charCodeAt(q + 4) - 48);
   raw.bytes = bytes;
-  const first = line.indexOf(' ', start);
-  let method = first === -1 || first >= q ? undefined : commonMethodAt(line, start, first);
-  if (method === undefined && first !== -1 && first < q) {
-    method = line.slice(start, first);
+  const first = SPACE.in(s, start, q);
+  let method = first === -1 ? undefined : commonMethodAt(s, start, first);
+  if (method === undefined && first !== -1) {
+    method = s.slice(start, first);
     if (!isMethod(method)) method = undefined;
   }
   if (method === undefined) {
@@ -98,28 +106,28 @@ function scanPlainRequestToBytes(line: string, start: number, raw: RawAccess): n
   raw.method = method;
   let targetEnd = q;
   // Mostly "... HTTP/1.1": the protocol and the space before it, told without a search.
-  const common = line.charCodeAt(q - 9) === 32 && q - 9 > first ? commonProtocolBefore(line, q) : undefined;
+  const common = q - 9 > first && s.charCodeAt(q - 9) === 32 ? commonProtocolBefore(s, q) : undefined;
   if (common !== undefined) {
     targetEnd = q - 9;
     raw.protocol = common;
   } else {
     let last = q - 1;
-    while (line.charCodeAt(last) !== 32) last--;
-    if (last > first && last + 6 <= q && isHttpAt(line, last + 1)) {
+    while (s.charCodeAt(last) !== 32) last--;
+    if (last > first && last + 6 <= q && isHttpAt(s, last + 1)) {
       targetEnd = last;
-      raw.protocol = protocolAt(line, last + 1, q);
+      raw.protocol = protocolAt(s, last + 1, q);
     }
   }
   if (targetEnd === first + 1) {
     raw.target = '-';
     return bytesEnd;
   }
-  const question = line.indexOf('?', first + 1);
-  if (question !== -1 && question < targetEnd) {
-    raw.target = line.slice(first + 1, question);
-    raw.query = line.slice(question + 1, targetEnd);
+  const question = QUESTION_MARK.in(s, first + 1, targetEnd);
+  if (question !== -1) {
+    raw.target = s.slice(first + 1, question);
+    raw.query = s.slice(question + 1, targetEnd);
   } else {
-    raw.target = line.slice(first + 1, targetEnd);
+    raw.target = s.slice(first + 1, targetEnd);
   }
   return bytesEnd;
 }
@@ -128,90 +136,111 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-function isStatusAfter(line: string, quote: number): boolean {
+/** Whether ` ddd ` follows the quote at `quote`, inside the line. */
+function isStatusAfter(s: string, quote: number, end: number): boolean {
   return (
-    line.charCodeAt(quote + 1) === 32 &&
-    isDigit(line.charCodeAt(quote + 2)) &&
-    isDigit(line.charCodeAt(quote + 3)) &&
-    isDigit(line.charCodeAt(quote + 4)) &&
-    line.charCodeAt(quote + 5) === 32
+    quote + 5 < end &&
+    s.charCodeAt(quote + 1) === 32 &&
+    isDigit(s.charCodeAt(quote + 2)) &&
+    isDigit(s.charCodeAt(quote + 3)) &&
+    isDigit(s.charCodeAt(quote + 4)) &&
+    s.charCodeAt(quote + 5) === 32
   );
+}
+
+/** Index of the `"` in s[from, end) closing a quoted field, skipping backslash-escaped quotes (Apache's \"); -1 when none. */
+function closingQuote(s: string, from: number, end: number): number {
+  let q = QUOTE.in(s, from, end);
+  while (q !== -1) {
+    let backslashes = 0;
+    for (let k = q - 1; k >= from && s.charCodeAt(k) === 92; k--) backslashes++;
+    if ((backslashes & 1) === 0) return q;
+    q = QUOTE.in(s, q + 1, end);
+  }
+  return -1;
 }
 
 /**
  * The quote closing the request. Old Apache versions wrote quotes inside the request unescaped
  * (`"GET" /x?a=' HTTP/1.0" 501`), so a quote not followed by a status is skipped when a later one is.
  */
-function requestClosingQuote(line: string, from: number): number {
-  const end = findClosingQuote(line, from);
-  if (end === -1 || isStatusAfter(line, end)) return end;
-  for (let q = line.indexOf('"', end + 1); q !== -1; q = line.indexOf('"', q + 1)) {
-    if (isStatusAfter(line, q)) return q;
+function requestClosingQuote(s: string, from: number, end: number): number {
+  const quote = closingQuote(s, from, end);
+  if (quote === -1 || isStatusAfter(s, quote, end)) return quote;
+  for (let q = QUOTE.in(s, quote + 1, end); q !== -1; q = QUOTE.in(s, q + 1, end)) {
+    if (isStatusAfter(s, q, end)) return q;
   }
-  return end;
+  return quote;
 }
 
 /** `escapes`: false when the line has no backslash after `from`, so nothing needs unescaping. */
-function scanRefererAndAgent(line: string, from: number, raw: RawAccess, escapes: boolean): number {
-  if (line.charCodeAt(from) !== 32 || line.charCodeAt(from + 1) !== 34) return from;
-  const refererEnd = findClosingQuote(line, from + 2);
-  if (refererEnd === -1 || line.charCodeAt(refererEnd + 1) !== 32 || line.charCodeAt(refererEnd + 2) !== 34) return from;
-  const agentEnd = findClosingQuote(line, refererEnd + 3);
+function scanRefererAndAgent(s: string, from: number, end: number, raw: RawAccess, escapes: boolean): number {
+  if (from + 2 > end || s.charCodeAt(from) !== 32 || s.charCodeAt(from + 1) !== 34) return from;
+  const refererEnd = closingQuote(s, from + 2, end);
+  if (refererEnd === -1 || refererEnd + 3 > end || s.charCodeAt(refererEnd + 1) !== 32 || s.charCodeAt(refererEnd + 2) !== 34) return from;
+  const agentEnd = closingQuote(s, refererEnd + 3, end);
   if (agentEnd === -1) return from;
   const length = agentEnd - refererEnd - 3;
-  if (length === 0 || (length === 1 && line.charCodeAt(agentEnd - 1) === 45)) raw.userAgent = undefined;
+  if (length === 0 || (length === 1 && s.charCodeAt(agentEnd - 1) === 45)) raw.userAgent = undefined;
   else {
-    const agent = line.slice(refererEnd + 3, agentEnd);
+    const agent = s.slice(refererEnd + 3, agentEnd);
     raw.userAgent = escapes ? unescapeLogString(agent) : agent;
   }
   return agentEnd + 1;
 }
 
-/** Tokens before [time]: "ip ident user", "vhost ip ident user", or "ip user" (ident dropped). */
-function fillIdentity(line: string, end: number, raw: RawAccess): boolean {
-  const s1 = line.indexOf(' ');
-  if (s1 <= 0 || s1 >= end) return false;
+/** Tokens of s[start, open) before [time]: "ip ident user", "vhost ip ident user", or "ip user" (ident dropped). */
+function fillIdentity(s: string, start: number, open: number, raw: RawAccess): boolean {
+  const s1 = SPACE.in(s, start, open + 1);
+  if (s1 <= start || s1 === open) return false;
   // Mostly "ip - - [": two one-character tokens, told without another search.
-  if (s1 + 4 === end && line.charCodeAt(s1 + 2) === 32 && line.charCodeAt(s1 + 1) !== 32 && line.charCodeAt(s1 + 3) !== 32) {
-    raw.peerIp = line.slice(0, s1);
+  if (s1 + 4 === open && s.charCodeAt(s1 + 2) === 32 && s.charCodeAt(s1 + 1) !== 32 && s.charCodeAt(s1 + 3) !== 32) {
+    raw.peerIp = s.slice(start, s1);
     return true;
   }
-  const s2 = line.indexOf(' ', s1 + 1);
-  if (s2 === end) {
-    raw.peerIp = line.slice(0, s1);
+  const s2 = SPACE.in(s, s1 + 1, open + 1);
+  if (s2 === open) {
+    raw.peerIp = s.slice(start, s1);
     return true;
   }
-  const s3 = line.indexOf(' ', s2 + 1);
-  if (s3 === end) {
-    raw.peerIp = line.slice(0, s1);
+  const s3 = SPACE.in(s, s2 + 1, open + 1);
+  if (s3 === open) {
+    raw.peerIp = s.slice(start, s1);
     return true;
   }
-  const s4 = line.indexOf(' ', s3 + 1);
-  if (s4 === end) {
-    raw.service = line.slice(0, s1);
-    raw.peerIp = line.slice(s1 + 1, s2);
+  const s4 = SPACE.in(s, s3 + 1, open + 1);
+  if (s4 === open) {
+    raw.service = s.slice(start, s1);
+    raw.peerIp = s.slice(s1 + 1, s2);
     return true;
   }
   return false;
 }
 
 /** Cheap test used by auto-detection: "token ... [dd/Mon/yyyy:" with a quote after the time. */
-export function looksLikeClf(line: string): boolean {
-  const open = indexOfSpaceBracket(line, 0);
-  return open > 0 && open < 300 && line.charCodeAt(open + 4) === 47 && line.charCodeAt(open + 8) === 47 && hasBracketQuote(line, open);
+export function looksLikeClf(s: string, start = 0, end = s.length): boolean {
+  const open = indexOfSpaceBracket(s, start, end);
+  return (
+    open > start &&
+    open - start < 300 &&
+    open + 8 < end &&
+    s.charCodeAt(open + 4) === 47 &&
+    s.charCodeAt(open + 8) === 47 &&
+    hasBracketQuote(s, open, end)
+  );
 }
 
-/** Whether `] "` occurs at or after `from`: one-character searches, as for " [". */
-function hasBracketQuote(line: string, from: number): boolean {
-  for (let b = line.indexOf(']', from); b !== -1; b = line.indexOf(']', b + 1)) {
-    if (line.charCodeAt(b + 1) === 32 && line.charCodeAt(b + 2) === 34) return true;
+/** Whether `] "` occurs in s[from, end): one-character searches, as for " [". */
+function hasBracketQuote(s: string, from: number, end: number): boolean {
+  for (let b = CLOSE_BRACKET.in(s, from, end); b !== -1; b = CLOSE_BRACKET.in(s, b + 1, end)) {
+    if (b + 2 < end && s.charCodeAt(b + 1) === 32 && s.charCodeAt(b + 2) === 34) return true;
   }
   return false;
 }
 
 /** Traefik's CLF ends with the duration, `42ms`; nginx and Apache lines never do. */
-export function endsWithMs(line: string): boolean {
-  const n = line.length;
-  const c = line.charCodeAt(n - 3);
-  return line.charCodeAt(n - 1) === 115 && line.charCodeAt(n - 2) === 109 && c >= 48 && c <= 57;
+export function endsWithMs(s: string, start = 0, end = s.length): boolean {
+  if (end - start < 3) return false;
+  const c = s.charCodeAt(end - 3);
+  return s.charCodeAt(end - 1) === 115 && s.charCodeAt(end - 2) === 109 && c >= 48 && c <= 57;
 }

@@ -11,6 +11,13 @@ export interface FormatParser {
   sniffLine?(line: string): boolean;
   sniffRecord?(record: JsonRecord): boolean;
   parseLine?(line: string): RawResult;
+  /**
+   * The line text[start, end) inside a larger text, read in place: the same as
+   * parseLine(text.slice(start, end)) without cutting the line out. Formats that have it are the
+   * ones whose lines are worth reading without a copy; the others are given the slice.
+   */
+  sniffLineAt?(text: string, start: number, end: number): boolean;
+  parseLineAt?(text: string, start: number, end: number): RawResult;
   parseRecord?(record: JsonRecord): RawResult;
 }
 

@@ -66,3 +66,14 @@ export function stripLinePrefixes(line: string): string {
   if (syslog > 0) out = out.slice(syslog);
   return out;
 }
+
+/**
+ * False when the line text[start, end) surely starts with no wrapper stripLinePrefixes removes: a
+ * cheap look at the first characters, so a line read in place can skip the strip.
+ */
+export function mayHaveLinePrefix(text: string, start: number, end: number): boolean {
+  const first = text.charCodeAt(start);
+  if (first === 60) return true;
+  if (end - start > 10 && isDigit(first) && text.charCodeAt(start + 4) === 45 && text.charCodeAt(start + 10) === 84) return true;
+  return isMonthInitial(first) && end - start > 3 && text.charCodeAt(start + 3) === 32;
+}

@@ -37,7 +37,10 @@ function digits(s: string, from: number, count: number): number {
   return n;
 }
 
-/** Consecutive lines mostly share their second: the last timestamp text parsed, and its value. */
+/**
+ * Consecutive lines mostly share their second: the last timestamp text parsed, and its value. The
+ * text is a copy, so it does not keep the line (or the block it was read from) alive.
+ */
 let lastClfText = '';
 let lastClfMs = Number.NaN;
 
@@ -46,18 +49,20 @@ let lastClfMs = Number.NaN;
  * logs local time without one; run it in UTC or pass the zone). Returns NaN when malformed.
  */
 export function parseClfTime(s: string, start: number, end: number): number {
-  // The last digit of the seconds tells most new times at once. Otherwise a native search that
-  // finds the last text right at start: faster in V8 than startsWith or a loop of char codes.
-  const last = lastClfText;
-  if (end - start === last.length && s.charCodeAt(start + 19) === last.charCodeAt(19) && s.indexOf(last, start) === start) {
-    return lastClfMs;
-  }
+  // A slice is a view without a copy and === compares it natively: faster in V8 than a loop of
+  // charCodeAt or startsWith, and, unlike indexOf, it never searches past the line.
+  if (end - start === lastClfText.length && s.slice(start, end) === lastClfText) return lastClfMs;
   const ms = parseClfTimeText(s, start, end);
   if (!Number.isNaN(ms)) {
-    lastClfText = s.slice(start, end);
+    lastClfText = copyOf(s.slice(start, end));
     lastClfMs = ms;
   }
   return ms;
+}
+
+/** A string with the same text that shares no storage with s. */
+function copyOf(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
 }
 
 function parseClfTimeText(s: string, start: number, end: number): number {

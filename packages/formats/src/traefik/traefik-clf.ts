@@ -18,7 +18,7 @@ export function createTraefikClfFormat(): FormatParser {
     sniffLine: (line) => endsWithMs(line) && looksLikeClf(line),
     parseLine(line: string): RawResult {
       const raw = newRawAccess('traefik');
-      const tail = scanClf(line, raw);
+      const tail = scanClf(line, 0, line.length, raw);
       if (typeof tail !== 'number') return tail;
       const fields = new FieldReader(line, tail);
       fields.next();

@@ -7,7 +7,7 @@ export type Frame = { kind: 'line'; bytes: Buffer } | { kind: 'too_long'; sample
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 /** Bytes of an over-long line kept for the rejected record's sample. */
-const TOO_LONG_SAMPLE_BYTES = 1024;
+export const TOO_LONG_SAMPLE_BYTES = 1024;
 
 function withoutCarriageReturn(line: Buffer): Buffer {
   return line.length > 0 && line[line.length - 1] === CARRIAGE_RETURN ? line.subarray(0, line.length - 1) : line;

@@ -17,9 +17,11 @@ export function parseItems(items: readonly IngestItem[], parser: EventParser, so
   const rejections: RejectedInput[] = [];
   for (const item of items) {
     const result =
-      item.kind === 'line'
-        ? parser.parseLine(item.text, ctx)
-        : item.kind === 'object'
+      item.kind === 'span'
+        ? parser.parseLineAt(item.text, item.start, item.end, ctx)
+        : item.kind === 'line'
+          ? parser.parseLine(item.text, ctx)
+          : item.kind === 'object'
           ? parser.parseObject(item.value, ctx)
           : ({ ok: false, reason: item.reason, ...(item.detail === undefined ? {} : { detail: item.detail }) } as const);
     if (result.ok) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '@vigil/telemetry';
-import type { IngestItem } from '../../transforms/ingest-item';
+import { itemSample, type IngestItem } from '../../transforms/ingest-item';
 import { FileTailer, type FileTailerOptions } from './file-tailer';
 import { OffsetStore } from './offset-store';
 
@@ -19,7 +19,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const describeItem = (item: IngestItem) => (item.kind === 'line' ? item.text : item.kind === 'invalid' ? `<${item.reason}>` : '<object>');
+const describeItem = (item: IngestItem) => (item.kind === 'line' || item.kind === 'span' ? itemSample(item) : item.kind === 'invalid' ? `<${item.reason}>` : '<object>');
 
 /** A tailer whose ingest records lines; `ack` decides whether Kafka "acknowledges" them. */
 async function startTailer(patterns: string[], overrides: Partial<FileTailerOptions> & { ack?: () => boolean } = {}) {

@@ -7,8 +7,7 @@ import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import type { Logger } from '@vigil/telemetry';
-import { splitLines } from '../../framing/line-splitter';
-import { itemFromFrame, type IngestItem } from '../../transforms/ingest-item';
+import { itemsFromLines, type IngestItem } from '../../transforms/ingest-item';
 import { fileKey, type OffsetMap, type OffsetStore } from './offset-store';
 
 export interface FileTailerOptions {
@@ -195,10 +194,7 @@ export class FileTailer {
 
   private handOver(file: TailedFile, bytes: Buffer, consumed: number): true {
     const items: IngestItem[] = [];
-    for (const frame of splitLines(bytes, this.options.maxLineBytes)) {
-      const item = itemFromFrame(frame);
-      if (item !== undefined) items.push(item);
-    }
+    itemsFromLines(bytes, this.options.maxLineBytes, (item) => items.push(item));
     const end = file.readOffset + consumed;
     const generation = file.generation;
     file.readOffset = end;

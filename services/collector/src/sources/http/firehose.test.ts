@@ -1,7 +1,13 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { isVigilError } from '@vigil/contract';
-import { decodeFirehoseBody, firehoseResponse, isFirehoseRequest } from './firehose';
+import { asLineItems } from '../../transforms/test-items';
+import { decodeFirehoseBody as decodeFirehose, firehoseResponse, isFirehoseRequest } from './firehose';
+
+const decodeFirehoseBody = (...args: Parameters<typeof decodeFirehose>) => {
+  const result = decodeFirehose(...args);
+  return result.ok ? { ...result, items: asLineItems(result.items) } : result;
+};
 
 const limits = { maxLineBytes: 4096, maxItems: 1000, messageKeys: ['log', 'message'], maxDecompressedBytes: 1024 * 1024 };
 const b64 = (data: Buffer | string) => Buffer.from(data).toString('base64');

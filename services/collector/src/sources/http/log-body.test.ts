@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { isVigilError } from '@vigil/contract';
+import { asLineItems } from '../../transforms/test-items';
 import { decodeLogBody } from './log-body';
 
 const limits = { maxLineBytes: 1024, maxItems: 100, messageKeys: ['log', 'message'] };
-const decode = (body: string) => decodeLogBody(Buffer.from(body), limits);
+const decode = (body: string) => asLineItems(decodeLogBody(Buffer.from(body), limits));
 
 describe('decodeLogBody', () => {
   it('turns raw text into one line item per non-blank line', () => {

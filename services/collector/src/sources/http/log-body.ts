@@ -3,8 +3,7 @@
 // lines. The shape is read from the body itself; the log format is the parser's business.
 
 import { VigilError } from '@vigil/contract';
-import { splitLines } from '../../framing/line-splitter';
-import { itemFromFrame, itemFromJson, type IngestItem } from '../../transforms/ingest-item';
+import { itemFromJson, itemsFromLines, type IngestItem } from '../../transforms/ingest-item';
 
 export interface LogBodyLimits {
   maxLineBytes: number;
@@ -41,20 +40,6 @@ class ItemCollector {
   }
 }
 
-function collectLines(body: Buffer, limits: LogBodyLimits, out: ItemCollector): void {
-  for (const frame of splitLines(body, limits.maxLineBytes)) {
-    // NDJSON: decode object lines here so the parser gets records, and wrapped lines get unwrapped.
-    if (frame.kind === 'line' && frame.bytes[0] === 0x7b /* { */) {
-      const json = tryParseJson(frame.bytes);
-      if (json.ok) {
-        out.add(itemFromJson(json.value, limits.messageKeys));
-        continue;
-      }
-    }
-    out.add(itemFromFrame(frame));
-  }
-}
-
 export function decodeLogBody(body: Buffer, limits: LogBodyLimits): IngestItem[] {
   const out = new ItemCollector(limits.maxItems);
   const first = firstNonSpace(body);
@@ -71,6 +56,7 @@ export function decodeLogBody(body: Buffer, limits: LogBodyLimits): IngestItem[]
       return out.items;
     }
   }
-  collectLines(body, limits, out);
+  // NDJSON or text lines: object lines are decoded here so the parser gets records, and wrapped lines get unwrapped.
+  itemsFromLines(body, limits.maxLineBytes, (item) => out.add(item), limits.messageKeys);
   return out.items;
 }
