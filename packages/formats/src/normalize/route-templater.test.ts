@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { OVERFLOW_ROUTE, OVERFLOW_SERVICE, RouteTemplater } from './route-templater';
 
 function template(path: string, templater = new RouteTemplater(100, 10)): { route: string; objectId: string | undefined } {
@@ -63,5 +64,74 @@ describe('RouteTemplater', () => {
     ]);
     expect(templater.template(templater.service('z.attacker.test'), '/login')).toBe(OVERFLOW_ROUTE);
     expect(templater.template(templater.service('api'), '/login')).toBe('/login');
+  });
+});
+
+/**
+ * A reference for the caps and the known-route bookkeeping: templates from a fresh templater (which
+ * has seen nothing), routes and services counted here in plain Sets. The templater under test
+ * keeps its state across calls and must agree with this on every call.
+ */
+function referenceTemplater(maxRoutes: number, maxServices: number) {
+  const reference = new RouteTemplater(maxRoutes, maxServices);
+  const routesByService = new Map<string, Set<string>>();
+  return (service: string, path: string) => {
+    const probe = new RouteTemplater(Number.MAX_SAFE_INTEGER, 1);
+    const template = probe.template('s', path);
+    const objectId = probe.lastObjectId;
+    const known = reference.service(service);
+    if (template === '-') return { route: '-', objectId };
+    if (known === OVERFLOW_SERVICE) return { route: OVERFLOW_ROUTE, objectId };
+    let routes = routesByService.get(known);
+    if (routes === undefined) routesByService.set(known, (routes = new Set()));
+    if (routes.has(template)) return { route: template, objectId };
+    if (routes.size >= maxRoutes) return { route: OVERFLOW_ROUTE, objectId };
+    routes.add(template);
+    return { route: template, objectId };
+  };
+}
+
+function templateByString(path: string): string {
+  return path
+    .split('/')
+    .map((segment, i) => {
+      if (i === 0) return segment;
+      if (/^[0-9]+$/.test(segment)) return '{id}';
+      if (/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(segment)) return '{uuid}';
+      if (segment.length >= 8 && /^[0-9a-fA-F]+$/.test(segment) && /[0-9]/.test(segment)) return '{hex}';
+      return segment;
+    })
+    .join('/');
+}
+
+describe('RouteTemplater against references', () => {
+  const segment = fc.oneof(
+    fc.constantFrom('users', 'v1', 'orders', '', '123', '0', 'deadbeef01', 'cafebabe', '3f2c9a1e-7b4d-4e8f-9a6b-1c2d3e4f5a6b', 'a@b.co', 'FMuukC2JOJ5HKmLBujjE_BkDo', 'é', '{id}', '%2F'),
+    fc.string({ maxLength: 6 }).filter((s) => !s.includes('/')),
+  );
+  const path = fc.array(segment, { maxLength: 80 }).map((segments) => `/${segments.join('/')}`);
+
+  it('gives the same route and object id for every sequence of paths and services, caps included', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom('api', 'web', 'x'), fc.oneof(path, fc.constantFrom('-', 'host:443', '/', '//'))), { maxLength: 60 }), fc.integer({ min: 1, max: 8 }), (requests, maxRoutes) => {
+        const templater = new RouteTemplater(maxRoutes, 2);
+        const reference = referenceTemplater(maxRoutes, 2);
+        for (const [service, p] of requests) {
+          const route = templater.template(templater.service(service), p);
+          expect({ route, objectId: templater.lastObjectId }).toEqual(reference(service, p));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('builds the same templates as a plain split-and-replace for ids, uuids and hex', () => {
+    const simple = fc.array(fc.constantFrom('users', '123', 'deadbeef01', '3f2c9a1e-7b4d-4e8f-9a6b-1c2d3e4f5a6b', 'v2', ''), { maxLength: 70 }).map((s) => `/${s.join('/')}`);
+    fc.assert(
+      fc.property(simple, (p) => {
+        expect(new RouteTemplater(1000, 10).template('api', p)).toBe(templateByString(p));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
