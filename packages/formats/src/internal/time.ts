@@ -38,31 +38,40 @@ function digits(s: string, from: number, count: number): number {
 }
 
 /**
- * Consecutive lines mostly share their second: the last timestamp text parsed, and its value. The
- * text is a copy, so it does not keep the line (or the block it was read from) alive.
+ * Consecutive lines mostly share their second: the character codes of the last timestamp text
+ * parsed, and its value. Codes rather than a slice, so the line (or the block it was read from) is
+ * not kept alive.
  */
-let lastClfText = '';
+const lastClfCodes = new Uint16Array(64);
+let lastClfLength = -1;
 let lastClfMs = Number.NaN;
+
+/**
+ * Whether s[start, end) is the last timestamp text; compared from the end, where consecutive times
+ * differ first. A character loop: faster here than startsWith or a slice compared with ===, and,
+ * unlike indexOf, it never reads past the line.
+ */
+function isLastClfText(s: string, start: number, end: number): boolean {
+  if (end - start !== lastClfLength) return false;
+  for (let i = lastClfLength - 1; i >= 0; i--) {
+    if (s.charCodeAt(start + i) !== lastClfCodes[i]) return false;
+  }
+  return true;
+}
 
 /**
  * Parses `dd/Mon/yyyy:HH:MM:SS[.fff][ ±hhmm]` in s[start, end). A missing zone means UTC (HAProxy
  * logs local time without one; run it in UTC or pass the zone). Returns NaN when malformed.
  */
 export function parseClfTime(s: string, start: number, end: number): number {
-  // A slice is a view without a copy and === compares it natively: faster in V8 than a loop of
-  // charCodeAt or startsWith, and, unlike indexOf, it never searches past the line.
-  if (end - start === lastClfText.length && s.slice(start, end) === lastClfText) return lastClfMs;
+  if (isLastClfText(s, start, end)) return lastClfMs;
   const ms = parseClfTimeText(s, start, end);
-  if (!Number.isNaN(ms)) {
-    lastClfText = copyOf(s.slice(start, end));
+  if (!Number.isNaN(ms) && end - start <= lastClfCodes.length) {
+    for (let i = start; i < end; i++) lastClfCodes[i - start] = s.charCodeAt(i);
+    lastClfLength = end - start;
     lastClfMs = ms;
   }
   return ms;
-}
-
-/** A string with the same text that shares no storage with s. */
-function copyOf(s: string): string {
-  return Buffer.from(s, 'utf8').toString('utf8');
 }
 
 function parseClfTimeText(s: string, start: number, end: number): number {
