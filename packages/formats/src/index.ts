@@ -3,7 +3,7 @@
 
 export { createEventParser, DEFAULT_MAX_LINE_LENGTH } from './event-parser';
 export { FORMAT_NAMES } from './types';
-export { forEachLineInBlocks, TEXT_BLOCK_BYTES } from './text-blocks';
+export { forEachLineInBlocks } from './text-blocks';
 export type {
   EventParser,
   EventParserOptions,

@@ -9,7 +9,7 @@
  * enough that decoding per block costs next to nothing per line. A line longer than this is a block
  * of its own.
  */
-export const TEXT_BLOCK_BYTES = 32 * 1024;
+const TEXT_BLOCK_BYTES = 32 * 1024;
 
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 13;

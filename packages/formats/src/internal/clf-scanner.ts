@@ -8,7 +8,7 @@
 // searches go through CharFinders so a character a line lacks is not looked for in the whole block.
 
 import { CharFinder } from './char-finder';
-import { unescapeLogString } from './escapes';
+import { findClosingQuote, unescapeLogString } from './escapes';
 import { applyRequestLine, commonMethodAt, commonProtocolBefore, isHttpAt, isMethod, parseIntField, protocolAt } from './request-line';
 import { reject, type RawAccess } from './raw-access';
 import type { Rejection } from '../types';
@@ -148,24 +148,12 @@ function isStatusAfter(s: string, quote: number, end: number): boolean {
   );
 }
 
-/** Index of the `"` in s[from, end) closing a quoted field, skipping backslash-escaped quotes (Apache's \"); -1 when none. */
-function closingQuote(s: string, from: number, end: number): number {
-  let q = QUOTE.in(s, from, end);
-  while (q !== -1) {
-    let backslashes = 0;
-    for (let k = q - 1; k >= from && s.charCodeAt(k) === 92; k--) backslashes++;
-    if ((backslashes & 1) === 0) return q;
-    q = QUOTE.in(s, q + 1, end);
-  }
-  return -1;
-}
-
 /**
  * The quote closing the request. Old Apache versions wrote quotes inside the request unescaped
  * (`"GET" /x?a=' HTTP/1.0" 501`), so a quote not followed by a status is skipped when a later one is.
  */
 function requestClosingQuote(s: string, from: number, end: number): number {
-  const quote = closingQuote(s, from, end);
+  const quote = findClosingQuote(s, from, end);
   if (quote === -1 || isStatusAfter(s, quote, end)) return quote;
   for (let q = QUOTE.in(s, quote + 1, end); q !== -1; q = QUOTE.in(s, q + 1, end)) {
     if (isStatusAfter(s, q, end)) return q;
@@ -176,9 +164,9 @@ function requestClosingQuote(s: string, from: number, end: number): number {
 /** `escapes`: false when the line has no backslash after `from`, so nothing needs unescaping. */
 function scanRefererAndAgent(s: string, from: number, end: number, raw: RawAccess, escapes: boolean): number {
   if (from + 2 > end || s.charCodeAt(from) !== 32 || s.charCodeAt(from + 1) !== 34) return from;
-  const refererEnd = closingQuote(s, from + 2, end);
+  const refererEnd = findClosingQuote(s, from + 2, end);
   if (refererEnd === -1 || refererEnd + 3 > end || s.charCodeAt(refererEnd + 1) !== 32 || s.charCodeAt(refererEnd + 2) !== 34) return from;
-  const agentEnd = closingQuote(s, refererEnd + 3, end);
+  const agentEnd = findClosingQuote(s, refererEnd + 3, end);
   if (agentEnd === -1) return from;
   const length = agentEnd - refererEnd - 3;
   if (length === 0 || (length === 1 && s.charCodeAt(agentEnd - 1) === 45)) raw.userAgent = undefined;

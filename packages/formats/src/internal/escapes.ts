@@ -1,6 +1,8 @@
 // Undoes the escaping gateways apply inside quoted log fields: nginx writes `"` as \x22 and
 // non-ASCII bytes as \xHH; Apache writes \" and \\; nginx escape=json writes \uXXXX, \n, \t ...
 
+import { CharFinder } from './char-finder';
+
 const SIMPLE: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '"': '"', '\\': '\\', '/': '/' };
 
 function hexValue(s: string, from: number, count: number): number {
@@ -50,17 +52,20 @@ export function unescapeLogString(s: string): string {
   return Buffer.from(bytes).toString('utf8');
 }
 
+const QUOTE = new CharFinder('"');
+
 /**
- * Index of the `"` closing a quoted field that opens before `from`, skipping backslash-escaped
- * quotes (Apache's \"). -1 when there is none.
+ * Index of the `"` in s[from, end) closing a quoted field that opens before `from`, skipping
+ * backslash-escaped quotes (Apache's \"). -1 when there is none. `end` bounds a line read inside a
+ * larger block of text.
  */
-export function findClosingQuote(s: string, from: number): number {
-  let q = s.indexOf('"', from);
+export function findClosingQuote(s: string, from: number, end = s.length): number {
+  let q = QUOTE.in(s, from, end);
   while (q !== -1) {
     let backslashes = 0;
     for (let k = q - 1; k >= from && s.charCodeAt(k) === 92; k--) backslashes++;
     if ((backslashes & 1) === 0) return q;
-    q = s.indexOf('"', q + 1);
+    q = QUOTE.in(s, q + 1, end);
   }
   return -1;
 }

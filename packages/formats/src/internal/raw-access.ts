@@ -62,32 +62,6 @@ export function newRawAccess(gateway: GatewayKind): RawAccess {
   };
 }
 
-/**
- * Clears raw for the next line, as newRawAccess would make it: for a format that reads many lines
- * into one scratch RawAccess, which normalization reads at once and nothing keeps.
- */
-export function resetRawAccess(raw: RawAccess): RawAccess {
-  raw.time = Number.NaN;
-  raw.service = undefined;
-  raw.peerIp = undefined;
-  raw.forwardedFor = undefined;
-  raw.clientId = undefined;
-  raw.userAgent = undefined;
-  raw.method = undefined;
-  raw.target = undefined;
-  raw.query = undefined;
-  raw.route = undefined;
-  raw.requestId = undefined;
-  raw.protocol = undefined;
-  raw.status = Number.NaN;
-  raw.bytes = 0;
-  raw.latencyMs = undefined;
-  raw.upstreamLatencyMs = undefined;
-  raw.header = undefined;
-  raw.record = undefined;
-  return raw;
-}
-
 export function reject(reason: RejectionReason, detail?: string): Rejection {
   return detail === undefined ? { ok: false, reason } : { ok: false, reason, detail };
 }

@@ -4,15 +4,13 @@
 import type { GatewayKind } from '@vigil/contract';
 import { endsWithMs, looksLikeClf, scanClf } from '../internal/clf-scanner';
 import type { FormatParser } from '../internal/format-parser';
-import { newRawAccess, resetRawAccess, type RawResult } from '../internal/raw-access';
+import { newRawAccess, type RawResult } from '../internal/raw-access';
 import type { FormatName } from '../types';
 
 export function createClfFormat(name: FormatName, gateway: GatewayKind): FormatParser {
   const sniffLineAt = (text: string, start: number, end: number) => looksLikeClf(text, start, end) && !endsWithMs(text, start, end);
-  // One scratch RawAccess for every line: the event parser normalizes it before reading another.
-  const raw = newRawAccess(gateway);
   const parseLineAt = (text: string, start: number, end: number): RawResult => {
-    resetRawAccess(raw);
+    const raw = newRawAccess(gateway);
     const scanned = scanClf(text, start, end, raw);
     return typeof scanned === 'number' ? raw : scanned;
   };

@@ -41,8 +41,8 @@ const MAX_UTF8_BYTES_PER_UNIT = 3;
 export function itemsFromLines(bytes: Buffer, maxLineBytes: number, add: (item: IngestItem) => void, messageKeys?: readonly string[]): void {
   if (!isUtf8(bytes)) {
     for (const frame of splitLines(bytes, maxLineBytes)) {
-      const json = messageKeys === undefined || frame.kind !== 'line' || frame.bytes[0] !== 0x7b ? undefined : tryParseJson(frame.bytes.toString('utf8'));
-      const item = json === undefined ? itemFromFrame(frame) : itemFromJson(json.value, messageKeys as readonly string[]);
+      const json = messageKeys !== undefined && frame.kind === 'line' && frame.bytes[0] === 0x7b ? tryParseJson(frame.bytes.toString('utf8')) : undefined;
+      const item = json === undefined ? itemFromFrame(frame) : itemFromJson(json.value, messageKeys ?? []);
       if (item !== undefined) add(item);
     }
     return;
@@ -70,7 +70,8 @@ export function itemsFromLines(bytes: Buffer, maxLineBytes: number, add: (item: 
   });
 }
 
-function tryParseJson(text: string): { value: unknown } | undefined {
+/** The JSON value of text, or undefined when it is not JSON. */
+export function tryParseJson(text: string): { value: unknown } | undefined {
   try {
     return { value: JSON.parse(text) };
   } catch {

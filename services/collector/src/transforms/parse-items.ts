@@ -3,7 +3,7 @@
 
 import type { ApiAccessEvent, RejectedInput } from '@vigil/contract';
 import { truncateSample } from '@vigil/contract';
-import type { EventParser } from '@vigil/formats';
+import type { EventParser, ParseContext, ParseResult } from '@vigil/formats';
 import { itemSample, type IngestItem } from './ingest-item';
 
 export interface ParsedItems {
@@ -11,19 +11,25 @@ export interface ParsedItems {
   rejections: RejectedInput[];
 }
 
+function parseItem(item: IngestItem, parser: EventParser, ctx: ParseContext): ParseResult {
+  switch (item.kind) {
+    case 'span':
+      return parser.parseLineAt(item.text, item.start, item.end, ctx);
+    case 'line':
+      return parser.parseLine(item.text, ctx);
+    case 'object':
+      return parser.parseObject(item.value, ctx);
+    case 'invalid':
+      return { ok: false, reason: item.reason, ...(item.detail === undefined ? {} : { detail: item.detail }) };
+  }
+}
+
 export function parseItems(items: readonly IngestItem[], parser: EventParser, source: string, receivedAt: number): ParsedItems {
   const ctx = { source, receivedAt };
   const events: ApiAccessEvent[] = [];
   const rejections: RejectedInput[] = [];
   for (const item of items) {
-    const result =
-      item.kind === 'span'
-        ? parser.parseLineAt(item.text, item.start, item.end, ctx)
-        : item.kind === 'line'
-          ? parser.parseLine(item.text, ctx)
-          : item.kind === 'object'
-          ? parser.parseObject(item.value, ctx)
-          : ({ ok: false, reason: item.reason, ...(item.detail === undefined ? {} : { detail: item.detail }) } as const);
+    const result = parseItem(item, parser, ctx);
     if (result.ok) {
       events.push(result.event);
       continue;

@@ -3,7 +3,7 @@
 // lines. The shape is read from the body itself; the log format is the parser's business.
 
 import { VigilError } from '@vigil/contract';
-import { itemFromJson, itemsFromLines, type IngestItem } from '../../transforms/ingest-item';
+import { itemFromJson, itemsFromLines, tryParseJson, type IngestItem } from '../../transforms/ingest-item';
 
 export interface LogBodyLimits {
   maxLineBytes: number;
@@ -18,14 +18,6 @@ function firstNonSpace(body: Buffer): number | undefined {
     if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) return byte;
   }
   return undefined;
-}
-
-function tryParseJson(body: Buffer): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(body.toString('utf8')) };
-  } catch {
-    return { ok: false };
-  }
 }
 
 class ItemCollector {
@@ -46,12 +38,12 @@ export function decodeLogBody(body: Buffer, limits: LogBodyLimits): IngestItem[]
   if (first === 0x5b /* [ */ || first === 0x7b /* { */) {
     // A whole-body JSON value; if it does not parse, it may still be NDJSON or text lines
     // that happen to start with a bracket (e.g. a log_format beginning with [$time_local]).
-    const json = tryParseJson(body);
-    if (json.ok && Array.isArray(json.value)) {
+    const json = tryParseJson(body.toString('utf8'));
+    if (json !== undefined && Array.isArray(json.value)) {
       for (const element of json.value) out.add(itemFromJson(element, limits.messageKeys));
       return out.items;
     }
-    if (json.ok && first === 0x7b) {
+    if (json !== undefined && first === 0x7b) {
       out.add(itemFromJson(json.value, limits.messageKeys));
       return out.items;
     }
