@@ -117,6 +117,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     await transport.close();
     await telemetry.shutdown();
   };
+  let signalled: Promise<NodeJS.Signals>;
   try {
     await transport.ensureTopics();
     for (const name of names) {
@@ -140,12 +141,14 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
           ]),
       'Press Ctrl-C to stop.',
     ];
+    // Listen before telling anyone to press Ctrl-C, so a signal right after the message drains.
+    signalled = untilSignal();
     io.stdout.write(`${lines.join('\n')}\n`);
   } catch (error) {
     await stopAll();
     throw error;
   }
-  const signal = await untilSignal();
+  const signal = await signalled;
   io.stdout.write(`Received ${signal}, draining and stopping...\n`);
   await stopAll();
   io.stdout.write('Vigil stopped.\n');
