@@ -67,6 +67,47 @@ describe('RouteTemplater', () => {
   });
 });
 
+describe('RouteTemplater route tree', () => {
+  it('tells apart literal segments whose hashes collide', () => {
+    // With multiplier 1 a segment's hash is the sum of its codes: "ab" and "ba" collide, as do "ad" and "bc".
+    const templater = new RouteTemplater(10, 1, 1);
+    for (const path of ['/ab', '/ba', '/ad', '/bc', '/ab/x', '/ba/x']) expect(templater.template('api', path)).toBe(path);
+    for (const path of ['/ab', '/ba', '/ad', '/bc', '/ab/x', '/ba/x']) expect(templater.template('api', path)).toBe(path);
+    expect(templater.template('api', '/cb')).toBe('/cb');
+    expect(templater.template('api', '/ca')).toBe('/ca');
+  });
+
+  it('counts a literal "{id}" segment and an id as one route, as the route text is the same', () => {
+    const templater = new RouteTemplater(2, 1);
+    expect(templater.template('api', '/users/{id}')).toBe('/users/{id}');
+    expect(templater.template('api', '/users/42')).toBe('/users/{id}');
+    expect(templater.lastObjectId).toBe('42');
+    expect(templater.template('api', '/orders')).toBe('/orders');
+    expect(templater.template('api', '/other')).toBe(OVERFLOW_ROUTE);
+    expect(templater.template('api', '/users/7')).toBe('/users/{id}');
+    expect(templater.lastObjectId).toBe('7');
+  });
+
+  it('gives a known route the object id of the path at hand, and none when it has no id', () => {
+    const templater = new RouteTemplater(10, 1);
+    templater.template('api', '/v1/users/1/orders/2');
+    expect(templater.template('api', '/v1/users/31/orders/42')).toBe('/v1/users/{id}/orders/{id}');
+    expect(templater.lastObjectId).toBe('31');
+    templater.template('api', '/v1/health');
+    expect(templater.template('api', '/v1/health')).toBe('/v1/health');
+    expect(templater.lastObjectId).toBeUndefined();
+  });
+
+  it('does not take a prefix of a known route, or a path running past one, for it', () => {
+    const templater = new RouteTemplater(10, 1);
+    expect(templater.template('api', '/a/b/c')).toBe('/a/b/c');
+    expect(templater.template('api', '/a/b')).toBe('/a/b');
+    expect(templater.template('api', '/a/b/c/')).toBe('/a/b/c/');
+    expect(templater.template('api', '/a/b/cd')).toBe('/a/b/cd');
+    expect(templater.template('api', '/a//b')).toBe('/a//b');
+  });
+});
+
 /**
  * A reference for the caps and the known-route bookkeeping: templates from a fresh templater (which
  * has seen nothing), routes and services counted here in plain Sets. The templater under test

@@ -43,18 +43,30 @@ function isUuid(path: string, start: number, end: number): boolean {
 
 /** Set by classifySegment: where the segment it read ends (the next "/" or the end of the path). */
 let segmentEnd = 0;
+/** Set by classifySegment: a hash of the segment's text, to find it among a route node's children. */
+let segmentHash = 0;
+
+/**
+ * A multiplier for the segment hash, odd and drawn per templater: segment texts come from clients,
+ * and a fixed multiplier would let one craft many segments with the same hash.
+ */
+function randomHashMultiplier(): number {
+  return (Math.floor(Math.random() * 0x3fffffff) * 2 + 1) | 0;
+}
 
 /** Kind of the segment that starts at `start`; reads to the next "/" itself, so no search is needed. */
-function classifySegment(path: string, start: number): Kind {
+function classifySegment(path: string, start: number, multiplier: number): Kind {
   let digits = 0;
   let hex = 0;
   let letters = 0;
   let tokenChars = 0;
   let at = -1;
+  let hash = 0;
   let end = start;
   for (; end < path.length; end++) {
     const c = path.charCodeAt(end);
     if (c === 47) break;
+    hash = (Math.imul(hash, multiplier) + c) | 0;
     if (c >= 48 && c <= 57) {
       digits++;
       hex++;
@@ -70,6 +82,7 @@ function classifySegment(path: string, start: number): Kind {
     }
   }
   segmentEnd = end;
+  segmentHash = hash;
   const length = end - start;
   if (length === 0) return Kind.Keep;
   if (digits === length) return Kind.Id;
@@ -80,22 +93,79 @@ function classifySegment(path: string, start: number): Kind {
   return Kind.Keep;
 }
 
+/** Whether path[start, end) is `text`. */
+function isTextAt(text: string, path: string, start: number, end: number): boolean {
+  if (end - start !== text.length) return false;
+  for (let i = 0; i < text.length; i++) {
+    if (path.charCodeAt(start + i) !== text.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/**
+ * One segment of the admitted routes of a service: the routes form a tree from "/", a literal
+ * segment found by its hash and text, an id by its kind. A path is templated by walking it once,
+ * and a route already admitted comes back as the string stored for it, with no new string built.
+ * Only admitted routes have nodes, so the tree is bounded by the route cap.
+ */
+class RouteNode {
+  /** The admitted route that ends at this node. */
+  route: string | undefined;
+  private literals: Map<number, RouteNode> | undefined;
+  private ids: Array<RouteNode | undefined> | undefined;
+  /** Another child of the same parent whose text has the same hash. */
+  private sameHash: RouteNode | undefined;
+
+  constructor(private readonly text: string) {}
+
+  /** The child for path[start, end), of `kind` and, when literal, with hash `hash`. */
+  child(kind: Kind, hash: number, path: string, start: number, end: number): RouteNode | undefined {
+    if (kind !== Kind.Keep) return this.ids?.[kind];
+    let node = this.literals?.get(hash);
+    while (node !== undefined && !isTextAt(node.text, path, start, end)) node = node.sameHash;
+    return node;
+  }
+
+  addChild(kind: Kind, hash: number, path: string, start: number, end: number): RouteNode {
+    const existing = this.child(kind, hash, path, start, end);
+    if (existing !== undefined) return existing;
+    if (kind !== Kind.Keep) {
+      const node = new RouteNode('');
+      (this.ids ??= [])[kind] = node;
+      return node;
+    }
+    const node = new RouteNode(detached(path.slice(start, end)));
+    this.literals ??= new Map();
+    node.sameHash = this.literals.get(hash);
+    this.literals.set(hash, node);
+    return node;
+  }
+}
+
+interface ServiceRoutes {
+  /** Every route admitted for the service: what the cap counts. */
+  routes: Set<string>;
+  tree: RouteNode;
+}
+
 /** Copies a string so a long-lived key does not keep the whole log line it was cut from alive. */
 function detached(s: string): string {
   return Buffer.from(s, 'utf8').toString('utf8');
 }
 
 export class RouteTemplater {
-  private readonly routesByService = new Map<string, Set<string>>();
+  private readonly byService = new Map<string, ServiceRoutes>();
   /** Most lines in a stream are for the service of the line before. */
   private lastService: string | undefined;
-  private lastRoutes: Set<string> | undefined;
+  private lastRoutes: ServiceRoutes | undefined;
   /** The first id the last call replaced; read right after template(). */
   lastObjectId: string | undefined;
 
+  /** `hashMultiplier` is for tests that need segments whose hashes collide. */
   constructor(
     private readonly maxRoutesPerService: number,
     private readonly maxServices: number,
+    private readonly hashMultiplier = randomHashMultiplier(),
   ) {}
 
   /**
@@ -104,9 +174,9 @@ export class RouteTemplater {
    */
   service(name: string): string {
     if (name === this.lastService || name === OVERFLOW_SERVICE) return name;
-    if (this.routesByService.has(name)) return name;
-    if (this.routesByService.size >= this.maxServices) return OVERFLOW_SERVICE;
-    this.routesByService.set(detached(name), new Set());
+    if (this.byService.has(name)) return name;
+    if (this.byService.size >= this.maxServices) return OVERFLOW_SERVICE;
+    this.byService.set(detached(name), { routes: new Set(), tree: new RouteNode('') });
     return name;
   }
 
@@ -114,7 +184,39 @@ export class RouteTemplater {
   template(service: string, path: string): string {
     this.lastObjectId = undefined;
     if (path.charCodeAt(0) !== 47) return NO_ROUTE;
-    return this.admit(service, this.replaceIds(path));
+    let routes = service === this.lastService ? this.lastRoutes : this.byService.get(service);
+    if (routes === undefined) {
+      if (this.service(service) === OVERFLOW_SERVICE) {
+        this.replaceIds(path); // the object id still counts
+        return OVERFLOW_ROUTE;
+      }
+      routes = this.byService.get(service) as ServiceRoutes;
+    }
+    this.lastService = service;
+    this.lastRoutes = routes;
+    return this.known(routes.tree, path) ?? this.admit(routes, path, this.replaceIds(path));
+  }
+
+  /** The admitted route of path, found by walking the tree once; undefined when it has none yet. */
+  private known(tree: RouteNode, path: string): string | undefined {
+    let node: RouteNode | undefined = tree;
+    let idStart = -1;
+    let idEnd = -1;
+    for (let start = 1; ; ) {
+      const kind = classifySegment(path, start, this.hashMultiplier);
+      const end = segmentEnd;
+      node = node.child(kind, segmentHash, path, start, end);
+      if (node === undefined) return undefined;
+      if (kind !== Kind.Keep && idStart === -1) {
+        idStart = start;
+        idEnd = end;
+      }
+      if (end === path.length) break;
+      start = end + 1;
+    }
+    if (node.route === undefined) return undefined;
+    if (idStart !== -1) this.lastObjectId = path.slice(idStart, idEnd);
+    return node.route;
   }
 
   private replaceIds(path: string): string {
@@ -122,7 +224,7 @@ export class RouteTemplater {
     let copied = 0;
     let start = 1;
     while (start <= path.length) {
-      const kind = classifySegment(path, start);
+      const kind = classifySegment(path, start, this.hashMultiplier);
       const end = segmentEnd;
       if (kind !== Kind.Keep) {
         if (this.lastObjectId === undefined) this.lastObjectId = path.slice(start, end);
@@ -134,17 +236,21 @@ export class RouteTemplater {
     return out === undefined ? path : out + path.slice(copied);
   }
 
-  private admit(service: string, route: string): string {
-    let routes = service === this.lastService ? this.lastRoutes : this.routesByService.get(service);
-    if (routes === undefined) {
-      if (this.service(service) === OVERFLOW_SERVICE) return OVERFLOW_ROUTE;
-      routes = this.routesByService.get(service) as Set<string>;
+  /** Counts a route the tree did not know against the cap, and adds path's way to it to the tree. */
+  private admit(routes: ServiceRoutes, path: string, route: string): string {
+    if (!routes.routes.has(route)) {
+      if (routes.routes.size >= this.maxRoutesPerService) return OVERFLOW_ROUTE;
+      routes.routes.add(detached(route));
     }
-    this.lastService = service;
-    this.lastRoutes = routes;
-    if (routes.has(route)) return route;
-    if (routes.size >= this.maxRoutesPerService) return OVERFLOW_ROUTE;
-    routes.add(detached(route));
+    let node = routes.tree;
+    for (let start = 1; ; ) {
+      const kind = classifySegment(path, start, this.hashMultiplier);
+      const end = segmentEnd;
+      node = node.addChild(kind, segmentHash, path, start, end);
+      if (end === path.length) break;
+      start = end + 1;
+    }
+    node.route ??= detached(route);
     return route;
   }
 }
