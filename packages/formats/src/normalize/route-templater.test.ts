@@ -88,6 +88,15 @@ describe('RouteTemplater route tree', () => {
     expect(templater.lastObjectId).toBe('7');
   });
 
+  it('grows the tree only with admitted routes, whatever mix of literal "{id}" and ids a client sends', () => {
+    const templater = new RouteTemplater(10, 1);
+    for (let mask = 0; mask < 64; mask++) {
+      const path = `/${Array.from({ length: 6 }, (_, i) => ((mask >> i) & 1 ? '{id}' : String(i))).join('/')}`;
+      expect(templater.template('api', path)).toBe('/{id}/{id}/{id}/{id}/{id}/{id}');
+    }
+    expect(templater.routeSegments('api')).toBe(6);
+  });
+
   it('gives a known route the object id of the path at hand, and none when it has no id', () => {
     const templater = new RouteTemplater(10, 1);
     templater.template('api', '/v1/users/1/orders/2');

@@ -146,6 +146,8 @@ interface ServiceRoutes {
   /** Every route admitted for the service: what the cap counts. */
   routes: Set<string>;
   tree: RouteNode;
+  /** Segments of the admitted routes, each walked into the tree once. */
+  nodes: number;
 }
 
 /** Copies a string so a long-lived key does not keep the whole log line it was cut from alive. */
@@ -176,7 +178,7 @@ export class RouteTemplater {
     if (name === this.lastService || name === OVERFLOW_SERVICE) return name;
     if (this.byService.has(name)) return name;
     if (this.byService.size >= this.maxServices) return OVERFLOW_SERVICE;
-    this.byService.set(detached(name), { routes: new Set(), tree: new RouteNode('') });
+    this.byService.set(detached(name), { routes: new Set(), tree: new RouteNode(''), nodes: 0 });
     return name;
   }
 
@@ -236,21 +238,32 @@ export class RouteTemplater {
     return out === undefined ? path : out + path.slice(copied);
   }
 
-  /** Counts a route the tree did not know against the cap, and adds path's way to it to the tree. */
+  /**
+   * Counts a route the tree did not know against the cap, and adds path's way to it to the tree.
+   * Only a newly admitted route adds nodes: a route already counted but reached another way (a
+   * literal "{id}" segment where an id was before, or the reverse) is answered from the set, as
+   * every mix of the two in a long path would otherwise add nodes without adding a route.
+   */
   private admit(routes: ServiceRoutes, path: string, route: string): string {
-    if (!routes.routes.has(route)) {
-      if (routes.routes.size >= this.maxRoutesPerService) return OVERFLOW_ROUTE;
-      routes.routes.add(detached(route));
-    }
+    if (routes.routes.has(route)) return route;
+    if (routes.routes.size >= this.maxRoutesPerService) return OVERFLOW_ROUTE;
+    const stored = detached(route);
+    routes.routes.add(stored);
     let node = routes.tree;
     for (let start = 1; ; ) {
       const kind = classifySegment(path, start, this.hashMultiplier);
       const end = segmentEnd;
       node = node.addChild(kind, segmentHash, path, start, end);
+      routes.nodes++;
       if (end === path.length) break;
       start = end + 1;
     }
-    node.route ??= detached(route);
+    node.route = stored;
     return route;
+  }
+
+  /** Segments of the service's admitted routes: a bound on the nodes of its route tree. */
+  routeSegments(service: string): number {
+    return this.byService.get(service)?.nodes ?? 0;
   }
 }
