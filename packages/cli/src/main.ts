@@ -1,11 +1,13 @@
 // The vigil command: one composition root that dispatches to a command module.
 
+import { readFileSync } from 'node:fs';
 import { isVigilError } from '@vigil/contract';
 import { EXIT_USAGE, type CommandIo, type CommandRun } from './io';
 
 interface CommandEntry {
   summary: string;
-  load: () => Promise<{ run: CommandRun }>;
+  /** The module's HELP is what `vigil <command> --help` prints. */
+  load: () => Promise<{ run: CommandRun; HELP: string }>;
 }
 
 const COMMANDS: Record<string, CommandEntry> = {
@@ -41,22 +43,43 @@ const COMMANDS: Record<string, CommandEntry> = {
 
 function usage(): string {
   const lines = Object.values(COMMANDS).map((c) => `  vigil ${c.summary}`);
-  return `Usage: vigil <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nConfiguration is by environment variables: see README.md or run "vigil config".\n`;
+  return `Usage: vigil <command> [options]\n\nCommands:\n${lines.join('\n')}\n\n"vigil <command> --help" describes one command; "vigil --version" prints the version.\nConfiguration is by environment variables: see README.md or run "vigil config".\n`;
+}
+
+/** The version of this checkout's vigil, from packages/cli/package.json. */
+function vigilVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+function isHelpFlag(arg: string): boolean {
+  return arg === '--help' || arg === '-h';
 }
 
 export async function main(argv: string[], io: CommandIo): Promise<number> {
   const [name, ...args] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined || isHelpFlag(name) || name === 'help') {
+    const topic = name === 'help' ? args[0] : undefined;
+    if (topic !== undefined && Object.hasOwn(COMMANDS, topic)) return main([topic, '--help'], io);
     io.stdout.write(usage());
     return name === undefined ? EXIT_USAGE : 0;
   }
-  const entry = COMMANDS[name];
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.stdout.write(`vigil ${vigilVersion()} (Node.js ${process.version})\n`);
+    return 0;
+  }
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (entry === undefined) {
     io.stderr.write(`vigil: unknown command "${name}"\n\n${usage()}`);
     return EXIT_USAGE;
   }
   try {
     const command = await entry.load();
+    // A file named -h is read as ./-h.
+    if (args.some(isHelpFlag)) {
+      io.stdout.write(command.HELP);
+      return 0;
+    }
     return await command.run(args, io);
   } catch (error) {
     if (isVigilError(error, 'VIGIL_CONFIG_INVALID')) {

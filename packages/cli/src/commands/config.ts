@@ -3,9 +3,19 @@
 
 import { checkConfig, describeConfig, renderConfigTable, unknownVariableWarnings } from '@vigil/config';
 import { CONFIG_SECTIONS } from '../config-sections';
+import { VigilError } from '@vigil/contract';
 import type { CommandIo } from '../io';
 
+export const HELP = `usage: vigil config [--markdown]
+
+Prints the effective configuration, section by section, with secrets masked; every invalid
+variable as an error (exit 1) and unknown VIGIL_* variables as warnings.
+  --markdown  the configuration reference table, as in README.md
+`;
+
 export async function run(args: string[], io: CommandIo): Promise<number> {
+  const unknown = args.find((arg) => arg !== '--markdown');
+  if (unknown !== undefined) throw new VigilError('VIGIL_CLI_USAGE', `usage: vigil config [--markdown] (got "${unknown}")`);
   if (args.includes('--markdown')) {
     io.stdout.write(renderConfigTable(CONFIG_SECTIONS));
     return 0;

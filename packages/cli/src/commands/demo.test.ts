@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { run as demo } from './demo';
 import { run as replay } from './replay';
 import { capturedIo } from '../captured-io';
+import { main } from '../main';
 
 describe('vigil demo', () => {
   it('writes a log with --output whose replay at default settings catches both incidents', async () => {
@@ -50,7 +51,7 @@ describe('vigil demo', () => {
 
   it('prints every option with --help and exits 0', async () => {
     const { io, out } = capturedIo();
-    expect(await demo(['--help'], io)).toBe(0);
+    expect(await main(['demo', '--help'], io)).toBe(0);
     for (const option of ['--url', '--token', '--minutes', '--seed', '--attack-after', '--output']) expect(out()).toContain(option);
   });
 

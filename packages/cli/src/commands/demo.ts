@@ -15,7 +15,7 @@ import { EXIT_USAGE, type CommandIo } from '../io';
 import { GENERATED_TOKEN_FILE } from './start';
 
 const USAGE = 'usage: vigil demo [--url URL] [--token TOKEN] [--minutes N] [--seed S] [--attack-after SECONDS] [--output FILE|-]';
-const HELP = `${USAGE}
+export const HELP = `${USAGE}
 
 Sends a fictional API's traffic, with a brute force and a 5xx outage, to a running Vigil.
   --url URL              Vigil's HTTP address (default: http://VIGIL_HTTP_HOST:VIGIL_HTTP_PORT, i.e. http://127.0.0.1:8080)
@@ -262,10 +262,6 @@ async function writeLog(args: DemoArguments, output: string, io: CommandIo): Pro
 }
 
 export async function run(args: string[], io: CommandIo): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.stdout.write(HELP);
-    return 0;
-  }
   const parsed = parseArguments(args);
   if (typeof parsed === 'string') {
     io.stderr.write(`vigil demo: ${parsed}\n${USAGE}\n`);

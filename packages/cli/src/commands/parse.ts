@@ -17,8 +17,18 @@ interface Arguments {
   format: string | undefined;
 }
 
+const USAGE = `usage: vigil parse <file|-> [--format FORMAT]\nformats: ${FORMAT_CHOICES.join(', ')}\n`;
+
+export const HELP = `${USAGE}
+Parses a log (or stdin, -) with the collector's parser and normalizer, without Kafka or detection.
+Writes one ApiAccessEvent JSON line per parsed line to stdout; each rejected line (number, reason,
+sample) and a summary of formats and rejections to stderr. Exit 0 when it ran, whatever it rejected.
+  --format, -f FORMAT  the log's format (default: VIGIL_FORMAT, else auto, detected line by line)
+Normalization follows the collector's VIGIL_* variables (route caps, redaction, client id, pseudonyms).
+`;
+
 function usage(problem: string): string {
-  return `vigil parse: ${problem}\nusage: vigil parse <file|-> [--format FORMAT]\nformats: ${FORMAT_CHOICES.join(', ')}\n`;
+  return `vigil parse: ${problem}\n${USAGE}`;
 }
 
 function parseArguments(args: string[]): Arguments | string {

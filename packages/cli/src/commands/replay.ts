@@ -21,8 +21,18 @@ interface Arguments {
   json: boolean;
 }
 
+const USAGE = `usage: vigil replay <file|-> [--format FORMAT] [--json]\nformats: ${FORMAT_CHOICES.join(', ')}\n`;
+
+export const HELP = `${USAGE}
+Backtests the detectors over a historical log (or stdin, -): what Vigil would have alerted on, with
+the detector's VIGIL_* settings, using the log's own timestamps. No Kafka, nothing is sent.
+  --format, -f FORMAT  the log's format (default: VIGIL_FORMAT, else auto, detected line by line)
+  --json               one Anomaly JSON line per anomaly instead of a table
+Progress and a summary go to stderr.
+`;
+
 function usage(problem: string): string {
-  return `vigil replay: ${problem}\nusage: vigil replay <file|-> [--format FORMAT] [--json]\nformats: ${FORMAT_CHOICES.join(', ')}\n`;
+  return `vigil replay: ${problem}\n${USAGE}`;
 }
 
 function parseArguments(args: string[]): Arguments | string {

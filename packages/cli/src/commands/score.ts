@@ -30,10 +30,18 @@ function splitRow(line: string): [string, string] | undefined {
   return [line.slice(0, comma).trim(), line.slice(comma + 1, second === -1 ? undefined : second).trim()];
 }
 
+const USAGE = 'usage: vigil score <csv|->\n';
+
+export const HELP = `${USAGE}
+Scores one series with the detector's baseline and spike-score machinery (docs/detection.md).
+Reads timestamp,value rows (header optional; ISO 8601 or epoch seconds/milliseconds) from a file
+or stdin (-) and writes timestamp,value,anomaly_score (0..1) to stdout; bad rows are named on stderr.
+`;
+
 export async function run(args: string[], io: CommandIo): Promise<number> {
   const [file, ...rest] = args;
   if (file === undefined || rest.length > 0 || (file.startsWith('-') && file !== '-')) {
-    io.stderr.write('vigil score: expected one CSV file (or - for stdin)\nusage: vigil score <csv|->\n');
+    io.stderr.write(`vigil score: expected one CSV file (or - for stdin)\n${USAGE}`);
     return EXIT_USAGE;
   }
   const scorer = new SeriesScorer(detectionConfigFromEnv(io.env));

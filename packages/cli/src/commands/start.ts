@@ -20,6 +20,17 @@ type Role = (typeof ROLES)[number];
 
 const STARTERS = { collector: startCollector, detector: startDetector, alerter: startAlerter } as const;
 
+export const HELP = `usage: vigil start [all|collector|detector|alerter]
+
+Runs Vigil until Ctrl-C (or SIGTERM), then drains and stops.
+  all        (default) the collector, detector and alerter in one process; without KAFKA_BROKERS
+             they are joined in-process (the embedded default, no Kafka needed)
+  collector  HTTP, syslog, file and stdin ingest, publishing events to Kafka (needs KAFKA_BROKERS)
+  detector   baselines and anomalies from the events topic (needs KAFKA_BROKERS)
+  alerter    notifications from the anomalies topic (needs KAFKA_BROKERS)
+Configuration is by environment variables: vigil config prints them, README.md lists them.
+`;
+
 function parseRole(args: string[]): Role {
   const role = args[0] ?? 'all';
   if (!(ROLES as readonly string[]).includes(role) || args.length > 1) {

@@ -8,6 +8,13 @@ import { createNotifiers } from '@vigil/alerter';
 import { sampleNotification } from '@vigil/notifiers';
 import type { CommandIo } from '../io';
 
+export const HELP = `usage: vigil test-alert
+
+Sends one sample alert through every configured channel (Slack, email, webhook, Alertmanager,
+console), once each and without retries, and reports each outcome. Exit 1 when any channel failed
+or none is configured. Channels come from the alerter's VIGIL_* variables (see vigil config).
+`;
+
 export async function run(args: string[], io: CommandIo): Promise<number> {
   if (args.length > 0) throw new VigilError('VIGIL_CLI_USAGE', `usage: vigil test-alert (got "${args.join(' ')}")`);
   const config = loadConfig(alerterSchema, io.env);

@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { capturedIo } from './captured-io';
+import { main } from './main';
+
+const COMMANDS = ['start', 'config', 'parse', 'replay', 'score', 'demo', 'test-alert'];
+
+async function vigil(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const captured = capturedIo();
+  const code = await main(argv, captured.io);
+  return { code, out: captured.out(), err: captured.err() };
+}
+
+describe('vigil <command> --help', () => {
+  it.each(COMMANDS)('vigil %s --help prints the usage of that command on stdout and exits 0, running nothing', async (command) => {
+    for (const flag of ['--help', '-h']) {
+      const { code, out, err } = await vigil(command, flag);
+      expect(code).toBe(0);
+      expect(out).toMatch(new RegExp(`^usage: vigil ${command}\\b`));
+      expect(out.split('\n').length).toBeGreaterThan(3);
+      expect(err).toBe('');
+    }
+  });
+
+  it('takes the flag anywhere among the arguments, and "vigil help <command>" too', async () => {
+    const after = await vigil('parse', 'some.log', '--format', 'nginx', '--help');
+    expect(after.code).toBe(0);
+    expect(after.out).toMatch(/^usage: vigil parse/);
+    const topic = await vigil('help', 'replay');
+    expect(topic.code).toBe(0);
+    expect(topic.out).toMatch(/^usage: vigil replay/);
+  });
+
+  it('lists every command in the general usage, which points to the per-command help', async () => {
+    const { code, out } = await vigil('--help');
+    expect(code).toBe(0);
+    for (const command of COMMANDS) expect(out).toContain(`vigil ${command}`);
+    expect(out).toContain('vigil <command> --help');
+  });
+
+  it('still rejects an unknown option with exit 2', async () => {
+    const { code, err } = await vigil('config', '--bogus');
+    expect(code).toBe(2);
+    expect(err).toContain('usage: vigil config [--markdown] (got "--bogus")');
+  });
+
+  it('does not treat an inherited property name as a command', async () => {
+    const { code, err } = await vigil('constructor');
+    expect(code).toBe(2);
+    expect(err).toContain('unknown command "constructor"');
+  });
+});
+
+describe('vigil --version', () => {
+  it('prints the version of the cli package', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V', 'version']) {
+      const { code, out } = await vigil(flag);
+      expect(code).toBe(0);
+      expect(out).toBe(`vigil ${version} (Node.js ${process.version})\n`);
+    }
+  });
+});
