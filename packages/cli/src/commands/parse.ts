@@ -2,57 +2,22 @@
 // collector uses. One ApiAccessEvent JSON per parsed line on stdout; each rejected line (number,
 // reason, truncated sample) and a closing summary on stderr. Exit 0 whenever it ran.
 
-import { createReadStream } from 'node:fs';
 import { once } from 'node:events';
-import { formatsSchema, loadConfig } from '@vigil/config';
-import { createEventParser, eventParserOptionsFromConfig, FORMAT_NAMES, type EventParser } from '@vigil/formats';
+import { createEventParser, type EventParser } from '@vigil/formats';
 import { EXIT_USAGE, type CommandIo } from '../io';
+import { FORMAT_OPTION_HELP, logCommandUsage, logParserOptions, logSource, openLog, parseLogArguments } from './log-arguments';
 
 const SAMPLE_MAX = 200;
 const OUTPUT_FLUSH_BYTES = 64 * 1024;
-const FORMAT_CHOICES = ['auto', ...FORMAT_NAMES];
-
-interface Arguments {
-  file: string;
-  format: string | undefined;
-}
-
-const USAGE = `usage: vigil parse <file|-> [--format FORMAT]\nformats: ${FORMAT_CHOICES.join(', ')}\n`;
+const USAGE = logCommandUsage('parse');
 
 export const HELP = `${USAGE}
 Parses a log (or stdin, -) with the collector's parser and normalizer, without Kafka or detection.
 Writes one ApiAccessEvent JSON line per parsed line to stdout; each rejected line (number, reason,
 sample) and a summary of formats and rejections to stderr. Exit 0 when it ran, whatever it rejected.
-  --format, -f FORMAT  the log's format (default: VIGIL_FORMAT, else auto, detected line by line)
+${FORMAT_OPTION_HELP}
 Normalization follows the collector's VIGIL_* variables (route caps, redaction, client id, pseudonyms).
 `;
-
-function usage(problem: string): string {
-  return `vigil parse: ${problem}\n${USAGE}`;
-}
-
-function parseArguments(args: string[]): Arguments | string {
-  let file: string | undefined;
-  let format: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === '--format' || arg === '-f') {
-      format = args[++i];
-      if (format === undefined) return '--format needs a value';
-    } else if (arg.startsWith('--format=')) {
-      format = arg.slice('--format='.length);
-    } else if (arg.startsWith('-') && arg !== '-') {
-      return `unknown option "${arg}"`;
-    } else if (file === undefined) {
-      file = arg;
-    } else {
-      return `unexpected argument "${arg}"`;
-    }
-  }
-  if (file === undefined) return 'missing the file to parse (use - for stdin)';
-  if (format !== undefined && !FORMAT_CHOICES.includes(format)) return `unknown format "${format}"`;
-  return { file, format };
-}
 
 class ParseRun {
   lines = 0;
@@ -149,16 +114,14 @@ async function readLines(input: NodeJS.ReadableStream, maxBytes: number, run: Pa
 }
 
 export async function run(args: string[], io: CommandIo): Promise<number> {
-  const parsedArgs = parseArguments(args);
+  const parsedArgs = parseLogArguments(args);
   if (typeof parsedArgs === 'string') {
-    io.stderr.write(usage(parsedArgs));
+    io.stderr.write(`vigil parse: ${parsedArgs}\n${USAGE}`);
     return EXIT_USAGE;
   }
-  const config = loadConfig(formatsSchema, io.env);
-  const options = eventParserOptionsFromConfig({ ...config, format: parsedArgs.format ?? config.format });
-  const parser = createEventParser(options);
-  const input = parsedArgs.file === '-' ? process.stdin : createReadStream(parsedArgs.file);
-  const runState = new ParseRun(parser, io, parsedArgs.file === '-' ? 'stdin' : `file:${parsedArgs.file}`);
+  const options = logParserOptions(parsedArgs, io);
+  const input = openLog(parsedArgs);
+  const runState = new ParseRun(createEventParser(options), io, logSource(parsedArgs));
   const started = process.hrtime.bigint();
   try {
     // Bytes, not characters: a line of multi-byte text may hold up to 4 bytes per character.

@@ -4,54 +4,22 @@
 // the allowed lateness. Anomalies go to stdout as a table, or as Anomaly JSON lines with --json;
 // progress and a summary go to stderr.
 
-import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Anomaly } from '@vigil/contract';
-import { formatsSchema, loadConfig } from '@vigil/config';
 import { DetectionEngine, detectionConfigFromEnv } from '@vigil/detection';
-import { createEventParser, eventParserOptionsFromConfig, FORMAT_NAMES } from '@vigil/formats';
 import { EXIT_USAGE, type CommandIo } from '../io';
+import { FORMAT_OPTION_HELP, createLogParser, logCommandUsage, logSource, openLog, parseLogArguments } from './log-arguments';
 
-const FORMAT_CHOICES = ['auto', ...FORMAT_NAMES];
 const PROGRESS_EVERY_LINES = 250_000;
-
-interface Arguments {
-  file: string;
-  format: string | undefined;
-  json: boolean;
-}
-
-const USAGE = `usage: vigil replay <file|-> [--format FORMAT] [--json]\nformats: ${FORMAT_CHOICES.join(', ')}\n`;
+const USAGE = logCommandUsage('replay', ' [--json]');
 
 export const HELP = `${USAGE}
 Backtests the detectors over a historical log (or stdin, -): what Vigil would have alerted on, with
 the detector's VIGIL_* settings, using the log's own timestamps. No Kafka, nothing is sent.
-  --format, -f FORMAT  the log's format (default: VIGIL_FORMAT, else auto, detected line by line)
+${FORMAT_OPTION_HELP}
   --json               one Anomaly JSON line per anomaly instead of a table
 Progress and a summary go to stderr.
 `;
-
-function usage(problem: string): string {
-  return `vigil replay: ${problem}\n${USAGE}`;
-}
-
-function parseArguments(args: string[]): Arguments | string {
-  const parsed: Partial<Arguments> = { json: false };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === '--json') parsed.json = true;
-    else if (arg === '--format' || arg === '-f') {
-      parsed.format = args[++i];
-      if (parsed.format === undefined) return '--format needs a value';
-    } else if (arg.startsWith('--format=')) parsed.format = arg.slice('--format='.length);
-    else if (arg.startsWith('-') && arg !== '-') return `unknown option "${arg}"`;
-    else if (parsed.file === undefined) parsed.file = arg;
-    else return `unexpected argument "${arg}"`;
-  }
-  if (parsed.file === undefined) return 'missing the log file to replay (use - for stdin)';
-  if (parsed.format !== undefined && !FORMAT_CHOICES.includes(parsed.format)) return `unknown format "${parsed.format}"`;
-  return parsed as Arguments;
-}
 
 /** Log content is attacker-controlled: never let it put control sequences on a terminal. */
 function printable(text: string): string {
@@ -66,17 +34,17 @@ function tableRow(a: Anomaly): string {
 }
 
 export async function run(args: string[], io: CommandIo): Promise<number> {
-  const parsedArgs = parseArguments(args);
+  const parsedArgs = parseLogArguments(args, ['--json']);
   if (typeof parsedArgs === 'string') {
-    io.stderr.write(usage(parsedArgs));
+    io.stderr.write(`vigil replay: ${parsedArgs}\n${USAGE}`);
     return EXIT_USAGE;
   }
-  const formats = loadConfig(formatsSchema, io.env);
-  const parser = createEventParser(eventParserOptionsFromConfig({ ...formats, format: parsedArgs.format ?? formats.format }));
+  const json = parsedArgs.switches.has('--json');
+  const parser = createLogParser(parsedArgs, io);
   const config = detectionConfigFromEnv(io.env);
   const engine = new DetectionEngine(config);
   const bucketMs = config.bucketSeconds * 1000;
-  const ctx = { source: parsedArgs.file === '-' ? 'stdin' : `file:${parsedArgs.file}`, receivedAt: Date.now() };
+  const ctx = { source: logSource(parsedArgs), receivedAt: Date.now() };
   const byDetector = new Map<string, number>();
   const rejected = new Map<string, number>();
   let lines = 0;
@@ -87,12 +55,12 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
   const publish = (anomalies: Anomaly[]) => {
     for (const a of anomalies) {
       if (a.state === 'firing') byDetector.set(a.detector, (byDetector.get(a.detector) ?? 0) + 1);
-      io.stdout.write(parsedArgs.json ? `${JSON.stringify(a)}\n` : `${tableRow(a)}\n`);
+      io.stdout.write(json ? `${JSON.stringify(a)}\n` : `${tableRow(a)}\n`);
     }
   };
 
-  if (!parsedArgs.json) io.stdout.write(`${TABLE_HEADER}\n`);
-  const input = parsedArgs.file === '-' ? process.stdin : createReadStream(parsedArgs.file);
+  if (!json) io.stdout.write(`${TABLE_HEADER}\n`);
+  const input = openLog(parsedArgs);
   try {
     for await (const line of createInterface({ input, crlfDelay: Infinity })) {
       lines++;
