@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { REJECTION_REASONS, validateApiAccessEvent, type ApiAccessEvent } from '@vigil/contract';
 import { describe, expect, it } from 'vitest';
 import { createEventParser } from './event-parser';
-import type { FormatName, ParseResult } from './types';
+import type { FormatName, NormalizeOptions, ParseResult } from './types';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const FIXTURES = resolve(process.env.VIGIL_FIXTURES_DIR ?? join(REPO_ROOT, '../shared/fixtures'));
@@ -52,8 +52,8 @@ interface Outcome {
   rejections: Array<{ line: number; reason: string }>;
 }
 
-function run(path: string, format: FormatName | 'auto'): Outcome {
-  const parser = createEventParser({ format });
+function run(path: string, format: FormatName | 'auto', normalize?: Partial<NormalizeOptions>): Outcome {
+  const parser = createEventParser({ format, normalize });
   const text = readFileSync(path, 'utf8');
   const outcome: Outcome = { lines: 0, events: [], rejections: [] };
   const record = (result: ParseResult, line: number): void => {
@@ -236,6 +236,26 @@ describe('fields the formats carry land in the event', () => {
       client: { ip: '10.10.10.20', userAgent: 'curl/7.64.1' },
       response: { status: 200, bytes: 383, latencyMs: 0.1, upstreamLatencyMs: 2.155 },
     });
+  });
+
+  it('Traefik JSON: a ClientHost that is the X-Forwarded-For list gives its nearest hop as the client', () => {
+    const listed = eventsOf('traefik/crowdsec-hub/traefik_json/traefik_json.log', 'traefik-json').find(
+      (e) => e.request.path === '/_matrix/client/v3/sync',
+    );
+    // ClientHost "192.168.1.100,10.0.0.50": the request reached Traefik through 10.0.0.50.
+    expect(listed?.client).toMatchObject({ ip: '10.0.0.50', key: '10.0.0.50' });
+    const behindTrustedProxy = run(join(REAL_LOGS, 'traefik/crowdsec-hub/traefik_json/traefik_json.log'), 'traefik-json', {
+      trustedProxies: ['10.0.0.0/8'],
+    }).events.find((e) => e.request.path === '/_matrix/client/v3/sync');
+    expect(behindTrustedProxy?.client.ip).toBe('192.168.1.100');
+  });
+
+  it('Traefik CLF: an X-Forwarded-For list as ClientHost is one field, its nearest hop the client', () => {
+    const parser = createEventParser({ format: 'auto' });
+    const line =
+      '203.0.113.7, 10.0.0.50 - - [28/Sep/2022:13:38:04 +0000] "GET /a HTTP/1.1" 200 5 "-" "curl/8.5.0" 45640 "web@docker" "http://172.17.0.2:80" 3ms';
+    const result = parser.parseLine(line, { source: 'test', receivedAt: 0 });
+    expect(result.ok && result.event).toMatchObject({ gateway: 'traefik', service: 'web@docker', client: { ip: '10.0.0.50' } });
   });
 
   it('HAProxy: syslog header, backend as service, Tt and Tr timers', () => {

@@ -84,6 +84,15 @@ describe('scanClf request lines', () => {
     expect(scanLine(line('GET / HTTP/1.1', '200 1', 'a b c d e'))).toMatchObject({ reason: 'format_mismatch' });
   });
 
+  it('keeps an address list "a, b" as the one ip token, not as a vhost and an ip', () => {
+    const listed = scan(line('GET / HTTP/1.1', '200 1', '203.0.113.7, 10.0.0.50 - -'));
+    expect([listed.service, listed.peerIp]).toEqual([undefined, '203.0.113.7, 10.0.0.50']);
+    const three = scan(line('GET / HTTP/1.1', '200 1', '203.0.113.7, 198.51.100.2, 10.0.0.50 - alice'));
+    expect([three.service, three.peerIp]).toEqual([undefined, '203.0.113.7, 198.51.100.2, 10.0.0.50']);
+    const vhost = scan(line('GET / HTTP/1.1', '200 1', 'shop.example:443 203.0.113.7,10.0.0.50 - -'));
+    expect([vhost.service, vhost.peerIp]).toEqual(['shop.example:443', '203.0.113.7,10.0.0.50']);
+  });
+
   it('finds the time after a "[" that is not the time', () => {
     expect(scan(line('GET / HTTP/1.1', '200 1', '10.0.0.1 - x[y')).time).toBe(Date.UTC(2000, 9, 10, 20, 55, 36));
   });

@@ -177,9 +177,14 @@ function scanRefererAndAgent(s: string, from: number, end: number, raw: RawAcces
   return agentEnd + 1;
 }
 
-/** Tokens of s[start, open) before [time]: "ip ident user", "vhost ip ident user", or "ip user" (ident dropped). */
+/**
+ * Tokens of s[start, open) before [time]: "ip ident user", "vhost ip ident user", or "ip user"
+ * (ident dropped). The ip may be a list of addresses ("a, b"); the normalizer takes it apart.
+ */
 function fillIdentity(s: string, start: number, open: number, raw: RawAccess): boolean {
-  const s1 = SPACE.in(s, start, open + 1);
+  let s1 = SPACE.in(s, start, open + 1);
+  // An address list "a, b" is one token (Traefik writes the X-Forwarded-For header there).
+  while (s1 > start && s1 < open && s.charCodeAt(s1 - 1) === 44) s1 = SPACE.in(s, s1 + 1, open + 1);
   if (s1 <= start || s1 === open) return false;
   // Mostly "ip - - [": two one-character tokens, told without another search.
   if (s1 + 4 === open && s.charCodeAt(s1 + 2) === 32 && s.charCodeAt(s1 + 1) !== 32 && s.charCodeAt(s1 + 3) !== 32) {

@@ -5,6 +5,7 @@ import { stringField, type JsonRecord } from '../internal/json-fields';
 import { newRawAccess, type RawResult } from '../internal/raw-access';
 import { toNumber } from '../internal/request-line';
 import { parseAnyTime } from '../internal/time';
+import { setClientHost } from '../traefik/client-host';
 
 function nanosToMs(value: unknown): number | undefined {
   const n = toNumber(value);
@@ -19,8 +20,8 @@ export function createTraefikJsonFormat(): FormatParser {
       const raw = newRawAccess('traefik');
       raw.record = record;
       raw.time = parseAnyTime(record.StartUTC ?? record.time);
-      raw.peerIp = stringField(record.ClientHost) ?? stringField(record.ClientAddr);
       raw.forwardedFor = stringField(record['request_X-Forwarded-For']);
+      setClientHost(raw, stringField(record.ClientHost) ?? stringField(record.ClientAddr));
       raw.service = stringField(record.ServiceName) ?? stringField(record.BackendName) ?? stringField(record.RequestHost);
       raw.method = stringField(record.RequestMethod);
       raw.target = stringField(record.RequestPath);

@@ -4,6 +4,7 @@ import { endsWithMs, looksLikeClf, scanClf } from '../internal/clf-scanner';
 import { FieldReader, present } from '../internal/field-reader';
 import type { FormatParser } from '../internal/format-parser';
 import { newRawAccess, reject, type RawResult } from '../internal/raw-access';
+import { setClientHost } from './client-host';
 
 /** Traefik v3 logs a chain `root@docker -> leaf@docker`; the leaf router served the request. */
 function leafRouter(router: string | undefined): string | undefined {
@@ -20,6 +21,7 @@ export function createTraefikClfFormat(): FormatParser {
       const raw = newRawAccess('traefik');
       const tail = scanClf(line, 0, line.length, raw);
       if (typeof tail !== 'number') return tail;
+      setClientHost(raw, raw.peerIp);
       const fields = new FieldReader(line, tail);
       fields.next();
       raw.service = leafRouter(present(fields.next()));
