@@ -1,7 +1,7 @@
 // `vigil parse` driven in-process with real files: events on stdout, rejections and the summary on
 // stderr, exit codes.
 
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -59,6 +59,40 @@ describe('vigil parse', () => {
     expect(stdout.trim().split('\n')).toHaveLength(2);
     expect(stderr).toMatch(/line 1: line_too_long/);
     expect(stderr).toMatch(/3 lines, 2 parsed, 1 rejected \(line_too_long=1\)/);
+  });
+
+  it('reads a file that is one JSON document as records, as the collector reads such a body', async () => {
+    const kong = join(FIXTURES, 'real-logs/kong/kong-docs/log-format-gte-3.4.json');
+    const one = await parse([kong]);
+    expect(one.code).toBe(0);
+    expect(JSON.parse(one.stdout)).toMatchObject({ gateway: 'kong', service: 'httpbin.org' });
+    expect(one.stderr).toMatch(/1 record of one JSON document, 1 parsed, 0 rejected/);
+
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-parse-'));
+    const array = join(dir, 'array.json');
+    const record = readFileSync(kong, 'utf8');
+    writeFileSync(array, `[\n${record},\n{"not": "a log"},\n${record}\n]\n`);
+    const many = await parse([array]);
+    expect(many.stdout.trim().split('\n')).toHaveLength(2);
+    expect(many.stderr).toMatch(/record 2: \w+/);
+    expect(many.stderr).toMatch(/3 records of one JSON document, 2 parsed, 1 rejected/);
+  });
+
+  it('reads NDJSON, and a document that does not parse, line by line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-parse-'));
+    const ndjson = join(dir, 'traefik.ndjson');
+    const line = '{"ClientHost":"172.17.0.1","DownstreamStatus":200,"RequestMethod":"GET","RequestPath":"/a","StartUTC":"2021-12-08T14:02:43Z"}';
+    writeFileSync(ndjson, `${line}\n${line}\n`);
+    expect((await parse([ndjson])).stderr).toMatch(/2 lines, 2 parsed, 0 rejected/);
+
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, `[\n${line},\n${line}\n`);
+    const { code, stdout, stderr } = await parse([broken]);
+    expect(code).toBe(0);
+    // "[" and the line with a trailing comma are rejected; the last line is a whole record.
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/line 1: \w+/);
+    expect(stderr).toMatch(/3 lines, 1 parsed, 2 rejected/);
   });
 
   it('exits 2 with the list of formats on usage errors', async () => {
