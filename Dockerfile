@@ -6,6 +6,8 @@ COPY package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc tsconfig.base.json t
 COPY packages ./packages
 COPY services ./services
 COPY test/package.json ./test/package.json
+# The patched dependencies of package.json (pnpm.patchedDependencies): the install applies them.
+COPY patches ./patches
 RUN pnpm install --frozen-lockfile
 ENV NODE_ENV=production VIGIL_HTTP_HOST=0.0.0.0 VIGIL_HTTP_PORT=8080
 EXPOSE 8080

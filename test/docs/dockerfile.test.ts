@@ -1,0 +1,40 @@
+// The Dockerfile cannot be built here (no Docker engine); what its install step needs is checked
+// by reading it: `pnpm install --frozen-lockfile` fails in the image if a file it reads was not
+// copied in before it.
+
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ROOT } from '../../tools/generated-docs';
+
+const dockerfile = readFileSync(`${ROOT}Dockerfile`, 'utf8').split('\n');
+const installAt = dockerfile.findIndex((line) => /^RUN pnpm install --frozen-lockfile/.test(line));
+/** Sources of every COPY before the install, as written. */
+const copiedBeforeInstall = dockerfile
+  .slice(0, installAt)
+  .filter((line) => line.startsWith('COPY '))
+  .flatMap((line) => line.slice(5).trim().split(/\s+/).slice(0, -1));
+
+function isCopied(path: string): boolean {
+  return copiedBeforeInstall.some((source) => path === source || path.startsWith(`${source.replace(/\/$/, '')}/`));
+}
+
+describe('Dockerfile', () => {
+  it('installs with the lockfile', () => {
+    expect(installAt).toBeGreaterThan(0);
+  });
+
+  it('copies in everything the install reads before it runs', () => {
+    const manifest = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { pnpm?: { patchedDependencies?: Record<string, string> } };
+    const workspace = parse(readFileSync(`${ROOT}pnpm-workspace.yaml`, 'utf8')) as { packages: string[] };
+    const needed = [
+      'package.json',
+      'pnpm-lock.yaml',
+      'pnpm-workspace.yaml',
+      '.npmrc',
+      ...Object.values(manifest.pnpm?.patchedDependencies ?? {}),
+      ...workspace.packages.map((glob) => `${glob.replace(/\/\*$/, '')}/package.json`),
+    ];
+    expect(needed.filter((path) => !isCopied(path))).toEqual([]);
+  });
+});
