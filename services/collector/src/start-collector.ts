@@ -161,6 +161,7 @@ export async function startCollector(deps: ServiceDeps, runtime: CollectorRuntim
     const running = tailer;
     stoppers.push(() => running.stop());
     banner.push(`file tail: ${config.files.join(', ')} (offsets in ${config.fileStateDir})`);
+    for (const [what, reason] of running.notFollowed()) banner.push(`file tail: not following ${what}: ${reason}`);
   }
 
   const stdinStream = runtime.stdin ?? process.stdin;

@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '@vigil/telemetry';
 import { itemSample, type IngestItem } from '../../transforms/ingest-item';
@@ -140,5 +141,37 @@ describe('FileTailer', () => {
     expect(lines).toEqual([]);
     room = true;
     await vi.waitFor(() => expect(lines).toEqual(numbered(1, 2)));
+  });
+
+  it('says once, not every poll, why a pattern gives no file, and when it does again', async () => {
+    const records: Array<{ level: number; msg: string }> = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        records.push(JSON.parse(String(chunk)) as { level: number; msg: string });
+        done();
+      },
+    });
+    const log = join(dir, 'later.log');
+    const { tailer, lines } = await startTailer([log], { logger: createLogger({ name: 'tail', destination }) });
+    expect(tailer.notFollowed().get(log)).toMatch(/no such file yet/);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // about ten polls
+    write(log, ['at last']);
+    await vi.waitFor(() => expect(lines).toEqual(['at last']));
+    expect(tailer.notFollowed().size).toBe(0);
+    expect(records.filter((r) => r.msg.includes(`not following ${log}`))).toHaveLength(1);
+    expect(records.filter((r) => r.msg.includes(`${log} is readable now`))).toHaveLength(1);
+  });
+
+  it('names what is wrong with a path it cannot follow', async () => {
+    const file = join(dir, 'plain');
+    writeFileSync(file, '');
+    const glob = join(dir, 'none', '*.log');
+    const empty = join(dir, '*.gz');
+    const { tailer } = await startTailer([join(file, 'x.log'), dir, glob, empty]);
+    const reasons = tailer.notFollowed();
+    expect(reasons.get(join(file, 'x.log'))).toMatch(/ENOTDIR/);
+    expect(reasons.get(dir)).toBe(`a directory; name its files, e.g. ${join(dir, '*.log')}`);
+    expect(reasons.get(glob)).toMatch(/no such directory yet/);
+    expect(reasons.get(empty)).toMatch(/no file matches yet/);
   });
 });

@@ -42,18 +42,29 @@ interface TailedFile {
 
 const NEWLINE = 0x0a;
 
-async function expandPattern(pattern: string): Promise<string[]> {
+/** What an error reading a path means to someone who set VIGIL_FILES. */
+function describeFailure(error: unknown, what: 'file' | 'directory' = 'file'): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return what === 'file' ? 'no such file yet; it is followed once it appears' : 'no such directory yet; its files are followed once they appear';
+  if (code === 'ENOTDIR') return 'a part of the path is not a directory (ENOTDIR)';
+  if (code === 'EACCES' || code === 'EPERM') return `permission denied (${code}); run Vigil as a user that may read it (nginx logs are often root:adm 0640)`;
+  return `cannot read it (${code ?? (error as Error).message})`;
+}
+
+/** The paths a pattern matches now; `failure` says why there are none when that is known. */
+async function expandPattern(pattern: string): Promise<{ paths: string[]; glob: boolean; failure?: string }> {
   const absolute = resolve(pattern);
   const scan = picomatch.scan(absolute);
-  if (!scan.isGlob) return [absolute];
+  if (!scan.isGlob) return { paths: [absolute], glob: false };
   const isMatch = picomatch(absolute, { dot: false });
   let entries: string[];
   try {
     entries = await readdir(scan.base, { recursive: scan.glob.includes('/') });
-  } catch {
-    return [];
+  } catch (error) {
+    return { paths: [], glob: true, failure: `${scan.base}: ${describeFailure(error, 'directory')}` };
   }
-  return entries.map((entry) => join(scan.base, entry)).filter((path) => isMatch(path));
+  const paths = entries.map((entry) => join(scan.base, entry)).filter((path) => isMatch(path));
+  return paths.length > 0 ? { paths, glob: true } : { paths, glob: true, failure: 'no file matches yet; files are followed once they appear' };
 }
 
 export class FileTailer {
@@ -64,6 +75,9 @@ export class FileTailer {
   private stopped = false;
   private firstScan = true;
   private saved: OffsetMap = new Map();
+  /** Patterns and paths that gave no file in the last poll, and why; each is logged when it starts and ends. */
+  private unreadable = new Map<string, string>();
+  private polled = new Map<string, string>();
 
   constructor(private readonly options: FileTailerOptions) {
     // A chunk always holds a whole line at the cap, so a chunk without a newline means "too long".
@@ -94,6 +108,11 @@ export class FileTailer {
     return [...this.files.values()].filter((f) => !f.finished).map((f) => f.path);
   }
 
+  /** Patterns or paths that gave no file in the last poll, each with the reason: for the banner and /readyz-style checks. */
+  notFollowed(): ReadonlyMap<string, string> {
+    return this.unreadable;
+  }
+
   private schedule(): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
@@ -114,20 +133,38 @@ export class FileTailer {
       }
       for (const [key, { path, size }] of current) await this.follow(key, path, size);
       this.firstScan = false;
+      this.reportUnreadable();
     } catch (error) {
       this.options.logger.error({ err: error }, 'file tail poll failed');
     }
   }
 
+  /** Logs a pattern or path that stopped giving a file (once, not every poll), and when it gives one again. */
+  private reportUnreadable(): void {
+    const now = this.polled;
+    this.polled = new Map();
+    for (const [what, reason] of now) {
+      if (this.unreadable.get(what) !== reason) this.options.logger.warn({ path: what, reason }, `file tail: not following ${what}: ${reason}`);
+    }
+    for (const what of this.unreadable.keys()) {
+      if (!now.has(what)) this.options.logger.info({ path: what }, `file tail: ${what} is readable now`);
+    }
+    this.unreadable = now;
+  }
+
   private async scan(): Promise<Map<string, { path: string; size: number }>> {
     const found = new Map<string, { path: string; size: number }>();
     for (const pattern of this.options.patterns) {
-      for (const path of await expandPattern(pattern)) {
+      const { paths, glob, failure } = await expandPattern(pattern);
+      if (failure !== undefined) this.polled.set(pattern, failure);
+      for (const path of paths) {
         try {
           const stats = await stat(path);
           if (stats.isFile()) found.set(fileKey(stats), { path, size: stats.size });
-        } catch {
-          // Gone between listing and stat: the next poll sees the new state.
+          else this.polled.set(path, stats.isDirectory() ? `a directory; name its files, e.g. ${join(path, '*.log')}` : 'not a regular file');
+        } catch (error) {
+          // A file of a glob gone between listing and stat is not worth a word: the next poll sees it.
+          if (!glob || (error as NodeJS.ErrnoException).code !== 'ENOENT') this.polled.set(path, describeFailure(error));
         }
       }
     }
@@ -143,7 +180,8 @@ export class FileTailer {
       try {
         // Opened now and kept open: after a rotation the rest is read through this descriptor.
         handle = await open(path, 'r');
-      } catch {
+      } catch (error) {
+        this.polled.set(path, describeFailure(error));
         return;
       }
       file = { key, path, handle, readOffset: start, committedOffset: start, generation: 0, skipping: false, finished: false };
