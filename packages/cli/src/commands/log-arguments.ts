@@ -3,7 +3,7 @@
 
 import { createReadStream } from 'node:fs';
 import { formatsSchema, loadConfig } from '@vigil/config';
-import { createEventParser, eventParserOptionsFromConfig, FORMAT_NAMES, type EventParserOptions } from '@vigil/formats';
+import { eventParserOptionsFromConfig, FORMAT_NAMES, type EventParserOptions } from '@vigil/formats';
 import type { CommandIo } from '../io';
 
 const FORMAT_CHOICES = ['auto', ...FORMAT_NAMES];
@@ -47,10 +47,6 @@ export function parseLogArguments(args: readonly string[], switches: readonly st
 export function logParserOptions(args: LogArguments, io: CommandIo): EventParserOptions {
   const config = loadConfig(formatsSchema, io.env);
   return eventParserOptionsFromConfig({ ...config, format: args.format ?? config.format });
-}
-
-export function createLogParser(args: LogArguments, io: CommandIo): ReturnType<typeof createEventParser> {
-  return createEventParser(logParserOptions(args, io));
 }
 
 export function openLog(args: LogArguments): NodeJS.ReadableStream {

@@ -53,6 +53,41 @@ describe('vigil replay', () => {
     expect(lines.some((l) => /firing .*auth-failure-surge .*203\.0\.113\.66/.test(l))).toBe(true);
   });
 
+  it('replays a JSON array of records as it replays the same records one per line', async () => {
+    const start = Date.UTC(2024, 2, 4, 12);
+    const events = [...simulateTraffic({ seed: 3, start, durationMs: 20 * 60_000, requestsPerSecond: 4 })];
+    const record = (e: ApiAccessEvent) => ({
+      ClientHost: e.client.ip,
+      StartUTC: new Date(e.time).toISOString(),
+      RequestMethod: e.request.method,
+      RequestPath: e.request.path,
+      RequestProtocol: 'HTTP/1.1',
+      DownstreamStatus: e.response.status,
+      DownstreamContentSize: e.response.bytes,
+      Duration: 1_000_000,
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-replay-'));
+    const array = join(dir, 'export.json');
+    const ndjson = join(dir, 'export.ndjson');
+    writeFileSync(array, JSON.stringify(events.map(record), null, 2));
+    writeFileSync(ndjson, `${events.map((e) => JSON.stringify(record(e))).join('\n')}\n`);
+    const [fromArray, fromLines] = [capturedIo(), capturedIo()];
+    expect(await run([array, '--json'], fromArray.io)).toBe(0);
+    expect(await run([ndjson, '--json'], fromLines.io)).toBe(0);
+    expect(fromArray.err()).toMatch(new RegExp(`${events.length} lines, ${events.length} events, 0 skipped`));
+    expect(fromArray.out()).toBe(fromLines.out());
+  });
+
+  it('counts an over-long line as skipped (line_too_long) and goes on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-replay-'));
+    const log = join(dir, 'long.log');
+    const good = '203.0.113.9 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 1 "-" "x"';
+    writeFileSync(log, `${good}\n${'a'.repeat(50_000)}\n${good}\n`);
+    const c = capturedIo({ VIGIL_MAX_LINE_LENGTH: '1000' });
+    expect(await run([log], c.io)).toBe(0);
+    expect(c.err()).toMatch(/3 lines, 2 events, 1 skipped \(line_too_long=1\)/);
+  });
+
   it('rejects an unknown format with the usage exit code', async () => {
     const c = capturedIo();
     expect(await run([file, '--format', 'cobol'], c.io)).toBe(2);

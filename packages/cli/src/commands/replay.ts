@@ -4,18 +4,20 @@
 // the allowed lateness. Anomalies go to stdout as a table, or as Anomaly JSON lines with --json;
 // progress and a summary go to stderr.
 
-import { createInterface } from 'node:readline';
 import type { Anomaly } from '@vigil/contract';
 import { DetectionEngine, detectionConfigFromEnv } from '@vigil/detection';
+import { createEventParser, type ParseResult } from '@vigil/formats';
 import { EXIT_USAGE, type CommandIo } from '../io';
-import { FORMAT_OPTION_HELP, createLogParser, logCommandUsage, logSource, openLog, parseLogArguments } from './log-arguments';
+import { FORMAT_OPTION_HELP, logCommandUsage, logParserOptions, logSource, openLog, parseLogArguments } from './log-arguments';
+import { readLog, type LogSink } from './log-reader';
 
 const PROGRESS_EVERY_LINES = 250_000;
 const USAGE = logCommandUsage('replay', ' [--json]');
 
 export const HELP = `${USAGE}
 Backtests the detectors over a historical log (or stdin, -): what Vigil would have alerted on, with
-the detector's VIGIL_* settings, using the log's own timestamps. No Kafka, nothing is sent.
+the detector's VIGIL_* settings, using the log's own timestamps. No Kafka, nothing is sent. Reads
+lines, or the records of a file that is one JSON document, as vigil parse does.
 ${FORMAT_OPTION_HELP}
   --json               one Anomaly JSON line per anomaly instead of a table
 Progress and a summary go to stderr.
@@ -40,7 +42,8 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     return EXIT_USAGE;
   }
   const json = parsedArgs.switches.has('--json');
-  const parser = createLogParser(parsedArgs, io);
+  const options = logParserOptions(parsedArgs, io);
+  const parser = createEventParser(options);
   const config = detectionConfigFromEnv(io.env);
   const engine = new DetectionEngine(config);
   const bucketMs = config.bucketSeconds * 1000;
@@ -60,29 +63,43 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
   };
 
   if (!json) io.stdout.write(`${TABLE_HEADER}\n`);
-  const input = openLog(parsedArgs);
-  try {
-    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+  const count = (result: ParseResult): void => {
+    if (!result.ok) {
+      rejected.set(result.reason, (rejected.get(result.reason) ?? 0) + 1);
+      return;
+    }
+    events++;
+    engine.observe(result.event);
+    if (result.event.time > newest) newest = result.event.time;
+    const bucket = Math.floor(newest / bucketMs);
+    if (bucket !== lastBucket) {
+      lastBucket = bucket;
+      publish(engine.advanceTo(newest - config.allowedLatenessSeconds * 1000));
+    }
+  };
+  const sink: LogSink = {
+    line(text) {
       lines++;
       if (lines % PROGRESS_EVERY_LINES === 0) {
         const at = Number.isFinite(newest) ? new Date(newest).toISOString() : '-';
         io.stderr.write(`vigil replay: ${lines} lines, ${events} events, event time ${at}\n`);
       }
-      if (line === '') continue;
-      const result = parser.parseLine(line, ctx);
-      if (!result.ok) {
-        rejected.set(result.reason, (rejected.get(result.reason) ?? 0) + 1);
-        continue;
-      }
-      events++;
-      engine.observe(result.event);
-      if (result.event.time > newest) newest = result.event.time;
-      const bucket = Math.floor(newest / bucketMs);
-      if (bucket !== lastBucket) {
-        lastBucket = bucket;
-        publish(engine.advanceTo(newest - config.allowedLatenessSeconds * 1000));
-      }
-    }
+      if (text !== '') count(parser.parseLine(text, ctx));
+    },
+    record(value) {
+      lines++;
+      count(parser.parseObject(value, ctx));
+    },
+    tooLong() {
+      lines++;
+      rejected.set('line_too_long', (rejected.get('line_too_long') ?? 0) + 1);
+    },
+    warn: (message) => io.stderr.write(`vigil replay: ${message}\n`),
+    flush: async () => {},
+  };
+  try {
+    // Bytes, not characters: a line of multi-byte text may hold up to 4 bytes per character.
+    await readLog(openLog(parsedArgs), (options.maxLineLength ?? 65_536) * 4, sink);
   } catch (error) {
     io.stderr.write(`vigil replay: cannot read ${parsedArgs.file}: ${(error as Error).message}\n`);
     return 1;

@@ -1,0 +1,120 @@
+// Reads a log for the commands that take one (vigil parse, vigil replay): lines, split from the
+// bytes with their length capped, or, when the input is one JSON document instead (a saved Kong
+// http-log payload, an array export), its records, as the collector reads such a request body.
+
+/** A JSON document is read whole up to this size; a larger one is read as lines. */
+const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
+
+/** What a command does with each piece of a log. */
+export interface LogSink {
+  /** One line, without its newline (a CR before it is the parser's to strip). */
+  line(text: string): void;
+  /** One record of a JSON document. */
+  record(value: unknown): void;
+  /** A line longer than maxBytes, skipped without being held. */
+  tooLong(maxBytes: number): void;
+  warn(message: string): void;
+  /** Called between chunks: a sink that buffers output writes it here. */
+  flush(force: boolean): Promise<void>;
+}
+
+/**
+ * Whether input whose first line is `firstLine` is one JSON document rather than lines: an array
+ * (`[` on one line or many), or an object that its first line does not complete (pretty-printed).
+ * An object line that parses alone is NDJSON.
+ */
+function startsJsonDocument(firstLine: string): boolean {
+  const trimmed = firstLine.trim();
+  if (trimmed.startsWith('[')) return true;
+  if (!trimmed.startsWith('{')) return false;
+  try {
+    JSON.parse(trimmed);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** The chunks already read, then the rest of the input. */
+async function* prepend(read: readonly Buffer[], rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  yield* read;
+  for (let next = await rest.next(); next.done !== true; next = await rest.next()) yield next.value;
+}
+
+/**
+ * Reads input as lines, or as one JSON document when it starts like one and parses whole (up to
+ * MAX_DOCUMENT_BYTES). Anything else, a document that does not parse included, is read as lines,
+ * so every line still gets its own result and reason.
+ */
+export async function readLog(input: NodeJS.ReadableStream, maxLineBytes: number, sink: LogSink): Promise<void> {
+  const chunks = (input as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const read: Buffer[] = [];
+  let readBytes = 0;
+  let firstNewline = -1;
+  for (let next = await chunks.next(); next.done !== true; next = await chunks.next()) {
+    const newline = next.value.indexOf(10);
+    if (newline !== -1) firstNewline = readBytes + newline;
+    read.push(next.value);
+    readBytes += next.value.length;
+    if (firstNewline !== -1 || readBytes > maxLineBytes) break;
+  }
+  const head = Buffer.concat(read);
+  if (!startsJsonDocument(head.toString('utf8', 0, firstNewline === -1 ? Math.min(head.length, maxLineBytes) : firstNewline))) {
+    return readLines(prepend([head], chunks), maxLineBytes, sink);
+  }
+  let size = head.length;
+  const whole: Buffer[] = [head];
+  for (let next = await chunks.next(); next.done !== true; next = await chunks.next()) {
+    whole.push(next.value);
+    size += next.value.length;
+    if (size > MAX_DOCUMENT_BYTES) {
+      sink.warn(`input starts like a JSON document but is over ${MAX_DOCUMENT_BYTES} bytes: read as lines`);
+      return readLines(prepend(whole, chunks), maxLineBytes, sink);
+    }
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(Buffer.concat(whole).toString('utf8'));
+  } catch {
+    return readLines(prepend(whole, chunks), maxLineBytes, sink);
+  }
+  for (const value of Array.isArray(document) ? document : [document]) {
+    sink.record(value);
+    await sink.flush(false);
+  }
+}
+
+/** Splits a byte stream into lines (LF, with CR stripped by the parser), capping line length. */
+async function readLines(input: AsyncIterable<Buffer>, maxBytes: number, sink: LogSink): Promise<void> {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let overflowing = false;
+  for await (const chunk of input) {
+    let start = 0;
+    for (let nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
+      if (overflowing) {
+        sink.tooLong(maxBytes);
+      } else if (pendingBytes + (nl - start) > maxBytes) {
+        sink.tooLong(maxBytes);
+      } else {
+        const piece = chunk.subarray(start, nl);
+        sink.line((pendingBytes === 0 ? piece : Buffer.concat([...pending, piece])).toString('utf8'));
+      }
+      pending = [];
+      pendingBytes = 0;
+      overflowing = false;
+      start = nl + 1;
+    }
+    if (start < chunk.length && !overflowing) {
+      pending.push(chunk.subarray(start));
+      pendingBytes += chunk.length - start;
+      if (pendingBytes > maxBytes) {
+        overflowing = true;
+        pending = [];
+      }
+    }
+    await sink.flush(false);
+  }
+  if (overflowing) sink.tooLong(maxBytes);
+  else if (pendingBytes > 0) sink.line(Buffer.concat(pending).toString('utf8'));
+}
