@@ -1,6 +1,7 @@
 // Runs in a child process started with --expose-gc by engine-memory.bench.ts: builds a detection
 // engine tracking `entities` clients, reports heap bytes per tracked entity (after global.gc()),
-// then the cost per event of observing and scoring buckets whose clients are drawn from all of them.
+// then the cost per event of observing (a record's events at a time, as the detector does) and
+// scoring buckets whose clients are drawn from all of them.
 //
 //   node --expose-gc --import tsx engine-memory-child.ts <entities> <eventsPerBucket> <buckets>
 
@@ -17,6 +18,8 @@ const BUCKET_MS = DEFAULT_DETECTION_CONFIG.bucketSeconds * 1000;
 const LATENESS_MS = DEFAULT_DETECTION_CONFIG.allowedLatenessSeconds * 1000;
 const START = Date.UTC(2025, 2, 3, 14, 0, 0);
 const CHUNK = 10_000;
+/** Events reach the detector a Kafka record at a time (the collector's default VIGIL_EVENTS_PER_RECORD): it observes each record's events together. */
+const EVENTS_PER_RECORD = 200;
 
 function clientIp(i: number): string {
   return `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
@@ -69,8 +72,9 @@ for (let b = 0; b <= measuredBuckets; b++) {
   const start = bucketStart;
   const clients = Array.from({ length: eventsPerBucket }, () => Math.floor(random() * entities));
   const events = decodedEvents(clients, (n) => start + Math.floor((n / eventsPerBucket) * BUCKET_MS));
+  const records = Array.from({ length: Math.ceil(events.length / EVENTS_PER_RECORD) }, (_, r) => events.slice(r * EVENTS_PER_RECORD, (r + 1) * EVENTS_PER_RECORD));
   const t0 = processCpuMs();
-  for (const event of events) engine.observe(event);
+  for (const record of records) engine.observeAll(record);
   engine.advanceTo(start + BUCKET_MS);
   const elapsed = processCpuMs() - t0;
   if (b > 0) {

@@ -1,9 +1,10 @@
 import type { ApiAccessEvent } from '@vigil/contract';
 import { validateAnomaly } from '@vigil/contract';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { aggregateBucket, mergeBucket } from './bucket';
 import { DEFAULT_DETECTION_CONFIG, type DetectionConfig } from './config';
-import { DetectionEngine } from './engine';
+import { DetectionEngine, WARM_ENTITIES_MIN } from './engine';
+import { EntityTable } from './entity-table';
 import { partialAggregates } from './entity-refs';
 
 const BUCKET = 10_000;
@@ -156,6 +157,42 @@ describe('DetectionEngine', () => {
     const stats = engine.stats();
     expect(stats.entities).toBeLessThanOrEqual(110);
     expect(stats.evictedEntities).toBeGreaterThan(300);
+  });
+});
+
+describe('DetectionEngine.observeAll', () => {
+  it('gives what observe gives event by event, also once it warms the cache for large populations', () => {
+    const clients = WARM_ENTITIES_MIN + 2000;
+    const client = (i: number): ApiAccessEvent => event(T0, { client: `c${i}`, id: `first-${i}` });
+    const batched = new DetectionEngine(DEFAULT_DETECTION_CONFIG);
+    const single = new DetectionEngine(DEFAULT_DETECTION_CONFIG);
+    const warm = vi.spyOn(EntityTable.prototype, 'warmKeys');
+    const batches = (events: ApiAccessEvent[]) => Array.from({ length: Math.ceil(events.length / 200) }, (_, r) => events.slice(r * 200, (r + 1) * 200));
+    const both: unknown[][] = [[], []];
+    let state = 11;
+    const random = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 4294967296;
+    for (let b = 0; b < 4; b++) {
+      const events =
+        b === 0
+          ? Array.from({ length: clients }, (_, i) => client(i))
+          : // Clients drawn from all of them, one of them failing its logins, and some new ones.
+            Array.from({ length: 6000 }, (_, i) =>
+              event(T0 + b * BUCKET + Math.floor((i * BUCKET) / 6000), {
+                client: i % 10 === 0 ? 'mallory' : `c${Math.floor(random() * (clients + 500))}`,
+                status: i % 10 === 0 ? 401 : 200,
+                id: `b${b}-${i}`,
+              }),
+            );
+      for (const batch of batches(events)) batched.observeAll(batch);
+      for (const e of events) single.observe(e);
+      both[0]?.push(...batched.advanceTo(T0 + (b + 1) * BUCKET));
+      both[1]?.push(...single.advanceTo(T0 + (b + 1) * BUCKET));
+    }
+    expect(warm).toHaveBeenCalled();
+    warm.mockRestore();
+    expect(both[0]?.length).toBeGreaterThan(0);
+    expect(both[0]).toEqual(both[1]);
+    expect(batched.snapshot()).toEqual(single.snapshot());
   });
 });
 

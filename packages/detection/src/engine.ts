@@ -47,6 +47,10 @@ const LATENCY_MIN_LOG_SD = 0.1;
 const EMPTY_BUCKET: BucketAggregate = emptyBucket();
 /** Distinct (route, method, service) keys cached before the cache starts over. */
 const ROUTE_CACHE_LIMIT = 4096;
+/** observeAll warms the cache first for batches of at least this many events ... */
+const WARM_BATCH_MIN = 16;
+/** ... once this many entities are tracked (below it they fit in the cache anyway). */
+export const WARM_ENTITIES_MIN = 100_000;
 
 /** An event's route entity, keyed once per (route, method, service) instead of per event. */
 interface RouteKeys {
@@ -91,6 +95,10 @@ export class DetectionEngine {
   private routeKeyCount = 0;
   /** Bucket start -> slots amended after the bucket was scored. */
   private readonly dirty = new Map<number, Set<number>>();
+  private warmHashes = new Int32Array(256);
+  private readonly warmKeys: string[] = [];
+  /** Written by observeAll's warm reads so they are not optimized away. */
+  private warmed = 0;
   private readonly view: BaselineView = {
     trackedBuckets: 0, warm: false, expectedRequests: 0, requestVariance: 0, errorMean: 0, authFailureMean: 0,
     requestMean: 0, bytesMean: 0, bytesVariance: 0, objectIdsMean: 0, objectIdsVariance: 0, latencyLogMean: 0,
@@ -157,6 +165,30 @@ export class DetectionEngine {
       entries.addEvent(slot, kind, event, route.key);
       this.markIfAmended(start, slot);
     }
+  }
+
+  /**
+   * observe() for each event of a batch (a record's events): with many tracked clients it first
+   * brings the clients' index entries and rows into the cache for the whole batch at once.
+   */
+  observeAll(events: readonly ApiAccessEvent[], kinds: readonly EntityKind[] = ENTITY_KINDS): void {
+    if (events.length >= WARM_BATCH_MIN && this.table.size >= WARM_ENTITIES_MIN && kinds.includes('client')) {
+      if (this.warmHashes.length < events.length) this.warmHashes = new Int32Array(events.length);
+      this.warmKeys.length = events.length;
+      for (let i = 0; i < events.length; i++) this.warmKeys[i] = (events[i] as ApiAccessEvent).client.key;
+      this.table.warmKeys(kindCode('client'), this.warmKeys, this.warmHashes);
+      // The batch's events mostly fall in one bucket: its entry column is the next miss.
+      const store = this.buckets.get(this.bucketStartOf((events[0] as ApiAccessEvent).time));
+      if (store !== undefined) {
+        let sum = 0;
+        for (let i = 0; i < events.length; i++) {
+          const slot = this.warmHashes[i] as number;
+          if (slot >= 0) sum ^= store.entryOf(slot);
+        }
+        this.warmed ^= sum;
+      }
+    }
+    for (const event of events) this.observe(event, kinds);
   }
 
   /** Merges a partial aggregate of one entity's bucket (from repartition.v1 or another instance). */

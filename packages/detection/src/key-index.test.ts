@@ -55,4 +55,22 @@ describe('KeyIndex', () => {
     expect(index.get('10.0.0.1')).toBe(-1);
     expect(index.size).toBe(odd.length);
   });
+
+  it('warms without changing anything: the slot it finds first is that of the key, or -1', () => {
+    const index = new KeyIndex(42);
+    for (let slot = 0; slot < 5000; slot++) index.add(`key-${slot}`, slot);
+    let found = 0;
+    for (let slot = 0; slot < 6000; slot++) {
+      const key = `key-${slot}`;
+      const first = index.warmSlot(index.warmPosition(key));
+      if (slot < 5000) {
+        expect([slot, -1]).toContain(first);
+        if (first === slot) found++;
+      }
+      expect(index.get(key)).toBe(slot < 5000 ? slot : -1);
+    }
+    // Linear probing at half load: most keys sit at their first position.
+    expect(found).toBeGreaterThan(2500);
+    expect(index.size).toBe(5000);
+  });
 });

@@ -9,6 +9,8 @@
 // never which slot a key has.
 
 const EMPTY = -1;
+/** Written by the warm reads so they are not optimized away. */
+let warmed = 0;
 const MIN_CAPACITY = 16;
 /** Ints per table position: hash, slot, start, length. */
 const WIDTH = 4;
@@ -51,6 +53,24 @@ export class KeyIndex {
       }
       p = (p + 1) & mask;
     }
+  }
+
+  /**
+   * The key's hash, having read the table position where its search starts: the first of the
+   * passes in which a batch brings its keys' memory into the cache (see EntityTable.warmKeys).
+   */
+  warmPosition(key: string): number {
+    const hash = this.hash(key);
+    warmed ^= this.table[(hash & this.mask) * WIDTH] as number;
+    return hash;
+  }
+
+  /** The slot at the hash's first position when its hash matches (else -1), having read that key's first char. */
+  warmSlot(hash: number): number {
+    const at = (hash & this.mask) * WIDTH;
+    if (this.table[at] !== hash) return -1;
+    warmed ^= this.chars[this.table[at + 2] as number] as number;
+    return this.table[at + 1] as number;
   }
 
   /** Adds a key that is not in the index, for a slot that has none. */

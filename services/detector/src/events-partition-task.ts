@@ -52,10 +52,9 @@ export class EventsPartitionTask {
       if (BigInt(record.offset) < next) continue;
       through = record.offset;
       try {
-        for (const event of decodeEvents(record.value, record.headers[ENCODING_HEADER])) {
-          this.engine.observe(event, LOCAL_KINDS);
-          events.push(event);
-        }
+        const decoded = decodeEvents(record.value, record.headers[ENCODING_HEADER]);
+        this.engine.observeAll(decoded, LOCAL_KINDS);
+        for (const event of decoded) events.push(event);
       } catch {
         rejected++;
       }
