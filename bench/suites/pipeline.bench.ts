@@ -1,4 +1,5 @@
-// (c) the collector's HTTP ingest → Kafka: POST nginx lines, timed until every request was
+// (c) the collector's HTTP ingest → Kafka: POST nginx lines (from a load generator in a process of
+// its own, so the collector's process runs only the collector), timed until every request was
 // answered 2xx (which the collector gives only once Kafka acknowledged the events); (d) the whole
 // pipeline: the same, with the detector consuming and scoring, timed from the first POST until the
 // detector has consumed and scored every event. The headline figure runs the detector in a child
@@ -6,34 +7,13 @@
 // compare with raw kafkajs from the transport suite.
 
 import { interleavedMedians, KAFKA_ROUNDS, noteWithMedian, processCpuMs, WARM_UP_EVENTS, waitUntil, type BenchContext, type BenchSuite } from '../lib/harness';
-import { chunks, withConcurrency } from '../lib/kafka-bench';
-import { sharedNginxTraffic } from '../lib/nginx-traffic';
 import { startDetectorProcess } from '../lib/detector-process';
-import { postLines, startVigilStack, type VigilStack } from '../lib/vigil-stack';
+import { LOAD_SHAPE, startLoadGenerator } from '../lib/load-generator';
+import { startVigilStack, type VigilStack } from '../lib/vigil-stack';
 
-const LINES_PER_REQUEST = 2_500;
-const REQUESTS_IN_FLIGHT = 2;
 /** Warm-up lines (see WARM_UP_EVENTS) are the ones just before the measured ones: one continuous stream. */
 const WARM_UP_LINES = WARM_UP_EVENTS;
 const TIMEOUT_MS = 300_000;
-
-/**
- * Request bodies built before the clock starts: a log shipper sends bytes it already holds, and
- * building them here would charge the collector's process for work no collector does.
- */
-function requestBodies(lines: readonly string[]): Buffer[] {
-  return chunks(lines, LINES_PER_REQUEST).map((chunk) => Buffer.from(chunk.join('\n')));
-}
-
-async function ingestAll(url: string, bodies: readonly Buffer[]): Promise<number> {
-  let accepted = 0;
-  await withConcurrency(bodies, REQUESTS_IN_FLIGHT, async (body) => {
-    const response = await postLines(url, body);
-    if (response.status >= 300) throw new Error(`collector answered ${response.status}: ${response.body.slice(0, 300)}`);
-    accepted += (JSON.parse(response.body) as { accepted?: number }).accepted ?? 0;
-  });
-  return accepted;
-}
 
 /**
  * Where the detector runs: nowhere (the collector alone), in this process beside the collector (as
@@ -48,11 +28,12 @@ interface DetectorCounter {
   stop(): Promise<void>;
 }
 
-/** Events/s, and CPU µs per event of the collector's process (with the bench's HTTP client) and the detector's. */
+/** Events/s, and CPU µs per event of the collector's process, the detector's and the load generator's. */
 interface PipelineRate {
   eventsPerSec: number;
   collectorCpuUsPerEvent: number;
   detectorCpuUsPerEvent: number | undefined;
+  loadGeneratorCpuUsPerEvent: number;
 }
 
 async function startDetectorFor(stack: VigilStack, placement: DetectorPlacement): Promise<DetectorCounter | undefined> {
@@ -61,23 +42,26 @@ async function startDetectorFor(stack: VigilStack, placement: DetectorPlacement)
   return startDetectorProcess(stack.env);
 }
 
-async function measure(ctx: BenchContext, warmUp: readonly string[], lines: readonly string[], placement: DetectorPlacement): Promise<PipelineRate> {
+async function measure(ctx: BenchContext, count: number, placement: DetectorPlacement): Promise<PipelineRate> {
   const stack = await startVigilStack({ brokers: await ctx.brokers(), services: placement === 'in-process' ? ['collector', 'detector'] : ['collector'] });
   let detector: DetectorCounter | undefined;
+  const load = await startLoadGenerator(stack.ingestUrl, WARM_UP_LINES + count);
   try {
     detector = await startDetectorFor(stack, placement);
-    const warmedUp = await ingestAll(stack.ingestUrl, requestBodies(warmUp)); // metadata, leaders, group join, JIT
+    await load.prepare(0, WARM_UP_LINES);
+    const { accepted: warmedUp } = await load.go(); // metadata, leaders, group join, JIT
     if (detector !== undefined) {
       const counter = detector;
       await waitUntil(() => counter.received() >= warmedUp, 'the detector to receive the warm-up', 60_000);
     }
-    const bodies = requestBodies(lines);
+    // Request bodies are built before the clock starts: a log shipper sends bytes it already holds.
+    await load.prepare(WARM_UP_LINES, count);
     const before = detector?.received() ?? 0;
     const detectorCpuBefore = detector?.cpuMs();
     const collectorCpuBefore = processCpuMs();
     const started = performance.now();
-    const accepted = await ingestAll(stack.ingestUrl, bodies);
-    if (accepted !== lines.length) ctx.log(`collector accepted ${accepted} of ${lines.length} lines`);
+    const { accepted, cpuMs: loadCpuMs } = await load.go();
+    if (accepted !== count) ctx.log(`collector accepted ${accepted} of ${count} lines`);
     if (detector !== undefined) {
       const counter = detector;
       await waitUntil(() => counter.received() - before >= accepted, `the detector to receive ${accepted} events`, TIMEOUT_MS, 5);
@@ -89,8 +73,10 @@ async function measure(ctx: BenchContext, warmUp: readonly string[], lines: read
       eventsPerSec: (accepted * 1000) / elapsedMs,
       collectorCpuUsPerEvent: usPerEvent(processCpuMs() - collectorCpuBefore),
       detectorCpuUsPerEvent: detectorCpuBefore === undefined || detectorCpuAfter === undefined ? undefined : usPerEvent(detectorCpuAfter - detectorCpuBefore),
+      loadGeneratorCpuUsPerEvent: usPerEvent(loadCpuMs),
     };
   } finally {
+    await load.stop();
     await detector?.stop();
     await stack.stop();
   }
@@ -105,7 +91,13 @@ function recordCpu(ctx: BenchContext, prefix: string, rate: PipelineRate): void 
     key: `${prefix}.collectorProcessCpuUsPerEvent`,
     value: rate.collectorCpuUsPerEvent,
     unit: 'µs CPU',
-    note: "user + system CPU of the collector's process per event, including the bench's HTTP client",
+    note: "user + system CPU of the collector's process per event (the log shipper runs in a process of its own)",
+  });
+  ctx.record({
+    key: `${prefix}.loadGeneratorProcessCpuUsPerEvent`,
+    value: rate.loadGeneratorCpuUsPerEvent,
+    unit: 'µs CPU',
+    note: 'user + system CPU of the process that POSTs the lines, per event: on the same two cores',
   });
   if (rate.detectorCpuUsPerEvent !== undefined) {
     ctx.record({ key: `${prefix}.detectorProcessCpuUsPerEvent`, value: rate.detectorCpuUsPerEvent, unit: 'µs CPU', note: "user + system CPU of the detector's process per event" });
@@ -117,7 +109,7 @@ const PLACEMENTS = {
   ingest: {
     placement: 'none',
     prefix: 'collector.ingest',
-    note: `POST /v1/logs, ${LINES_PER_REQUEST} nginx lines per request, ${REQUESTS_IN_FLIGHT} in flight, answered after Kafka acks`,
+    note: `POST /v1/logs from a process of its own, ${LOAD_SHAPE}, answered after Kafka acks`,
   },
   pipeline: {
     placement: 'own-process',
@@ -136,14 +128,11 @@ const suite: BenchSuite = {
   order: 40,
   async run(ctx) {
     const count = ctx.quick ? 100_000 : 300_000;
-    const { lines } = sharedNginxTraffic(WARM_UP_LINES + count);
-    const warmUp = lines.slice(0, WARM_UP_LINES);
-    const sample = lines.slice(WARM_UP_LINES, WARM_UP_LINES + count);
-    ctx.log(`collector HTTP ingest → Kafka, then → detector in its own process, then in the collector's: ${sample.length} lines each, after ${warmUp.length} to warm up`);
+    ctx.log(`collector HTTP ingest → Kafka, then → detector in its own process, then in the collector's: ${count} lines each, after ${WARM_UP_LINES} to warm up`);
     const names = Object.keys(PLACEMENTS) as Array<keyof typeof PLACEMENTS>;
     const rates = await interleavedMedians(
       ctx.quick ? 1 : KAFKA_ROUNDS,
-      Object.fromEntries(names.map((name) => [name, () => measure(ctx, warmUp, sample, PLACEMENTS[name].placement)])) as Record<keyof typeof PLACEMENTS, () => Promise<PipelineRate>>,
+      Object.fromEntries(names.map((name) => [name, () => measure(ctx, count, PLACEMENTS[name].placement)])) as Record<keyof typeof PLACEMENTS, () => Promise<PipelineRate>>,
       (rate) => rate.eventsPerSec,
       ctx.log,
     );
