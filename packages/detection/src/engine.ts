@@ -95,8 +95,9 @@ export class DetectionEngine {
   private routeKeyCount = 0;
   /** Bucket start -> slots amended after the bucket was scored. */
   private readonly dirty = new Map<number, Set<number>>();
-  private warmHashes = new Int32Array(256);
+  /** observeAll's scratch: the batch's client keys, and their hashes, then their likely slots. */
   private readonly warmKeys: string[] = [];
+  private warmSlots = new Int32Array(256);
   /** Written by observeAll's warm reads so they are not optimized away. */
   private warmed = 0;
   private readonly view: BaselineView = {
@@ -173,20 +174,19 @@ export class DetectionEngine {
    */
   observeAll(events: readonly ApiAccessEvent[], kinds: readonly EntityKind[] = ENTITY_KINDS): void {
     if (events.length >= WARM_BATCH_MIN && this.table.size >= WARM_ENTITIES_MIN && kinds.includes('client')) {
-      if (this.warmHashes.length < events.length) this.warmHashes = new Int32Array(events.length);
+      if (this.warmSlots.length < events.length) this.warmSlots = new Int32Array(events.length);
       this.warmKeys.length = events.length;
       for (let i = 0; i < events.length; i++) this.warmKeys[i] = (events[i] as ApiAccessEvent).client.key;
-      this.table.warmKeys(kindCode('client'), this.warmKeys, this.warmHashes);
+      let sum = this.table.warmKeys(kindCode('client'), this.warmKeys, this.warmSlots);
       // The batch's events mostly fall in one bucket: its entry column is the next miss.
       const store = this.buckets.get(this.bucketStartOf((events[0] as ApiAccessEvent).time));
       if (store !== undefined) {
-        let sum = 0;
         for (let i = 0; i < events.length; i++) {
-          const slot = this.warmHashes[i] as number;
+          const slot = this.warmSlots[i] as number;
           if (slot >= 0) sum ^= store.entryOf(slot);
         }
-        this.warmed ^= sum;
       }
+      this.warmed ^= sum;
     }
     for (const event of events) this.observe(event, kinds);
   }

@@ -38,8 +38,6 @@ const STATS_AT = 3;
 
 const KIND_CODES: Record<EntityKind, number> = { client: 0, ip: 1, route: 2, service: 3 };
 const KINDS: readonly EntityKind[] = ['client', 'ip', 'route', 'service'];
-/** Written by warmKeys so its reads are not optimized away. */
-let warmedRows = 0;
 /** Kind code of a free slot. */
 const FREE = 255;
 
@@ -145,9 +143,10 @@ export class EntityTable {
    * over the whole batch: the loads of one pass do not depend on each other, so the processor
    * overlaps their cache misses, where looking the keys up one by one waits for each in turn.
    * Changes nothing but `scratch`, which ends holding each key's likely slot (-1: unknown).
-   * With a million entities most of those reads miss.
+   * With a million entities most of those reads miss. Returns a value made of what it read, for
+   * the caller to keep so the reads are not optimized away.
    */
-  warmKeys(code: number, keys: readonly string[], scratch: Int32Array): void {
+  warmKeys(code: number, keys: readonly string[], scratch: Int32Array): number {
     const index = this.slotsByKey[code] as KeyIndex;
     for (let i = 0; i < keys.length; i++) scratch[i] = index.warmPosition(keys[i] as string);
     let sum = 0;
@@ -156,7 +155,7 @@ export class EntityTable {
       if (slot >= 0 && slot < this.kinds.length) sum ^= this.ints[slot * ROW_WIDTH + LAST_SEEN] as number;
       scratch[i] = slot;
     }
-    warmedRows ^= sum;
+    return sum;
   }
 
   trackedBuckets(slot: number, bucketIndex: number): number {

@@ -2,8 +2,8 @@
 // for unknown VIGIL_* variables. `--markdown` prints the README's configuration table.
 
 import { checkConfig, describeConfig, renderConfigTable, unknownVariableWarnings } from '@vigil/config';
-import { CONFIG_SECTIONS } from '../config-sections';
 import { VigilError } from '@vigil/contract';
+import { CONFIG_SECTIONS } from '../config-sections';
 import type { CommandIo } from '../io';
 
 export const HELP = `usage: vigil config [--markdown]

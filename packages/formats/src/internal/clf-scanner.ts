@@ -179,7 +179,8 @@ function scanRefererAndAgent(s: string, from: number, end: number, raw: RawAcces
 
 /**
  * Tokens of s[start, open) before [time]: "ip ident user", "vhost ip ident user", or "ip user"
- * (ident dropped). The ip may be a list of addresses ("a, b"); the normalizer takes it apart.
+ * (ident dropped). The ip may be a list of addresses ("a, b"), kept as one token: Traefik writes
+ * its X-Forwarded-For header there, and its parser reads the list as such.
  */
 function fillIdentity(s: string, start: number, open: number, raw: RawAccess): boolean {
   let s1 = SPACE.in(s, start, open + 1);

@@ -77,6 +77,7 @@ export class FileTailer {
   private saved: OffsetMap = new Map();
   /** Patterns and paths that gave no file in the last poll, and why; each is logged when it starts and ends. */
   private unreadable = new Map<string, string>();
+  /** The same, gathered by the poll under way. */
   private polled = new Map<string, string>();
 
   constructor(private readonly options: FileTailerOptions) {
@@ -108,7 +109,7 @@ export class FileTailer {
     return [...this.files.values()].filter((f) => !f.finished).map((f) => f.path);
   }
 
-  /** Patterns or paths that gave no file in the last poll, each with the reason: for the banner and /readyz-style checks. */
+  /** Patterns or paths that gave no file in the last poll, each with the reason (the start-up banner lists them). */
   notFollowed(): ReadonlyMap<string, string> {
     return this.unreadable;
   }
@@ -121,6 +122,7 @@ export class FileTailer {
   }
 
   private async poll(): Promise<void> {
+    this.polled = new Map();
     try {
       const current = await this.scan();
       // Finish files that left their path (rotated away, deleted) before starting their successors.
@@ -142,7 +144,6 @@ export class FileTailer {
   /** Logs a pattern or path that stopped giving a file (once, not every poll), and when it gives one again. */
   private reportUnreadable(): void {
     const now = this.polled;
-    this.polled = new Map();
     for (const [what, reason] of now) {
       if (this.unreadable.get(what) !== reason) this.options.logger.warn({ path: what, reason }, `file tail: not following ${what}: ${reason}`);
     }
