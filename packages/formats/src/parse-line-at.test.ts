@@ -51,7 +51,8 @@ describe('parseLineAt', () => {
       lines += expectSameBothWays(readFileSync(file, 'utf8'), { format });
     }
     expect(lines).toBeGreaterThan(1000);
-  });
+    // Every fixture line twice with a deep comparison: near 4 s on a busy 2-core host.
+  }, 30_000);
 
   it('matches parseLine on simulated nginx traffic, with caps small enough to overflow', () => {
     const { lines } = nginxTraffic({ lines: 5000, seed: 4 });

@@ -2,3 +2,5 @@
 
 export { startCollector } from './start-collector';
 export type { CollectorRuntimeOptions, RunningCollector } from './start-collector';
+export { DecompressionBudget, unwrapEnvelope } from './transforms/envelopes';
+export type { EnvelopePiece } from './transforms/envelopes';

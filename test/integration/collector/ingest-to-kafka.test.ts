@@ -90,6 +90,17 @@ describe('collector inputs end up as events on Kafka', () => {
     expect(collector.events.every((e) => e.gateway === 'aws-apigateway')).toBe(true);
   });
 
+  it('reads a CloudWatch Logs subscription payload POSTed as it is, as a forwarding Lambda sends it', async () => {
+    const collector = await start();
+    const lines = fixture('aws-apigateway/elastic-integrations/test-apigateway.log').split('\n').filter((l) => l.trim() !== '');
+    const data = gzipSync(JSON.stringify({ messageType: 'DATA_MESSAGE', logGroup: 'api-gw', logEvents: lines.map((message, i) => ({ id: String(i), timestamp: 1, message })) }));
+    const response = await collector.post(JSON.stringify({ awslogs: { data: data.toString('base64') } }), { headers: { 'content-type': 'application/json' } });
+    expect(response.status).toBe(200);
+    expect(response.json).toMatchObject({ accepted: lines.length, rejected: 0 });
+    await waitFor(() => collector.events.length === lines.length, { message: 'every API Gateway line on the events topic' });
+    expect(collector.events.every((e) => e.gateway === 'aws-apigateway')).toBe(true);
+  }, 120_000);
+
   it('receives syslog over UDP and over TCP with both framings', async () => {
     const collector = await start({ VIGIL_SYSLOG_UDP_PORT: '0', VIGIL_SYSLOG_TCP_PORT: '0' });
     const { udp, tcp } = collector.collector.syslog;

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { validateApiAccessEvent } from '@vigil/contract';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../../packages/cli/src/commands/parse';
@@ -93,6 +94,44 @@ describe('vigil parse', () => {
     expect(stdout.trim().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(/line 1: \w+/);
     expect(stderr).toMatch(/3 lines, 1 parsed, 2 rejected/);
+  });
+
+  it('reads the API Gateway lines inside saved CloudWatch Logs and Firehose envelopes, as the collector does', async () => {
+    const lines = readFileSync(join(FIXTURES, 'real-logs/aws-apigateway/elastic-integrations/test-apigateway-rest.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
+    const gzipped = (messages: string[]) =>
+      gzipSync(JSON.stringify({ messageType: 'DATA_MESSAGE', logGroup: 'API-Gateway-Access-Logs', logEvents: messages.map((message, i) => ({ id: String(i), timestamp: 1, message })) })).toString('base64');
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-parse-'));
+    // What a subscription Lambda receives, pretty-printed as saved from its console.
+    const lambdaEvent = join(dir, 'cloudwatch-event.json');
+    writeFileSync(lambdaEvent, JSON.stringify({ awslogs: { data: gzipped(lines) } }, null, 2));
+    // A Firehose request body, and the same envelopes one per line.
+    const firehose = join(dir, 'firehose.json');
+    writeFileSync(firehose, JSON.stringify({ requestId: 'r', timestamp: 1, records: [{ data: gzipped(lines.slice(0, 2)) }, { data: gzipped(lines.slice(2)) }] }));
+    const ndjson = join(dir, 'events.ndjson');
+    writeFileSync(ndjson, `${JSON.stringify({ awslogs: { data: gzipped(lines.slice(0, 1)) } })}\n${JSON.stringify({ awslogs: { data: gzipped(lines.slice(1)) } })}\n`);
+
+    const direct = await parse([join(FIXTURES, 'real-logs/aws-apigateway/elastic-integrations/test-apigateway-rest.log')]);
+    const expected = direct.stdout.trim().split('\n');
+    expect(expected.length).toBeGreaterThan(0);
+    for (const file of [lambdaEvent, firehose, ndjson]) {
+      const { code, stdout, stderr } = await parse([file]);
+      expect(code).toBe(0);
+      expect(stdout.trim().split('\n'), file).toEqual(expected);
+      expect(stderr).toMatch(new RegExp(`${lines.length} lines, ${expected.length} parsed`));
+    }
+  });
+
+  it('names a broken envelope part as invalid_envelope and reads the rest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-parse-'));
+    const file = join(dir, 'broken.json');
+    const good = '203.0.113.9 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 1 "-" "x"';
+    writeFileSync(file, JSON.stringify({ records: [{ data: Buffer.from([0x1f, 0x8b, 1, 2]).toString('base64') }, { data: Buffer.from(good).toString('base64') }] }));
+    const { stdout, stderr } = await parse([file]);
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/invalid_envelope \(record 0: data is not valid gzip\)/);
+    expect(stderr).toMatch(/2 lines, 1 parsed, 1 rejected \(invalid_envelope=1\)/);
   });
 
   it('exits 2 with the list of formats on usage errors', async () => {

@@ -1,6 +1,11 @@
 // Reads a log for the commands that take one (vigil parse, vigil replay): lines, split from the
 // bytes with their length capped, or, when the input is one JSON document instead (a saved Kong
 // http-log payload, an array export), its records, as the collector reads such a request body.
+// An envelope (a CloudWatch Logs subscription payload, a Firehose records envelope), as a document,
+// a record of one or an NDJSON line, stands for the lines it carries, as at the collector.
+
+import type { RejectionReason } from '@vigil/contract';
+import { DecompressionBudget, unwrapEnvelope, type EnvelopePiece } from '@vigil/collector';
 
 /** A JSON document is read whole up to this size; a larger one is read as lines. */
 const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
@@ -13,6 +18,8 @@ export interface LogSink {
   record(value: unknown): void;
   /** A line longer than maxBytes, skipped without being held. */
   tooLong(maxBytes: number): void;
+  /** A part of the input refused before parsing (a broken envelope record), with why. */
+  invalid(reason: RejectionReason, detail: string, sample: string): void;
   warn(message: string): void;
   /** Called between chunks: a sink that buffers output writes it here. */
   flush(force: boolean): Promise<void>;
@@ -46,7 +53,8 @@ async function* prepend(read: readonly Buffer[], rest: AsyncIterator<Buffer>): A
  * MAX_DOCUMENT_BYTES). Anything else, a document that does not parse included, is read as lines,
  * so every line still gets its own result and reason.
  */
-export async function readLog(input: NodeJS.ReadableStream, maxLineBytes: number, sink: LogSink): Promise<void> {
+export async function readLog(input: NodeJS.ReadableStream, maxLineBytes: number, logSink: LogSink): Promise<void> {
+  const sink = unwrappingEnvelopes(logSink, new DecompressionBudget(MAX_DOCUMENT_BYTES, `${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB, the most one input may inflate to`));
   const chunks = (input as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   const read: Buffer[] = [];
   let readBytes = 0;
@@ -82,6 +90,47 @@ export async function readLog(input: NodeJS.ReadableStream, maxLineBytes: number
     sink.record(value);
     await sink.flush(false);
   }
+}
+
+/** Whether an NDJSON line may be an envelope: only those are decoded here, every other line is the parser's. */
+function mayBeEnvelope(line: string): boolean {
+  return line.charCodeAt(0) === 123 && (line.includes('"awslogs"') || line.includes('"logEvents"') || line.includes('"records"'));
+}
+
+/** Hands what an envelope carries to the sink: every line of every body, every broken part as invalid. */
+function sendPieces(pieces: readonly EnvelopePiece[], sink: LogSink): void {
+  for (const piece of pieces) {
+    if (piece.kind === 'invalid') sink.invalid('invalid_envelope', piece.detail, piece.sample);
+    else for (const line of piece.bytes.toString('utf8').split('\n')) if (line.trim() !== '') sink.line(line);
+  }
+}
+
+/** The sink, with envelopes (records of a document, or NDJSON lines) replaced by what they carry. */
+function unwrappingEnvelopes(sink: LogSink, budget: DecompressionBudget): LogSink {
+  const unwrapped = (value: unknown): boolean => {
+    const pieces = unwrapEnvelope(value, budget);
+    if (pieces !== undefined) sendPieces(pieces, sink);
+    return pieces !== undefined;
+  };
+  return {
+    line(text) {
+      if (!mayBeEnvelope(text)) return sink.line(text);
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        return sink.line(text);
+      }
+      if (!unwrapped(value)) sink.line(text);
+    },
+    record(value) {
+      if (!unwrapped(value)) sink.record(value);
+    },
+    tooLong: (maxBytes) => sink.tooLong(maxBytes),
+    invalid: (reason, detail, sample) => sink.invalid(reason, detail, sample),
+    warn: (message) => sink.warn(message),
+    flush: (force) => sink.flush(force),
+  };
 }
 
 /** Splits a byte stream into lines (LF, with CR stripped by the parser), capping line length. */

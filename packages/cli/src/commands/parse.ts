@@ -3,6 +3,7 @@
 // reason, truncated sample) and a closing summary on stderr. Exit 0 whenever it ran.
 
 import { once } from 'node:events';
+import type { RejectionReason } from '@vigil/contract';
 import { createEventParser, type EventParser, type ParseResult } from '@vigil/formats';
 import { EXIT_USAGE, type CommandIo } from '../io';
 import { FORMAT_OPTION_HELP, logCommandUsage, logParserOptions, logSource, openLog, parseLogArguments } from './log-arguments';
@@ -18,7 +19,9 @@ Writes one ApiAccessEvent JSON line per parsed line to stdout; each rejected lin
 sample) and a summary of formats and rejections to stderr. Exit 0 when it ran, whatever it rejected.
 Lines may be text or JSON objects (NDJSON). Input that is one JSON document instead (a pretty-printed
 object such as a saved Kong http-log payload, or an array of records) is read as the collector reads
-such a request body: each record of the array, or the object, is one record.
+such a request body: each record of the array, or the object, is one record. A CloudWatch Logs subscription payload ({"awslogs":...} or a DATA_MESSAGE) or a
+Firehose records envelope, as the document, a record of it or an NDJSON line, is read as the log
+lines it carries (base64 and gzip undone), as the collector reads them.
 ${FORMAT_OPTION_HELP}
 Normalization follows the collector's VIGIL_* variables (route caps, redaction, client id, pseudonyms).
 `;
@@ -51,6 +54,12 @@ class ParseRun implements LogSink {
     this.unit = 'record';
     this.lines++;
     this.count(this.parser.parseObject(value, this.ctx), () => JSON.stringify(value) ?? String(value));
+  }
+
+  /** A part of the input refused before parsing (a broken envelope record). */
+  invalid(reason: RejectionReason, detail: string, sample: string): void {
+    this.lines++;
+    this.count({ ok: false, reason, detail }, sample);
   }
 
   private count(result: ParseResult, text: string | (() => string)): void {

@@ -94,6 +94,10 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
       lines++;
       rejected.set('line_too_long', (rejected.get('line_too_long') ?? 0) + 1);
     },
+    invalid(reason) {
+      lines++;
+      rejected.set(reason, (rejected.get(reason) ?? 0) + 1);
+    },
     warn: (message) => io.stderr.write(`vigil replay: ${message}\n`),
     flush: async () => {},
   };

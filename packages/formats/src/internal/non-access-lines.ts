@@ -26,10 +26,10 @@ export function classifyNonAccessLine(line: string): Rejection | undefined {
 /** A rejection for a JSON record that is an envelope rather than an access-log entry, or undefined. */
 export function classifyNonAccessRecord(record: JsonRecord): Rejection | undefined {
   if (isRecord(record.awslogs) || Array.isArray(record.logEvents)) {
-    return reject('not_an_access_log', 'CloudWatch Logs envelope; POST it to the collector, which unwraps it');
+    return reject('not_an_access_log', 'CloudWatch Logs envelope; POST it to /v1/logs or read it with vigil parse, which unwrap it');
   }
   if (Array.isArray(record.records)) {
-    return reject('not_an_access_log', 'Firehose/Kinesis envelope; POST it to the collector, which unwraps it');
+    return reject('not_an_access_log', 'Firehose/Kinesis envelope; POST it to /v1/logs or read it with vigil parse, which unwrap it');
   }
   return undefined;
 }

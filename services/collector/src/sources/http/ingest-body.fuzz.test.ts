@@ -1,12 +1,14 @@
 // Arbitrary bytes through every decoding step of the ingest path never throw (except the
 // documented VIGIL_INPUT_TOO_LARGE / broken-frame errors) and every item ends as an event or a rejection.
 
+import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isVigilError } from '@vigil/contract';
 import { createEventParser } from '@vigil/formats';
 import { splitLines } from '../../framing/line-splitter';
 import { SyslogStreamFramer } from '../../framing/syslog-stream-framer';
+import { DecompressionBudget } from '../../transforms/envelopes';
 import { parseItems } from '../../transforms/parse-items';
 import { syslogItem } from '../syslog/syslog-items';
 import { decodeFirehoseBody } from './firehose';
@@ -23,6 +25,21 @@ const bodies = fc.oneof(
   fc.jsonValue().map((v) => new TextEncoder().encode(JSON.stringify(v))),
 );
 
+/** Envelopes as a subscription Lambda or Firehose sends them, around arbitrary content. */
+const carried = fc.oneof(
+  fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
+  fc.array(fc.oneof(fc.string({ maxLength: 80 }), fc.jsonValue()), { maxLength: 4 }).map((messages) =>
+    gzipSync(JSON.stringify({ messageType: 'DATA_MESSAGE', logEvents: messages.map((message) => ({ message })) })),
+  ),
+);
+const envelopeBodies = fc
+  .oneof(
+    carried.map((data) => ({ awslogs: { data: data.toString('base64') } })),
+    fc.array(fc.oneof(carried.map((data) => ({ data: data.toString('base64') })), fc.record({ data: fc.jsonValue() })), { minLength: 1, maxLength: 4 }).map((records) => ({ records })),
+    fc.record({ messageType: fc.constantFrom('DATA_MESSAGE', 'CONTROL_MESSAGE'), logEvents: fc.jsonValue() }),
+  )
+  .map((envelope) => new TextEncoder().encode(JSON.stringify(envelope)));
+
 function expectAllAccountedFor(body: Buffer, decode: (body: Buffer) => ReturnType<typeof decodeLogBody>): void {
   let items;
   try {
@@ -38,7 +55,8 @@ function expectAllAccountedFor(body: Buffer, decode: (body: Buffer) => ReturnTyp
 
 describe('ingest decoding under arbitrary input', () => {
   it('turns any HTTP body into events and rejections without throwing', () => {
-    fc.assert(fc.property(bodies, (bytes) => expectAllAccountedFor(Buffer.from(bytes), (b) => decodeLogBody(b, limits))), { numRuns: 500 });
+    const budget = () => new DecompressionBudget(limits.maxDecompressedBytes, 'VIGIL_INGEST_MAX_DECOMPRESSED_BYTES');
+    fc.assert(fc.property(fc.oneof(bodies, envelopeBodies), (bytes) => expectAllAccountedFor(Buffer.from(bytes), (b) => decodeLogBody(b, limits, budget()))), { numRuns: 500 });
   });
 
   it('turns any Firehose body into events and rejections, or a clean envelope error', () => {

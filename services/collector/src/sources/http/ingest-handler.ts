@@ -6,6 +6,7 @@ import { VigilError } from '@vigil/contract';
 import { bearerToken, errorResponse, readBody, sendJson, tokenMatches, type Handler, type TokenBucketLimiter } from '@vigil/http';
 import { extractTraceContext, type Logger, type TraceContext } from '@vigil/telemetry';
 import type { IngestPipeline } from '../../ingest-pipeline';
+import { DecompressionBudget } from '../../transforms/envelopes';
 import type { IngestItem } from '../../transforms/ingest-item';
 import { FIREHOSE_ACCESS_KEY_HEADER, FIREHOSE_REQUEST_ID_HEADER, decodeFirehoseBody, firehoseResponse, isFirehoseRequest } from './firehose';
 import { tokenFingerprint, type IngestAudit } from './ingest-audit';
@@ -54,8 +55,10 @@ async function decodeItems(req: IncomingMessage, firehose: boolean, options: Ing
   const { limits } = options;
   const body = await readBody(req, { maxBytes: limits.maxBodyBytes, maxDecompressedBytes: limits.maxDecompressedBytes });
   const bodyLimits = { maxLineBytes: limits.maxLineBytes, maxItems: limits.maxLines, messageKeys: limits.messageKeys };
-  if (!firehose) return decodeLogBody(body, bodyLimits);
-  const decoded = decodeFirehoseBody(body, { ...bodyLimits, maxDecompressedBytes: limits.maxDecompressedBytes - body.length });
+  // What gzip'd envelope records may inflate to counts with the body's own inflation.
+  const inflateBudget = limits.maxDecompressedBytes - body.length;
+  if (!firehose) return decodeLogBody(body, bodyLimits, new DecompressionBudget(inflateBudget, 'VIGIL_INGEST_MAX_DECOMPRESSED_BYTES'));
+  const decoded = decodeFirehoseBody(body, { ...bodyLimits, maxDecompressedBytes: inflateBudget });
   if (!decoded.ok) throw new VigilError('VIGIL_CONTRACT_INVALID', decoded.errorMessage);
   return decoded.items;
 }

@@ -1,5 +1,7 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { isVigilError } from '@vigil/contract';
+import { DecompressionBudget } from '../../transforms/envelopes';
 import { asLineItems } from '../../transforms/test-items';
 import { decodeLogBody } from './log-body';
 
@@ -68,5 +70,50 @@ describe('decodeLogBody', () => {
     } catch (error) {
       expect(isVigilError(error, 'VIGIL_INPUT_TOO_LARGE')).toBe(true);
     }
+  });
+});
+
+describe('decodeLogBody with envelopes', () => {
+  const LINE = '{"requestId":"r1","ip":"203.0.113.1","httpMethod":"GET","status":"200"}';
+  const awslogs = (messages: string[]) =>
+    JSON.stringify({
+      awslogs: {
+        data: gzipSync(JSON.stringify({ messageType: 'DATA_MESSAGE', logGroup: 'g', logEvents: messages.map((message, i) => ({ id: String(i), timestamp: 1, message })) })).toString('base64'),
+      },
+    });
+  const decodeUnwrapping = (body: string, budgetBytes = 1024 * 1024) =>
+    asLineItems(decodeLogBody(Buffer.from(body), limits, new DecompressionBudget(budgetBytes, 'VIGIL_INGEST_MAX_DECOMPRESSED_BYTES')));
+
+  it('reads a CloudWatch Logs subscription payload as the lines it carries, as a body, an array element or an NDJSON line', () => {
+    const carried = [{ kind: 'object', value: JSON.parse(LINE) }, { kind: 'line', text: 'a text line' }];
+    expect(decodeUnwrapping(awslogs([LINE, 'a text line']))).toEqual(carried);
+    expect(decodeUnwrapping(`[${awslogs([LINE, 'a text line'])}, {"status":200}]`)).toEqual([...carried, { kind: 'object', value: { status: 200 } }]);
+    expect(decodeUnwrapping(`${awslogs([LINE])}\n{"status":200}\n${awslogs(['a text line'])}\n`)).toEqual([
+      carried[0],
+      { kind: 'object', value: { status: 200 } },
+      carried[1],
+    ]);
+  });
+
+  it('unwraps one level only: an envelope inside an envelope is a record, for the parser to name', () => {
+    const inner = JSON.parse(awslogs([LINE]));
+    expect(decodeUnwrapping(awslogs([JSON.stringify(inner)]))).toEqual([{ kind: 'object', value: inner }]);
+  });
+
+  it('turns a broken envelope part into an invalid_envelope item', () => {
+    const items = decodeUnwrapping('{"records":[{"data":42},{"data":"b2s="}]}');
+    expect(items).toEqual([
+      { kind: 'invalid', reason: 'invalid_envelope', sample: '', detail: 'record 0: data must be a base64 string' },
+      { kind: 'line', text: 'ok' },
+    ]);
+  });
+
+  it('counts what envelopes carry against the line limit and the decompression budget', () => {
+    expect(() => decodeUnwrapping(awslogs(Array.from({ length: 101 }, () => 'x')))).toThrow(/VIGIL_INGEST_MAX_LINES/);
+    expect(() => decodeUnwrapping(awslogs(['y'.repeat(4000)]), 2000)).toThrow(/VIGIL_INGEST_MAX_DECOMPRESSED_BYTES/);
+  });
+
+  it('without a budget, leaves envelopes to the parser as records', () => {
+    expect(decode(awslogs([LINE]))).toEqual([{ kind: 'object', value: JSON.parse(awslogs([LINE])) }]);
   });
 });
