@@ -134,6 +134,27 @@ describe('vigil parse', () => {
     expect(stderr).toMatch(/2 lines, 1 parsed, 1 rejected \(invalid_envelope=1\)/);
   });
 
+  it('reads a gzip\'d log (a rotated access.log.2.gz) as the plain one, and writes what it parsed before a cut', async () => {
+    const plainFile = join(FIXTURES, 'real-logs/nginx/crowdsec-hub/nginx_http-logs/nginx_http-logs.log');
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-parse-'));
+    const gz = join(dir, 'access.log.2.gz');
+    writeFileSync(gz, gzipSync(readFileSync(plainFile)));
+    const [plain, zipped] = [await parse([plainFile]), await parse([gz])];
+    expect(zipped.code).toBe(0);
+    expect(zipped.stdout).toBe(plain.stdout);
+    expect(zipped.stderr).toMatch(/9 lines, 8 parsed, 1 rejected/);
+
+    // A long log whose gzip stream stops halfway: the lines before the cut still come out.
+    const line = '203.0.113.9 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 1 "-" "x"\n';
+    const whole = gzipSync(line.repeat(200_000), { level: 1 });
+    const cut = join(dir, 'cut.log.gz');
+    writeFileSync(cut, whole.subarray(0, whole.length >> 1));
+    const partial = await parse([cut]);
+    expect(partial.code).toBe(1);
+    expect(partial.stderr).toMatch(/the gzip'd input is corrupt or cut off/);
+    expect(partial.stdout.split('\n').length).toBeGreaterThan(1000);
+  });
+
   it('exits 2 with the list of formats on usage errors', async () => {
     for (const args of [[], ['--format', 'iis', 'x.log'], ['a.log', 'b.log'], ['--bogus']]) {
       const { code, stderr } = await parse(args);

@@ -2,8 +2,11 @@
 // bytes with their length capped, or, when the input is one JSON document instead (a saved Kong
 // http-log payload, an array export), its records, as the collector reads such a request body.
 // An envelope (a CloudWatch Logs subscription payload, a Firehose records envelope), as a document,
-// a record of one or an NDJSON line, stands for the lines it carries, as at the collector.
+// a record of one or an NDJSON line, stands for the lines it carries, as at the collector. Gzip'd
+// input (a log logrotate compressed, access.log.2.gz) is inflated first.
 
+import { Readable, pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import type { RejectionReason } from '@vigil/contract';
 import { DecompressionBudget, unwrapEnvelope, type EnvelopePiece } from '@vigil/collector';
 
@@ -42,6 +45,36 @@ function startsJsonDocument(firstLine: string): boolean {
   }
 }
 
+/**
+ * The input's bytes, inflated when they start with the gzip magic number (every member of a
+ * multi-member file, as zcat reads it). A corrupt or cut-off gzip stream ends the read with an
+ * error saying so, after the lines before the damage.
+ */
+async function* inflatedIfGzip(input: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
+  const chunks = (input as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  while (headBytes < 2) {
+    const next = await chunks.next();
+    if (next.done === true) break;
+    head.push(next.value);
+    headBytes += next.value.length;
+  }
+  const start = Buffer.concat(head);
+  if (start.length < 2 || start[0] !== 0x1f || start[1] !== 0x8b) {
+    yield* prepend([start], chunks);
+    return;
+  }
+  const gunzip = createGunzip();
+  pipeline(Readable.from(prepend([start], chunks)), gunzip, () => {});
+  try {
+    yield* gunzip;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code?.startsWith('Z_') !== true) throw error;
+    throw new Error(`the gzip'd input is corrupt or cut off (${(error as Error).message})`, { cause: error });
+  }
+}
+
 /** The chunks already read, then the rest of the input. */
 async function* prepend(read: readonly Buffer[], rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
   yield* read;
@@ -55,7 +88,7 @@ async function* prepend(read: readonly Buffer[], rest: AsyncIterator<Buffer>): A
  */
 export async function readLog(input: NodeJS.ReadableStream, maxLineBytes: number, logSink: LogSink): Promise<void> {
   const sink = unwrappingEnvelopes(logSink, new DecompressionBudget(MAX_DOCUMENT_BYTES, `${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB, the most one input may inflate to`));
-  const chunks = (input as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const chunks = inflatedIfGzip(input);
   const read: Buffer[] = [];
   let readBytes = 0;
   let firstNewline = -1;

@@ -19,9 +19,10 @@ Writes one ApiAccessEvent JSON line per parsed line to stdout; each rejected lin
 sample) and a summary of formats and rejections to stderr. Exit 0 when it ran, whatever it rejected.
 Lines may be text or JSON objects (NDJSON). Input that is one JSON document instead (a pretty-printed
 object such as a saved Kong http-log payload, or an array of records) is read as the collector reads
-such a request body: each record of the array, or the object, is one record. A CloudWatch Logs subscription payload ({"awslogs":...} or a DATA_MESSAGE) or a
-Firehose records envelope, as the document, a record of it or an NDJSON line, is read as the log
-lines it carries (base64 and gzip undone), as the collector reads them.
+such a request body: each record of the array, or the object, is one record. A CloudWatch Logs
+subscription payload ({"awslogs":...} or a DATA_MESSAGE) or a Firehose records envelope, as the
+document, a record of it or an NDJSON line, is read as the log lines it carries (base64 and gzip
+undone), as the collector reads them. Gzip'd input (a rotated access.log.2.gz) is inflated first.
 ${FORMAT_OPTION_HELP}
 Normalization follows the collector's VIGIL_* variables (route caps, redaction, client id, pseudonyms).
 `;
@@ -124,6 +125,8 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
   } catch (error) {
     // The reader went away (`vigil parse big.log | head`): stop quietly, as Unix tools do.
     if ((error as NodeJS.ErrnoException).code === 'EPIPE') return 0;
+    // What was parsed before the failure (a gzip'd log cut off midway) still goes out.
+    await runState.flush(true);
     io.stderr.write(`vigil parse: cannot read ${parsedArgs.file}: ${(error as Error).message}\n`);
     return 1;
   }

@@ -1,6 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { ApiAccessEvent } from '@vigil/contract';
 import { validateAnomaly } from '@vigil/contract';
 import { simulateTraffic } from '@vigil/detection';
@@ -76,6 +77,29 @@ describe('vigil replay', () => {
     expect(await run([ndjson, '--json'], fromLines.io)).toBe(0);
     expect(fromArray.err()).toMatch(new RegExp(`${events.length} lines, ${events.length} events, 0 skipped`));
     expect(fromArray.out()).toBe(fromLines.out());
+  });
+
+  it('replays a log logrotate compressed (access.log.2.gz) as it replays the plain one', async () => {
+    const gz = join(mkdtempSync(join(tmpdir(), 'vigil-replay-')), 'access.log.2.gz');
+    // Two gzip members, as `cat a.gz b.gz` makes: zcat reads both, and so must replay.
+    const text = readFileSync(file);
+    const half = text.indexOf(10, text.length >> 1) + 1;
+    writeFileSync(gz, Buffer.concat([gzipSync(text.subarray(0, half)), gzipSync(text.subarray(half))]));
+    const [plain, zipped] = [capturedIo(), capturedIo()];
+    expect(await run([file, '--json'], plain.io)).toBe(0);
+    expect(await run([gz, '--json'], zipped.io)).toBe(0);
+    expect(zipped.out()).not.toBe('');
+    expect(zipped.out()).toBe(plain.out());
+  });
+
+  it('says a gzip\'d log is cut off rather than reading its bytes as lines', async () => {
+    const gz = join(mkdtempSync(join(tmpdir(), 'vigil-replay-')), 'access.log.gz');
+    const whole = gzipSync(readFileSync(file));
+    writeFileSync(gz, whole.subarray(0, whole.length >> 1));
+    const c = capturedIo();
+    expect(await run([gz], c.io)).toBe(1);
+    expect(c.err()).toMatch(/cannot read .*access\.log\.gz: the gzip'd input is corrupt or cut off/);
+    expect(c.err()).not.toMatch(/invalid_utf8/);
   });
 
   it('counts an over-long line as skipped (line_too_long) and goes on', async () => {

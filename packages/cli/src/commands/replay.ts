@@ -17,7 +17,7 @@ const USAGE = logCommandUsage('replay', ' [--json]');
 export const HELP = `${USAGE}
 Backtests the detectors over a historical log (or stdin, -): what Vigil would have alerted on, with
 the detector's VIGIL_* settings, using the log's own timestamps. No Kafka, nothing is sent. Reads
-lines, or the records of a file that is one JSON document, as vigil parse does.
+lines, or the records of a file that is one JSON document, gzip'd or not, as vigil parse does.
 ${FORMAT_OPTION_HELP}
   --json               one Anomaly JSON line per anomaly instead of a table
 Progress and a summary go to stderr.
