@@ -2,6 +2,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, truncateSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '@vigil/telemetry';
 import { itemSample, type IngestItem } from '../../transforms/ingest-item';
@@ -79,6 +80,40 @@ describe('FileTailer', () => {
     renameSync(log, `${log}.1`);
     write(log, numbered(5, 6));
     await vi.waitFor(() => expect(lines).toEqual(numbered(1, 6)));
+  });
+
+  it('skips what logrotate compresses under a glob such as access.log*, naming it, and reads on', async () => {
+    const log = join(dir, 'access.log');
+    writeFileSync(`${log}.3.gz`, gzipSync(`${numbered(90, 99).join('\n')}\n`));
+    writeFileSync(`${log}.4.xz`, Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 1, 2, 3]));
+    write(log, numbered(1, 2));
+    const { tailer, lines } = await startTailer([`${log}*`]);
+    await vi.waitFor(() => expect(lines).toEqual(numbered(1, 2)));
+    expect(tailer.notFollowed().get(`${log}.3.gz`)).toMatch(/^gzip-compressed, as logrotate leaves a rotated log/);
+    expect(tailer.notFollowed().get(`${log}.4.xz`)).toMatch(/^xz-compressed/);
+    // A rotation: access.log → access.log.1, then access.log.1 compressed into a new file that
+    // appears empty and fills up, as gzip writes it.
+    write(log, numbered(3, 4));
+    renameSync(log, `${log}.1`);
+    write(log, numbered(5, 6));
+    // Under a glob, the renamed file and the new one are both matched: their lines may interleave.
+    await vi.waitFor(() => expect([...lines].sort()).toEqual(numbered(1, 6)));
+    writeFileSync(`${log}.2.gz`, '');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    writeFileSync(`${log}.2.gz`, gzipSync(`${numbered(1, 4).join('\n')}\n`));
+    rmSync(`${log}.1`);
+    write(log, ['after']);
+    await vi.waitFor(() => expect(lines).toHaveLength(7));
+    expect(lines[6]).toBe('after');
+    await vi.waitFor(() => expect(tailer.notFollowed().get(`${log}.2.gz`)).toMatch(/^gzip-compressed/));
+    expect(lines.some((l) => l.startsWith('<'))).toBe(false);
+  });
+
+  it('lists a compressed file as not followed also when it starts at the end of existing files', async () => {
+    writeFileSync(join(dir, 'access.log.2.gz'), gzipSync('line\n'));
+    const { tailer } = await startTailer([join(dir, 'access.log*')], { startAt: 'end' });
+    expect(tailer.notFollowed().get(join(dir, 'access.log.2.gz'))).toMatch(/^gzip-compressed/);
+    expect(tailer.followed()).toEqual([]);
   });
 
   it('starts again from 0 after copytruncate', async () => {

@@ -1,7 +1,9 @@
 // Follows files and globs. Files are tracked by inode, not by path: a renamed file (rotation) is
 // read to its end through the descriptor still open on it while the new file at the path starts
 // from 0; a file that shrinks (copytruncate) starts again from 0. An offset is committed and saved
-// only after Kafka acknowledged the lines before it, so a restart neither loses nor re-sends.
+// only after Kafka acknowledged the lines before it, so a restart neither loses nor re-sends. A
+// compressed file (what logrotate's `compress` leaves, access.log.2.gz) holds lines already read
+// before it was compressed: it is listed as not followed instead of being read as text.
 
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -42,6 +44,19 @@ interface TailedFile {
 
 const NEWLINE = 0x0a;
 
+/** The compression whose magic number `head` starts with, if any: the formats logrotate can use. */
+function compression(head: Buffer): string | undefined {
+  if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head[0] === 0x42 && head[1] === 0x5a && head[2] === 0x68) return 'bzip2';
+  if (head[0] === 0xfd && head[1] === 0x37 && head[2] === 0x7a && head[3] === 0x58 && head[4] === 0x5a) return 'xz';
+  if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return 'zstd';
+  return undefined;
+}
+
+function compressedReason(kind: string): string {
+  return `${kind}-compressed, as logrotate leaves a rotated log: its lines were read before it was compressed, so it is skipped (to look back at it: zcat it into vigil replay -)`;
+}
+
 /** What an error reading a path means to someone who set VIGIL_FILES. */
 function describeFailure(error: unknown, what: 'file' | 'directory' = 'file'): string {
   const code = (error as NodeJS.ErrnoException).code;
@@ -79,6 +94,8 @@ export class FileTailer {
   private unreadable = new Map<string, string>();
   /** The same, gathered by the poll under way. */
   private polled = new Map<string, string>();
+  /** Files (by key) found to be compressed, with why: never read, and not opened again. */
+  private readonly compressed = new Map<string, string>();
 
   constructor(private readonly options: FileTailerOptions) {
     // A chunk always holds a whole line at the cap, so a chunk without a newline means "too long".
@@ -133,6 +150,7 @@ export class FileTailer {
         await this.closeHandle(file);
         if (file.committedOffset >= file.readOffset) this.files.delete(file.key);
       }
+      for (const key of this.compressed.keys()) if (!current.has(key)) this.compressed.delete(key);
       for (const [key, { path, size }] of current) await this.follow(key, path, size);
       this.firstScan = false;
       this.reportUnreadable();
@@ -173,6 +191,11 @@ export class FileTailer {
   }
 
   private async follow(key: string, path: string, size: number): Promise<void> {
+    const skipped = this.compressed.get(key);
+    if (skipped !== undefined) {
+      this.polled.set(path, skipped);
+      return;
+    }
     let file = this.files.get(key);
     if (file === undefined) {
       const saved = this.saved.get(key);
@@ -186,6 +209,9 @@ export class FileTailer {
         return;
       }
       file = { key, path, handle, readOffset: start, committedOffset: start, generation: 0, skipping: false, finished: false };
+      const head = Buffer.alloc(6);
+      const kind = size > 0 ? compression(head.subarray(0, (await handle.read(head, 0, head.length, 0)).bytesRead)) : undefined;
+      if (kind !== undefined) return this.skipCompressed(file, kind);
       this.files.set(key, file);
       this.options.logger.info({ path, offset: start }, 'following file');
     }
@@ -205,9 +231,23 @@ export class FileTailer {
     while (file.handle !== undefined && !this.stopped && this.options.hasRoom()) {
       const chunk = Buffer.allocUnsafe(this.chunkBytes);
       const { bytesRead } = await file.handle.read(chunk, 0, chunk.length, file.readOffset);
+      const kind = file.readOffset === 0 && bytesRead > 0 ? compression(chunk.subarray(0, bytesRead)) : undefined;
+      if (kind !== undefined) {
+        await this.skipCompressed(file, kind);
+        return 'end_of_file';
+      }
       if (bytesRead === 0 || !this.consume(file, chunk.subarray(0, bytesRead))) return 'end_of_file';
     }
     return file.handle === undefined ? 'end_of_file' : 'paused';
+  }
+
+  /** Stops following a file that turned out to be compressed, and lists it as not followed. */
+  private async skipCompressed(file: TailedFile, kind: string): Promise<void> {
+    const reason = compressedReason(kind);
+    this.compressed.set(file.key, reason);
+    this.polled.set(file.path, reason);
+    this.files.delete(file.key);
+    await this.closeHandle(file);
   }
 
   /** Hands over the complete lines of a chunk; false when the rest must wait for more data. */
