@@ -115,12 +115,31 @@ describe('vigil parse', () => {
     const direct = await parse([join(FIXTURES, 'real-logs/aws-apigateway/elastic-integrations/test-apigateway-rest.log')]);
     const expected = direct.stdout.trim().split('\n');
     expect(expected.length).toBeGreaterThan(0);
-    for (const file of [lambdaEvent, firehose, ndjson]) {
+    // What Firehose leaves in S3 for a subscription: each record's gzip'd payload, one after another.
+    const s3Object = join(dir, 'vigil-1-2025-11-27-21-36-00-uuid.gz');
+    const payload = (messages: string[]) => Buffer.from(gzipped(messages), 'base64');
+    writeFileSync(s3Object, Buffer.concat([payload(lines.slice(0, 1)), payload(lines.slice(1, 3)), payload(lines.slice(3))]));
+    for (const file of [lambdaEvent, firehose, ndjson, s3Object]) {
       const { code, stdout, stderr } = await parse([file]);
       expect(code).toBe(0);
       expect(stdout.trim().split('\n'), file).toEqual(expected);
       expect(stderr).toMatch(new RegExp(`${lines.length} lines, ${expected.length} parsed`));
     }
+  });
+
+  it('reads JSON records written back to back as records, and anything less regular as lines', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-parse-'));
+    const record = '{"ClientHost":"172.17.0.1","DownstreamStatus":200,"RequestMethod":"GET","RequestPath":"/a {b} \\"c","StartUTC":"2021-12-08T14:02:43Z"}';
+    const joined = join(dir, 'joined.json');
+    writeFileSync(joined, `${record}${record}\n ${record}`);
+    const ok = await parse([joined]);
+    expect(ok.stdout.trim().split('\n')).toHaveLength(3);
+    expect(ok.stderr).toMatch(/3 records of one JSON document, 3 parsed/);
+
+    const trailing = join(dir, 'trailing.json');
+    writeFileSync(trailing, `${record}${record} trailing text\n${record}\n`);
+    const lines = await parse([trailing]);
+    expect(lines.stderr).toMatch(/2 lines, 1 parsed, 1 rejected/);
   });
 
   it('names a broken envelope part as invalid_envelope and reads the rest', async () => {

@@ -3,7 +3,8 @@
 // http-log payload, an array export), its records, as the collector reads such a request body.
 // An envelope (a CloudWatch Logs subscription payload, a Firehose records envelope), as a document,
 // a record of one or an NDJSON line, stands for the lines it carries, as at the collector. Gzip'd
-// input (a log logrotate compressed, access.log.2.gz) is inflated first.
+// input (a log logrotate compressed, access.log.2.gz) is inflated first, and JSON objects written
+// one after another without newlines (Firehose's S3 objects) are read as a document's records.
 
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -113,16 +114,55 @@ export async function readLog(input: NodeJS.ReadableStream, maxLineBytes: number
       return readLines(prepend(whole, chunks), maxLineBytes, sink);
     }
   }
-  let document: unknown;
+  const text = Buffer.concat(whole).toString('utf8');
+  let documents: unknown[] | undefined;
   try {
-    document = JSON.parse(Buffer.concat(whole).toString('utf8'));
+    documents = [JSON.parse(text)];
   } catch {
-    return readLines(prepend(whole, chunks), maxLineBytes, sink);
+    documents = concatenatedJson(text);
   }
-  for (const value of Array.isArray(document) ? document : [document]) {
-    sink.record(value);
-    await sink.flush(false);
+  if (documents === undefined) return readLines(prepend(whole, chunks), maxLineBytes, sink);
+  for (const document of documents) {
+    for (const value of Array.isArray(document) ? document : [document]) {
+      sink.record(value);
+      await sink.flush(false);
+    }
   }
+}
+
+/**
+ * The values of text made of JSON objects or arrays written one after another, with nothing or
+ * only whitespace between them: what Firehose leaves in S3 for a CloudWatch Logs subscription (one
+ * gzip'd payload per record, no newline). Undefined when the text is anything else.
+ */
+function concatenatedJson(text: string): unknown[] | undefined {
+  const values: unknown[] = [];
+  let depth = 0;
+  let start = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) {
+      if (depth === 0) return undefined;
+      inString = true;
+    } else if (c === 123 || c === 91) {
+      if (depth++ === 0) start = i;
+    } else if (c === 125 || c === 93) {
+      if (--depth < 0) return undefined;
+      if (depth > 0) continue;
+      try {
+        values.push(JSON.parse(text.slice(start, i + 1)));
+      } catch {
+        return undefined;
+      }
+    } else if (depth === 0 && c !== 32 && c !== 9 && c !== 10 && c !== 13) {
+      return undefined;
+    }
+  }
+  return depth === 0 && values.length > 1 ? values : undefined;
 }
 
 /** Whether an NDJSON line may be an envelope: only those are decoded here, every other line is the parser's. */
