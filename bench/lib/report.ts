@@ -28,6 +28,6 @@ export function formatTable(figures: readonly Figure[], results: Readonly<Record
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 1 ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number))).join('  ').trimEnd();
-  const notes = figures.filter((f) => f.note !== undefined).map((f) => `  ${f.key}: ${f.note}`);
+  const notes = figures.filter((f) => f.note !== undefined && f.note !== '').map((f) => `  ${f.key}: ${f.note}`);
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ...(notes.length > 0 ? ['', 'notes:', ...notes] : [])].join('\n') + '\n';
 }
