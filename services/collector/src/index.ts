@@ -2,5 +2,5 @@
 
 export { startCollector } from './start-collector';
 export type { CollectorRuntimeOptions, RunningCollector } from './start-collector';
-export { DecompressionBudget, unwrapEnvelope } from './transforms/envelopes';
+export { DecompressionBudget, isGzip, unwrapEnvelope } from './transforms/envelopes';
 export type { EnvelopePiece } from './transforms/envelopes';

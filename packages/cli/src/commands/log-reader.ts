@@ -9,7 +9,7 @@
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { RejectionReason } from '@vigil/contract';
-import { DecompressionBudget, unwrapEnvelope, type EnvelopePiece } from '@vigil/collector';
+import { DecompressionBudget, isGzip, unwrapEnvelope, type EnvelopePiece } from '@vigil/collector';
 
 /** A JSON document is read whole up to this size; a larger one is read as lines. */
 const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
@@ -62,7 +62,7 @@ async function* inflatedIfGzip(input: NodeJS.ReadableStream): AsyncGenerator<Buf
     headBytes += next.value.length;
   }
   const start = Buffer.concat(head);
-  if (start.length < 2 || start[0] !== 0x1f || start[1] !== 0x8b) {
+  if (!isGzip(start)) {
     yield* prepend([start], chunks);
     return;
   }

@@ -38,7 +38,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isGzip(bytes: Buffer): boolean {
+/** Whether bytes start with gzip's magic number (what logrotate, Firehose and CloudWatch write). */
+export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 

@@ -9,6 +9,7 @@ import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import type { Logger } from '@vigil/telemetry';
+import { isGzip } from '../../transforms/envelopes';
 import { itemsFromLines, type IngestItem } from '../../transforms/ingest-item';
 import { fileKey, type OffsetMap, type OffsetStore } from './offset-store';
 
@@ -46,7 +47,7 @@ const NEWLINE = 0x0a;
 
 /** The compression whose magic number `head` starts with, if any: the formats logrotate can use. */
 function compression(head: Buffer): string | undefined {
-  if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (isGzip(head)) return 'gzip';
   if (head[0] === 0x42 && head[1] === 0x5a && head[2] === 0x68) return 'bzip2';
   if (head[0] === 0xfd && head[1] === 0x37 && head[2] === 0x7a && head[3] === 0x58 && head[4] === 0x5a) return 'xz';
   if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return 'zstd';
