@@ -41,6 +41,23 @@ describe('createEventParser line checks', () => {
     expect(parser.parseLine('{"oops": ', ctx)).toMatchObject({ ok: false, reason: 'invalid_json' });
   });
 
+  it('reads a line after a byte order mark as the line without it, on both paths and in every shape', () => {
+    const json = '{"level":"info","ts":1693840791.75,"logger":"http.log.access","msg":"handled request","request":{"remote_ip":"198.51.100.7","proto":"HTTP/2.0","method":"GET","host":"api.example.com","uri":"/v1/x"},"duration":0.002,"size":10,"status":200}';
+    const formats = [
+      ['auto', COMBINED],
+      ['nginx', COMBINED],
+      ['auto', json],
+      ['caddy', json],
+    ] as const;
+    for (const [format, line] of formats) {
+      const expected = createEventParser({ format }).parseLine(line, ctx);
+      expect(expected.ok, line).toBe(true);
+      expect(createEventParser({ format }).parseLine(`\uFEFF${line}`, ctx), line).toEqual(expected);
+      const block = `\uFEFF${line}\n`;
+      expect(createEventParser({ format }).parseLineAt(block, 0, block.length - 1, ctx), line).toEqual(expected);
+    }
+  });
+
   it('strips a trailing carriage return', () => {
     expect(parser.parseLine(`${COMBINED}\r`, ctx)).toMatchObject({ ok: true, event: { client: { userAgent: 'Mozilla/4.08' } } });
   });

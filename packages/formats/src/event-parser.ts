@@ -15,6 +15,12 @@ import { FORMAT_NAMES, type EventParser, type EventParserOptions, type ParseCont
 export const DEFAULT_MAX_LINE_LENGTH = 65_536;
 
 const REPLACEMENT_CHARACTER = '\uFFFD';
+/**
+ * U+FEFF, the UTF-8 byte order mark: what Windows tools and some exporters write before a file's or
+ * a body's first line. Never part of a log line, so a line starting with one is read without it;
+ * otherwise it becomes part of the client address and makes that client a different entity.
+ */
+const BYTE_ORDER_MARK = 0xfeff;
 
 function isMismatch(result: RawResult): boolean {
   return isRejection(result) && result.reason === 'format_mismatch';
@@ -66,7 +72,8 @@ class FormatEventParser implements EventParser {
     return this.detected;
   }
 
-  parseLine(line: string, _ctx: ParseContext): ParseResult {
+  parseLine(logged: string, _ctx: ParseContext): ParseResult {
+    const line = logged.charCodeAt(0) === BYTE_ORDER_MARK ? logged.slice(1) : logged;
     const first = line.charCodeAt(0);
     if (line.length === 0 || (first <= 32 && line.trim() === '')) return reject('empty_line');
     if (line.length > this.maxLineLength) return reject('line_too_long', `${line.length} characters, limit ${this.maxLineLength}`);
@@ -89,6 +96,7 @@ class FormatEventParser implements EventParser {
       end - start <= this.maxLineLength &&
       first > 32 &&
       first !== 123 &&
+      first !== BYTE_ORDER_MARK &&
       text.charCodeAt(end - 1) !== 13 &&
       !mayHaveLinePrefix(text, start, end) &&
       (this.format !== 'auto' || parser.sniffLineAt?.(text, start, end) === true)

@@ -79,6 +79,29 @@ describe('vigil parse', () => {
     expect(many.stderr).toMatch(/3 records of one JSON document, 2 parsed, 1 rejected/);
   });
 
+  it('reads past a byte order mark: a document stays a document and the first line keeps its address', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-parse-'));
+    const kong = readFileSync(join(FIXTURES, 'real-logs/kong/kong-docs/log-format-gte-3.4.json'), 'utf8');
+    const bom = '\uFEFF';
+    const document = join(dir, 'saved-by-windows.json');
+    writeFileSync(document, `${bom}[\n${kong},\n${kong}\n]\n`);
+    const array = await parse([document]);
+    expect(array.stderr).toMatch(/2 records of one JSON document, 2 parsed, 0 rejected/);
+
+    const ndjson = join(dir, 'exported.ndjson');
+    const record = '{"ClientHost":"172.17.0.1","DownstreamStatus":200,"RequestMethod":"GET","RequestPath":"/a","StartUTC":"2021-12-08T14:02:43Z"}';
+    writeFileSync(ndjson, `${bom}${record}\n${record}\n`);
+    expect((await parse([ndjson])).stderr).toMatch(/2 lines, 2 parsed, 0 rejected/);
+
+    const text = join(dir, 'exported.log');
+    const line = '203.0.113.9 - - [10/Oct/2024:13:55:36 +0000] "GET /v1/users HTTP/1.1" 200 512 "-" "curl/8.5.0"';
+    writeFileSync(text, `${bom}${line}\n${line}\n`);
+    const lines = await parse([text]);
+    expect(lines.stderr).toMatch(/2 lines, 2 parsed, 0 rejected/);
+    const ips = lines.stdout.trim().split('\n').map((l) => validateApiAccessEvent(JSON.parse(l)).client.ip);
+    expect(ips).toEqual(['203.0.113.9', '203.0.113.9']);
+  });
+
   it('reads NDJSON, and a document that does not parse, line by line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-parse-'));
     const ndjson = join(dir, 'traefik.ndjson');

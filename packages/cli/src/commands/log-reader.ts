@@ -9,7 +9,7 @@
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { RejectionReason } from '@vigil/contract';
-import { DecompressionBudget, isGzip, unwrapEnvelope, type EnvelopePiece } from '@vigil/collector';
+import { DecompressionBudget, isGzip, unwrapEnvelope, withoutByteOrderMark, type EnvelopePiece } from '@vigil/collector';
 
 /** A JSON document is read whole up to this size; a larger one is read as lines. */
 const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
@@ -100,8 +100,10 @@ export async function readLog(input: NodeJS.ReadableStream, maxLineBytes: number
     readBytes += next.value.length;
     if (firstNewline !== -1 || readBytes > maxLineBytes) break;
   }
-  const head = Buffer.concat(read);
-  if (!startsJsonDocument(head.toString('utf8', 0, firstNewline === -1 ? Math.min(head.length, maxLineBytes) : firstNewline))) {
+  const sent = Buffer.concat(read);
+  const head = withoutByteOrderMark(sent);
+  const firstLineEnd = firstNewline === -1 ? Math.min(head.length, maxLineBytes) : firstNewline - (sent.length - head.length);
+  if (!startsJsonDocument(head.toString('utf8', 0, firstLineEnd))) {
     return readLines(prepend([head], chunks), maxLineBytes, sink);
   }
   let size = head.length;

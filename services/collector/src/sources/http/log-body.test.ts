@@ -35,6 +35,19 @@ describe('decodeLogBody', () => {
     ]);
   });
 
+  it('reads a body after a byte order mark as the body without it', () => {
+    const bom = '\uFEFF';
+    expect(decode(`${bom}[{"status":200},"plain string"]`)).toEqual([
+      { kind: 'object', value: { status: 200 } },
+      { kind: 'line', text: 'plain string' },
+    ]);
+    expect(decode(`${bom}{"status":200}\n{"status":404}\n`)).toEqual([
+      { kind: 'object', value: { status: 200 } },
+      { kind: 'object', value: { status: 404 } },
+    ]);
+    expect(decode(`${bom}a b c\n`)).toEqual([{ kind: 'line', text: 'a b c' }]);
+  });
+
   it('unwraps Vector "message" fields in NDJSON', () => {
     expect(decode('{"message":"raw","host":"h"}\n')).toEqual([{ kind: 'line', text: 'raw' }]);
   });

@@ -5,6 +5,7 @@
 // for the log bodies it carries, each read as a body of its own.
 
 import { VigilError } from '@vigil/contract';
+import { withoutByteOrderMark } from '../../transforms/byte-order-mark';
 import { unwrapEnvelope, type DecompressionBudget, type EnvelopePiece } from '../../transforms/envelopes';
 import { itemFromJson, itemsFromLines, tryParseJson, type IngestItem } from '../../transforms/ingest-item';
 
@@ -50,7 +51,8 @@ class ItemCollector {
  * records that are envelopes are unwrapped (one level: what an envelope carries is not unwrapped
  * again). Throws VIGIL_INPUT_TOO_LARGE past a limit.
  */
-export function decodeLogBody(body: Buffer, limits: LogBodyLimits, envelopes?: DecompressionBudget): IngestItem[] {
+export function decodeLogBody(sent: Buffer, limits: LogBodyLimits, envelopes?: DecompressionBudget): IngestItem[] {
+  const body = withoutByteOrderMark(sent);
   const out = new ItemCollector(limits, envelopes);
   const first = firstNonSpace(body);
   if (first === 0x5b /* [ */ || first === 0x7b /* { */) {
