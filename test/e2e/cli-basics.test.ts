@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { afterEach, describe, expect, it } from 'vitest';
+import { TEST_TLS } from '../support/tls';
 import { spawnVigil, type VigilProcess } from '../support/vigil-process';
 
 describe('vigil command', () => {
@@ -44,6 +47,35 @@ describe('vigil command', () => {
     expect(health.status).toBe(200);
     expect(await running.stop('SIGINT')).toBe(0);
     expect(running.stdout()).toContain('Vigil stopped.');
+  });
+
+  it('vigil start serves HTTPS when given a certificate and key, and plain HTTP no longer', async () => {
+    running = spawnVigil(['start'], {
+      VIGIL_HTTP_PORT: '0',
+      VIGIL_INGEST_TOKENS: 'e2e-token',
+      VIGIL_HTTP_TLS_CERT_FILE: TEST_TLS.certFile,
+      VIGIL_HTTP_TLS_KEY_FILE: TEST_TLS.keyFile,
+    });
+    const [, port] = await running.waitForOutput(/HTTPS on https:\/\/127\.0\.0\.1:(\d+)/);
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      httpsGet({ host: '127.0.0.1', port, path: '/healthz', ca: readFileSync(TEST_TLS.certFile) }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      }).on('error', reject);
+    });
+    expect(status).toBe(200);
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  });
+
+  it('vigil start stops when a TLS certificate comes without its key, or cannot be read, naming the variable', async () => {
+    running = spawnVigil(['start'], { VIGIL_HTTP_PORT: '0', VIGIL_HTTP_TLS_CERT_FILE: TEST_TLS.certFile, VIGIL_SYSLOG_TLS_KEY_FILE: TEST_TLS.keyFile });
+    expect(await running.exited()).toBe(1);
+    expect(running.stderr()).toMatch(/VIGIL_HTTP_TLS_CERT_FILE is set, so VIGIL_HTTP_TLS_KEY_FILE must be too, e\.g\. VIGIL_HTTP_TLS_KEY_FILE=/);
+    expect(running.stderr()).toMatch(/VIGIL_SYSLOG_TLS_KEY_FILE is set, so VIGIL_SYSLOG_TLS_CERT_FILE must be too/);
+
+    running = spawnVigil(['start'], { VIGIL_HTTP_PORT: '0', VIGIL_HTTP_TLS_CERT_FILE: '/nonexistent/tls.crt', VIGIL_HTTP_TLS_KEY_FILE: TEST_TLS.keyFile });
+    expect(await running.exited()).toBe(1);
+    expect(running.stderr()).toMatch(/VIGIL_HTTP_TLS_CERT_FILE names a file that cannot be read \(ENOENT/);
   });
 
   it('a second Ctrl-C (as pnpm forwards it) does not cut the drain short', async () => {

@@ -11,6 +11,8 @@ export interface Field<T> {
   /** Undefined means required unless `optional`. */
   readonly default: T | undefined;
   readonly optional: boolean;
+  /** The variable of the same schema that must be set whenever this one is (a certificate and its key). */
+  readonly requires: string | undefined;
   /** Returns the value, or a problem phrased as "must be …". */
   parse(raw: string): { ok: true; value: T } | { ok: false; problem: string };
 }
@@ -21,6 +23,8 @@ interface Common<T> {
   example: string;
   default?: T;
   secret?: boolean;
+  /** The variable of the same schema that must be set whenever this one is. */
+  requires?: string;
 }
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
@@ -34,6 +38,7 @@ function make<T>(type: string, spec: Common<T>, parse: (raw: string) => Parsed<T
     secret: spec.secret ?? false,
     default: spec.default,
     optional: false,
+    requires: spec.requires,
     parse,
   };
 }

@@ -14,6 +14,19 @@ const schema = {
 };
 
 describe('loadConfig', () => {
+  it('names the missing half of a pair (a certificate without its key), whichever half is given', () => {
+    const pair = {
+      cert: optional(string({ env: 'VIGIL_T_CERT', description: 'd', example: '/tls.crt', requires: 'VIGIL_T_KEY' })),
+      key: optional(string({ env: 'VIGIL_T_KEY', description: 'd', example: '/tls.key', requires: 'VIGIL_T_CERT' })),
+    };
+    expect(checkConfig(pair, { VIGIL_T_CERT: '/a' }).problems).toEqual([
+      { env: 'VIGIL_T_KEY', message: 'VIGIL_T_CERT is set, so VIGIL_T_KEY must be too, e.g. VIGIL_T_KEY=/tls.key' },
+    ]);
+    expect(checkConfig(pair, { VIGIL_T_KEY: '/b' }).problems.map((p) => p.env)).toEqual(['VIGIL_T_CERT']);
+    expect(checkConfig(pair, { VIGIL_T_CERT: '/a', VIGIL_T_KEY: '/b' }).problems).toEqual([]);
+    expect(checkConfig(pair, {}).problems).toEqual([]);
+  });
+
   it('applies defaults when variables are unset', () => {
     expect(loadConfig(schema, {})).toEqual({ bucketSeconds: 10, token: undefined, names: ['x'] });
   });

@@ -64,6 +64,13 @@ export function checkConfig<S extends Schema>(schema: S, env: Env): { config: Co
       config[key] = field.default;
     }
   }
+  for (const [key, field] of Object.entries(schema)) {
+    if (field.requires === undefined || config[key] === undefined) continue;
+    const partner = Object.entries(schema).find(([, other]) => other.env === field.requires);
+    if (partner !== undefined && config[partner[0]] === undefined && !problems.some((p) => p.env === partner[1].env)) {
+      problems.push({ env: partner[1].env, message: `${field.env} is set, so ${partner[1].env} must be too, e.g. ${partner[1].env}=${partner[1].example}` });
+    }
+  }
   return { config: config as ConfigOf<S>, problems };
 }
 

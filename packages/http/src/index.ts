@@ -8,5 +8,7 @@ export type { RouteMethod } from './route-table';
 export { sendJson } from './send-json';
 export { VigilHttpServer } from './server';
 export type { Handler, ReadinessCheck, VigilHttpServerOptions } from './server';
+export { readTlsFiles, reloadTlsOnChange } from './tls-files';
+export type { TlsFiles } from './tls-files';
 export { TokenBucketLimiter } from './token-bucket-limiter';
 export type { TakeResult, TokenBucketOptions } from './token-bucket-limiter';

@@ -1,7 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { request } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { Writable } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { VigilError } from '@vigil/contract';
 import { createLogger, createTelemetry } from '@vigil/telemetry';
@@ -10,7 +14,8 @@ import { readBody } from './read-body';
 import { sendJson } from './send-json';
 import { VigilHttpServer } from './server';
 import type { VigilHttpServerOptions } from './server';
-import { TEST_TLS } from '../../../test/support/tls';
+import { TEST_TLS, TEST_TLS_RENEWED } from '../../../test/support/tls';
+import { waitFor } from '../../../test/support/wait-for';
 
 const LIMITS = { maxBytes: 64 * 1024, maxDecompressedBytes: 1024 * 1024 };
 const running: VigilHttpServer[] = [];
@@ -283,19 +288,62 @@ describe('VigilHttpServer close', () => {
   });
 });
 
+const VARIABLES = { certVariable: 'VIGIL_HTTP_TLS_CERT_FILE', keyVariable: 'VIGIL_HTTP_TLS_KEY_FILE' };
+const BOTH_CAS = [readFileSync(TEST_TLS.certFile), readFileSync(TEST_TLS_RENEWED.certFile)];
+
+/** GET /healthz over a new TLS connection, trusting either test certificate: the status and the certificate served. */
+function getOverTls(port: number): Promise<{ status: number | undefined; body: string; fingerprint: string }> {
+  return new Promise((resolve, reject) => {
+    httpsGet({ host: '127.0.0.1', port, path: '/healthz', ca: BOTH_CAS, agent: false }, (res) => {
+      const { fingerprint256 } = (res.socket as TLSSocket).getPeerCertificate();
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      res.on('end', () => resolve({ status: res.statusCode, body, fingerprint: fingerprint256 }));
+    }).on('error', reject);
+  });
+}
+
+function fingerprintOf(certFile: string): string {
+  return new X509Certificate(readFileSync(certFile)).fingerprint256;
+}
+
 describe('VigilHttpServer over TLS', () => {
   it('serves HTTPS with the configured certificate and key files', async () => {
-    const { certFile, keyFile } = TEST_TLS;
-    const { base } = await start({ tls: { certFile, keyFile } });
+    const { base } = await start({ tls: { ...TEST_TLS, ...VARIABLES } });
+    const answer = await getOverTls(Number(new URL(base).port));
+    expect(answer).toEqual({ status: 200, body: '{"status":"ok"}', fingerprint: fingerprintOf(TEST_TLS.certFile) });
+  });
+
+  it('serves a renewed certificate without a restart, and keeps the last good one while the files do not load', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-tls-'));
+    const files = { certFile: join(dir, 'tls.crt'), keyFile: join(dir, 'tls.key'), ...VARIABLES };
+    copyFileSync(TEST_TLS.certFile, files.certFile);
+    copyFileSync(TEST_TLS.keyFile, files.keyFile);
+    const { base, logs } = await start({ tls: files, tlsReloadIntervalMs: 20 });
     const port = Number(new URL(base).port);
-    const answer = await new Promise<{ status: number | undefined; body: string }>((resolve, reject) => {
-      httpsGet({ host: '127.0.0.1', port, path: '/healthz', ca: readFileSync(certFile) }, (res) => {
-        let body = '';
-        res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-        res.on('end', () => resolve({ status: res.statusCode, body }));
-      }).on('error', reject);
-    });
-    expect(answer).toEqual({ status: 200, body: '{"status":"ok"}' });
+    expect((await getOverTls(port)).fingerprint).toBe(fingerprintOf(TEST_TLS.certFile));
+
+    // Half-way through a renewal: the new key beside the old certificate. They do not match.
+    copyFileSync(TEST_TLS_RENEWED.keyFile, files.keyFile);
+    await waitFor(() => logs().includes('still serving the previous certificate'), { timeoutMs: 5000, message: 'the warning' });
+    expect(await getOverTls(port)).toMatchObject({ status: 200, fingerprint: fingerprintOf(TEST_TLS.certFile) });
+
+    copyFileSync(TEST_TLS_RENEWED.certFile, files.certFile);
+    const renewed = fingerprintOf(TEST_TLS_RENEWED.certFile);
+    await waitFor(async () => (await getOverTls(port)).fingerprint === renewed, { timeoutMs: 5000, message: 'the renewed certificate' });
+    expect(logs()).toContain('TLS certificate reloaded');
+    expect(logs()).not.toContain('PRIVATE KEY');
+  });
+
+  it('refuses to start on files that cannot be read or do not belong together, naming the variables', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-tls-'));
+    const missing = { certFile: join(dir, 'nope.crt'), keyFile: TEST_TLS.keyFile, ...VARIABLES };
+    await expect(start({ tls: missing })).rejects.toThrow(/VIGIL_HTTP_TLS_CERT_FILE names a file that cannot be read \(ENOENT/);
+    const mismatched = { certFile: TEST_TLS.certFile, keyFile: TEST_TLS_RENEWED.keyFile, ...VARIABLES };
+    await expect(start({ tls: mismatched })).rejects.toThrow(/VIGIL_HTTP_TLS_CERT_FILE and VIGIL_HTTP_TLS_KEY_FILE must name a PEM certificate and its own private key/);
+    const notPem = join(dir, 'not.pem');
+    writeFileSync(notPem, 'hello');
+    await expect(start({ tls: { ...mismatched, keyFile: notPem } })).rejects.toMatchObject({ code: 'VIGIL_CONFIG_INVALID' });
   });
 });
 

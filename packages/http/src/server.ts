@@ -1,7 +1,6 @@
 // The one HTTP server of a Vigil process. Services register routes; the server adds /healthz,
 // /readyz and /metrics, maps thrown VigilErrors to statuses, counts requests by route and waits
 // for in-flight requests on close.
-import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -14,6 +13,7 @@ import { errorResponse } from './error-response';
 import { RouteTable } from './route-table';
 import type { RouteMethod } from './route-table';
 import { sendJson } from './send-json';
+import { readTlsFiles, reloadTlsOnChange, type TlsFiles } from './tls-files';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
 export type ReadinessCheck = () => true | string;
@@ -25,7 +25,10 @@ export interface VigilHttpServerOptions {
   telemetry: Telemetry;
   /** When non-empty, GET /metrics needs `Authorization: Bearer <one of these>`. */
   metricsTokens?: string[];
-  tls?: { certFile: string; keyFile: string };
+  /** Serve HTTPS with these files, read again when they change. */
+  tls?: TlsFiles;
+  /** How often the TLS files are checked for a renewal; default 60 s. */
+  tlsReloadIntervalMs?: number;
   /** Longest wait for a whole request (headers and body); default 30 s. */
   requestTimeoutMs?: number;
   /** Longest wait for the request headers; default 10 s. */
@@ -44,6 +47,7 @@ export class VigilHttpServer {
   private readonly readinessChecks = new Map<string, ReadinessCheck>();
   private readonly requests: Counter;
   private server: Server | undefined;
+  private stopTlsReload: (() => void) | undefined;
   private closing = false;
 
   constructor(private readonly options: VigilHttpServerOptions) {
@@ -64,7 +68,7 @@ export class VigilHttpServer {
   }
 
   async listen(): Promise<{ host: string; port: number }> {
-    const server = await this.createServer();
+    const server = this.createServer();
     server.headersTimeout = this.options.headersTimeoutMs ?? 10_000;
     server.requestTimeout = this.options.requestTimeoutMs ?? 30_000;
     server.keepAliveTimeout = this.options.keepAliveTimeoutMs ?? 5_000;
@@ -98,6 +102,7 @@ export class VigilHttpServer {
     const server = this.server;
     if (server === undefined) return;
     this.closing = true;
+    this.stopTlsReload?.();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     const forceAfterGrace = setTimeout(() => server.closeAllConnections(), this.options.closeGraceMs ?? 10_000);
@@ -106,7 +111,7 @@ export class VigilHttpServer {
     this.server = undefined;
   }
 
-  private async createServer(): Promise<Server> {
+  private createServer(): Server {
     const listener = (req: IncomingMessage, res: ServerResponse): void => {
       this.handle(req, res).catch((error: unknown) => {
         // Only reachable if answering itself failed; the connection is all that is left to end.
@@ -116,8 +121,9 @@ export class VigilHttpServer {
     };
     const tls = this.options.tls;
     if (tls === undefined) return createHttpServer(listener);
-    const [cert, key] = await Promise.all([readFile(tls.certFile), readFile(tls.keyFile)]);
-    return createHttpsServer({ cert, key }, listener);
+    const server = createHttpsServer(readTlsFiles(tls), listener);
+    this.stopTlsReload = reloadTlsOnChange(server, tls, this.options.logger, this.options.tlsReloadIntervalMs);
+    return server;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

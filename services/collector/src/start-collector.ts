@@ -131,7 +131,12 @@ export async function startCollector(deps: ServiceDeps, runtime: CollectorRuntim
     if (config.syslogTcpPort !== undefined) {
       const tls =
         config.syslogTlsCertFile !== undefined && config.syslogTlsKeyFile !== undefined
-          ? { certFile: config.syslogTlsCertFile, keyFile: config.syslogTlsKeyFile }
+          ? {
+              certFile: config.syslogTlsCertFile,
+              keyFile: config.syslogTlsKeyFile,
+              certVariable: 'VIGIL_SYSLOG_TLS_CERT_FILE',
+              keyVariable: 'VIGIL_SYSLOG_TLS_KEY_FILE',
+            }
           : undefined;
       const tcp = await startSyslogTcp(syslogDeps, {
         host: config.syslogHost,

@@ -69,7 +69,7 @@ function defaultBaseUrl(env: CommandIo['env']): string | undefined {
   const common = loadConfig(commonSchema, env);
   if (common.httpPort === 0) return undefined;
   const host = common.httpHost === '0.0.0.0' ? '127.0.0.1' : common.httpHost.includes(':') ? '[::1]' : common.httpHost;
-  return `http://${host}:${common.httpPort}`;
+  return `${common.httpTlsCertFile === undefined ? 'http' : 'https'}://${host}:${common.httpPort}`;
 }
 
 /** The token and where it came from (the token itself is never printed). */

@@ -115,7 +115,18 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     logger,
     telemetry,
     ...(common.metricsToken === undefined ? {} : { metricsTokens: common.metricsToken }),
+    ...(common.httpTlsCertFile === undefined || common.httpTlsKeyFile === undefined
+      ? {}
+      : {
+          tls: {
+            certFile: common.httpTlsCertFile,
+            keyFile: common.httpTlsKeyFile,
+            certVariable: 'VIGIL_HTTP_TLS_CERT_FILE',
+            keyVariable: 'VIGIL_HTTP_TLS_KEY_FILE',
+          },
+        }),
   });
+  const scheme = common.httpTlsCertFile === undefined ? 'http' : 'https';
 
   const names = role === 'all' ? (['alerter', 'detector', 'collector'] as const) : ([role] as const);
   const running: Array<{ name: string; stop(): Promise<void>; describe(): string[] }> = [];
@@ -140,14 +151,14 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     const mode = transport.kind === 'kafka' ? `Kafka at ${(kafka.brokers ?? []).join(',')}` : 'embedded (in-process transport, no Kafka)';
     const lines = [
       `Vigil ${role} started: ${mode}`,
-      `HTTP on http://${address.host}:${address.port} (/healthz, /readyz, /metrics)`,
+      `${scheme === 'https' ? 'HTTPS' : 'HTTP'} on ${scheme}://${address.host}:${address.port} (/healthz, /readyz, /metrics)`,
       ...running.flatMap((s) => s.describe().map((line) => `[${s.name}] ${line}`)),
       ...(generatedToken === undefined
         ? []
         : [
             `Ingest token for this run: ${generatedToken} (also in ${GENERATED_TOKEN_FILE}; set VIGIL_INGEST_TOKENS to choose your own)`,
             'Send a first log line:',
-            `  curl -H "Authorization: Bearer ${generatedToken}" --data-binary @/var/log/nginx/access.log http://${address.host}:${address.port}/v1/logs`,
+            `  curl -H "Authorization: Bearer ${generatedToken}" --data-binary @/var/log/nginx/access.log ${scheme}://${address.host}:${address.port}/v1/logs`,
             'or watch it catch an attack, in another terminal: npx -y pnpm@10.34.8 vigil demo',
           ]),
       'Press Ctrl-C to stop.',

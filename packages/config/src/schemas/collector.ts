@@ -129,8 +129,9 @@ export const collectorSchema = {
   syslogTlsCertFile: optional(
     string({
       env: 'VIGIL_SYSLOG_TLS_CERT_FILE',
-      description: 'PEM certificate for syslog over TLS on the TCP port (with VIGIL_SYSLOG_TLS_KEY_FILE). Unset: plain TCP.',
+      description: 'PEM certificate for syslog over TLS on the TCP port (with VIGIL_SYSLOG_TLS_KEY_FILE). Renewed files are picked up within a minute. Unset: plain TCP.',
       example: '/etc/vigil/syslog.crt',
+      requires: 'VIGIL_SYSLOG_TLS_KEY_FILE',
     }),
   ),
   syslogTlsKeyFile: optional(
@@ -138,6 +139,7 @@ export const collectorSchema = {
       env: 'VIGIL_SYSLOG_TLS_KEY_FILE',
       description: 'PEM private key for syslog over TLS.',
       example: '/etc/vigil/syslog.key',
+      requires: 'VIGIL_SYSLOG_TLS_CERT_FILE',
     }),
   ),
   syslogMaxConnections: integer({

@@ -1,6 +1,6 @@
 // Settings every Vigil process shares: its HTTP port, logging and admin tokens.
 
-import { integer, list, oneOf, optional } from '../field';
+import { integer, list, oneOf, optional, string } from '../field';
 
 export const commonSchema = {
   httpPort: integer({
@@ -18,6 +18,23 @@ export const commonSchema = {
     default: '127.0.0.1',
     values: ['127.0.0.1', '0.0.0.0', '::', '::1'] as const,
   }),
+  httpTlsCertFile: optional(
+    string({
+      env: 'VIGIL_HTTP_TLS_CERT_FILE',
+      description:
+        'PEM certificate (with its chain) to serve HTTPS on VIGIL_HTTP_PORT, with VIGIL_HTTP_TLS_KEY_FILE: ingest tokens and admin tokens then never cross the network in clear. Renewed files are picked up within a minute. Unset: plain HTTP (behind a TLS-terminating proxy, or on 127.0.0.1).',
+      example: '/etc/vigil/tls/tls.crt',
+      requires: 'VIGIL_HTTP_TLS_KEY_FILE',
+    }),
+  ),
+  httpTlsKeyFile: optional(
+    string({
+      env: 'VIGIL_HTTP_TLS_KEY_FILE',
+      description: 'PEM private key of VIGIL_HTTP_TLS_CERT_FILE.',
+      example: '/etc/vigil/tls/tls.key',
+      requires: 'VIGIL_HTTP_TLS_CERT_FILE',
+    }),
+  ),
   logLevel: oneOf({
     env: 'VIGIL_LOG_LEVEL',
     description: 'Minimum level of structured logs on stderr.',

@@ -3,9 +3,9 @@
 // pauses TCP sockets; a broken TCP frame closes that connection only.
 
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
 import { createServer as createTcpServer, isIPv6, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
+import { readTlsFiles, reloadTlsOnChange, type TlsFiles } from '@vigil/http';
 import type { Logger } from '@vigil/telemetry';
 import type { PipelineMetrics } from '@vigil/telemetry';
 import { splitLines, type Frame } from '../../framing/line-splitter';
@@ -72,7 +72,10 @@ export interface SyslogTcpOptions {
   host: string;
   port: number;
   maxConnections: number;
-  tls?: { certFile: string; keyFile: string };
+  /** Serve TLS with these files, read again when they change. */
+  tls?: TlsFiles;
+  /** How often the TLS files are checked for a renewal; default 60 s. */
+  tlsReloadIntervalMs?: number;
 }
 
 function handleConnection(deps: SyslogDeps, socket: Socket, connections: Set<Socket>): void {
@@ -115,21 +118,32 @@ function handleConnection(deps: SyslogDeps, socket: Socket, connections: Set<Soc
 export async function startSyslogTcp(deps: SyslogDeps, options: SyslogTcpOptions): Promise<{ address: AddressInfo; close(): Promise<void> }> {
   const connections = new Set<Socket>();
   const onConnection = (socket: Socket) => handleConnection(deps, socket, connections);
-  const server: Server = options.tls
-    ? createTlsServer({ cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) }, onConnection)
-    : createTcpServer(onConnection);
+  let stopTlsReload = (): void => {};
+  let server: Server;
+  if (options.tls === undefined) {
+    server = createTcpServer(onConnection);
+  } else {
+    const tlsServer = createTlsServer(readTlsFiles(options.tls), onConnection);
+    stopTlsReload = reloadTlsOnChange(tlsServer, options.tls, deps.logger, options.tlsReloadIntervalMs);
+    server = tlsServer;
+  }
   server.maxConnections = options.maxConnections;
   server.on('error', (error) => deps.logger.error({ err: error }, 'syslog TCP server error'));
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (error: Error) => {
+      stopTlsReload();
+      reject(error);
+    };
+    server.once('error', failed);
     server.listen(options.port, options.host, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve();
     });
   });
   return {
     address: server.address() as AddressInfo,
     close: async () => {
+      stopTlsReload();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of connections) socket.end();
       // Give senders a moment to finish; then cut whatever is left.
