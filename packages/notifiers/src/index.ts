@@ -1,5 +1,6 @@
 // Slack, email, webhook, Alertmanager and console notifiers: pure renderers plus senders.
 export { DEFAULT_TIMEOUT_MS } from './notification';
+export { isTlsVerificationFailure } from './delivery/tls-failure';
 export type { Notification, NotificationKind, Notifier, NotifyResult } from './notification';
 export { HOSTILE_STRINGS, hostileNotification, sampleAnomaly, sampleNotification } from './sample-notification';
 

@@ -128,6 +128,8 @@ function explain(outcome: Exclude<IngestOutcome, { ok: true }>, endpoint: URL, t
   switch (outcome.problem) {
     case 'unreachable':
       return `vigil demo: cannot reach Vigil at ${endpoint.origin} (${outcome.detail}).\nStart it first, in another terminal: ${START_COMMAND}\nor pass --url if it listens elsewhere (VIGIL_HTTP_HOST, VIGIL_HTTP_PORT).\n`;
+    case 'untrusted':
+      return `vigil demo: Vigil at ${endpoint.origin} serves a certificate this machine does not trust (${outcome.detail}).\nTrust its CA (or its self-signed certificate) for this command: NODE_EXTRA_CA_CERTS=/path/to/ca.pem ${START_COMMAND.replace(/ start$/, ' demo')}\n`;
     case 'unauthorized':
       return `vigil demo: Vigil at ${endpoint.origin} refused the ingest token from ${tokenSource}.\nPass the token vigil start printed ("Ingest token for this run: ...") with --token, or set VIGIL_INGEST_TOKENS to one of the tokens Vigil was started with.\n`;
     case 'busy':

@@ -1,9 +1,12 @@
 // Posts log lines to a running Vigil's HTTP ingest. Every answer is a value the demo can explain:
-// not reachable, token refused, busy (retry later), or another refusal.
+// not reachable, certificate not trusted, token refused, busy (retry later), or another refusal.
+
+import { isTlsVerificationFailure } from '@vigil/notifiers';
 
 export type IngestOutcome =
   | { ok: true; accepted: number; rejected: number }
   | { ok: false; problem: 'unreachable'; detail: string }
+  | { ok: false; problem: 'untrusted'; detail: string }
   | { ok: false; problem: 'unauthorized' }
   | { ok: false; problem: 'busy'; status: number; retryAfterMs: number }
   | { ok: false; problem: 'refused'; status: number; detail: string };
@@ -38,7 +41,8 @@ export async function postLogLines(endpoint: URL, token: string, lines: readonly
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
   } catch (error) {
-    return { ok: false, problem: 'unreachable', detail: networkProblem(error) };
+    const detail = networkProblem(error);
+    return { ok: false, problem: isTlsVerificationFailure(detail) ? 'untrusted' : 'unreachable', detail };
   }
   const text = await response.text().catch(() => '');
   if (response.status === 401) return { ok: false, problem: 'unauthorized' };
