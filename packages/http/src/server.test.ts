@@ -3,13 +3,14 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { get as httpsGet } from 'node:https';
 import { Writable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { VigilError } from '@vigil/contract';
 import { createLogger, createTelemetry } from '@vigil/telemetry';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { readBody } from './read-body';
 import { sendJson } from './send-json';
 import { VigilHttpServer } from './server';
@@ -344,6 +345,43 @@ describe('VigilHttpServer over TLS', () => {
     const notPem = join(dir, 'not.pem');
     writeFileSync(notPem, 'hello');
     await expect(start({ tls: { ...mismatched, keyFile: notPem } })).rejects.toMatchObject({ code: 'VIGIL_CONFIG_INVALID' });
+  });
+});
+
+describe('VigilHttpServer connection limit', () => {
+  it('closes connections past the limit on arrival, counts them and warns, and serves again once one closes', async () => {
+    const { base, logs } = await start({ maxConnections: 2, closeGraceMs: 200 });
+    const port = Number(new URL(base).port);
+    const open = (): Promise<Socket> =>
+      new Promise((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => resolve(socket));
+        socket.on('error', reject);
+      });
+    const held = [await open(), await open()];
+    onTestFinished(() => held.forEach((socket) => socket.destroy()));
+    const third = await open();
+    // The server closes it without reading or answering anything.
+    const answer = await new Promise<string>((resolve) => {
+      let text = '';
+      third.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      third.on('error', () => resolve(text));
+      third.on('close', () => resolve(text));
+      third.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+    });
+    expect(answer).toBe('');
+    await waitFor(() => logs().includes('VIGIL_HTTP_MAX_CONNECTIONS'), { timeoutMs: 5000, message: 'the warning' });
+
+    held[0]?.destroy();
+    // Until the server has seen that close, a new connection is over the limit too (and counted).
+    const metrics = await waitFor(
+      async () => {
+        const response = await fetch(`${base}/metrics`, { signal: AbortSignal.timeout(1000) });
+        return response.status === 200 ? response.text() : undefined;
+      },
+      { timeoutMs: 5000, message: 'a served /metrics once a connection closed' },
+    );
+    expect(Number(/^vigil_http_connections_dropped_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+    held[1]?.destroy();
   });
 });
 

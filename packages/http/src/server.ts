@@ -29,6 +29,8 @@ export interface VigilHttpServerOptions {
   tls?: TlsFiles;
   /** How often the TLS files are checked for a renewal; default 60 s. */
   tlsReloadIntervalMs?: number;
+  /** Most connections open at once; more are closed on arrival and counted. Default: no limit. */
+  maxConnections?: number;
   /** Longest wait for a whole request (headers and body); default 30 s. */
   requestTimeoutMs?: number;
   /** Longest wait for the request headers; default 10 s. */
@@ -46,12 +48,15 @@ export class VigilHttpServer {
   private readonly routes = new RouteTable<Handler>();
   private readonly readinessChecks = new Map<string, ReadinessCheck>();
   private readonly requests: Counter;
+  private readonly droppedConnections: Counter;
+  private lastDropWarning = 0;
   private server: Server | undefined;
   private stopTlsReload: (() => void) | undefined;
   private closing = false;
 
   constructor(private readonly options: VigilHttpServerOptions) {
     this.requests = options.telemetry.counter(HTTP_METRICS.requests.name, HTTP_METRICS.requests.description);
+    this.droppedConnections = options.telemetry.counter(HTTP_METRICS.connectionsDropped.name, HTTP_METRICS.connectionsDropped.description);
     this.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }));
     this.route('GET', '/readyz', (_req, res) => this.answerReadiness(res));
     this.route('GET', '/metrics', (req, res) => this.answerMetrics(req, res));
@@ -72,6 +77,10 @@ export class VigilHttpServer {
     server.headersTimeout = this.options.headersTimeoutMs ?? 10_000;
     server.requestTimeout = this.options.requestTimeoutMs ?? 30_000;
     server.keepAliveTimeout = this.options.keepAliveTimeoutMs ?? 5_000;
+    if (this.options.maxConnections !== undefined) {
+      server.maxConnections = this.options.maxConnections;
+      server.on('drop', (peer?: { remoteAddress?: string }) => this.connectionDropped(peer?.remoteAddress));
+    }
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException) => reject(this.listenError(error));
@@ -83,6 +92,18 @@ export class VigilHttpServer {
     });
     const address = server.address() as AddressInfo;
     return { host: address.address, port: address.port };
+  }
+
+  /** Counts a connection refused for the limit; warns at most once a minute, so a flood does not flood the log. */
+  private connectionDropped(remoteAddress: string | undefined): void {
+    this.droppedConnections.add(1);
+    const now = Date.now();
+    if (now - this.lastDropWarning < 60_000) return;
+    this.lastDropWarning = now;
+    this.options.logger.warn(
+      { limit: this.options.maxConnections, remoteAddress },
+      'HTTP connections over VIGIL_HTTP_MAX_CONNECTIONS are being closed on arrival (counted in vigil_http_connections_dropped_total)',
+    );
   }
 
   /** A port that is taken or forbidden is a configuration problem the user can fix: say how. */

@@ -50,6 +50,12 @@ export const HTTP_METRICS = {
     description: 'HTTP requests answered by the process, by matched route pattern (unmatched for unknown paths), method and status.',
     labels: ['route', 'method', 'status'],
   },
+  connectionsDropped: {
+    name: 'vigil_http_connections_dropped_total',
+    kind: 'counter',
+    description: 'Connections to the HTTP port closed on arrival because VIGIL_HTTP_MAX_CONNECTIONS were already open.',
+    labels: [],
+  },
 } as const satisfies Record<string, MetricDefinition>;
 
 /** Metrics particular to one component, beyond the pipeline metrics every component reports. */

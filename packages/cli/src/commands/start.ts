@@ -114,6 +114,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     port: common.httpPort,
     logger,
     telemetry,
+    maxConnections: common.httpMaxConnections,
     ...(common.metricsToken === undefined ? {} : { metricsTokens: common.metricsToken }),
     ...(common.httpTlsCertFile === undefined || common.httpTlsKeyFile === undefined
       ? {}

@@ -18,6 +18,14 @@ export const commonSchema = {
     default: '127.0.0.1',
     values: ['127.0.0.1', '0.0.0.0', '::', '::1'] as const,
   }),
+  httpMaxConnections: integer({
+    env: 'VIGIL_HTTP_MAX_CONNECTIONS',
+    description:
+      'Most connections the HTTP port keeps open at once; more are closed on arrival and counted (vigil_http_connections_dropped_total). Shippers hold a few keep-alive connections each: raise it for a large fleet on one collector.',
+    example: '4096',
+    default: 1024,
+    min: 1,
+  }),
   httpTlsCertFile: optional(
     string({
       env: 'VIGIL_HTTP_TLS_CERT_FILE',
