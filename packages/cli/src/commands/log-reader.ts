@@ -3,10 +3,12 @@
 // http-log payload, an array export), its records, as the collector reads such a request body.
 // An envelope (a CloudWatch Logs subscription payload, a Firehose records envelope), as a document,
 // a record of one or an NDJSON line, stands for the lines it carries, as at the collector. Gzip'd
-// input (a log logrotate compressed, access.log.2.gz) is inflated first, and JSON objects written
-// one after another without newlines (Firehose's S3 objects) are read as a document's records.
+// input (a log logrotate compressed, access.log.2.gz) is inflated first, UTF-16 with a byte order
+// mark (Windows PowerShell's redirection) is read as its text, and JSON objects written one after
+// another without newlines (Firehose's S3 objects) are read as a document's records.
 
 import { Readable, pipeline } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import type { RejectionReason } from '@vigil/contract';
 import { DecompressionBudget, isGzip, unwrapEnvelope, withoutByteOrderMark, type EnvelopePiece } from '@vigil/collector';
@@ -53,15 +55,7 @@ function startsJsonDocument(firstLine: string): boolean {
  */
 async function* inflatedIfGzip(input: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
   const chunks = (input as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
-  const head: Buffer[] = [];
-  let headBytes = 0;
-  while (headBytes < 2) {
-    const next = await chunks.next();
-    if (next.done === true) break;
-    head.push(next.value);
-    headBytes += next.value.length;
-  }
-  const start = Buffer.concat(head);
+  const start = await readAtLeast(chunks, 2);
   if (!isGzip(start)) {
     yield* prepend([start], chunks);
     return;
@@ -74,6 +68,55 @@ async function* inflatedIfGzip(input: NodeJS.ReadableStream): AsyncGenerator<Buf
     if ((error as NodeJS.ErrnoException).code?.startsWith('Z_') !== true) throw error;
     throw new Error(`the gzip'd input is corrupt or cut off (${(error as Error).message})`, { cause: error });
   }
+}
+
+/** The first chunks of `chunks`, together, until there are `bytes` of them or the input ends. */
+async function readAtLeast(chunks: AsyncIterator<Buffer>, bytes: number): Promise<Buffer> {
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  while (headBytes < bytes) {
+    const next = await chunks.next();
+    if (next.done === true) break;
+    head.push(next.value);
+    headBytes += next.value.length;
+  }
+  return Buffer.concat(head);
+}
+
+/**
+ * The input as UTF-8 when it starts with a UTF-16 byte order mark (what Windows PowerShell 5 writes
+ * with `>` or Out-File), else as it is. Read as UTF-8, such a file is a NUL between every character
+ * and no line parses.
+ */
+async function* utf8IfUtf16(input: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  const start = await readAtLeast(input, 2);
+  const littleEndian = start[0] === 0xff && start[1] === 0xfe;
+  if (!littleEndian && !(start[0] === 0xfe && start[1] === 0xff)) {
+    yield* prepend([start], input);
+    return;
+  }
+  const decoder = new StringDecoder('utf16le');
+  // A high surrogate at a chunk's end waits for its pair: encoded alone it would become U+FFFD.
+  let high = '';
+  const utf8 = (text: string): Buffer => {
+    const whole = high + text;
+    const last = whole.charCodeAt(whole.length - 1);
+    high = last >= 0xd800 && last <= 0xdbff ? whole.slice(-1) : '';
+    return Buffer.from(high === '' ? whole : whole.slice(0, -1), 'utf8');
+  };
+  let odd = Buffer.alloc(0);
+  for await (const chunk of prepend([start.subarray(2)], input)) {
+    if (littleEndian) {
+      yield utf8(decoder.write(chunk));
+      continue;
+    }
+    // Big-endian: swap each pair of bytes, carrying an odd last byte to the next chunk.
+    const data = odd.length === 0 ? chunk : Buffer.concat([odd, chunk]);
+    const even = data.length - (data.length % 2);
+    odd = Buffer.from(data.subarray(even));
+    yield utf8(decoder.write(Buffer.from(data.subarray(0, even)).swap16()));
+  }
+  yield Buffer.from(high + decoder.end(odd), 'utf8');
 }
 
 /** The chunks already read, then the rest of the input. */
@@ -89,7 +132,7 @@ async function* prepend(read: readonly Buffer[], rest: AsyncIterator<Buffer>): A
  */
 export async function readLog(input: NodeJS.ReadableStream, maxLineBytes: number, logSink: LogSink): Promise<void> {
   const sink = unwrappingEnvelopes(logSink, new DecompressionBudget(MAX_DOCUMENT_BYTES, `${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB, the most one input may inflate to`));
-  const chunks = inflatedIfGzip(input);
+  const chunks = utf8IfUtf16(inflatedIfGzip(input));
   const read: Buffer[] = [];
   let readBytes = 0;
   let firstNewline = -1;

@@ -22,8 +22,9 @@ object such as a saved Kong http-log payload, or an array of records) is read as
 such a request body: each record of the array, or the object, is one record. A CloudWatch Logs
 subscription payload ({"awslogs":...} or a DATA_MESSAGE) or a Firehose records envelope, as the
 document, a record of it or an NDJSON line, is read as the log lines it carries (base64 and gzip
-undone), as the collector reads them. Gzip'd input (a rotated access.log.2.gz) is inflated first;
-JSON objects written one after another without newlines (Firehose's S3 objects) are records too.
+undone), as the collector reads them. Gzip'd input (a rotated access.log.2.gz) is inflated first,
+and UTF-16 with a byte order mark (PowerShell's > or Out-File) is read as its text; JSON objects
+written one after another without newlines (Firehose's S3 objects) are records too.
 ${FORMAT_OPTION_HELP}
 Normalization follows the collector's VIGIL_* variables (route caps, redaction, client id, pseudonyms).
 `;
