@@ -116,6 +116,23 @@ describe('FileTailer', () => {
     expect(tailer.followed()).toEqual([]);
   });
 
+  it('lists a UTF-16 file as not followed, read from its start or found at start-up, and reads the rest', async () => {
+    const utf16 = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    writeFileSync(join(dir, 'exported.log'), utf16('old line\n'));
+    const log = join(dir, 'access.log');
+    write(log, ['one']);
+    const { tailer, lines } = await startTailer([join(dir, '*.log')]);
+    await vi.waitFor(() => expect(lines).toEqual(['one']));
+    expect(tailer.notFollowed().get(join(dir, 'exported.log'))).toMatch(/^UTF-16 text/);
+    // One that appears empty and is then written.
+    writeFileSync(join(dir, 'later.log'), '');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    writeFileSync(join(dir, 'later.log'), utf16('new line\n'));
+    write(log, ['two']);
+    await vi.waitFor(() => expect(tailer.notFollowed().get(join(dir, 'later.log'))).toMatch(/^UTF-16 text/));
+    await vi.waitFor(() => expect(lines).toEqual(['one', 'two']));
+  });
+
   it('starts again from 0 after copytruncate', async () => {
     const log = join(dir, 'access.log');
     write(log, numbered(1, 5));

@@ -3,7 +3,8 @@
 // from 0; a file that shrinks (copytruncate) starts again from 0. An offset is committed and saved
 // only after Kafka acknowledged the lines before it, so a restart neither loses nor re-sends. A
 // compressed file (what logrotate's `compress` leaves, access.log.2.gz) holds lines already read
-// before it was compressed: it is listed as not followed instead of being read as text.
+// before it was compressed, and a UTF-16 file is not lines of bytes: each is listed as not followed
+// instead of being read as text.
 
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -54,8 +55,16 @@ function compression(head: Buffer): string | undefined {
   return undefined;
 }
 
-function compressedReason(kind: string): string {
-  return `${kind}-compressed, as logrotate leaves a rotated log: its lines were read before it was compressed, so it is skipped (to look back at it: zcat it into vigil replay -)`;
+/** Why a file that starts with `head` is not read as lines, if it is not: compressed, or UTF-16 text. */
+function notTextReason(head: Buffer): string | undefined {
+  const kind = compression(head);
+  if (kind !== undefined) {
+    return `${kind}-compressed, as logrotate leaves a rotated log: its lines were read before it was compressed, so it is skipped (to look back at it: zcat it into vigil replay -)`;
+  }
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
+    return 'UTF-16 text (it starts with a UTF-16 byte order mark), so its lines cannot be split from its bytes: have the gateway write UTF-8 (vigil replay reads such a file as it is)';
+  }
+  return undefined;
 }
 
 /** What an error reading a path means to someone who set VIGIL_FILES. */
@@ -95,8 +104,8 @@ export class FileTailer {
   private unreadable = new Map<string, string>();
   /** The same, gathered by the poll under way. */
   private polled = new Map<string, string>();
-  /** Files (by key) found to be compressed, with why: never read, and not opened again. */
-  private readonly compressed = new Map<string, string>();
+  /** Files (by key) found to be compressed or UTF-16, with why: never read, and not opened again. */
+  private readonly notText = new Map<string, string>();
 
   constructor(private readonly options: FileTailerOptions) {
     // A chunk always holds a whole line at the cap, so a chunk without a newline means "too long".
@@ -151,7 +160,7 @@ export class FileTailer {
         await this.closeHandle(file);
         if (file.committedOffset >= file.readOffset) this.files.delete(file.key);
       }
-      for (const key of this.compressed.keys()) if (!current.has(key)) this.compressed.delete(key);
+      for (const key of this.notText.keys()) if (!current.has(key)) this.notText.delete(key);
       for (const [key, { path, size }] of current) await this.follow(key, path, size);
       this.firstScan = false;
       this.reportUnreadable();
@@ -192,7 +201,7 @@ export class FileTailer {
   }
 
   private async follow(key: string, path: string, size: number): Promise<void> {
-    const skipped = this.compressed.get(key);
+    const skipped = this.notText.get(key);
     if (skipped !== undefined) {
       this.polled.set(path, skipped);
       return;
@@ -211,8 +220,8 @@ export class FileTailer {
       }
       file = { key, path, handle, readOffset: start, committedOffset: start, generation: 0, skipping: false, finished: false };
       const head = Buffer.alloc(6);
-      const kind = size > 0 ? compression(head.subarray(0, (await handle.read(head, 0, head.length, 0)).bytesRead)) : undefined;
-      if (kind !== undefined) return this.skipCompressed(file, kind);
+      const reason = size > 0 ? notTextReason(head.subarray(0, (await handle.read(head, 0, head.length, 0)).bytesRead)) : undefined;
+      if (reason !== undefined) return this.skipUnreadable(file, reason);
       this.files.set(key, file);
       this.options.logger.info({ path, offset: start }, 'following file');
     }
@@ -232,9 +241,9 @@ export class FileTailer {
     while (file.handle !== undefined && !this.stopped && this.options.hasRoom()) {
       const chunk = Buffer.allocUnsafe(this.chunkBytes);
       const { bytesRead } = await file.handle.read(chunk, 0, chunk.length, file.readOffset);
-      const kind = file.readOffset === 0 && bytesRead > 0 ? compression(chunk.subarray(0, bytesRead)) : undefined;
-      if (kind !== undefined) {
-        await this.skipCompressed(file, kind);
+      const reason = file.readOffset === 0 && bytesRead > 0 ? notTextReason(chunk.subarray(0, bytesRead)) : undefined;
+      if (reason !== undefined) {
+        await this.skipUnreadable(file, reason);
         return 'end_of_file';
       }
       if (bytesRead === 0 || !this.consume(file, chunk.subarray(0, bytesRead))) return 'end_of_file';
@@ -242,10 +251,9 @@ export class FileTailer {
     return file.handle === undefined ? 'end_of_file' : 'paused';
   }
 
-  /** Stops following a file that turned out to be compressed, and lists it as not followed. */
-  private async skipCompressed(file: TailedFile, kind: string): Promise<void> {
-    const reason = compressedReason(kind);
-    this.compressed.set(file.key, reason);
+  /** Stops following a file that turned out to be compressed or UTF-16, and lists it as not followed. */
+  private async skipUnreadable(file: TailedFile, reason: string): Promise<void> {
+    this.notText.set(file.key, reason);
     this.polled.set(file.path, reason);
     this.files.delete(file.key);
     await this.closeHandle(file);
