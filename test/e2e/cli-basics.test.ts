@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
+import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TEST_TLS } from '../support/tls';
 import { spawnVigil, type VigilProcess } from '../support/vigil-process';
@@ -76,6 +77,24 @@ describe('vigil command', () => {
     running = spawnVigil(['start'], { VIGIL_HTTP_PORT: '0', VIGIL_HTTP_TLS_CERT_FILE: '/nonexistent/tls.crt', VIGIL_HTTP_TLS_KEY_FILE: TEST_TLS.keyFile });
     expect(await running.exited()).toBe(1);
     expect(running.stderr()).toMatch(/VIGIL_HTTP_TLS_CERT_FILE names a file that cannot be read \(ENOENT/);
+  });
+
+  it('vigil start names the variable when a listener cannot start, or its address is not an address', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const taken = (holder.address() as AddressInfo).port;
+    try {
+      running = spawnVigil(['start'], { VIGIL_HTTP_PORT: '0', VIGIL_SYSLOG_TCP_PORT: String(taken) });
+      expect(await running.exited()).toBe(1);
+      expect(running.stderr()).toMatch(new RegExp(`VIGIL_SYSLOG_TCP_PORT: port ${taken} on 127\\.0\\.0\\.1 is in use; choose a free port`));
+      expect(running.stderr()).not.toContain('unexpected error');
+    } finally {
+      holder.close();
+    }
+    running = spawnVigil(['start'], { VIGIL_HTTP_PORT: '0', VIGIL_HTTP_HOST: 'localhost', VIGIL_SYSLOG_HOST: '10.0.0.300' });
+    expect(await running.exited()).toBe(1);
+    expect(running.stderr()).toMatch(/VIGIL_HTTP_HOST must be an IP address of this machine to listen on.*\(got "localhost"\), e\.g\. VIGIL_HTTP_HOST=0\.0\.0\.0/);
+    expect(running.stderr()).toMatch(/VIGIL_SYSLOG_HOST must be an IP address/);
   });
 
   it('a second Ctrl-C (as pnpm forwards it) does not cut the drain short', async () => {

@@ -2,6 +2,8 @@
 // whether it is secret. The schema is the single source of truth for validation, the printed
 // effective config and the README table.
 
+import { isIP } from 'node:net';
+
 export interface Field<T> {
   readonly env: string;
   readonly type: string;
@@ -101,6 +103,16 @@ export function oneOf<const V extends string>(spec: Common<V> & { values: readon
     return spec.values.includes(t)
       ? { ok: true, value: t }
       : { ok: false, problem: `must be one of ${spec.values.join(', ')}` };
+  });
+}
+
+/** An IPv4 or IPv6 address to listen on: 0.0.0.0 or :: for every interface, or one of this machine's. */
+export function listenAddress(spec: Common<string>): Field<string> {
+  return make('IP address', spec, (raw) => {
+    const value = raw.trim();
+    return isIP(value) === 0
+      ? { ok: false, problem: 'must be an IP address of this machine to listen on: 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or one address' }
+      : { ok: true, value };
   });
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isVigilError } from '@vigil/contract';
-import { integer, list, optional, string } from './field';
+import { integer, list, listenAddress, optional, string } from './field';
 import { checkConfig, describeConfig, loadConfig, renderConfigTable, unknownVariableWarnings } from './load';
 import { kafkaSchema } from './schemas/kafka';
 
@@ -25,6 +25,14 @@ describe('loadConfig', () => {
     expect(checkConfig(pair, { VIGIL_T_KEY: '/b' }).problems.map((p) => p.env)).toEqual(['VIGIL_T_CERT']);
     expect(checkConfig(pair, { VIGIL_T_CERT: '/a', VIGIL_T_KEY: '/b' }).problems).toEqual([]);
     expect(checkConfig(pair, {}).problems).toEqual([]);
+  });
+
+  it('takes any IPv4 or IPv6 address to listen on, and nothing else', () => {
+    const host = { host: listenAddress({ env: 'VIGIL_T_HOST', description: 'd', example: '0.0.0.0', default: '127.0.0.1' }) };
+    for (const address of ['127.0.0.1', '0.0.0.0', '10.1.2.3', '::', '::1', 'fd00::5']) expect(loadConfig(host, { VIGIL_T_HOST: address }).host).toBe(address);
+    for (const bad of ['localhost', '10.0.0.300', '0.0.0.0:8080', 'http://10.0.0.1']) {
+      expect(checkConfig(host, { VIGIL_T_HOST: bad }).problems.map((p) => p.env)).toEqual(['VIGIL_T_HOST']);
+    }
   });
 
   it('applies defaults when variables are unset', () => {

@@ -400,4 +400,18 @@ describe('VigilHttpServer listen', () => {
       message: expect.stringMatching(/^VIGIL_HTTP_PORT: port \d+ on 127\.0\.0\.1 is in use; .*e\.g\. VIGIL_HTTP_PORT=/),
     });
   });
+
+  it('explains an address this machine does not have with VIGIL_HTTP_HOST', async () => {
+    // 192.0.2.0/24 is TEST-NET-1: documentation only, never a local address.
+    const elsewhere = new VigilHttpServer({
+      host: '192.0.2.7',
+      port: 0,
+      logger: createLogger({ name: 'http-test', level: 'silent' }),
+      telemetry: createTelemetry('http-test'),
+    });
+    await expect(elsewhere.listen()).rejects.toMatchObject({
+      code: 'VIGIL_CONFIG_INVALID',
+      message: expect.stringMatching(/^VIGIL_HTTP_HOST: 192\.0\.2\.7 is not an address of this machine; .*e\.g\. VIGIL_HTTP_HOST=0\.0\.0\.0/),
+    });
+  });
 });

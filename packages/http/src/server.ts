@@ -10,6 +10,7 @@ import { HTTP_METRICS } from '@vigil/telemetry';
 import type { Counter, Logger, Telemetry } from '@vigil/telemetry';
 import { bearerToken, tokenMatches } from './bearer-token';
 import { errorResponse } from './error-response';
+import { listenProblem } from './listen-problem';
 import { RouteTable } from './route-table';
 import type { RouteMethod } from './route-table';
 import { sendJson } from './send-json';
@@ -83,7 +84,8 @@ export class VigilHttpServer {
     }
     this.server = server;
     await new Promise<void>((resolve, reject) => {
-      const onError = (error: NodeJS.ErrnoException) => reject(this.listenError(error));
+      const onError = (error: NodeJS.ErrnoException) =>
+        reject(listenProblem(error, { host: this.options.host, port: this.options.port, hostVariable: 'VIGIL_HTTP_HOST', portVariable: 'VIGIL_HTTP_PORT' }));
       server.once('error', onError);
       server.listen(this.options.port, this.options.host, () => {
         server.off('error', onError);
@@ -103,18 +105,6 @@ export class VigilHttpServer {
     this.options.logger.warn(
       { limit: this.options.maxConnections, remoteAddress },
       'HTTP connections over VIGIL_HTTP_MAX_CONNECTIONS are being closed on arrival (counted in vigil_http_connections_dropped_total)',
-    );
-  }
-
-  /** A port that is taken or forbidden is a configuration problem the user can fix: say how. */
-  private listenError(error: NodeJS.ErrnoException): Error {
-    const { host, port } = this.options;
-    const problem = error.code === 'EADDRINUSE' ? 'is in use' : error.code === 'EACCES' ? 'needs privileges' : undefined;
-    if (problem === undefined) return error;
-    return new VigilError(
-      'VIGIL_CONFIG_INVALID',
-      `VIGIL_HTTP_PORT: port ${port} on ${host} ${problem}; choose a free port, e.g. VIGIL_HTTP_PORT=8090`,
-      { cause: error, details: { variables: ['VIGIL_HTTP_PORT'] } },
     );
   }
 

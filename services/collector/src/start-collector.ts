@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import { ENCODING_EVENT_BATCH, ENCODING_EVENT_TABLE } from '@vigil/contract';
 import { collectorSchema, loadConfig, type ConfigOf, type Env } from '@vigil/config';
-import { TokenBucketLimiter, type VigilHttpServer } from '@vigil/http';
+import { TokenBucketLimiter, urlHost, type VigilHttpServer } from '@vigil/http';
 import type { Logger, Telemetry } from '@vigil/telemetry';
 import type { Transport } from '@vigil/transport';
 import { IngestPipeline } from './ingest-pipeline';
@@ -126,7 +126,7 @@ export async function startCollector(deps: ServiceDeps, runtime: CollectorRuntim
       const udp = await startSyslogUdp(syslogDeps, config.syslogHost, config.syslogUdpPort);
       syslog.udp = udp.address;
       stoppers.push(udp.close);
-      banner.push(`syslog UDP on ${udp.address.address}:${udp.address.port} ${from}`);
+      banner.push(`syslog UDP on ${urlHost(udp.address.address, udp.address.port)} ${from}`);
     }
     if (config.syslogTcpPort !== undefined) {
       const tls =
@@ -146,7 +146,7 @@ export async function startCollector(deps: ServiceDeps, runtime: CollectorRuntim
       });
       syslog.tcp = tcp.address;
       stoppers.push(tcp.close);
-      banner.push(`syslog ${tls ? 'TLS' : 'TCP'} on ${tcp.address.address}:${tcp.address.port} ${from}`);
+      banner.push(`syslog ${tls ? 'TLS' : 'TCP'} on ${urlHost(tcp.address.address, tcp.address.port)} ${from}`);
     }
   }
 

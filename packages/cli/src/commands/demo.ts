@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { collectorSchema, commonSchema, loadConfig } from '@vigil/config';
 import type { ApiAccessEvent } from '@vigil/contract';
 import { simulateTraffic } from '@vigil/detection';
+import { urlHost } from '@vigil/http';
 import { DEMO_REQUESTS_PER_SECOND, demoIncidents, type DemoIncident } from '../demo/demo-scenario';
 import { ingestEndpoint, postLogLines, type IngestOutcome } from '../demo/ingest-client';
 import { nginxJsonLine } from '../demo/nginx-json-line';
@@ -68,8 +69,9 @@ function parseArguments(args: string[]): DemoArguments | string {
 function defaultBaseUrl(env: CommandIo['env']): string | undefined {
   const common = loadConfig(commonSchema, env);
   if (common.httpPort === 0) return undefined;
-  const host = common.httpHost === '0.0.0.0' ? '127.0.0.1' : common.httpHost.includes(':') ? '[::1]' : common.httpHost;
-  return `${common.httpTlsCertFile === undefined ? 'http' : 'https'}://${host}:${common.httpPort}`;
+  // Every interface includes the loopback one.
+  const host = common.httpHost === '0.0.0.0' ? '127.0.0.1' : common.httpHost === '::' ? '::1' : common.httpHost;
+  return `${common.httpTlsCertFile === undefined ? 'http' : 'https'}://${urlHost(host, common.httpPort)}`;
 }
 
 /** The token and where it came from (the token itself is never printed). */

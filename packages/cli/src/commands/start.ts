@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkConfig, commonSchema, kafkaSchema, loadConfig, unknownVariableWarnings, type Env } from '@vigil/config';
 import { VigilError } from '@vigil/contract';
-import { VigilHttpServer } from '@vigil/http';
+import { urlHost, VigilHttpServer } from '@vigil/http';
 import { createLogger, createTelemetry, exportFailureLog, tracingSchema } from '@vigil/telemetry';
 import { createTransport } from '@vigil/transport';
 import { startAlerter } from '@vigil/alerter';
@@ -152,14 +152,14 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     const mode = transport.kind === 'kafka' ? `Kafka at ${(kafka.brokers ?? []).join(',')}` : 'embedded (in-process transport, no Kafka)';
     const lines = [
       `Vigil ${role} started: ${mode}`,
-      `${scheme === 'https' ? 'HTTPS' : 'HTTP'} on ${scheme}://${address.host}:${address.port} (/healthz, /readyz, /metrics)`,
+      `${scheme === 'https' ? 'HTTPS' : 'HTTP'} on ${scheme}://${urlHost(address.host, address.port)} (/healthz, /readyz, /metrics)`,
       ...running.flatMap((s) => s.describe().map((line) => `[${s.name}] ${line}`)),
       ...(generatedToken === undefined
         ? []
         : [
             `Ingest token for this run: ${generatedToken} (also in ${GENERATED_TOKEN_FILE}; set VIGIL_INGEST_TOKENS to choose your own)`,
             'Send a first log line:',
-            `  curl -H "Authorization: Bearer ${generatedToken}" --data-binary @/var/log/nginx/access.log ${scheme}://${address.host}:${address.port}/v1/logs`,
+            `  curl -H "Authorization: Bearer ${generatedToken}" --data-binary @/var/log/nginx/access.log ${scheme}://${urlHost(address.host, address.port)}/v1/logs`,
             'or watch it catch an attack, in another terminal: npx -y pnpm@10.34.8 vigil demo',
           ]),
       'Press Ctrl-C to stop.',

@@ -2,7 +2,7 @@
 // published. Parser options (format, nginx log_format, normalization, VIGIL_MAX_LINE_LENGTH) live in
 // formatsSchema.
 
-import { boolean, integer, list, oneOf, optional, string } from '../field';
+import { boolean, integer, list, listenAddress, oneOf, optional, string } from '../field';
 
 const KIB = 1024;
 const MIB = 1024 * KIB;
@@ -113,9 +113,9 @@ export const collectorSchema = {
       max: 65535,
     }),
   ),
-  syslogHost: string({
+  syslogHost: listenAddress({
     env: 'VIGIL_SYSLOG_HOST',
-    description: 'Address the syslog listeners bind to.',
+    description: 'Address the syslog listeners bind to: 127.0.0.1, 0.0.0.0 (all interfaces), :: or one address of this machine.',
     example: '0.0.0.0',
     default: '127.0.0.1',
   }),

@@ -1,6 +1,6 @@
 // Settings every Vigil process shares: its HTTP port, logging and admin tokens.
 
-import { integer, list, oneOf, optional, string } from '../field';
+import { integer, list, listenAddress, oneOf, optional, string } from '../field';
 
 export const commonSchema = {
   httpPort: integer({
@@ -11,12 +11,11 @@ export const commonSchema = {
     min: 0,
     max: 65535,
   }),
-  httpHost: oneOf({
+  httpHost: listenAddress({
     env: 'VIGIL_HTTP_HOST',
-    description: 'Address to listen on: 127.0.0.1 (this machine only) or 0.0.0.0 (all interfaces).',
+    description: 'Address to listen on: 127.0.0.1 (this machine only), 0.0.0.0 (all interfaces), :: (all, IPv6 too) or one address of this machine.',
     example: '0.0.0.0',
     default: '127.0.0.1',
-    values: ['127.0.0.1', '0.0.0.0', '::', '::1'] as const,
   }),
   httpMaxConnections: integer({
     env: 'VIGIL_HTTP_MAX_CONNECTIONS',

@@ -5,7 +5,7 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer as createTcpServer, isIPv6, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
-import { readTlsFiles, reloadTlsOnChange, type TlsFiles } from '@vigil/http';
+import { listenProblem, readTlsFiles, reloadTlsOnChange, type TlsFiles } from '@vigil/http';
 import type { Logger } from '@vigil/telemetry';
 import type { PipelineMetrics } from '@vigil/telemetry';
 import { splitLines, type Frame } from '../../framing/line-splitter';
@@ -59,9 +59,13 @@ export async function startSyslogUdp(deps: SyslogDeps, host: string, port: numbe
   });
   socket.on('error', (error) => deps.logger.error({ err: error }, 'syslog UDP socket error'));
   await new Promise<void>((resolve, reject) => {
-    socket.once('error', reject);
+    const failed = (error: NodeJS.ErrnoException) => {
+      socket.close();
+      reject(listenProblem(error, { host, port, hostVariable: 'VIGIL_SYSLOG_HOST', portVariable: 'VIGIL_SYSLOG_UDP_PORT' }));
+    };
+    socket.once('error', failed);
     socket.bind(port, host, () => {
-      socket.off('error', reject);
+      socket.off('error', failed);
       resolve();
     });
   });
@@ -130,9 +134,9 @@ export async function startSyslogTcp(deps: SyslogDeps, options: SyslogTcpOptions
   server.maxConnections = options.maxConnections;
   server.on('error', (error) => deps.logger.error({ err: error }, 'syslog TCP server error'));
   await new Promise<void>((resolve, reject) => {
-    const failed = (error: Error) => {
+    const failed = (error: NodeJS.ErrnoException) => {
       stopTlsReload();
-      reject(error);
+      reject(listenProblem(error, { host: options.host, port: options.port, hostVariable: 'VIGIL_SYSLOG_HOST', portVariable: 'VIGIL_SYSLOG_TCP_PORT' }));
     };
     server.once('error', failed);
     server.listen(options.port, options.host, () => {
