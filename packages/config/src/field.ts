@@ -116,13 +116,16 @@ export function listenAddress(spec: Common<string>): Field<string> {
   });
 }
 
-/** Comma-separated list; each item is checked by `item` when given. */
+/**
+ * Comma-separated list; each item is checked by `item` when given. Line breaks separate items too:
+ * a list read from a _FILE is mostly written one item per line.
+ */
 export function list(
   spec: Common<string[]> & { item?: (value: string) => string | undefined; allowEmpty?: boolean },
 ): Field<string[]> {
   return make('comma-separated list', spec, (raw) => {
     const items = raw
-      .split(',')
+      .split(/[,\r\n]/)
       .map((s) => s.trim())
       .filter((s) => s !== '');
     if (items.length === 0 && !spec.allowEmpty) return { ok: false, problem: 'must list at least one value' };

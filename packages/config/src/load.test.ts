@@ -76,6 +76,16 @@ describe('loadConfig', () => {
     expect(loadConfig(schema, { VIGIL_TEST_TOKEN_FILE: join(dir, 'token') }).token).toBe('s3cret');
   });
 
+  it('reads a list from its _FILE one item per line, or comma-separated', () => {
+    const tokens = { tokens: optional(list({ env: 'VIGIL_T_TOKENS', description: 'd', example: 'a,b', secret: true })) };
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-config-'));
+    writeFileSync(join(dir, 'lines'), 'ing-one\r\ning-two\n\n');
+    writeFileSync(join(dir, 'commas'), 'ing-one, ing-two\n');
+    expect(loadConfig(tokens, { VIGIL_T_TOKENS_FILE: join(dir, 'lines') }).tokens).toEqual(['ing-one', 'ing-two']);
+    expect(loadConfig(tokens, { VIGIL_T_TOKENS_FILE: join(dir, 'commas') }).tokens).toEqual(['ing-one', 'ing-two']);
+    expect(renderConfigTable([{ title: 'T', schema: tokens }])).toContain('Secret: also read from `VIGIL_T_TOKENS_FILE` (one per line, or comma-separated).');
+  });
+
   it('refuses a secret set both directly and by file', () => {
     const { problems } = checkConfig(schema, { VIGIL_TEST_TOKEN: 'a', VIGIL_TEST_TOKEN_FILE: '/nonexistent' });
     expect(problems[0]?.message).toContain('set only one');

@@ -147,7 +147,8 @@ export function renderConfigTable(sections: ReadonlyArray<{ title: string; schem
     for (const f of Object.values(schema)) {
       const def = f.default === undefined ? (f.optional ? '(unset)' : '**required**') : Array.isArray(f.default) ? f.default.join(',') || '(empty)' : String(f.default);
       const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-      const desc = f.secret ? `${f.description} Secret: also read from \`${f.env}_FILE\`.` : f.description;
+      const fileForm = f.type === 'comma-separated list' ? ' (one per line, or comma-separated)' : '';
+      const desc = f.secret ? `${f.description} Secret: also read from \`${f.env}_FILE\`${fileForm}.` : f.description;
       lines.push(`| \`${f.env}\` | ${cell(f.type)} | ${cell(def === '' ? '(empty)' : def)} | \`${cell(f.example)}\` | ${cell(desc)} |`);
     }
     lines.push('');
