@@ -11,6 +11,7 @@ export { sendJson } from './send-json';
 export { VigilHttpServer } from './server';
 export type { Handler, ReadinessCheck, VigilHttpServerOptions } from './server';
 export { readTlsFiles, reloadTlsOnChange } from './tls-files';
+export { followTokenFile } from './token-file';
 export type { TlsFiles } from './tls-files';
 export { TokenBucketLimiter } from './token-bucket-limiter';
 export type { TakeResult, TokenBucketOptions } from './token-bucket-limiter';

@@ -2,10 +2,11 @@
 // that name the variable to fix, and read again when they change on disk, so a certificate renewed
 // by cert-manager, certbot or a Kubernetes secret update is served without a restart.
 
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createSecureContext, type SecureContextOptions } from 'node:tls';
 import { VigilError } from '@vigil/contract';
 import type { Logger } from '@vigil/telemetry';
+import { fileVersion } from './file-version';
 
 export interface TlsFiles {
   certFile: string;
@@ -50,29 +51,16 @@ export function readTlsFiles(files: TlsFiles): SecureContextOptions {
   return { cert, key };
 }
 
-/** What changes when either file is rewritten or a symlink (a Kubernetes secret volume) is swapped. */
-function version(files: TlsFiles): string {
-  try {
-    return [files.certFile, files.keyFile]
-      .map((path) => {
-        const stat = statSync(path);
-        return `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
-      })
-      .join('|');
-  } catch {
-    return 'unreadable';
-  }
-}
-
 /**
  * Checks the files every `intervalMs` and loads them into `server` when they changed. Files that do
  * not load (half-way through a renewal, or broken) leave the previous certificate in service, with
  * a warning, and are tried again when they change. Returns the function that stops checking.
  */
 export function reloadTlsOnChange(server: SecureContextHolder, files: TlsFiles, logger: Logger, intervalMs = TLS_RELOAD_INTERVAL_MS): () => void {
-  let loaded = version(files);
+  const version = () => fileVersion([files.certFile, files.keyFile]);
+  let loaded = version();
   const timer = setInterval(() => {
-    const current = version(files);
+    const current = version();
     if (current === loaded) return;
     loaded = current;
     try {

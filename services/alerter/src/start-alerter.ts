@@ -4,7 +4,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { alerterSchema, commonSchema, loadConfig, type Env } from '@vigil/config';
-import { TokenBucketLimiter, type VigilHttpServer } from '@vigil/http';
+import { followTokenFile, TokenBucketLimiter, type VigilHttpServer } from '@vigil/http';
 import type { Logger, Telemetry } from '@vigil/telemetry';
 import type { IncomingRecord, PartitionAssignment } from '@vigil/transport';
 import { AlertFlow, invalidRecordSample } from './alert-flow';
@@ -55,7 +55,9 @@ function partitionsOf(assignment: readonly PartitionAssignment[], topic: string)
 export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOptions = {}): Promise<RunningService> {
   const { transport, logger, telemetry, http } = deps;
   const config = loadConfig(alerterSchema, deps.env);
-  const adminTokens = loadConfig(commonSchema, deps.env).adminTokens ?? [];
+  // Followed in place when given as VIGIL_ADMIN_TOKENS_FILE: rotating a token needs no restart.
+  const adminTokens = [...(loadConfig(commonSchema, deps.env).adminTokens ?? [])];
+  const stopFollowingTokens = followTokenFile(adminTokens, commonSchema.adminTokens, deps.env, logger);
   const clock = runtime.clock ?? systemClock;
   const embedded = transport.kind === 'in-process';
   const notifiers = createNotifiers(config, { consoleStream: runtime.consoleStream ?? process.stdout, embedded });
@@ -146,6 +148,7 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
   return {
     async stop() {
       clearInterval(ticker);
+      stopFollowingTokens();
       consuming = false;
       await consumer.stop();
       await flow.drain();

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import { ENCODING_EVENT_BATCH, ENCODING_EVENT_TABLE } from '@vigil/contract';
 import { collectorSchema, loadConfig, type ConfigOf, type Env } from '@vigil/config';
-import { TokenBucketLimiter, urlHost, type VigilHttpServer } from '@vigil/http';
+import { followTokenFile, TokenBucketLimiter, urlHost, type VigilHttpServer } from '@vigil/http';
 import type { Logger, Telemetry } from '@vigil/telemetry';
 import type { Transport } from '@vigil/transport';
 import { IngestPipeline } from './ingest-pipeline';
@@ -34,6 +34,8 @@ export interface RunningCollector {
 export interface CollectorRuntimeOptions {
   /** The stream VIGIL_STDIN reads. Default process.stdin. */
   stdin?: Readable;
+  /** How often VIGIL_INGEST_TOKENS_FILE is checked for a change. Default 60 s. */
+  tokenFileCheckMs?: number;
 }
 
 /** Items per Kafka send: large enough to pack full records per partition, small enough to ack often. */
@@ -81,7 +83,10 @@ export async function startCollector(deps: ServiceDeps, runtime: CollectorRuntim
   const stoppers: Array<() => Promise<void>> = [];
 
   if (config.httpIngest) {
-    const tokens = config.ingestTokens ?? [];
+    // Followed in place when given as VIGIL_INGEST_TOKENS_FILE: rotating a token needs no restart.
+    const tokens = [...(config.ingestTokens ?? [])];
+    const stopFollowingTokens = followTokenFile(tokens, collectorSchema.ingestTokens, deps.env, logger, runtime.tokenFileCheckMs);
+    stoppers.push(async () => stopFollowingTokens());
     http.route(
       'POST',
       INGEST_PATH,

@@ -48,6 +48,28 @@ describe('collector inputs end up as events on Kafka', () => {
     expect(collector.rejected[0]).toMatchObject({ reason: 'unknown_format', source: 'http', sample: 'this is not an access log' });
   });
 
+  it('takes a rotated VIGIL_INGEST_TOKENS_FILE without a restart, and keeps the tokens when the file is emptied', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-tokens-'));
+    tempDirs.push(dir);
+    const file = join(dir, 'ingest-tokens');
+    writeFileSync(file, 'ing-old-1\n');
+    const collector = await startTestCollector(collectorTestEnv(kafkaBrokers(), { VIGIL_INGEST_TOKENS: '', VIGIL_INGEST_TOKENS_FILE: file }), {
+      tokenFileCheckMs: 20,
+    });
+    running.push(collector);
+    const status = async (token: string) => (await collector.post(nginxLine('/rotated'), { headers: { authorization: `Bearer ${token}` } })).status;
+    expect(await status('ing-old-1')).toBe(200);
+    expect(await status('ing-new-2')).toBe(401);
+
+    writeFileSync(file, 'ing-old-1\ning-new-2\n');
+    await waitFor(async () => (await status('ing-new-2')) === 200, { timeoutMs: 5000, message: 'the added token accepted' });
+    writeFileSync(file, 'ing-new-2\n');
+    await waitFor(async () => (await status('ing-old-1')) === 401, { timeoutMs: 5000, message: 'the retired token refused' });
+    writeFileSync(file, '');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await status('ing-new-2')).toBe(200);
+  });
+
   it('publishes a request of 40 000 lines from one client, keeping every Kafka batch under the broker limit', async () => {
     const collector = await start();
     const lines: string[] = [];

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkConfig, commonSchema, kafkaSchema, loadConfig, unknownVariableWarnings, type Env } from '@vigil/config';
 import { VigilError } from '@vigil/contract';
-import { urlHost, VigilHttpServer } from '@vigil/http';
+import { followTokenFile, urlHost, VigilHttpServer } from '@vigil/http';
 import { createLogger, createTelemetry, exportFailureLog, tracingSchema } from '@vigil/telemetry';
 import { createTransport } from '@vigil/transport';
 import { startAlerter } from '@vigil/alerter';
@@ -109,13 +109,16 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
   const onExportFailure = tracing.otlpTracesUrl === undefined ? undefined : exportFailureLog(logger, tracing.otlpTracesUrl);
   const telemetry = createTelemetry(`vigil-${role}`, { tracing: { ...tracing, onExportFailure } });
   const transport = createTransport({ kafka, logger, telemetry });
+  // Followed in place when given as VIGIL_METRICS_TOKENS_FILE: rotating a token needs no restart.
+  const metricsTokens = common.metricsToken === undefined ? undefined : [...common.metricsToken];
+  const stopFollowingTokens = metricsTokens === undefined ? () => {} : followTokenFile(metricsTokens, commonSchema.metricsToken, io.env, logger);
   const http = new VigilHttpServer({
     host: common.httpHost,
     port: common.httpPort,
     logger,
     telemetry,
     maxConnections: common.httpMaxConnections,
-    ...(common.metricsToken === undefined ? {} : { metricsTokens: common.metricsToken }),
+    ...(metricsTokens === undefined ? {} : { metricsTokens }),
     ...(common.httpTlsCertFile === undefined || common.httpTlsKeyFile === undefined
       ? {}
       : {
@@ -132,6 +135,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
   const names = role === 'all' ? (['alerter', 'detector', 'collector'] as const) : ([role] as const);
   const running: Array<{ name: string; stop(): Promise<void>; describe(): string[] }> = [];
   const stopAll = async () => {
+    stopFollowingTokens();
     await http.close();
     // Reverse start order: the collector stops taking input before the detector and alerter drain.
     for (const service of running.reverse()) {

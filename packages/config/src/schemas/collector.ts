@@ -38,7 +38,7 @@ export const collectorSchema = {
     list({
       env: 'VIGIL_INGEST_TOKENS',
       description:
-        'Bearer tokens accepted on POST /v1/logs (also in X-Amz-Firehose-Access-Key); several for rotation. Unset: HTTP ingest refuses every request.',
+        'Bearer tokens accepted on POST /v1/logs (also in X-Amz-Firehose-Access-Key); several for rotation. Given as VIGIL_INGEST_TOKENS_FILE, the file is read again within a minute of a change, so rotating needs no restart. Unset: HTTP ingest refuses every request.',
       example: 'ing-3f8a...,ing-91bc...',
       secret: true,
     }),
