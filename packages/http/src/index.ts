@@ -2,7 +2,6 @@
 export { bearerToken, tokenMatches } from './bearer-token';
 export { errorResponse } from './error-response';
 export { listenProblem, urlHost } from './listen-problem';
-export type { ListenSettings } from './listen-problem';
 export type { ErrorResponse } from './error-response';
 export { readBody, SUPPORTED_CONTENT_ENCODINGS } from './read-body';
 export type { BodyLimits } from './read-body';

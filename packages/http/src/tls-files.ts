@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createSecureContext, type SecureContextOptions } from 'node:tls';
 import { VigilError } from '@vigil/contract';
 import type { Logger } from '@vigil/telemetry';
-import { fileVersion } from './file-version';
+import { onFilesChange } from './file-version';
 
 export interface TlsFiles {
   certFile: string;
@@ -57,19 +57,12 @@ export function readTlsFiles(files: TlsFiles): SecureContextOptions {
  * a warning, and are tried again when they change. Returns the function that stops checking.
  */
 export function reloadTlsOnChange(server: SecureContextHolder, files: TlsFiles, logger: Logger, intervalMs = TLS_RELOAD_INTERVAL_MS): () => void {
-  const version = () => fileVersion([files.certFile, files.keyFile]);
-  let loaded = version();
-  const timer = setInterval(() => {
-    const current = version();
-    if (current === loaded) return;
-    loaded = current;
+  return onFilesChange([files.certFile, files.keyFile], intervalMs, () => {
     try {
       server.setSecureContext(readTlsFiles(files));
       logger.info({ certFile: files.certFile }, 'TLS certificate reloaded');
     } catch (error) {
       logger.warn({ err: error, certFile: files.certFile }, 'TLS files changed but do not load; still serving the previous certificate');
     }
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  });
 }

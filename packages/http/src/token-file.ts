@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Env, Field } from '@vigil/config';
 import type { Logger } from '@vigil/telemetry';
-import { fileVersion } from './file-version';
+import { onFilesChange } from './file-version';
 
 const TOKEN_FILE_CHECK_MS = 60_000;
 
@@ -25,11 +25,7 @@ export function followTokenFile(
   const variable = `${field.env}_FILE`;
   const file = env[variable];
   if (file === undefined || file === '') return () => {};
-  let loaded = fileVersion([file]);
-  const timer = setInterval(() => {
-    const current = fileVersion([file]);
-    if (current === loaded) return;
-    loaded = current;
+  return onFilesChange([file], intervalMs, () => {
     let parsed: ReturnType<typeof field.parse> | undefined;
     try {
       parsed = field.parse(readFileSync(file, 'utf8').trim());
@@ -42,7 +38,5 @@ export function followTokenFile(
     }
     tokens.splice(0, tokens.length, ...parsed.value);
     logger.info({ file, variable, tokens: tokens.length }, `${variable} changed: ${tokens.length} tokens accepted now`);
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  });
 }

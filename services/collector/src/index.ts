@@ -2,6 +2,6 @@
 
 export { startCollector } from './start-collector';
 export type { CollectorRuntimeOptions, RunningCollector } from './start-collector';
-export { withoutByteOrderMark } from './transforms/byte-order-mark';
+export { utf16ByteOrder, withoutByteOrderMark } from './transforms/byte-order-mark';
 export { DecompressionBudget, isGzip, unwrapEnvelope } from './transforms/envelopes';
 export type { EnvelopePiece } from './transforms/envelopes';

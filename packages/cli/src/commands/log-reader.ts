@@ -11,7 +11,7 @@ import { Readable, pipeline } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import type { RejectionReason } from '@vigil/contract';
-import { DecompressionBudget, isGzip, unwrapEnvelope, withoutByteOrderMark, type EnvelopePiece } from '@vigil/collector';
+import { DecompressionBudget, isGzip, unwrapEnvelope, utf16ByteOrder, withoutByteOrderMark, type EnvelopePiece } from '@vigil/collector';
 
 /** A JSON document is read whole up to this size; a larger one is read as lines. */
 const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
@@ -90,8 +90,8 @@ async function readAtLeast(chunks: AsyncIterator<Buffer>, bytes: number): Promis
  */
 async function* utf8IfUtf16(input: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
   const start = await readAtLeast(input, 2);
-  const littleEndian = start[0] === 0xff && start[1] === 0xfe;
-  if (!littleEndian && !(start[0] === 0xfe && start[1] === 0xff)) {
+  const byteOrder = utf16ByteOrder(start);
+  if (byteOrder === undefined) {
     yield* prepend([start], input);
     return;
   }
@@ -106,7 +106,7 @@ async function* utf8IfUtf16(input: AsyncIterator<Buffer>): AsyncGenerator<Buffer
   };
   let odd = Buffer.alloc(0);
   for await (const chunk of prepend([start.subarray(2)], input)) {
-    if (littleEndian) {
+    if (byteOrder === 'little-endian') {
       yield utf8(decoder.write(chunk));
       continue;
     }

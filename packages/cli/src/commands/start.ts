@@ -111,7 +111,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
   const transport = createTransport({ kafka, logger, telemetry });
   // Followed in place when given as VIGIL_METRICS_TOKENS_FILE: rotating a token needs no restart.
   const metricsTokens = common.metricsToken === undefined ? undefined : [...common.metricsToken];
-  const stopFollowingTokens = metricsTokens === undefined ? () => {} : followTokenFile(metricsTokens, commonSchema.metricsToken, io.env, logger);
+  const stopFollowingTokens = followTokenFile(metricsTokens ?? [], commonSchema.metricsToken, io.env, logger);
   const http = new VigilHttpServer({
     host: common.httpHost,
     port: common.httpPort,

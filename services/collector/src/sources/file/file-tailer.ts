@@ -10,6 +10,7 @@ import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import type { Logger } from '@vigil/telemetry';
+import { utf16ByteOrder } from '../../transforms/byte-order-mark';
 import { isGzip } from '../../transforms/envelopes';
 import { itemsFromLines, type IngestItem } from '../../transforms/ingest-item';
 import { fileKey, type OffsetMap, type OffsetStore } from './offset-store';
@@ -61,7 +62,7 @@ function notTextReason(head: Buffer): string | undefined {
   if (kind !== undefined) {
     return `${kind}-compressed, as logrotate leaves a rotated log: its lines were read before it was compressed, so it is skipped (to look back at it: zcat it into vigil replay -)`;
   }
-  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
+  if (utf16ByteOrder(head) !== undefined) {
     return 'UTF-16 text (it starts with a UTF-16 byte order mark), so its lines cannot be split from its bytes: have the gateway write UTF-8 (vigil replay reads such a file as it is)';
   }
   return undefined;
@@ -221,7 +222,7 @@ export class FileTailer {
       file = { key, path, handle, readOffset: start, committedOffset: start, generation: 0, skipping: false, finished: false };
       const head = Buffer.alloc(6);
       const reason = size > 0 ? notTextReason(head.subarray(0, (await handle.read(head, 0, head.length, 0)).bytesRead)) : undefined;
-      if (reason !== undefined) return this.skipUnreadable(file, reason);
+      if (reason !== undefined) return this.skipNotText(file, reason);
       this.files.set(key, file);
       this.options.logger.info({ path, offset: start }, 'following file');
     }
@@ -243,7 +244,7 @@ export class FileTailer {
       const { bytesRead } = await file.handle.read(chunk, 0, chunk.length, file.readOffset);
       const reason = file.readOffset === 0 && bytesRead > 0 ? notTextReason(chunk.subarray(0, bytesRead)) : undefined;
       if (reason !== undefined) {
-        await this.skipUnreadable(file, reason);
+        await this.skipNotText(file, reason);
         return 'end_of_file';
       }
       if (bytesRead === 0 || !this.consume(file, chunk.subarray(0, bytesRead))) return 'end_of_file';
@@ -252,7 +253,7 @@ export class FileTailer {
   }
 
   /** Stops following a file that turned out to be compressed or UTF-16, and lists it as not followed. */
-  private async skipUnreadable(file: TailedFile, reason: string): Promise<void> {
+  private async skipNotText(file: TailedFile, reason: string): Promise<void> {
     this.notText.set(file.key, reason);
     this.polled.set(file.path, reason);
     this.files.delete(file.key);
