@@ -22,10 +22,27 @@ const MAX_MATCHER_LENGTH = 512;
 const MAX_COMMENT_LENGTH = 1024;
 const MAX_DURATION_MS = 366 * 24 * 3600 * 1000;
 
-function globMatches(pattern: string, value: string): boolean {
-  if (!pattern.includes('*')) return pattern === value;
-  const source = pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
-  return new RegExp(`^${source}$`, 's').test(value);
+/**
+ * Whether value matches pattern, where "*" is any run of characters. Values come from logged
+ * requests (paths, user agents), so no backtracking: the text before the first "*" must start the
+ * value, the text after the last must end it, and each run between is taken at its first place
+ * after the one before, which is where any match could take it. Linear in the value per run.
+ */
+export function globMatches(pattern: string, value: string): boolean {
+  const runs = pattern.split('*');
+  if (runs.length === 1) return pattern === value;
+  const head = runs[0] as string;
+  const tail = runs[runs.length - 1] as string;
+  if (head.length + tail.length > value.length || !value.startsWith(head) || !value.endsWith(tail)) return false;
+  let from = head.length;
+  const limit = value.length - tail.length;
+  for (let i = 1; i < runs.length - 1; i++) {
+    const run = runs[i] as string;
+    const at = value.indexOf(run, from);
+    if (at === -1 || at + run.length > limit) return false;
+    from = at + run.length;
+  }
+  return true;
 }
 
 /** A route matcher accepts "POST /login" or "/login" against a route entity or the top route of the evidence. */
