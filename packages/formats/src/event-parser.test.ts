@@ -63,6 +63,41 @@ describe('createEventParser line checks', () => {
   });
 });
 
+describe('events timed after the clock', () => {
+  // COMBINED is at 2000-10-10T20:55:36Z.
+  const time = Date.UTC(2000, 9, 10, 20, 55, 36);
+  const caddy = (ts: number) =>
+    `{"level":"info","ts":${ts / 1000},"logger":"http.log.access","msg":"handled request","request":{"remote_ip":"198.51.100.7","proto":"HTTP/1.1","method":"GET","host":"api.example.com","uri":"/v1/x"},"duration":0.002,"size":10,"status":200}`;
+
+  it('rejects a time more than maxFutureMs after receivedAt, on every path, naming the setting', () => {
+    const receivedAt = time - 301_000;
+    for (const format of ['auto', 'nginx'] as const) {
+      const parser = createEventParser({ format, maxFutureMs: 300_000 });
+      const rejected = { ok: false, reason: 'invalid_timestamp', detail: expect.stringContaining('301 s ahead') };
+      expect(parser.parseLine(COMBINED, { source: 't', receivedAt })).toMatchObject(rejected);
+      expect(parser.parseLineAt(`x\n${COMBINED}\n`, 2, 2 + COMBINED.length, { source: 't', receivedAt })).toMatchObject(rejected);
+      expect(parser.parseLine(COMBINED, { source: 't', receivedAt })).toMatchObject({ detail: expect.stringContaining('VIGIL_MAX_FUTURE_SECONDS=300') });
+    }
+    const json = createEventParser({ format: 'auto', maxFutureMs: 300_000 });
+    expect(json.parseObject(JSON.parse(caddy(time)), { source: 't', receivedAt })).toMatchObject({ reason: 'invalid_timestamp' });
+    expect(json.parseLine(caddy(time), { source: 't', receivedAt })).toMatchObject({ reason: 'invalid_timestamp' });
+  });
+
+  it('accepts times up to the limit, and any time when no limit is set', () => {
+    const limited = createEventParser({ format: 'nginx', maxFutureMs: 300_000 });
+    expect(limited.parseLine(COMBINED, { source: 't', receivedAt: time - 300_000 }).ok).toBe(true);
+    expect(limited.parseLineAt(`${COMBINED}\n`, 0, COMBINED.length, { source: 't', receivedAt: time - 300_000 }).ok).toBe(true);
+    expect(createEventParser({ format: 'nginx' }).parseLine(COMBINED, { source: 't', receivedAt: 0 }).ok).toBe(true);
+  });
+
+  it('does not let a rejected line take a place among the routes', () => {
+    const parser = createEventParser({ format: 'nginx', maxFutureMs: 1000, normalize: { routeMaxPerService: 1 } });
+    const future = COMBINED.replace('/apache_pb.gif', '/future-only');
+    expect(parser.parseLine(future, { source: 't', receivedAt: 0 }).ok).toBe(false);
+    expect(parser.parseLine(COMBINED, { source: 't', receivedAt: time })).toMatchObject({ ok: true, event: { request: { route: '/apache_pb.gif' } } });
+  });
+});
+
 describe('createEventParser wrappers and detection', () => {
   it('strips a syslog header and a container-runtime prefix', () => {
     const parser = createEventParser({ format: 'nginx' });

@@ -10,7 +10,7 @@ import { classifyNonAccessLine, classifyNonAccessRecord } from './internal/non-a
 import { isRejection, reject, type RawResult } from './internal/raw-access';
 import { Normalizer } from './normalize/normalizer';
 import { AUTO_DETECT_ORDER, FORMAT_REGISTRY } from './registry';
-import { FORMAT_NAMES, type EventParser, type EventParserOptions, type ParseContext, type ParseResult } from './types';
+import { FORMAT_NAMES, type EventParser, type EventParserOptions, type ParseContext, type ParseResult, type Rejection } from './types';
 
 export const DEFAULT_MAX_LINE_LENGTH = 65_536;
 
@@ -36,6 +36,7 @@ class FormatEventParser implements EventParser {
   readonly format: string;
   private readonly normalizer: Normalizer;
   private readonly maxLineLength: number;
+  private readonly maxFutureMs: number;
   private readonly textParsers: FormatParser[];
   private readonly recordParsers: FormatParser[];
   private lastText: FormatParser | undefined;
@@ -46,6 +47,7 @@ class FormatEventParser implements EventParser {
     this.format = options.format;
     this.normalizer = new Normalizer(options.normalize);
     this.maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
+    this.maxFutureMs = options.maxFutureMs ?? Infinity;
     const parsers = this.buildParsers(options);
     this.textParsers = parsers.filter((p) => p.parseLine !== undefined);
     this.recordParsers = parsers.filter((p) => p.parseRecord !== undefined);
@@ -72,13 +74,13 @@ class FormatEventParser implements EventParser {
     return this.detected;
   }
 
-  parseLine(logged: string, _ctx: ParseContext): ParseResult {
+  parseLine(logged: string, ctx: ParseContext): ParseResult {
     const line = logged.charCodeAt(0) === BYTE_ORDER_MARK ? logged.slice(1) : logged;
     const first = line.charCodeAt(0);
     if (line.length === 0 || (first <= 32 && line.trim() === '')) return reject('empty_line');
     if (line.length > this.maxLineLength) return reject('line_too_long', `${line.length} characters, limit ${this.maxLineLength}`);
     const trimmed = line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
-    const result = this.finish(this.parseText(stripLinePrefixes(trimmed), true));
+    const result = this.finish(this.parseText(stripLinePrefixes(trimmed), true), ctx);
     // Bytes that are not UTF-8 inside a request or user agent are what the client sent (old Apache
     // logged them raw; worms send them): such a line still counts. Only when it does not parse is
     // the undecodable input named as the reason.
@@ -102,7 +104,7 @@ class FormatEventParser implements EventParser {
       (this.format !== 'auto' || parser.sniffLineAt?.(text, start, end) === true)
     ) {
       const raw = parser.parseLineAt(text, start, end);
-      if (!isRejection(raw)) {
+      if (!isRejection(raw) && raw.time <= ctx.receivedAt + this.maxFutureMs) {
         const result = this.normalizer.toEvent(raw);
         if (result.ok) return result;
       }
@@ -110,13 +112,22 @@ class FormatEventParser implements EventParser {
     return this.parseLine(text.slice(start, end), ctx);
   }
 
-  parseObject(record: unknown, _ctx: ParseContext): ParseResult {
+  parseObject(record: unknown, ctx: ParseContext): ParseResult {
     if (!isRecord(record)) return reject('invalid_json', 'expected a JSON object');
-    return this.finish(this.parseRecord(record, true));
+    return this.finish(this.parseRecord(record, true), ctx);
   }
 
-  private finish(result: RawResult): ParseResult {
-    return isRejection(result) ? result : this.normalizer.toEvent(result);
+  private finish(raw: RawResult, ctx: ParseContext): ParseResult {
+    if (isRejection(raw)) return raw;
+    // Before normalizing: a rejected line must not take a place among the service's routes.
+    if (raw.time > ctx.receivedAt + this.maxFutureMs) return this.futureRejection(raw.time, ctx.receivedAt);
+    return this.normalizer.toEvent(raw);
+  }
+
+  private futureRejection(time: number, receivedAt: number): Rejection {
+    const ahead = Math.round((time - receivedAt) / 1000);
+    const at = (ms: number) => new Date(ms).toISOString();
+    return reject('invalid_timestamp', `${at(time)} is ${ahead} s ahead of the clock (${at(receivedAt)}); the limit is VIGIL_MAX_FUTURE_SECONDS=${this.maxFutureMs / 1000}`);
   }
 
   private parseText(line: string, mayUnwrap: boolean): RawResult {

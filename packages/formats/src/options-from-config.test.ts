@@ -25,15 +25,17 @@ describe('eventParserOptionsFromConfig', () => {
       VIGIL_REDACT_QUERY_PARAMS: 'session',
       VIGIL_IP_PSEUDONYMIZE_KEY: 'k',
       VIGIL_MAX_LINE_LENGTH: '1024',
+      VIGIL_MAX_FUTURE_SECONDS: '60',
     });
     const options = eventParserOptionsFromConfig(config);
     expect(options).toMatchObject({
       format: 'json',
       jsonFieldMap: { time: 'ts', 'client.ip': 'remote.addr', 'request.method': 'verb', 'request.path': 'uri', 'response.status': 'code' },
       maxLineLength: 1024,
+      maxFutureMs: 60_000,
       normalize: { routeMaxPerService: 50, clientIdHeader: 'x-consumer-id', trustedProxies: ['10.0.0.0/8', 'fd00::/8'], redactQueryParams: ['session'], ipPseudonymizeKey: 'k' },
     });
-    const result = createEventParser(options).parseObject({ ts: 1700000000, remote: { addr: '10.1.1.1' }, verb: 'GET', uri: '/x?session=1', code: 200 }, { source: 't', receivedAt: 0 });
+    const result = createEventParser(options).parseObject({ ts: 1700000000, remote: { addr: '10.1.1.1' }, verb: 'GET', uri: '/x?session=1', code: 200 }, { source: 't', receivedAt: 1_700_000_000_000 });
     expect(result).toMatchObject({ ok: true, event: { request: { query: 'session=REDACTED' }, client: { ip: expect.stringMatching(/^ip-/) } } });
   });
 

@@ -9,6 +9,7 @@ export interface FormatsConfig {
   nginxLogFormat?: string | undefined;
   jsonFieldMap?: readonly string[] | undefined;
   maxLineLength: number;
+  maxFutureSeconds: number;
   routeMaxPerService: number;
   routeMaxServices: number;
   clientIdHeader?: string | undefined;
@@ -33,6 +34,7 @@ export function eventParserOptionsFromConfig(config: FormatsConfig): EventParser
     nginxLogFormat: config.nginxLogFormat,
     jsonFieldMap: fieldMap(config.jsonFieldMap),
     maxLineLength: config.maxLineLength,
+    maxFutureMs: config.maxFutureSeconds * 1000,
     normalize: {
       routeMaxPerService: config.routeMaxPerService,
       routeMaxServices: config.routeMaxServices,

@@ -71,4 +71,10 @@ export interface EventParserOptions {
   normalize?: Partial<NormalizeOptions>;
   /** Lines longer than this many characters are rejected as line_too_long. */
   maxLineLength?: number;
+  /**
+   * Events timed more than this many ms after the context's receivedAt are rejected as
+   * invalid_timestamp: a gateway with a wrong clock would otherwise move event time ahead and make
+   * every later event late. Unset: no limit.
+   */
+  maxFutureMs?: number;
 }

@@ -51,6 +51,15 @@ export const formatsSchema = {
     min: 256,
     max: 16_777_216,
   }),
+  maxFutureSeconds: integer({
+    env: 'VIGIL_MAX_FUTURE_SECONDS',
+    description:
+      "Events timed more than this many seconds after the collector's clock are rejected as invalid_timestamp: one line from a gateway with a wrong clock would otherwise move the detector's time ahead and make every later event late.",
+    example: '900',
+    default: 300,
+    min: 1,
+    max: 31_622_400,
+  }),
   routeMaxPerService: integer({
     env: 'VIGIL_ROUTE_MAX_PER_SERVICE',
     description: 'Distinct route templates kept per service; later ones fold into /{other} so a scanner cannot explode cardinality.',
