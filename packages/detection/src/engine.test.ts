@@ -160,6 +160,53 @@ describe('DetectionEngine', () => {
   });
 });
 
+describe('DetectionEngine across a leap in event time', () => {
+  const YEAR_BUCKETS = (366 * 24 * 3600 * 1000) / BUCKET;
+  const PER_ADVANCE = (16 * DEFAULT_DETECTION_CONFIG.baselineHalfLifeSeconds) / DEFAULT_DETECTION_CONFIG.bucketSeconds;
+
+  /** 100 buckets of steady traffic on /items, then traffic again `gap` buckets later, reached in one advance or bucket by bucket. */
+  function leap(gap: number, stepwise = false) {
+    const engine = new DetectionEngine(DEFAULT_DETECTION_CONFIG);
+    const out = [];
+    for (let b = 0; b < 100; b++) {
+      feed(engine, burst(b, 20));
+      out.push(...engine.advanceTo(T0 + (b + 1) * BUCKET));
+    }
+    const resumed = 100 + gap;
+    if (stepwise) for (let b = 100; b < resumed; b++) out.push(...engine.advanceTo(T0 + (b + 1) * BUCKET));
+    for (let b = resumed; b < resumed + 5; b++) {
+      feed(engine, burst(b, b === resumed + 4 ? 400 : 20));
+      out.push(...engine.advanceTo(T0 + (b + 1) * BUCKET));
+    }
+    return { engine, out, resumed };
+  }
+
+  it('gets through a leap of ten years and goes on scoring after it', () => {
+    // Closing every bucket of ten years (31.6M) one by one took minutes and blocked the process.
+    const { engine, out, resumed } = leap(10 * YEAR_BUCKETS);
+    const drops = out.filter((a) => a.detector === 'traffic-drop' && a.entity.kind === 'route');
+    expect(drops.map((a) => [a.state, a.window.start])).toEqual([
+      ['firing', T0 + 100 * BUCKET],
+      ['resolved', expect.any(Number)],
+    ]);
+    expect(engine.stats()).toMatchObject({ lateEvents: 0, skippedBuckets: 10 * YEAR_BUCKETS - PER_ADVANCE });
+    // The buckets after the leap were scored: the route's surge in the last of them is news.
+    expect(out.some((a) => a.detector === 'traffic-spike' && a.entity.kind === 'route' && a.window.start === T0 + (resumed + 4) * BUCKET)).toBe(true);
+    engine.advanceTo(T0 + (resumed + 100) * BUCKET);
+    engine.observe(event(T0 + resumed * BUCKET));
+    expect(engine.stats().lateEvents).toBe(1);
+  });
+
+  it('closes every empty bucket of a leap within the bound, as advancing bucket by bucket does', () => {
+    for (const gap of [1, 50, PER_ADVANCE - 1, PER_ADVANCE]) {
+      const { engine, out } = leap(gap);
+      expect(out, `gap ${gap}`).toEqual(leap(gap, true).out);
+      expect(engine.stats().skippedBuckets, `gap ${gap}`).toBe(0);
+    }
+    expect(leap(PER_ADVANCE + 1).engine.stats().skippedBuckets).toBe(1);
+  });
+});
+
 describe('DetectionEngine.observeAll', () => {
   it('gives what observe gives event by event, also once it warms the cache for large populations', () => {
     const clients = WARM_ENTITIES_MIN + 2000;

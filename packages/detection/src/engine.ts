@@ -37,6 +37,8 @@ export interface EngineStats {
   evictedEntities: number;
   openBuckets: number;
   activeAnomalies: number;
+  /** Empty buckets passed over in leaps of event time since this engine was made (see emptyBucketsPerAdvance). */
+  skippedBuckets: number;
 }
 
 /** Buckets with fewer latency samples than this do not feed the latency baseline. */
@@ -62,6 +64,18 @@ interface RouteKeys {
   local: string;
 }
 
+/**
+ * Empty buckets one advanceTo call closes one by one before it jumps to the next bucket with
+ * events: enough for baselines to decay 16 half-lives (what a silence can still tell), within
+ * bounds. Event time can leap by years (an old log, then live traffic; a sparse log replayed; a
+ * detector back after a week down), and closing every empty bucket of the leap scores every route
+ * and service in each: minutes of CPU with the event loop blocked. Skipped buckets are folded into
+ * each baseline by its gap decay when the entity is next scored, as for a client's silent gap.
+ */
+function emptyBucketsPerAdvance(config: DetectionConfig): number {
+  return Math.min(10_000, Math.max(60, Math.ceil((16 * config.baselineHalfLifeSeconds) / config.bucketSeconds)));
+}
+
 /** Decay of an EW mean over a silent gap; while warming up the running mean's (k + 1)/(n + 1). */
 function gapDecay(alpha: number, gap: number, runningMeanFactor: number): number {
   return Math.min(Math.pow(1 - alpha, gap), runningMeanFactor);
@@ -79,6 +93,7 @@ export class DetectionEngine {
   private readonly alphaRampLong: number;
   private readonly alphaRampShort: number;
   private readonly alphaSeasonal: number;
+  private readonly maxEmptyBuckets: number;
   private readonly detectorsByKind: Record<EntityKind, Detector[]>;
   private readonly table: EntityTable;
   private readonly incidents: IncidentTracker;
@@ -110,6 +125,7 @@ export class DetectionEngine {
   private watermark = -Infinity;
   private nextToClose: number | undefined;
   private lateEvents = 0;
+  private skippedBuckets = 0;
 
   constructor(
     private readonly config: DetectionConfig,
@@ -121,6 +137,7 @@ export class DetectionEngine {
     this.alphaRampLong = ewAlpha(config.slowRampLongHalfLifeSeconds, config.bucketSeconds);
     this.alphaRampShort = ewAlpha(config.slowRampShortHalfLifeSeconds, config.bucketSeconds);
     this.alphaSeasonal = alphaForHalfLife((config.seasonalityHalfLifeDays * 3600) / config.bucketSeconds);
+    this.maxEmptyBuckets = emptyBucketsPerAdvance(config);
     this.input = { entity: { kind: 'client', key: '' }, bucket: EMPTY_BUCKET, baseline: this.view, config, settings: config.detectors['traffic-spike'] };
     this.detectorsByKind = { client: [], ip: [], route: [], service: [] };
     for (const detector of DETECTORS) {
@@ -213,7 +230,17 @@ export class DetectionEngine {
       if (this.buckets.size === 0) return out;
       this.nextToClose = Math.min(...this.buckets.keys());
     }
+    let emptyRun = 0;
     while (this.nextToClose + this.bucketMs <= this.watermark) {
+      const empty = !this.buckets.has(this.nextToClose);
+      if (empty && emptyRun >= this.maxEmptyBuckets) {
+        const end = this.endOfSilence(this.nextToClose);
+        this.skippedBuckets += (end - this.nextToClose) / this.bucketMs;
+        this.nextToClose = end;
+        emptyRun = 0;
+        continue;
+      }
+      emptyRun = empty ? emptyRun + 1 : 0;
       this.closeBucket(this.nextToClose, out);
       this.nextToClose += this.bucketMs;
     }
@@ -221,6 +248,13 @@ export class DetectionEngine {
       if (start + this.bucketMs + this.latenessMs <= this.watermark && start < this.nextToClose) this.buckets.delete(start);
     }
     return out;
+  }
+
+  /** The first bucket after `from` that has events, or the watermark's own bucket (still open). */
+  private endOfSilence(from: number): number {
+    let end = this.bucketStartOf(this.watermark);
+    for (const start of this.buckets.keys()) if (start > from && start < end) end = start;
+    return end;
   }
 
   snapshot(): EngineState {
@@ -250,6 +284,7 @@ export class DetectionEngine {
       evictedEntities: this.table.evicted,
       openBuckets: this.buckets.size,
       activeAnomalies: this.incidents.active,
+      skippedBuckets: this.skippedBuckets,
     };
   }
 
