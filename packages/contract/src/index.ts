@@ -6,7 +6,7 @@ export { GATEWAY_KINDS } from './event';
 export type { ApiAccessEvent, GatewayKind } from './event';
 export { ANOMALY_STATES, ENTITY_KINDS, SEVERITIES } from './anomaly';
 export type { Anomaly, AnomalyState, EntityKind, RankedKey, Severity } from './anomaly';
-export { REJECTED_SAMPLE_MAX, REJECTION_REASONS, truncateSample } from './rejected';
+export { jsonSample, REJECTED_SAMPLE_MAX, REJECTION_REASONS, truncateSample } from './rejected';
 export type { RejectedInput, RejectionReason } from './rejected';
 export { parseJson, validateAnomaly, validateApiAccessEvent, validateRejectedInput } from './validate';
 export { EVENT_TABLE_COLUMNS, encodeEventTable } from './event-table';

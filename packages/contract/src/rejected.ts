@@ -33,6 +33,20 @@ export interface RejectedInput {
 
 export const REJECTED_SAMPLE_MAX = 1024;
 
+/**
+ * The JSON text of a decoded value, for a rejection's sample. JSON.parse reads any depth, but
+ * JSON.stringify recurses and throws on a value nested some thousands deep: a record a client
+ * can send, which must cost that record alone, not the batch around it.
+ */
+export function jsonSample(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch (error) {
+    if (error instanceof RangeError) return '(JSON nested too deeply to show)';
+    throw error;
+  }
+}
+
 export function truncateSample(raw: string): string {
   return raw.length <= REJECTED_SAMPLE_MAX ? raw : `${raw.slice(0, REJECTED_SAMPLE_MAX - 1)}…`;
 }

@@ -81,6 +81,19 @@ describe('hostile input to the collector', () => {
     expect(tooLong?.sample.length).toBeLessThanOrEqual(1024);
   });
 
+  it('rejects a JSON record nested thousands deep on its own, in NDJSON and in a JSON array', async () => {
+    // JSON.parse reads any depth; serializing the record for its rejected.v1 sample used to throw
+    // and fail the whole batch with a 500, which shippers retry for ever.
+    const deep = `{"x":${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
+    const ndjson = await collector.post(`${nginxLine('/hostile/deep-1')}\n${deep}\n${nginxLine('/hostile/deep-2')}\n`);
+    expect(ndjson.status).toBe(200);
+    expect(ndjson.json).toMatchObject({ accepted: 2, rejected: 1 });
+    const array = await collector.post(`[${deep}, ${'['.repeat(20_000)}${']'.repeat(20_000)}]`, { headers: { 'content-type': 'application/json' } });
+    expect(array.status).toBe(200);
+    expect(array.json).toMatchObject({ accepted: 0, rejected: 2 });
+    await waitFor(() => collector.rejected.some((r) => r.sample.includes('nested too deeply')), { message: 'the deep record on rejected.v1' });
+  });
+
   it('answers an unknown format and an unsupported encoding with clean client errors', async () => {
     expect((await collector.post(nginxLine('/x'), { query: '?format=%3Cscript%3E' })).status).toBe(400);
     expect((await collector.post(nginxLine('/x'), { headers: { 'content-encoding': 'br' } })).status).toBe(415);

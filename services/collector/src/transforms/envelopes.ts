@@ -6,7 +6,7 @@
 // an envelope into the log bodies it carries, each read as a request body of its own.
 
 import { gunzipSync } from 'node:zlib';
-import { VigilError } from '@vigil/contract';
+import { jsonSample, VigilError } from '@vigil/contract';
 
 /** A log body an envelope carried, or why one part of it could not be read. */
 export type EnvelopePiece = { kind: 'body'; bytes: Buffer } | { kind: 'invalid'; detail: string; sample: string };
@@ -119,7 +119,7 @@ export function unwrapEnvelope(value: unknown, budget: DecompressionBudget): Env
   if (!Array.isArray(envelope.records)) {
     const messages = cloudWatchMessages(envelope);
     return messages === undefined
-      ? [{ kind: 'invalid', detail: 'CloudWatch Logs DATA_MESSAGE: logEvents must be an array', sample: JSON.stringify(envelope).slice(0, 1024) }]
+      ? [{ kind: 'invalid', detail: 'CloudWatch Logs DATA_MESSAGE: logEvents must be an array', sample: jsonSample(envelope).slice(0, 1024) }]
       : messageBodies(messages);
   }
   return envelope.records.flatMap((record: Record<string, unknown>, index) => recordDataPieces(record.data, `record ${index}`, budget));

@@ -3,7 +3,7 @@
 // these, so every input rejects the same things the same way.
 
 import { isUtf8 } from 'node:buffer';
-import type { RejectionReason } from '@vigil/contract';
+import { jsonSample, type RejectionReason } from '@vigil/contract';
 import { forEachLineInBlocks } from '@vigil/formats';
 import { splitLines, TOO_LONG_SAMPLE_BYTES, type Frame } from '../framing/line-splitter';
 
@@ -86,7 +86,7 @@ export function tryParseJson(text: string): { value: unknown } | undefined {
 export function itemFromJson(value: unknown, messageKeys: readonly string[]): IngestItem | undefined {
   if (typeof value === 'string') return value.trim() === '' ? undefined : { kind: 'line', text: value };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { kind: 'invalid', reason: 'invalid_json', sample: JSON.stringify(value) ?? String(value), detail: 'expected a JSON object or string' };
+    return { kind: 'invalid', reason: 'invalid_json', sample: jsonSample(value), detail: 'expected a JSON object or string' };
   }
   for (const key of messageKeys) {
     const wrapped = (value as Record<string, unknown>)[key];
@@ -103,7 +103,7 @@ export function itemSample(item: IngestItem): string {
     case 'span':
       return item.text.slice(item.start, item.end);
     case 'object':
-      return JSON.stringify(item.value) ?? '';
+      return jsonSample(item.value);
     case 'invalid':
       return item.sample;
   }
