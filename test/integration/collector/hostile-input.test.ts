@@ -81,6 +81,14 @@ describe('hostile input to the collector', () => {
     expect(tooLong?.sample.length).toBeLessThanOrEqual(1024);
   });
 
+  it('counts a request whose path held raw non-UTF-8 bytes, as vigil parse does', async () => {
+    // Worms send such paths and old Apache logs them raw: still a request the client made.
+    const [head, tail] = nginxLine('/hostile/RAW').split('RAW') as [string, string];
+    const body = Buffer.concat([Buffer.from(head), Buffer.from([0x90, 0x02, 0xb1, 0xff]), Buffer.from(`${tail}\n1`), Buffer.from([0xff]), Buffer.from('2\n')]);
+    const response = await collector.post(body);
+    expect(response.json).toMatchObject({ accepted: 1, rejected: 1, rejectedByReason: { invalid_utf8: 1 } });
+  });
+
   it('rejects a JSON record nested thousands deep on its own, in NDJSON and in a JSON array', async () => {
     // JSON.parse reads any depth; serializing the record for its rejected.v1 sample used to throw
     // and fail the whole batch with a 500, which shippers retry for ever.

@@ -28,9 +28,13 @@ describe('itemsFromLines', () => {
     ]);
   });
 
-  it('rejects only the lines that are not UTF-8 when the bytes are not all UTF-8', () => {
+  it('hands a line that is not UTF-8 to the parser decoded with U+FFFD, the others unchanged', () => {
     const out = items(Buffer.concat([Buffer.from('good one\nbad '), Buffer.from([0xff, 0xfe]), Buffer.from('\ngood two\n')]));
-    expect(out.map((item) => (item.kind === 'invalid' ? item.reason : item.kind))).toEqual(['line', 'invalid_utf8', 'line']);
+    expect(asLineItems(out)).toEqual([
+      { kind: 'line', text: 'good one' },
+      { kind: 'line', text: 'bad \uFFFD\uFFFD' },
+      { kind: 'line', text: 'good two' },
+    ]);
   });
 
   it('decodes JSON object lines and unwraps shipper wrappers when given message keys', () => {

@@ -1,5 +1,5 @@
 // What a source hands to parsing: a text line, an already-decoded JSON record, or input that was
-// refused before parsing (too long, invalid UTF-8, a broken envelope record). Every source produces
+// refused before parsing (too long, a broken envelope record). Every source produces
 // these, so every input rejects the same things the same way.
 
 import { isUtf8 } from 'node:buffer';
@@ -19,9 +19,9 @@ export function itemFromFrame(frame: Frame): IngestItem | undefined {
   if (frame.kind === 'too_long') {
     return { kind: 'invalid', reason: 'line_too_long', sample: frame.sample.toString('utf8'), detail: TOO_LONG_DETAIL };
   }
-  if (!isUtf8(frame.bytes)) {
-    return { kind: 'invalid', reason: 'invalid_utf8', sample: frame.bytes.toString('utf8'), detail: 'line is not valid UTF-8' };
-  }
+  // A line that is not UTF-8 is decoded with U+FFFD for what is not, and the parser decides: a
+  // request whose path held raw bytes (old Apache logs them raw; worms send them) is still a
+  // request, as `vigil parse` reads it; a line that does not parse is rejected as invalid_utf8.
   const text = frame.bytes.toString('utf8');
   return text.trim() === '' ? undefined : { kind: 'line', text };
 }
@@ -34,7 +34,7 @@ const MAX_UTF8_BYTES_PER_UNIT = 3;
  * Items from bytes of whole lines (a request body, a read of a file), handed to `add` in order.
  * Valid UTF-8, nearly all input, is decoded a block of lines at a time and each line becomes a
  * span of its block, which the parser reads in place: far cheaper than a string per line. Other
- * input is framed line by line as before, so only the lines that are not UTF-8 are rejected. Blank
+ * input is framed line by line, each line decoded with U+FFFD for what is not UTF-8. Blank
  * lines are not input; over-long ones become line_too_long. With `messageKeys`, lines that are JSON
  * objects are decoded (NDJSON) and shipper wrappers unwrapped, as itemFromJson does.
  */

@@ -66,10 +66,11 @@ describe('decodeLogBody', () => {
     ]);
   });
 
-  it('marks invalid UTF-8 and over-long lines as invalid items', () => {
+  it('decodes a line that is not UTF-8 with U+FFFD for the parser to judge, and marks over-long lines invalid', () => {
     const body = Buffer.concat([Buffer.from([0xc3, 0x28, 0x0a]), Buffer.alloc(2000, 0x61), Buffer.from('\nok')]);
     const items = decodeLogBody(body, limits);
-    expect(items.map((i) => (i.kind === 'invalid' ? i.reason : i.kind))).toEqual(['invalid_utf8', 'line_too_long', 'line']);
+    expect(items.map((i) => (i.kind === 'invalid' ? i.reason : i.kind))).toEqual(['line', 'line_too_long', 'line']);
+    expect(items[0]).toEqual({ kind: 'line', text: '\uFFFD(' });
   });
 
   it('rejects JSON array elements that are neither objects nor strings', () => {
