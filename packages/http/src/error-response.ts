@@ -1,5 +1,6 @@
 // What the client is told when a handler throws: a status and headers from the VigilError code,
 // a JSON body with the code and our own message, and nothing at all about unexpected errors.
+import type { IncomingMessage } from 'node:http';
 import { isVigilError } from '@vigil/contract';
 import type { VigilErrorCode } from '@vigil/contract';
 
@@ -36,6 +37,16 @@ export function errorResponse(error: unknown): ErrorResponse {
   const status = error.details?.unsupportedEncoding === true ? 415 : STATUS_BY_CODE[error.code];
   if (status === undefined) return INTERNAL_ERROR;
   return { status, headers: headersFor(status, error.details), body: { error: error.code, message: PUBLIC_MESSAGE[error.code] ?? error.message } };
+}
+
+/**
+ * The response headers, with `connection: close` when the request's body was not read to its end
+ * (refused before reading: 401, 413, 429): the server then closes the connection after the answer
+ * instead of keeping it open for a body nobody reads, which a client could use to hold
+ * connections for the whole request timeout.
+ */
+export function closingUnlessRead(req: IncomingMessage, headers: Record<string, string>): Record<string, string> {
+  return req.complete ? headers : { ...headers, connection: 'close' };
 }
 
 function headersFor(status: number, details: Record<string, unknown> | undefined): Record<string, string> {

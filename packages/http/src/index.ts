@@ -1,6 +1,6 @@
 // The one HTTP server per Vigil process: routing, body limits and decompression, bearer-token auth, rate limits, /metrics, /healthz, /readyz.
 export { bearerToken, tokenMatches } from './bearer-token';
-export { errorResponse } from './error-response';
+export { closingUnlessRead, errorResponse } from './error-response';
 export { listenProblem, urlHost } from './listen-problem';
 export type { ErrorResponse } from './error-response';
 export { readBody, SUPPORTED_CONTENT_ENCODINGS } from './read-body';

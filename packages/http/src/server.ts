@@ -9,7 +9,7 @@ import { VigilError } from '@vigil/contract';
 import { HTTP_METRICS } from '@vigil/telemetry';
 import type { Counter, Logger, Telemetry } from '@vigil/telemetry';
 import { bearerToken, tokenMatches } from './bearer-token';
-import { errorResponse } from './error-response';
+import { closingUnlessRead, errorResponse } from './error-response';
 import { listenProblem } from './listen-problem';
 import { RouteTable } from './route-table';
 import type { RouteMethod } from './route-table';
@@ -174,9 +174,7 @@ export class VigilHttpServer {
       res.destroy();
       return;
     }
-    // A body left unread (413, 401 before reading) must not be drained from the socket.
-    const headers = req.complete ? response.headers : { ...response.headers, connection: 'close' };
-    sendJson(res, response.status, response.body, headers);
+    sendJson(res, response.status, response.body, closingUnlessRead(req, response.headers));
   }
 
   private answerReadiness(res: ServerResponse): void {

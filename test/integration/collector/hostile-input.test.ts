@@ -119,6 +119,21 @@ describe('hostile input to the collector', () => {
     expect((await fetch(`${collector.url}/healthz`)).status).toBe(200);
   });
 
+  it('closes the connection after refusing a request whose body it did not read', async () => {
+    // Kept open, such a connection lasted the whole request timeout: a cheap way to hold many.
+    const url = new URL(collector.url);
+    const socket = connect(Number(url.port), url.hostname);
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString()));
+    const ended = new Promise<void>((resolve) => socket.on('end', () => resolve()));
+    socket.on('error', () => undefined);
+    socket.write('POST /v1/logs HTTP/1.1\r\nHost: vigil\r\nContent-Length: 10000000\r\n\r\nthe start of a body');
+    await ended;
+    socket.destroy();
+    expect(answer).toMatch(/^HTTP\/1\.1 401 /);
+    expect(answer.toLowerCase()).toContain('connection: close');
+  });
+
   it('closes a syslog connection on a broken frame and keeps serving other connections', async () => {
     const port = collector.collector.syslog.tcp?.port ?? 0;
     const broken = connect(port, '127.0.0.1');

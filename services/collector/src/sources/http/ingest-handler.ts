@@ -3,7 +3,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { VigilError } from '@vigil/contract';
-import { bearerToken, errorResponse, readBody, sendJson, tokenMatches, type Handler, type TokenBucketLimiter } from '@vigil/http';
+import { bearerToken, closingUnlessRead, errorResponse, readBody, sendJson, tokenMatches, type Handler, type TokenBucketLimiter } from '@vigil/http';
 import { extractTraceContext, type Logger, type TraceContext } from '@vigil/telemetry';
 import type { IngestPipeline } from '../../ingest-pipeline';
 import { DecompressionBudget } from '../../transforms/envelopes';
@@ -96,9 +96,7 @@ export function createIngestHandler(options: IngestHandlerOptions): Handler {
     } catch (error) {
       const response = errorResponse(error);
       if (response.status === 500) options.logger.error({ err: error }, 'ingest request failed');
-      // The rest of an oversized body is not read: close the connection rather than drain it.
-      const headers = response.status === 413 ? { ...response.headers, connection: 'close' } : response.headers;
-      reply(res, firehoseRequestId, options.now(), response.status, response.body, headers);
+      reply(res, firehoseRequestId, options.now(), response.status, response.body, closingUnlessRead(req, response.headers));
     }
   };
 }
