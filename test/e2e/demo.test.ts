@@ -46,6 +46,24 @@ describe('vigil demo', () => {
     expect(demo.stderr()).toBe('');
   });
 
+  it('is named, with its address, in the hint vigil start prints when it listens elsewhere than the default', () => {
+    expect(vigil.stdout()).toContain(`in another terminal: npx -y pnpm@10.34.8 vigil demo --url ${url}\n`);
+  });
+
+  it('stops after the first batch when Vigil rejects every line, and says why', async () => {
+    const apacheOnly = spawnVigil(['start'], { KAFKA_BROKERS: undefined, VIGIL_HTTP_PORT: '0', VIGIL_INGEST_TOKENS: 'demo-e2e-token-0123456789', VIGIL_FORMAT: 'apache' }, { cwd });
+    try {
+      const [, apacheUrl = ''] = await apacheOnly.waitForOutput(/HTTP on (http:\/\/127\.0\.0\.1:\d+)/);
+      demo = spawnVigil(['demo', '--url', apacheUrl, '--token', 'demo-e2e-token-0123456789', '--minutes', '1']);
+      expect(await demo.exited()).toBe(1);
+      expect(demo.stderr()).toContain(`Vigil at ${apacheUrl} rejected every line of the first batch`);
+      expect(demo.stderr()).toContain('VIGIL_FORMAT');
+      expect(demo.stdout()).not.toContain('first batch accepted');
+    } finally {
+      await apacheOnly.stop('SIGINT');
+    }
+  });
+
   it('says the token was refused and how to pass the right one', async () => {
     demo = spawnVigil(['demo', '--url', url, '--token', 'not-the-token']);
     expect(await demo.exited()).toBe(1);

@@ -1,7 +1,7 @@
 // The one HTTP server per Vigil process: routing, body limits and decompression, bearer-token auth, rate limits, /metrics, /healthz, /readyz.
 export { bearerToken, tokenMatches } from './bearer-token';
 export { closingUnlessRead, errorResponse } from './error-response';
-export { listenProblem, urlHost } from './listen-problem';
+export { listenProblem, localAddressOf, urlHost } from './listen-problem';
 export type { ErrorResponse } from './error-response';
 export { readBody, SUPPORTED_CONTENT_ENCODINGS } from './read-body';
 export type { BodyLimits } from './read-body';

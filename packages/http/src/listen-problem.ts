@@ -30,6 +30,11 @@ export function listenProblem(error: NodeJS.ErrnoException, settings: ListenSett
   return error;
 }
 
+/** The address a local client reaches a listener on `host` at: loopback for the wildcard addresses. */
+export function localAddressOf(host: string): string {
+  return host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+}
+
 /** host:port as it goes into a URL: an IPv6 address in brackets. */
 export function urlHost(host: string, port: number): string {
   return `${host.includes(':') ? `[${host}]` : host}:${port}`;

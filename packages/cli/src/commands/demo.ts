@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { collectorSchema, commonSchema, loadConfig } from '@vigil/config';
 import type { ApiAccessEvent } from '@vigil/contract';
 import { simulateTraffic } from '@vigil/detection';
-import { urlHost } from '@vigil/http';
+import { localAddressOf, urlHost } from '@vigil/http';
 import { DEMO_REQUESTS_PER_SECOND, demoIncidents, type DemoIncident } from '../demo/demo-scenario';
 import { ingestEndpoint, postLogLines, type IngestOutcome } from '../demo/ingest-client';
 import { nginxJsonLine } from '../demo/nginx-json-line';
@@ -69,9 +69,7 @@ function parseArguments(args: string[]): DemoArguments | string {
 function defaultBaseUrl(env: CommandIo['env']): string | undefined {
   const common = loadConfig(commonSchema, env);
   if (common.httpPort === 0) return undefined;
-  // Every interface includes the loopback one.
-  const host = common.httpHost === '0.0.0.0' ? '127.0.0.1' : common.httpHost === '::' ? '::1' : common.httpHost;
-  return `${common.httpTlsCertFile === undefined ? 'http' : 'https'}://${urlHost(host, common.httpPort)}`;
+  return `${common.httpTlsCertFile === undefined ? 'http' : 'https'}://${urlHost(localAddressOf(common.httpHost), common.httpPort)}`;
 }
 
 /** The token and where it came from (the token itself is never printed). */
@@ -121,6 +119,9 @@ function simulate(start: number, durationMs: number, seed: number, incidents: re
   );
 }
 
+/** Demo lines are nginx JSON: a Vigil started with another VIGIL_FORMAT rejects them. */
+const WRONG_FORMAT_HINT = 'Is VIGIL_FORMAT set to a format other than auto or nginx-json? The demo sends nginx-json lines; start Vigil without VIGIL_FORMAT for the demo.';
+
 function elapsed(ms: number): string {
   const seconds = Math.max(0, Math.round(ms / 1000));
   return `+${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
@@ -129,7 +130,13 @@ function elapsed(ms: number): string {
 function explain(outcome: Exclude<IngestOutcome, { ok: true }>, endpoint: URL, tokenSource: string): string {
   switch (outcome.problem) {
     case 'unreachable':
-      return `vigil demo: cannot reach Vigil at ${endpoint.origin} (${outcome.detail}).\nStart it first, in another terminal: ${START_COMMAND}\nor pass --url if it listens elsewhere (VIGIL_HTTP_HOST, VIGIL_HTTP_PORT).\n`;
+      return [
+        `vigil demo: cannot reach Vigil at ${endpoint.origin} (${outcome.detail}).`,
+        `Start it first, in another terminal: ${START_COMMAND}`,
+        'or pass --url if it listens elsewhere (VIGIL_HTTP_HOST, VIGIL_HTTP_PORT).',
+        ...(endpoint.protocol === 'http:' ? [`If it serves HTTPS (VIGIL_HTTP_TLS_CERT_FILE), use --url https://${endpoint.host}`] : []),
+        '',
+      ].join('\n');
     case 'untrusted':
       return `vigil demo: Vigil at ${endpoint.origin} serves a certificate this machine does not trust (${outcome.detail}).\nTrust its CA (or its self-signed certificate) for this command: NODE_EXTRA_CA_CERTS=/path/to/ca.pem ${START_COMMAND.replace(/ start$/, ' demo')}\n`;
     case 'unauthorized':
@@ -221,6 +228,10 @@ async function sendLive(args: DemoArguments, io: CommandIo): Promise<number> {
     }
     if (sample === undefined && lines[0] !== undefined) {
       sample = lines[0];
+      if (outcome.rejected === lines.length) {
+        io.stderr.write(`vigil demo: Vigil at ${endpoint.origin} rejected every line of the first batch (${lines.length}). ${WRONG_FORMAT_HINT}\nA line looks like: ${sample}\n`);
+        return 1;
+      }
       io.stdout.write(`${elapsed(second - start)}  first batch accepted; a line looks like: ${sample}\n`);
     }
     total.requests++;
@@ -234,7 +245,7 @@ async function sendLive(args: DemoArguments, io: CommandIo): Promise<number> {
   }
   io.stdout.write(`Done: ${total.lines} lines in ${total.requests} requests.\n`);
   if (total.rejected > 0) {
-    io.stdout.write(`Vigil rejected ${total.rejected} of them: is VIGIL_FORMAT set to a format other than auto or nginx-json?\n`);
+    io.stdout.write(`Vigil rejected ${total.rejected} of them. ${WRONG_FORMAT_HINT}\n`);
   }
   return 0;
 }

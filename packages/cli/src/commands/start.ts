@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkConfig, commonSchema, kafkaSchema, loadConfig, unknownVariableWarnings, type Env } from '@vigil/config';
 import { VigilError } from '@vigil/contract';
-import { followTokenFile, urlHost, VigilHttpServer } from '@vigil/http';
+import { followTokenFile, localAddressOf, urlHost, VigilHttpServer } from '@vigil/http';
 import { createLogger, createTelemetry, exportFailureLog, tracingSchema } from '@vigil/telemetry';
 import { createTransport } from '@vigil/transport';
 import { startAlerter } from '@vigil/alerter';
@@ -64,6 +64,15 @@ function saveGeneratedToken(token: string): void {
  * Resolves on the first SIGINT or SIGTERM. Later signals do not cut the drain short: Ctrl-C under
  * `pnpm vigil` reaches vigil twice (from the terminal and forwarded by pnpm). A third one forces exit.
  */
+/** Where `vigil demo` goes without --url, in a terminal with no VIGIL_HTTP_* set. */
+const DEMO_DEFAULT_URL = 'http://127.0.0.1:8080';
+
+/** ` --url <address>` for the demo hint, unless the demo would find Vigil without it. */
+function demoUrlArgument(scheme: string, address: { host: string; port: number }): string {
+  const url = `${scheme}://${urlHost(localAddressOf(address.host), address.port)}`;
+  return url === DEMO_DEFAULT_URL ? '' : ` --url ${url}`;
+}
+
 function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     let received = 0;
@@ -164,7 +173,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
             `Ingest token for this run: ${generatedToken} (also in ${GENERATED_TOKEN_FILE}; set VIGIL_INGEST_TOKENS to choose your own)`,
             'Send a first log line:',
             `  curl -H "Authorization: Bearer ${generatedToken}" --data-binary @/var/log/nginx/access.log ${scheme}://${urlHost(address.host, address.port)}/v1/logs`,
-            'or watch it catch an attack, in another terminal: npx -y pnpm@10.34.8 vigil demo',
+            `or watch it catch an attack, in another terminal: npx -y pnpm@10.34.8 vigil demo${demoUrlArgument(scheme, address)}`,
           ]),
       'Press Ctrl-C to stop.',
     ];
