@@ -61,3 +61,22 @@ describe('vigil --version', () => {
     }
   });
 });
+
+describe('vigil config', () => {
+  it('prints URLs with their password and query values masked, and never echoes them in a problem', async () => {
+    const env = {
+      VIGIL_WEBHOOK_URL: 'https://user:hookpass@h.example/x?token=WEBHOOKTOK',
+      VIGIL_ALERTMANAGER_URL: 'http://am:amPASS@host:9093',
+      VIGIL_OTLP_TRACES_URL: 'http://o:otlpPASS@host/v1/traces',
+      VIGIL_SLACK_WEBHOOK_URL: 'ftp://hooks.example/T0/B0/slackTOK',
+    };
+    const captured = capturedIo(env);
+    const code = await main(['config'], captured.io);
+    expect(code).toBe(1);
+    expect(captured.out()).toContain('VIGIL_WEBHOOK_URL=https://user:<secret>@h.example/x?token=<secret>\n');
+    expect(captured.out()).toContain('VIGIL_ALERTMANAGER_URL=http://am:<secret>@host:9093/\n');
+    expect(captured.out()).toContain('VIGIL_OTLP_TRACES_URL=http://o:<secret>@host/v1/traces\n');
+    expect(captured.err()).toContain('error: VIGIL_SLACK_WEBHOOK_URL must use https or http (got <secret>)');
+    for (const secret of ['hookpass', 'WEBHOOKTOK', 'amPASS', 'otlpPASS', 'slackTOK']) expect(captured.out() + captured.err()).not.toContain(secret);
+  });
+});

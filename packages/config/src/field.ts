@@ -15,6 +15,8 @@ export interface Field<T> {
   readonly optional: boolean;
   /** The variable of the same schema that must be set whenever this one is (a certificate and its key). */
   readonly requires: string | undefined;
+  /** A raw value as `vigil config` and problems may show it: credentials inside it masked (secrets are hidden whole). */
+  printable(raw: string): string;
   /** Returns the value, or a problem phrased as "must be …". */
   parse(raw: string): { ok: true; value: T } | { ok: false; problem: string };
 }
@@ -41,6 +43,7 @@ function make<T>(type: string, spec: Common<T>, parse: (raw: string) => Parsed<T
     default: spec.default,
     optional: false,
     requires: spec.requires,
+    printable: (raw) => raw,
     parse,
   };
 }
@@ -137,8 +140,34 @@ export function list(
   });
 }
 
+/** A query part with its value masked; a part without `=` may itself be a token. */
+function maskQueryPart(part: string): string {
+  const eq = part.indexOf('=');
+  if (part === '' || eq === part.length - 1) return part;
+  return eq < 0 ? '<secret>' : `${part.slice(0, eq)}=<secret>`;
+}
+
+/**
+ * A URL with the password of its userinfo and every query value replaced by <secret>: either may
+ * be a credential (`https://user:pass@host/hook?token=...`). A value that is not a URL is shown
+ * only when it has neither part to hide.
+ */
+function printableUrl(raw: string): string {
+  let u: URL;
+  try {
+    u = new URL(raw.trim());
+  } catch {
+    return /[@?]/.test(raw) ? '<not shown: not a valid URL, may hold a password>' : raw;
+  }
+  if (u.password === '' && u.search === '') return raw;
+  const login = u.username === '' && u.password === '' ? '' : `${u.username}${u.password === '' ? '' : ':<secret>'}@`;
+  const authority = u.href.startsWith(`${u.protocol}//`) ? `//${login}${u.host}` : '';
+  const query = u.search === '' ? '' : `?${u.search.slice(1).split('&').map(maskQueryPart).join('&')}`;
+  return `${u.protocol}${authority}${u.pathname}${query}${u.hash}`;
+}
+
 export function url(spec: Common<string> & { protocols: readonly string[] }): Field<string> {
-  return make('URL', spec, (raw) => {
+  const field = make('URL', spec, (raw) => {
     let u: URL;
     try {
       u = new URL(raw.trim());
@@ -150,6 +179,7 @@ export function url(spec: Common<string> & { protocols: readonly string[] }): Fi
     }
     return { ok: true, value: raw.trim() };
   });
+  return { ...field, printable: printableUrl };
 }
 
 /** host:port items, e.g. Kafka bootstrap brokers. */

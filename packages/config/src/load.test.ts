@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isVigilError } from '@vigil/contract';
-import { integer, list, listenAddress, optional, string } from './field';
+import { integer, list, listenAddress, optional, string, url } from './field';
 import { checkConfig, describeConfig, loadConfig, renderConfigTable, unknownVariableWarnings } from './load';
 import { kafkaSchema } from './schemas/kafka';
 
@@ -92,12 +92,51 @@ describe('loadConfig', () => {
   });
 });
 
+const urls = {
+  hook: optional(url({ env: 'VIGIL_T_HOOK_URL', description: 'd', example: 'https://h.example/x', protocols: ['https', 'http'] })),
+  slack: optional(url({ env: 'VIGIL_T_SLACK_URL', description: 'd', example: 'https://h.example/x', protocols: ['https'], secret: true })),
+};
+
 describe('describeConfig', () => {
   it('masks secrets', () => {
     const config = loadConfig(schema, { VIGIL_TEST_TOKEN: 'hunter2' });
     const printed = describeConfig(schema, config);
     expect(printed).toContainEqual(['VIGIL_TEST_TOKEN', '<secret>']);
     expect(JSON.stringify(printed)).not.toContain('hunter2');
+  });
+
+  it('masks the password and every query value of a URL, keeping user, host and path', () => {
+    const print = (value: string) => describeConfig(urls, loadConfig(urls, { VIGIL_T_HOOK_URL: value }))[0]?.[1];
+    expect(print('https://user:hookpass@h.example/x?token=WEBHOOKTOK')).toBe('https://user:<secret>@h.example/x?token=<secret>');
+    expect(print('http://am:amPASS@host:9093')).toBe('http://am:<secret>@host:9093/');
+    expect(print('https://h.example/x?a=1&b=&flagTOKEN&c=x%3Dy#frag')).toBe('https://h.example/x?a=<secret>&b=&<secret>&c=<secret>#frag');
+    expect(print('http://only-user@host/x')).toBe('http://only-user@host/x');
+    expect(print('https://h.example/hooks/vigil')).toBe('https://h.example/hooks/vigil');
+  });
+
+  it('keeps a secret URL whole as <secret>', () => {
+    const printed = describeConfig(urls, loadConfig(urls, { VIGIL_T_SLACK_URL: 'https://u:p@hooks.example/T0/B0/tok?x=1' }));
+    expect(printed).toContainEqual(['VIGIL_T_SLACK_URL', '<secret>']);
+  });
+});
+
+describe('problems with a URL', () => {
+  const problemFor = (value: string) => checkConfig(urls, { VIGIL_T_HOOK_URL: value }).problems[0]?.message ?? '';
+
+  it('never echoes the password or a query value of a URL with the wrong scheme', () => {
+    const message = problemFor('ftp://o:otlpPASS@host/v1/traces?key=QUERYTOK');
+    expect(message).toBe(
+      'VIGIL_T_HOOK_URL must use https or http (got "ftp://o:<secret>@host/v1/traces?key=<secret>"), e.g. VIGIL_T_HOOK_URL=https://h.example/x',
+    );
+  });
+
+  it('does not show a value that is not a URL but could hold a password or token', () => {
+    for (const bad of ['http://user:PASSW0RD9@ho st/x', 'h.example/x?token=QUERYTOK', 'http://u:PASSW0RD9@host:notaport/']) {
+      const message = problemFor(bad);
+      expect(message).toMatch(/^VIGIL_T_HOOK_URL must be an absolute URL \(got "<not shown/);
+      expect(message).not.toMatch(/PASSW0RD9|QUERYTOK/);
+    }
+    expect(problemFor('h.example/hooks')).toContain('(got "h.example/hooks")');
   });
 });
 

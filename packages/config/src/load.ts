@@ -14,8 +14,10 @@ export interface ConfigProblem {
   message: string;
 }
 
-function show(raw: string, secret: boolean): string {
-  return secret ? '<secret>' : JSON.stringify(raw.length > 80 ? `${raw.slice(0, 77)}...` : raw);
+function show(raw: string, field: Field<unknown>): string {
+  if (field.secret) return '<secret>';
+  const printable = field.printable(raw);
+  return JSON.stringify(printable.length > 80 ? `${printable.slice(0, 77)}...` : printable);
 }
 
 function rawValue(field: Field<unknown>, env: Env, problems: ConfigProblem[]): string | undefined {
@@ -59,7 +61,7 @@ export function checkConfig<S extends Schema>(schema: S, env: Env): { config: Co
     } else {
       problems.push({
         env: field.env,
-        message: `${field.env} ${parsed.problem} (got ${show(raw, field.secret)}), e.g. ${field.env}=${field.example}`,
+        message: `${field.env} ${parsed.problem} (got ${show(raw, field)}), e.g. ${field.env}=${field.example}`,
       });
       config[key] = field.default;
     }
@@ -85,13 +87,13 @@ export function loadConfig<S extends Schema>(schema: S, env: Env = process.env):
   return config;
 }
 
-/** The effective config as [variable, printable value] pairs, secrets shown as <secret>. */
+/** The effective config as [variable, printable value] pairs: secrets shown as <secret>, a URL's password and query values masked. */
 export function describeConfig<S extends Schema>(schema: S, config: ConfigOf<S>): Array<[string, string]> {
   return Object.entries(schema).map(([key, field]) => {
     const value = (config as Record<string, unknown>)[key];
     if (value === undefined) return [field.env, '(unset)'];
     if (field.secret) return [field.env, '<secret>'];
-    return [field.env, Array.isArray(value) ? value.join(',') : String(value)];
+    return [field.env, field.printable(Array.isArray(value) ? value.join(',') : String(value))];
   });
 }
 
