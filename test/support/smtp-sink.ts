@@ -1,7 +1,7 @@
 // A real SMTP server on 127.0.0.1 (smtp-server) that parses every accepted mail with mailparser.
 // It can require a login, offer STARTTLS (with smtp-server's built-in self-signed certificate),
-// reject the next messages with scripted SMTP replies, and stop and start again on the same port
-// for "SMTP down, then up" tests.
+// reject the next messages with scripted SMTP replies, record the command verbs clients sent, and
+// stop and start again on the same port for "SMTP down, then up" tests.
 //
 //   const sink = await startSmtpSink({ auth: { user: 'vigil', pass: 's3cret' } });
 //   createEmailNotifier({ smtpUrl: sink.url({ user: 'vigil', pass: 's3cret' }), ... });
@@ -45,6 +45,8 @@ export interface SmtpSink {
   url(credentials?: { user: string; pass: string }): string;
   /** Every accepted mail so far, in order (kept across stop/start). */
   readonly messages: ReceivedMail[];
+  /** The verb of every command clients sent (`EHLO`, `STARTTLS`, `AUTH`, ...), in order (kept across stop/start). */
+  readonly commands: string[];
   /** Makes the next messages fail at end of DATA with these replies, one each, in order. */
   rejectNext(...replies: SmtpReply[]): void;
   /** Resolves once at least `count` mails were accepted; rejects after `timeoutMs`. */
@@ -63,12 +65,13 @@ class SmtpReplyError extends Error {
 
 export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const messages: ReceivedMail[] = [];
+  const commands: string[] = [];
   const rejections: SmtpReply[] = [];
   let port = options.port ?? 0;
   let server: SMTPServer | undefined;
 
   function createSmtpServer(): SMTPServer {
-    return new SMTPServer({
+    const created = new SMTPServer({
       logger: false,
       secure: false,
       closeTimeout: 500,
@@ -111,6 +114,21 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
         });
       },
     });
+    // smtp-server logs each client command at debug level with its verb; that log is the record.
+    // Set after construction: a logger in the options would also print the self-signed certificate warning.
+    const ignore = () => undefined;
+    created.logger = {
+      debug(entry?: unknown) {
+        const { tnx, command } = (entry ?? {}) as { tnx?: string; command?: string };
+        if (tnx === 'command' && typeof command === 'string') commands.push(command);
+      },
+      trace: ignore,
+      info: ignore,
+      warn: ignore,
+      error: ignore,
+      fatal: ignore,
+    };
+    return created;
   }
 
   function listen(): Promise<void> {
@@ -140,6 +158,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
       return `smtp://${login}127.0.0.1:${port}`;
     },
     messages,
+    commands,
     rejectNext(...replies) {
       rejections.push(...replies);
     },

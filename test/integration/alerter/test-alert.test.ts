@@ -48,6 +48,22 @@ describe('vigil test-alert', () => {
     expect(`${stdout.text()}${stderr.text()}`).not.toContain('secret');
   });
 
+  it('keeps an SMTP login off a server without STARTTLS unless VIGIL_SMTP_ALLOW_PLAINTEXT_AUTH is on', async () => {
+    const login = { user: 'vigil', pass: 'smtpPassw0rd!42' };
+    const smtp = await startSmtpSink({ auth: login });
+    cleanup.push(() => smtp.stop());
+    const env = { VIGIL_SMTP_URL: smtp.url(login), VIGIL_EMAIL_TO: 'oncall@example.com' };
+    const refused = captured();
+    expect(await run([], { stdout: captured().stream, stderr: refused.stream, env })).toBe(1);
+    expect(refused.text()).toMatch(/email: FAILED \(SMTP \d+ to STARTTLS: the server did not upgrade to TLS.*Use smtps:\/\//);
+    expect(refused.text()).not.toContain(login.pass);
+    expect(smtp.commands).not.toContain('AUTH');
+    const allowed = captured();
+    expect(await run([], { stdout: allowed.stream, stderr: captured().stream, env: { ...env, VIGIL_SMTP_ALLOW_PLAINTEXT_AUTH: 'on' } })).toBe(0);
+    expect(allowed.text()).toMatch(/email: delivered/);
+    expect(smtp.messages[0]?.user).toBe('vigil');
+  });
+
   it('exits 1 and says what to set when no channel is configured', async () => {
     const stderr = captured();
     expect(await run([], { stdout: captured().stream, stderr: stderr.stream, env: {} })).toBe(1);

@@ -142,9 +142,10 @@ export const CHANNEL_HARNESSES: ChannelHarness[] = [
     medium: 'smtp',
     async start({ timeoutMs }) {
       const credentials = { user: 'vigil', pass: SMTP_PASSWORD };
-      const sink = await startSmtpSink({ auth: credentials });
+      const sink = await startSmtpSink({ auth: credentials, starttls: true });
       const smtpUrl = sink.url(credentials);
-      const notifier = createEmailNotifier({ smtpUrl, from: 'vigil@example.com', to: ['oncall@example.com'], timeoutMs });
+      // The login is only sent after STARTTLS, here with smtp-server's self-signed certificate.
+      const notifier = createEmailNotifier({ smtpUrl, from: 'vigil@example.com', to: ['oncall@example.com'], timeoutMs, tls: { rejectUnauthorized: false } });
       return {
         notifier,
         secrets: [smtpUrl, SMTP_PASSWORD, encodeURIComponent(SMTP_PASSWORD)],

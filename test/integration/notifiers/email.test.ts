@@ -6,6 +6,8 @@ import { startSmtpSink } from '../../support/smtp-sink';
 import type { SmtpSink } from '../../support/smtp-sink';
 
 const LOGIN = { user: 'vigil', pass: 'p@ss:word/42' };
+// The sink's STARTTLS certificate is smtp-server's self-signed one.
+const SELF_SIGNED = { rejectUnauthorized: false };
 
 describe('email notifier against a real SMTP server', () => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -28,11 +30,13 @@ describe('email notifier against a real SMTP server', () => {
     return { sink, notifier };
   }
 
-  it('logs in and delivers a subject with severity and entity, and HTML and text bodies with the same facts', async () => {
-    const { sink, notifier } = await setUp({ auth: LOGIN });
+  it('logs in after STARTTLS and delivers a subject with severity and entity, and HTML and text bodies with the same facts', async () => {
+    const { sink, notifier } = await setUp({ auth: LOGIN, starttls: true }, { tls: SELF_SIGNED });
     expect(await notifier.send(sampleNotification())).toEqual({ ok: true });
     const [mail] = await sink.waitForMessages(1);
     expect(mail?.user).toBe('vigil');
+    expect(sink.commands.indexOf('STARTTLS')).toBeGreaterThanOrEqual(0);
+    expect(sink.commands.indexOf('STARTTLS')).toBeLessThan(sink.commands.indexOf('AUTH'));
     expect(mail?.envelope.to).toEqual(['oncall@example.com', 'security@example.com']);
     expect(mail?.parsed.subject).toBe('[Vigil CRITICAL] traffic-spike on client 1.2.3.4');
     const html = String(mail?.parsed.html);
@@ -69,7 +73,7 @@ describe('email notifier against a real SMTP server', () => {
   });
 
   it('reports SMTP down as retryable and delivers once it is back on the same port', async () => {
-    const { sink, notifier } = await setUp({ auth: LOGIN });
+    const { sink, notifier } = await setUp({ auth: LOGIN, starttls: true }, { tls: SELF_SIGNED });
     await sink.stop();
     const down = await notifier.send(sampleNotification());
     expect(down).toMatchObject({ ok: false, retryable: true });
@@ -87,14 +91,52 @@ describe('email notifier against a real SMTP server', () => {
   });
 
   it('does not retry a wrong password and never names it in the reason', async () => {
-    const sink = await startSmtpSink({ auth: LOGIN });
+    const sink = await startSmtpSink({ auth: LOGIN, starttls: true });
     cleanups.push(() => sink.stop());
     const wrong = { user: 'vigil', pass: 'wrong-Secret-99' };
-    const notifier = createEmailNotifier({ smtpUrl: sink.url(wrong), from: 'vigil@example.com', to: ['oncall@example.com'], timeoutMs: 2000 });
+    const notifier = createEmailNotifier({ smtpUrl: sink.url(wrong), from: 'vigil@example.com', to: ['oncall@example.com'], timeoutMs: 2000, tls: SELF_SIGNED });
+    cleanups.push(async () => notifier.close?.());
     const outcome = await notifier.send(sampleNotification());
     expect(outcome).toMatchObject({ ok: false, retryable: false });
     expect(JSON.stringify(outcome)).not.toContain('wrong-Secret-99');
     expect(sink.messages).toHaveLength(0);
+  });
+
+  it('never sends the login to a server that does not offer STARTTLS, and says what to do', async () => {
+    const { sink, notifier } = await setUp({ auth: LOGIN });
+    const outcome = await notifier.send(sampleNotification());
+    expect(outcome).toMatchObject({ ok: false, retryable: false });
+    const reason = outcome.ok ? '' : outcome.reason;
+    expect(reason).toMatch(/did not upgrade to TLS, so neither the login nor the mail was sent/);
+    expect(reason).toMatch(/Use smtps:\/\//);
+    expect(reason).toContain('VIGIL_SMTP_ALLOW_PLAINTEXT_AUTH=on');
+    expect(reason).not.toContain(LOGIN.pass);
+    expect(sink.commands).toContain('STARTTLS');
+    expect(sink.commands).not.toContain('AUTH');
+    expect(sink.messages).toHaveLength(0);
+  });
+
+  it('keeps to STARTTLS when the URL asks nodemailer to drop it', async () => {
+    const sink = await startSmtpSink({ auth: LOGIN });
+    cleanups.push(() => sink.stop());
+    const notifier = createEmailNotifier({ smtpUrl: `${sink.url(LOGIN)}?requireTLS=false`, from: 'vigil@example.com', to: ['oncall@example.com'], timeoutMs: 2000 });
+    cleanups.push(async () => notifier.close?.());
+    expect(await notifier.send(sampleNotification())).toMatchObject({ ok: false, retryable: false });
+    expect(sink.commands).not.toContain('AUTH');
+  });
+
+  it('sends the login in clear to a relay without STARTTLS only when that is explicitly allowed', async () => {
+    const { sink, notifier } = await setUp({ auth: LOGIN }, { tls: { allowPlaintextAuth: true } });
+    expect(await notifier.send(sampleNotification())).toEqual({ ok: true });
+    const [mail] = await sink.waitForMessages(1);
+    expect(mail?.user).toBe('vigil');
+  });
+
+  it('still delivers without a login to a relay that does not offer STARTTLS', async () => {
+    const { sink, notifier } = await setUp();
+    expect(await notifier.send(sampleNotification())).toEqual({ ok: true });
+    await sink.waitForMessages(1);
+    expect(sink.commands).not.toContain('STARTTLS');
   });
 
   it('upgrades with STARTTLS when the server offers it', async () => {

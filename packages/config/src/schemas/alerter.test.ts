@@ -10,6 +10,7 @@ describe('alerterSchema', () => {
     expect(config.routeCritical).toEqual(['slack', 'email', 'webhook', 'alertmanager']);
     expect(config.staticSilences).toEqual([]);
     expect(config.consoleAlerts).toBe('auto');
+    expect(config.smtpAllowPlaintextAuth).toBe(false);
   });
 
   it('parses static silences with matchers and an end', () => {

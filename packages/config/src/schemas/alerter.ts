@@ -2,7 +2,7 @@
 // control and delivery retries (docs/alerting.md explains how they work together).
 
 import type { Field } from '../field';
-import { integer, list, oneOf, optional, string, url } from '../field';
+import { boolean, integer, list, oneOf, optional, string, url } from '../field';
 
 /** Channels the alerter knows; a route lists some of them. */
 const ALERT_CHANNELS = ['slack', 'email', 'webhook', 'alertmanager', 'console'] as const;
@@ -142,12 +142,20 @@ export const alerterSchema = {
   smtpUrl: optional(
     url({
       env: 'VIGIL_SMTP_URL',
-      description: 'SMTP server with credentials (smtp:// with STARTTLS when offered, smtps:// for TLS). Unset: no email channel.',
+      description:
+        'SMTP server and login: smtps:// is TLS from the start; smtp:// with a login must upgrade with STARTTLS before the login is sent (delivery fails otherwise), smtp:// without one upgrades when offered. Unset: no email channel.',
       example: 'smtps://alerts%40example.com:app-password@smtp.example.com:465',
       protocols: ['smtp', 'smtps'],
       secret: true,
     }),
   ),
+  smtpAllowPlaintextAuth: boolean({
+    env: 'VIGIL_SMTP_ALLOW_PLAINTEXT_AUTH',
+    description:
+      'Send the VIGIL_SMTP_URL login over smtp:// even when the server does not upgrade with STARTTLS. Risk: the password (and every alert) crosses the network in clear, for anyone on the path to read or for a fake server to collect; only for a trusted relay on this host or a network you control end to end.',
+    example: 'on',
+    default: false,
+  }),
   emailFrom: string({
     env: 'VIGIL_EMAIL_FROM',
     description: 'Sender address of alert emails.',

@@ -20,6 +20,14 @@ describe('classifySmtpError', () => {
     expect(classifySmtpError(smtpError({ code: 'ETIMEDOUT' }))).toMatchObject({ retryable: true });
   });
 
+  it('says a refused STARTTLS sent nothing and what to do, without the server text', () => {
+    const outcome = classifySmtpError(smtpError({ code: 'ETLS', command: 'STARTTLS', responseCode: 502, response: '502 5.5.1 nope <script>' }));
+    expect(outcome).toMatchObject({ ok: false, retryable: false });
+    expect(outcome.ok ? '' : outcome.reason).toMatch(/^SMTP 502 to STARTTLS: the server did not upgrade to TLS, so neither the login nor the mail was sent\. Use smtps:\/\//);
+    expect(outcome.ok ? '' : outcome.reason).not.toContain('<script>');
+    expect(classifySmtpError(smtpError({ code: 'ETLS', command: 'STARTTLS', responseCode: 454 }))).toMatchObject({ retryable: true });
+  });
+
   it('does not retry missing credentials or a failed TLS check', () => {
     expect(classifySmtpError(smtpError({ code: 'ENOAUTH' }))).toMatchObject({ retryable: false });
     expect(classifySmtpError(smtpError({ code: 'ETLS' }))).toMatchObject({ retryable: false });

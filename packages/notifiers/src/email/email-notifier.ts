@@ -1,6 +1,6 @@
 // Sends the rendered email over SMTP with nodemailer and turns every failure into a NotifyResult.
-// smtp:// upgrades with STARTTLS when the server offers it, smtps:// is TLS from the first byte;
-// credentials ride in the URL and never appear in a reason.
+// smtps:// is TLS from the first byte; smtp:// with a login must upgrade with STARTTLS before the
+// login is sent, and without one upgrades when offered. Credentials never appear in a reason.
 import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { NodemailerError } from 'nodemailer';
@@ -16,12 +16,17 @@ export interface EmailTlsOptions {
   ca?: string;
   /** Defaults to true; turn off only for a test server with a self-signed certificate. */
   rejectUnauthorized?: boolean;
-  /** Refuse to send unless the server upgrades with STARTTLS (smtp:// only). */
+  /** Refuse to send even without a login unless the server upgrades with STARTTLS (smtp:// only). */
   requireTls?: boolean;
+  /**
+   * Send the login of an smtp:// URL even when the server does not upgrade with STARTTLS, so the
+   * password crosses the network in clear. Only for a trusted relay on this host or network.
+   */
+  allowPlaintextAuth?: boolean;
 }
 
 export interface EmailNotifierOptions {
-  /** smtp://user:pass@host:587 (STARTTLS when offered) or smtps://user:pass@host:465 (TLS). */
+  /** smtp://user:pass@host:587 (STARTTLS required for the login) or smtps://user:pass@host:465 (TLS). */
   smtpUrl: string;
   from: string;
   to: string[];
@@ -31,6 +36,32 @@ export interface EmailNotifierOptions {
 
 // Failures that the same message and configuration would meet again.
 const PERMANENT_CODES = new Set(['EAUTH', 'ENOAUTH', 'ECONFIG', 'EENVELOPE', 'ETLS', 'EREQUIRETLS', 'EMESSAGE']);
+
+/** Says what happened (nothing was sent in clear) and what to do; the server's text is left out. */
+function startTlsRefusal(responseCode: number): string {
+  return (
+    `SMTP ${responseCode} to STARTTLS: the server did not upgrade to TLS, so neither the login nor the mail was sent. ` +
+    'Use smtps:// (TLS from the start, usually port 465), or enable STARTTLS on the server; for a trusted local relay ' +
+    'only, VIGIL_SMTP_ALLOW_PLAINTEXT_AUTH=on sends the password in clear'
+  );
+}
+
+/**
+ * Whether the session must upgrade with STARTTLS before anything is sent: always when asked, and
+ * whenever an smtp:// URL carries a login, unless plaintext logins were explicitly allowed.
+ */
+function mustStartTls(smtpUrl: URL, tls: EmailTlsOptions | undefined): boolean {
+  if (smtpUrl.protocol !== 'smtp:') return false;
+  const hasLogin = smtpUrl.username !== '' || smtpUrl.password !== '';
+  return tls?.requireTls === true || (hasLogin && tls?.allowPlaintextAuth !== true);
+}
+
+/** nodemailer lets the URL's query override transport options; the policy must not be undone by `?requireTLS=false`. */
+function withStartTlsRequired(smtpUrl: URL): string {
+  const url = new URL(smtpUrl.href);
+  url.searchParams.set('requireTLS', 'true');
+  return url.href;
+}
 
 function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
@@ -42,6 +73,9 @@ function digest(text: string): string {
  * problems are not.
  */
 export function classifySmtpError(error: NodemailerError): NotifyResult {
+  if (error.command === 'STARTTLS' && typeof error.responseCode === 'number') {
+    return { ok: false, retryable: error.responseCode < 500, reason: startTlsRefusal(error.responseCode) };
+  }
   if (typeof error.responseCode === 'number') {
     const permanent = error.responseCode >= 500 && error.responseCode < 600 && error.responseCode !== 503;
     const serverText = typeof error.response === 'string' ? ` ${truncate(escapeControlChars(error.response), 200)}` : '';
@@ -55,12 +89,14 @@ export function classifySmtpError(error: NodemailerError): NotifyResult {
 
 export function createEmailNotifier(options: EmailNotifierOptions): Notifier {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const smtpUrl = new URL(options.smtpUrl);
+  const requireTls = mustStartTls(smtpUrl, options.tls);
   const transporter = nodemailer.createTransport({
-    url: options.smtpUrl,
+    url: requireTls ? withStartTlsRequired(smtpUrl) : options.smtpUrl,
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,
-    requireTLS: options.tls?.requireTls ?? false,
+    requireTLS: requireTls,
     tls: {
       rejectUnauthorized: options.tls?.rejectUnauthorized ?? true,
       ...(options.tls?.ca === undefined ? {} : { ca: options.tls.ca }),

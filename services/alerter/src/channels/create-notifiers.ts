@@ -27,7 +27,15 @@ export function createNotifiers(config: AlerterConfig, context: NotifierContext)
   const notifiers: Notifier[] = [];
   if (config.slackWebhookUrl !== undefined) notifiers.push(createSlackNotifier({ webhookUrl: config.slackWebhookUrl, timeoutMs }));
   if (config.smtpUrl !== undefined) {
-    notifiers.push(createEmailNotifier({ smtpUrl: config.smtpUrl, from: config.emailFrom, to: config.emailTo, timeoutMs }));
+    notifiers.push(
+      createEmailNotifier({
+        smtpUrl: config.smtpUrl,
+        from: config.emailFrom,
+        to: config.emailTo,
+        timeoutMs,
+        tls: { allowPlaintextAuth: config.smtpAllowPlaintextAuth },
+      }),
+    );
   }
   if (config.webhookUrl !== undefined) {
     notifiers.push(
