@@ -26,7 +26,7 @@ describe('Slack notifier against a local webhook endpoint', () => {
     expect(request?.method).toBe('POST');
     expect(request?.path).toBe(WEBHOOK_PATH);
     const message = request!.json<SlackMessage>();
-    expect(message.text).toContain('[Vigil CRITICAL] traffic-spike on client 1.2.3.4');
+    expect(message.text).toContain('[Vigil CRITICAL] `traffic-spike` on client `1.2.3.4`');
     const [attachment] = message.attachments;
     expect(attachment.color).toBe('#d40e0d');
     const blocks = JSON.stringify(attachment.blocks);
@@ -43,6 +43,24 @@ describe('Slack notifier against a local webhook endpoint', () => {
     expect(request?.body).not.toContain('<https://evil.example|click>');
     expect(request?.body).toContain('`GET /&lt;script&gt;alert(1)&lt;/script&gt;`');
     expect(request?.body).toContain('&lt;!channel&gt;');
+  });
+
+  it('delivers a path and user agent full of mrkdwn, links and mentions only inside code spans', async () => {
+    const path = '/*admin*/_x_/~y~/@here';
+    const userAgent = 'Mozilla/5.0 *FREE* https://evil.example/phish @channel';
+    const anomaly = sampleAnomaly({
+      entity: { kind: 'client', key: '@here' },
+      summary: `Client @here with user agent ${userAgent} hit GET ${path} 1,240 times.`,
+      evidence: { topRoutes: [{ key: `GET ${path}`, count: 9 }], topClients: [{ key: userAgent, count: 9 }], sampleRequestIds: [], recent: [] },
+    });
+    expect(await notifier().send(sampleNotification({ anomaly }))).toEqual({ ok: true });
+    const [request] = await slack.waitForRequests(1);
+    const message = request!.json<SlackMessage>();
+    expect(message.text).toBe(':red_circle: [Vigil CRITICAL] `traffic-spike` on client `@here`');
+    expect(message.attachments[0].fallback).toBe(message.text);
+    const sentence = JSON.stringify(message.attachments[0].blocks[1]);
+    expect(sentence).toContain('Client `@here` with user agent `Mozilla/5.0 *FREE* https://evil.example/phish @channel` hit `GET /*admin*/_x_/~y~/@here` 1,240 times.');
+    expect(sentence).toContain('"verbatim":true');
   });
 
   it('sends resolved notifications in green and summaries listing the folded alerts', async () => {

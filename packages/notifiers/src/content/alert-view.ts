@@ -112,6 +112,18 @@ function sentenceFor(notification: Notification, suppressedTotal: number): strin
   }
 }
 
+/**
+ * The one-line title, `traffic-spike on client 1.2.3.4`, with the detector and the entity key
+ * passed through `quote`: a renderer whose markup could act on them makes them inert there.
+ */
+export function alertTitle(
+  view: Pick<AlertView, 'kind' | 'detector' | 'entityKind' | 'entityKey' | 'suppressedTotal'>,
+  quote: (untrusted: string) => string = (text) => text,
+): string {
+  const subject = `${quote(view.detector)} on ${view.entityKind} ${quote(view.entityKey)}`;
+  return view.kind === 'summary' && view.suppressedTotal > 1 ? `${view.suppressedTotal} alerts, first ${subject}` : subject;
+}
+
 function suppressedLine(anomaly: Anomaly): SuppressedLine {
   return {
     severity: anomaly.severity,
@@ -125,14 +137,9 @@ function suppressedLine(anomaly: Anomaly): SuppressedLine {
 export function buildAlertView(notification: Notification): AlertView {
   const { anomaly } = notification;
   const suppressed = notification.kind === 'summary' ? (notification.suppressed ?? [anomaly]) : [];
-  const title =
-    notification.kind === 'summary' && suppressed.length > 1
-      ? `${suppressed.length} alerts, first ${anomaly.detector} on ${describeEntity(anomaly)}`
-      : `${anomaly.detector} on ${describeEntity(anomaly)}`;
-  return {
+  const view: Omit<AlertView, 'title'> = {
     kind: notification.kind,
     ...toneAndLabel(notification, suppressed),
-    title,
     sentence: truncate(sentenceFor(notification, suppressed.length), VIEW_LIMITS.sentence),
     detector: truncate(anomaly.detector, VIEW_LIMITS.key),
     entityKind: anomaly.entity.kind,
@@ -155,4 +162,5 @@ export function buildAlertView(notification: Notification): AlertView {
     suppressed: suppressed.slice(0, VIEW_LIMITS.suppressed).map(suppressedLine),
     suppressedTotal: suppressed.length,
   };
+  return { ...view, title: alertTitle(view) };
 }

@@ -1,17 +1,46 @@
 import { describe, expect, it } from 'vitest';
 import { TONE_COLOURS } from '../content/alert-view';
 import { hostileNotification, sampleAnomaly, sampleNotification } from '../sample-notification';
-import { codeSpan, escapeMrkdwn, renderSlack } from './render-slack';
+import { codeSpan, escapeMrkdwn, inertProse, renderSlack } from './render-slack';
 
 /** Every mrkdwn string of a message, where Slack would interpret control sequences. */
 function mrkdwnTexts(message: ReturnType<typeof renderSlack>): string[] {
-  const texts = [message.text];
+  const texts = [message.text, message.attachments[0].fallback];
   for (const block of message.attachments[0].blocks) {
     if ('text' in block && block.text.type === 'mrkdwn') texts.push(block.text.text);
     if ('fields' in block) texts.push(...(block.fields ?? []).map((field) => field.text));
     if (block.type === 'context') texts.push(...block.elements.map((element) => element.text));
   }
   return texts;
+}
+
+/** Request data that Slack would turn into formatting, links and pings if it reached mrkdwn as prose. */
+const MARKUP = {
+  path: '/*admin*/_debug_/~old~/@here',
+  userAgent: 'Mozilla/5.0 *FREE* _gift_ ~x~ at https://evil.example/phish or evil.example @channel #general :skull:',
+  clientId: '@here',
+} as const;
+
+function markupNotification() {
+  const anomaly = sampleAnomaly({
+    entity: { kind: 'client', key: MARKUP.clientId },
+    summary: `Client ${MARKUP.clientId} with user agent ${MARKUP.userAgent} hit GET ${MARKUP.path} *now*, see https://evil.example/phish @channel 1,240 times.`,
+    evidence: {
+      topRoutes: [{ key: `GET ${MARKUP.path}`, count: 900 }],
+      topClients: [{ key: MARKUP.userAgent, count: 200 }],
+      sampleRequestIds: [],
+      recent: [],
+    },
+  });
+  return sampleNotification({ anomaly });
+}
+
+// Vigil's own markup: the tone emoji that opens the headline and the bold field labels.
+const OWN_MARKUP = /^:[a-z_]+: |\*(?:Entity|Observed|Expected|Score|Window|Recent|Top clients|Top routes|Alerts in this summary)\*/g;
+
+/** What Slack would read as mrkdwn: the text with its inline code spans and Vigil's own markup taken out. */
+function outsideCode(text: string): string {
+  return text.replace(/`[^`\n]*`/g, ' ').replace(OWN_MARKUP, ' ');
 }
 
 describe('renderSlack', () => {
@@ -35,6 +64,39 @@ describe('renderSlack', () => {
     expect(json).toContain('&lt;!channel&gt;');
     expect(json).toContain('&lt;https://evil.example|click&gt;');
     expect(json).not.toContain('<!channel>');
+  });
+
+  it('keeps hostile paths and user agents inside code spans in the summary, text and fallback', () => {
+    const message = renderSlack(markupNotification());
+    for (const text of mrkdwnTexts(message)) {
+      expect(outsideCode(text)).not.toMatch(/[*_~@#<>&`]|https?:|evil|:[a-z]+:/);
+    }
+    const [summary] = mrkdwnTexts(message).slice(2);
+    expect(summary).toContain(`\`GET ${MARKUP.path}\``);
+    expect(summary).toContain(`\`${MARKUP.userAgent}\``);
+    expect(summary).toContain('`@here`');
+    expect(summary).toContain('`*now*,` see `https://evil.example/phish @channel` 1,240 times.');
+    expect(message.text).toBe(':red_circle: [Vigil CRITICAL] `traffic-spike` on client `@here`');
+    expect(message.attachments[0].fallback).toBe(message.text);
+  });
+
+  it('marks every mrkdwn text object verbatim so Slack neither links URLs nor expands mentions', () => {
+    const blocks = renderSlack(markupNotification()).attachments[0].blocks;
+    const objects = blocks.flatMap((block) => [...('text' in block ? [block.text] : []), ...('fields' in block ? (block.fields ?? []) : []), ...(block.type === 'context' ? block.elements : [])]);
+    const mrkdwn = objects.filter((object) => object.type === 'mrkdwn');
+    expect(mrkdwn.length).toBeGreaterThan(5);
+    for (const object of mrkdwn) expect(object).toMatchObject({ verbatim: true });
+  });
+
+  it('leaves plain words and numbers of a summary as prose and quotes the rest', () => {
+    expect(inertProse('client 1.2.3.4 made 900 requests in one bucket, expected 85.5 (12×)', [])).toBe(
+      'client `1.2.3.4` made 900 requests in one bucket, expected 85.5 (12×)',
+    );
+    expect(inertProse('route GET /users/{id} (checkout-api): 40 of 50 failed', ['GET /users/{id}'])).toBe(
+      'route `GET /users/{id}` (checkout-api): 40 of 50 failed',
+    );
+    expect(inertProse('see *this* and _that_ at evil.example now', [])).toBe('see `*this*` and `_that_` at `evil.example` now');
+    expect(inertProse('a`b <!here>', [])).toBe('`aˋb &lt;!here&gt;`');
   });
 
   it('colours the attachment by severity and green once resolved', () => {

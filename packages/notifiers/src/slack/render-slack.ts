@@ -1,8 +1,9 @@
 // Renders a notification as a Slack message: Block Kit blocks inside an attachment coloured by
-// severity. Pure. Every string that reaches mrkdwn is escaped, so `<!channel>`, `<@U123>` and
-// `<https://evil|click>` arrive as inert text instead of pinging people or hiding links.
+// severity. Pure. Untrusted text (keys, paths, user agents, summaries) reaches mrkdwn only escaped
+// and inside inline code spans, where Slack applies no formatting, links nothing and expands no
+// mention; text objects are `verbatim` so Slack does no auto-linking of its own either.
 import type { AlertTone, AlertView } from '../content/alert-view';
-import { TONE_COLOURS, buildAlertView } from '../content/alert-view';
+import { TONE_COLOURS, alertTitle, buildAlertView } from '../content/alert-view';
 import { escapeControlChars, truncate } from '../content/plain-text';
 import type { Notification } from '../notification';
 
@@ -11,7 +12,7 @@ export interface SlackMessage {
   attachments: [{ color: string; fallback: string; blocks: SlackBlock[] }];
 }
 
-type SlackText = { type: 'mrkdwn' | 'plain_text'; text: string };
+type SlackText = { type: 'mrkdwn'; text: string; verbatim: true } | { type: 'plain_text'; text: string };
 export type SlackBlock =
   | { type: 'header'; text: SlackText }
   | { type: 'section'; text: SlackText; fields?: SlackText[] }
@@ -38,21 +39,68 @@ export function escapeMrkdwn(text: string): string {
 }
 
 /**
- * An inline code span around untrusted text: formatting and auto-links do not apply inside it.
- * Slack has no escape for a backtick, so one is shown as a look-alike that cannot close the span.
+ * An inline code span around untrusted text: formatting, auto-links and mentions do not apply
+ * inside it. Slack has no escape for a backtick, so one is shown as a look-alike that cannot close
+ * the span.
  */
-export function codeSpan(text: string): string {
-  const inert = escapeMrkdwn(truncate(text, KEY_MAX)).replace(/`/g, 'ˋ');
+function inlineCode(text: string): string {
+  const inert = escapeMrkdwn(text).replace(/`/g, 'ˋ');
   return `\`${inert.length === 0 ? ' ' : inert}\``;
 }
 
-/** Plain mrkdwn prose: escaped, and a stray backtick cannot open a code span that swallows the rest. */
-function prose(text: string): string {
-  return escapeMrkdwn(text).replace(/`/g, 'ˋ');
+/** An untrusted key in a code span, cut to the length every block was sized for. */
+export function codeSpan(text: string): string {
+  return inlineCode(truncate(text, KEY_MAX));
+}
+
+// A word mrkdwn cannot act on: letters (with inner hyphens or apostrophes) or a number, maybe in
+// parentheses, maybe followed by one punctuation mark. No `*_~`, no `@`, `#` or `:name:`, no dot
+// between letters (a domain Slack would link), no slash (a path or URL).
+const INERT_WORD = /^\(?(?:[A-Za-z]+(?:['-][A-Za-z]+)*|\d+(?:,\d{3})*(?:\.\d+)?[%×]?)\)?[.,;:!?]?$/;
+
+/**
+ * Untrusted prose, such as an anomaly's summary, kept readable and made inert: plain words stay as
+ * they are, each of the alert's own keys found between spaces goes whole into a code span, and any
+ * other run of words that is not plain goes into one code span too. Spans always have a space or
+ * the end of the text on both sides, which Slack needs to see them as code.
+ */
+export function inertProse(text: string, keys: readonly string[]): string {
+  const keyWords = [...new Set(keys)].filter((key) => key.trim() !== '').map((key) => key.split(' ')).sort((a, b) => b.length - a.length);
+  const words = text.split(' ');
+  const out: string[] = [];
+  let run: string[] = [];
+  const closeRun = () => {
+    if (run.length > 0) out.push(inlineCode(run.join(' ')));
+    run = [];
+  };
+  for (let i = 0; i < words.length; ) {
+    const key = keyWords.find((candidate) => candidate.every((word, j) => words[i + j] === word));
+    if (key !== undefined) {
+      closeRun();
+      out.push(inlineCode(key.join(' ')));
+      i += key.length;
+      continue;
+    }
+    const word = words[i] as string;
+    if (word !== '' && !INERT_WORD.test(word)) {
+      run.push(word);
+    } else {
+      closeRun();
+      out.push(word);
+    }
+    i += 1;
+  }
+  closeRun();
+  return out.join(' ');
 }
 
 function mrkdwn(text: string): SlackText {
-  return { type: 'mrkdwn', text };
+  return { type: 'mrkdwn', text, verbatim: true };
+}
+
+/** The alert's untrusted keys, to be recognised whole inside its summary sentence. */
+function viewKeys(view: AlertView): string[] {
+  return [view.entityKey, ...(view.service === undefined ? [] : [view.service]), ...view.topClients.map(({ key }) => key), ...view.topRoutes.map(({ key }) => key)];
 }
 
 /** Joins whole lines up to the section limit, so a cut never splits an escape or a code span. */
@@ -86,7 +134,7 @@ function blocksFor(view: AlertView): SlackBlock[] {
   const header = `${view.label} · ${view.detector}`;
   return [
     { type: 'header', text: { type: 'plain_text', text: truncate(escapeControlChars(header), HEADER_MAX) } },
-    { type: 'section', text: mrkdwn(`${prose(truncate(view.sentence, SENTENCE_MAX))}\n*Entity* ${view.entityKind} ${codeSpan(view.entityKey)}`) },
+    { type: 'section', text: mrkdwn(`${inertProse(truncate(view.sentence, SENTENCE_MAX), viewKeys(view))}\n*Entity* ${view.entityKind} ${codeSpan(view.entityKey)}`) },
     {
       type: 'section',
       fields: [
@@ -114,7 +162,8 @@ function blocksFor(view: AlertView): SlackBlock[] {
 
 export function renderSlack(notification: Notification): SlackMessage {
   const view = buildAlertView(notification);
-  const headline = `${TONE_EMOJI[view.tone]} [Vigil ${view.label}] ${prose(view.title)}`;
+  // Also the fallback: Slack shows both in notifications and clients without blocks.
+  const headline = `${TONE_EMOJI[view.tone]} [Vigil ${view.label}] ${alertTitle(view, codeSpan)}`;
   return {
     text: headline,
     attachments: [{ color: TONE_COLOURS[view.tone], fallback: headline, blocks: blocksFor(view) }],
