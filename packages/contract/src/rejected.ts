@@ -27,7 +27,7 @@ export interface RejectedInput {
   reason: RejectionReason;
   /** Human detail, e.g. the missing field's name. */
   detail?: string;
-  /** Raw input, truncated to at most 1024 characters. */
+  /** Raw input, truncated to at most 1024 characters, with credentials replaced by REDACTED. */
   sample: string;
 }
 

@@ -32,6 +32,17 @@ function wrappedLine(record: JsonRecord): string | undefined {
   return typeof inner === 'string' && inner !== '' ? inner.replace(/\r?\n$/, '') : undefined;
 }
 
+/**
+ * JSON.parse's message without the excerpt of the input V8 quotes in some (`Unexpected token 'B',
+ * "{"a": Bearer abc"... is not valid JSON`): the detail is published with the rejection, and the
+ * excerpt may hold a credential that no redaction can recognise out of its context.
+ */
+function jsonErrorDetail(error: unknown): string {
+  const message = (error as Error).message;
+  const excerpt = message.search(/, (\.\.\.)?"/);
+  return excerpt === -1 ? message : `${message.slice(0, excerpt)}: not valid JSON`;
+}
+
 class FormatEventParser implements EventParser {
   readonly format: string;
   private readonly normalizer: Normalizer;
@@ -72,6 +83,10 @@ class FormatEventParser implements EventParser {
 
   lastDetected(): string | undefined {
     return this.detected;
+  }
+
+  redactSample(sample: string): string {
+    return this.normalizer.samples.redact(sample);
   }
 
   parseLine(logged: string, ctx: ParseContext): ParseResult {
@@ -136,7 +151,7 @@ class FormatEventParser implements EventParser {
       try {
         decoded = JSON.parse(line);
       } catch (error) {
-        return reject('invalid_json', (error as Error).message);
+        return reject('invalid_json', jsonErrorDetail(error));
       }
       return isRecord(decoded) ? this.parseRecord(decoded, mayUnwrap) : reject('invalid_json', 'expected a JSON object');
     }

@@ -41,6 +41,12 @@ export interface EventParser {
   parseLineAt(text: string, start: number, end: number, ctx: ParseContext): ParseResult;
   parseObject(record: unknown, ctx: ParseContext): ParseResult;
   lastDetected(): string | undefined;
+  /**
+   * A rejected input's text (a line, a record's JSON, possibly cut short) with credentials replaced
+   * by REDACTED: configured query parameters, `Bearer`/`Basic` credentials, JSON credential fields.
+   * Input that is not an event never went through query redaction: its sample must go through this.
+   */
+  redactSample(sample: string): string;
 }
 
 export interface NormalizeOptions {

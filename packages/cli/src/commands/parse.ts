@@ -1,6 +1,6 @@
 // `vigil parse <file|-> [--format F]`: streams a log through the same parser and normalizer the
 // collector uses. One ApiAccessEvent JSON per parsed line on stdout; each rejected line (number,
-// reason, truncated sample) and a closing summary on stderr. Exit 0 whenever it ran.
+// reason, truncated and redacted sample) and a closing summary on stderr. Exit 0 whenever it ran.
 
 import { once } from 'node:events';
 import type { RejectionReason } from '@vigil/contract';
@@ -75,7 +75,8 @@ class ParseRun implements LogSink {
     }
     this.rejected.set(result.reason, (this.rejected.get(result.reason) ?? 0) + 1);
     const full = typeof text === 'string' ? text : text();
-    const sample = full.length > SAMPLE_MAX ? `${full.slice(0, SAMPLE_MAX)}…` : full;
+    // Cut before redacting (a rejected line may be long); a value cut off is redacted to the cut.
+    const sample = full.length > SAMPLE_MAX ? `${this.parser.redactSample(full.slice(0, SAMPLE_MAX))}…` : this.parser.redactSample(full);
     const detail = result.detail === undefined ? '' : ` (${result.detail})`;
     this.io.stderr.write(`${this.unit} ${this.lines}: ${result.reason}${detail}: ${JSON.stringify(sample)}\n`);
   }

@@ -106,11 +106,14 @@ export const formatsSchema = {
   }),
   redactQueryParams: list({
     env: 'VIGIL_REDACT_QUERY_PARAMS',
-    description: 'Query parameters whose values become REDACTED before events leave the collector (case-insensitive).',
+    description:
+      'Query parameters whose values become REDACTED before events and rejected-input samples leave the collector. Names match case-insensitively, percent-decoded, without a trailing [] and with - and _ alike (api_key also covers api-key and API-KEY[]).',
     example: 'token,api_key,apikey,access_token,password,secret,signature,sig,key,auth,session',
     default: [
       'token', 'api_key', 'apikey', 'access_token', 'refresh_token', 'id_token', 'client_secret', 'password', 'passwd',
       'pwd', 'secret', 'signature', 'sig', 'key', 'auth', 'x-amz-signature', 'x-amz-credential', 'x-amz-security-token',
+      'x-api-key', 'auth_token', 'authorization', 'jwt', 'private_token', 'access_key', 'secret_key', 'session_token',
+      'session_id', 'sessionid', 'jsessionid', 'phpsessid', 'awsaccesskeyid', 'x-goog-signature', 'x-goog-credential',
     ],
     allowEmpty: true,
   }),

@@ -11,6 +11,7 @@ import { CidrSet } from './cidr';
 import { resolveClientIp } from './client-ip';
 import { Pseudonymizer } from './pseudonymize';
 import { DEFAULT_REDACT_QUERY_PARAMS, QueryRedactor } from './redact-query';
+import { SampleRedactor } from './redact-sample';
 import { RouteTemplater } from './route-templater';
 
 export const DEFAULT_NORMALIZE_OPTIONS: NormalizeOptions = {
@@ -38,6 +39,8 @@ export class Normalizer {
   private readonly templater: RouteTemplater;
   private readonly trusted: CidrSet;
   private readonly redactor: QueryRedactor;
+  /** Redacts rejected inputs' samples with the same names as queries. */
+  readonly samples: SampleRedactor;
   private readonly ipPseudonyms: Pseudonymizer | undefined;
   private readonly headerIds: Pseudonymizer | undefined;
   private readonly clientIdHeader: string | undefined;
@@ -55,6 +58,7 @@ export class Normalizer {
     this.templater = new RouteTemplater(options.routeMaxPerService, options.routeMaxServices);
     this.trusted = new CidrSet(options.trustedProxies);
     this.redactor = new QueryRedactor(options.redactQueryParams);
+    this.samples = new SampleRedactor(this.redactor);
     this.ipPseudonyms = options.ipPseudonymizeKey ? new Pseudonymizer('ip-', options.ipPseudonymizeKey) : undefined;
     this.headerIds = options.hashClientIdHeader ? new Pseudonymizer('hdr-', options.ipPseudonymizeKey) : undefined;
   }

@@ -1,8 +1,8 @@
 // Items → events and rejections through the shared @vigil/formats parser. A bad item becomes a
-// RejectedInput (reason, source, truncated sample) and the batch goes on with the rest.
+// RejectedInput (reason, source, truncated and redacted sample) and the batch goes on with the rest.
 
 import type { ApiAccessEvent, RejectedInput } from '@vigil/contract';
-import { truncateSample } from '@vigil/contract';
+import { REJECTED_SAMPLE_MAX, truncateSample } from '@vigil/contract';
 import type { EventParser, ParseContext, ParseResult } from '@vigil/formats';
 import { itemSample, type IngestItem } from './ingest-item';
 
@@ -24,6 +24,16 @@ function parseItem(item: IngestItem, parser: EventParser, ctx: ParseContext): Pa
   }
 }
 
+/**
+ * An item's text as published with its rejection: cut to the contract's length before redacting (a
+ * rejected line may be 64 KiB), with credentials redacted, and cut again when REDACTED made it longer.
+ */
+function rejectedSample(item: IngestItem, parser: EventParser): string {
+  const raw = itemSample(item);
+  if (raw.length <= REJECTED_SAMPLE_MAX) return truncateSample(parser.redactSample(raw));
+  return truncateSample(`${parser.redactSample(raw.slice(0, REJECTED_SAMPLE_MAX))}…`);
+}
+
 export function parseItems(items: readonly IngestItem[], parser: EventParser, source: string, receivedAt: number): ParsedItems {
   const ctx = { source, receivedAt };
   const events: ApiAccessEvent[] = [];
@@ -41,7 +51,7 @@ export function parseItems(items: readonly IngestItem[], parser: EventParser, so
       format: parser.format,
       reason: result.reason,
       ...(result.detail === undefined ? {} : { detail: result.detail }),
-      sample: truncateSample(itemSample(item)),
+      sample: rejectedSample(item, parser),
     });
   }
   return { events, rejections };

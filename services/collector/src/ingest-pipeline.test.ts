@@ -1,0 +1,95 @@
+import type { RejectedInput } from '@vigil/contract';
+import { createTelemetry } from '@vigil/telemetry';
+import { describe, expect, it } from 'vitest';
+import { IngestPipeline } from './ingest-pipeline';
+import { parserSettings } from './parser-settings';
+import { PublishBuffer, type PublishEntry } from './sinks/publish-buffer';
+import { itemsFromLines, type IngestItem } from './transforms/ingest-item';
+import { ParserRegistry } from './transforms/parser-registry';
+
+/** A pipeline with the default settings whose buffer hands what it publishes to the test. */
+function pipeline(env: Record<string, string> = {}) {
+  const published: PublishEntry[] = [];
+  const buffer = new PublishBuffer({ maxItems: 1000, maxItemsPerSend: 1000, publish: async (entries) => void published.push(...entries) });
+  const settings = parserSettings(env);
+  const telemetry = createTelemetry('collector-test');
+  const ingest = new IngestPipeline({
+    buffer,
+    parsers: new ParserRegistry(settings.options, settings.defaultFormat),
+    metrics: telemetry.pipeline('collector'),
+    tracer: telemetry.tracer,
+    now: () => 0,
+  });
+  return { ingest, published: () => published.flatMap((entry) => entry.rejections) };
+}
+
+function lineItems(text: string, maxLineBytes = 65_536): IngestItem[] {
+  const items: IngestItem[] = [];
+  itemsFromLines(Buffer.from(text), maxLineBytes, (item) => items.push(item), ['log', 'message']);
+  return items;
+}
+
+const kongRecord = {
+  started_at: 1_700_000_000_000,
+  request: {
+    method: 'GET',
+    uri: '/v1/orders?token=SECRET1',
+    url: 'https://api.example.com/v1/orders?token=SECRET1',
+    querystring: { token: 'SECRET1' },
+    headers: { authorization: 'Bearer SECRET2', cookie: 'session=SECRET3', host: 'api.example.com' },
+  },
+  response: { status: 'not a status', size: 10 },
+};
+
+describe('IngestPipeline rejected samples', () => {
+  it('publishes rejected lines and records with their credentials redacted', async () => {
+    const { ingest, published } = pipeline();
+    const items = [
+      ...lineItems('203.0.113.7 - - [10/Oct/2000:13:55:36 -0700] "GET /login?user=a&token=SECRET0 HTTP/1.1" bad 5 "-" "curl/8"\n'),
+      ...lineItems(`${JSON.stringify({ log: 'GET /x?api-key=SECRET4 Authorization: Bearer SECRET5' })}\n`),
+      { kind: 'object', value: kongRecord } as const,
+    ];
+    const outcome = ingest.ingest(items, { name: 'http', kind: 'http' }, undefined);
+    await outcome.published;
+    expect(outcome.rejected).toBe(3);
+    const samples = published().map((rejection: RejectedInput) => rejection.sample);
+    expect(samples).toHaveLength(3);
+    for (const sample of samples) expect(sample).not.toMatch(/SECRET/);
+    expect(samples[0]).toContain('"GET /login?user=a&token=REDACTED HTTP/1.1" bad 5');
+    expect(samples[1]).toBe('GET /x?api-key=REDACTED Authorization: Bearer REDACTED');
+    expect(JSON.parse(samples[2] as string)).toMatchObject({
+      request: { uri: '/v1/orders?token=REDACTED', headers: { authorization: 'REDACTED', cookie: 'REDACTED', host: 'api.example.com' } },
+    });
+  });
+
+  it('publishes a line that is not JSON with neither its sample nor its detail quoting a credential', async () => {
+    const { ingest, published } = pipeline();
+    await ingest.ingest(lineItems('{"a": Bearer SECRET}\n'), { name: 'http', kind: 'http' }, undefined).published;
+    expect(published()).toMatchObject([{ reason: 'invalid_json', sample: '{"a": Bearer REDACTED}' }]);
+    expect(published()[0]?.detail).not.toMatch(/SEC/);
+  });
+
+  it('redacts the sample of a line cut for length inside a credential, and keeps it within the contract', async () => {
+    const { ingest, published } = pipeline();
+    const line = `203.0.113.7 - - [10/Oct/2000:13:55:36 -0700] "GET /x?${'a'.repeat(900)}=1&sig=${'SECRET'.repeat(500)} HTTP/1.1" 200 5\n`;
+    for (const maxLineBytes of [2048, 65_536]) {
+      const outcome = ingest.ingest(lineItems(line.replace('200 5', 'bad 5'), maxLineBytes), { name: 'http', kind: 'http' }, undefined);
+      await outcome.published;
+    }
+    // Framing keeps the first 1024 bytes of a line too long to decode; the parser's rejection is cut here.
+    const [tooLong, cut] = published();
+    expect([tooLong?.reason, cut?.reason]).toEqual(['line_too_long', 'invalid_status']);
+    expect(cut?.sample.endsWith('&sig=REDACTED…')).toBe(true);
+    for (const { sample } of published()) {
+      expect(sample).not.toMatch(/SECRET|SECR|SEC$/);
+      expect(sample).toMatch(/&sig=REDACTED/);
+      expect(sample.length).toBeLessThanOrEqual(1024);
+    }
+  });
+
+  it('uses the configured names for samples as for events', async () => {
+    const { ingest, published } = pipeline({ VIGIL_REDACT_QUERY_PARAMS: 'session' });
+    await ingest.ingest(lineItems('GET /x?session=SECRET&token=kept\n'), { name: 'http', kind: 'http' }, undefined).published;
+    expect(published()[0]?.sample).toBe('GET /x?session=REDACTED&token=kept');
+  });
+});
