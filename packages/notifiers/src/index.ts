@@ -2,7 +2,7 @@
 export { DEFAULT_TIMEOUT_MS } from './notification';
 export { isTlsVerificationFailure } from './delivery/tls-failure';
 export type { Notification, NotificationKind, Notifier, NotifyResult } from './notification';
-export { HOSTILE_STRINGS, hostileNotification, sampleAnomaly, sampleNotification } from './sample-notification';
+export { HOSTILE_STRINGS, hostileNotification, sampleAnomaly, sampleNotification, testAlertNotification } from './sample-notification';
 
 export { createSlackNotifier } from './slack/slack-notifier';
 export type { SlackNotifierOptions } from './slack/slack-notifier';

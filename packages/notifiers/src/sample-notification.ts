@@ -42,6 +42,25 @@ export function sampleNotification(overrides: Partial<Notification> = {}): Notif
   };
 }
 
+/**
+ * What `vigil test-alert` sends: plainly a test wherever it lands (an email subject, a Slack
+ * headline, an Alertmanager label), so nobody on call acts on it, at info severity so routes by
+ * severity do not page for it; `sentAt` names the run.
+ */
+export function testAlertNotification(sentAt: number): Notification {
+  const anomaly = sampleAnomaly({
+    id: `test-alert-${sentAt}`,
+    detector: 'test-alert',
+    entity: { kind: 'service', key: 'vigil-test-alert', service: 'vigil-test-alert' },
+    severity: 'info',
+    window: { start: sentAt, end: sentAt + 10_000 },
+    startedAt: sentAt,
+    summary: 'This is a test alert sent by vigil test-alert to check this channel. Nothing is wrong; no action is needed.',
+    evidence: { topRoutes: [], topClients: [], sampleRequestIds: [], recent: [] },
+  });
+  return sampleNotification({ anomaly, idempotencyKey: `test-alert:${sentAt}`, groupKey: 'test-alert' });
+}
+
 /** Strings an attacker controls, as they would reach a renderer through an anomaly's evidence. */
 export const HOSTILE_STRINGS = {
   path: '/<script>alert(1)</script>',

@@ -46,6 +46,11 @@ describe('vigil test-alert', () => {
     expect(slack.requests).toHaveLength(1);
     expect(smtp.messages).toHaveLength(1);
     expect(`${stdout.text()}${stderr.text()}`).not.toContain('secret');
+    // Plainly a test wherever it lands, so nobody on call acts on it.
+    expect(smtp.messages[0]?.parsed.subject).toBe('[Vigil INFO] test-alert on service vigil-test-alert');
+    expect(smtp.messages[0]?.parsed.text).toContain('Nothing is wrong; no action is needed.');
+    expect(JSON.stringify(slack.requests[0]?.json())).toContain('Nothing is wrong; no action is needed.');
+    expect(webhook.requests[0]?.json()).toMatchObject({ anomaly: { detector: 'test-alert', severity: 'info' } });
   });
 
   it('keeps an SMTP login off a server without STARTTLS unless VIGIL_SMTP_ALLOW_PLAINTEXT_AUTH is on', async () => {

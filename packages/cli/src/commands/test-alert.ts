@@ -5,7 +5,7 @@
 import { alerterSchema, loadConfig } from '@vigil/config';
 import { VigilError } from '@vigil/contract';
 import { createNotifiers } from '@vigil/alerter';
-import { sampleNotification } from '@vigil/notifiers';
+import { testAlertNotification } from '@vigil/notifiers';
 import type { CommandIo } from '../io';
 
 export const HELP = `usage: vigil test-alert
@@ -25,7 +25,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     );
     return 1;
   }
-  const notification = sampleNotification({ idempotencyKey: `test-alert:${Date.now()}` });
+  const notification = testAlertNotification(Date.now());
   const outcomes = await Promise.all(
     [...notifiers.values()].map(async (notifier) => {
       const started = Date.now();
