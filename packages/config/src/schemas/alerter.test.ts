@@ -34,6 +34,18 @@ describe('alerterSchema', () => {
     expect(problems.find((p) => p.env === 'VIGIL_SILENCES')?.message).toMatch(/e\.g\. VIGIL_SILENCES=/);
   });
 
+  it('takes email addresses with or without a display name, and refuses what no server would', () => {
+    const config = loadConfig(alerterSchema, { VIGIL_EMAIL_TO: 'oncall@example.com, On call <pager@example.com>', VIGIL_EMAIL_FROM: 'Vigil <vigil@example.com>' });
+    expect(config.emailTo).toEqual(['oncall@example.com', 'On call <pager@example.com>']);
+    expect(loadConfig(alerterSchema, { VIGIL_EMAIL_FROM: 'vigil@localhost' }).emailFrom).toBe('vigil@localhost');
+    for (const bad of ['notanemail', 'on call@example.com', 'a@b@example.com', 'Name <oncall@example.com', '<>', '@example.com', 'oncall@']) {
+      const { problems } = checkConfig(alerterSchema, { VIGIL_EMAIL_TO: bad });
+      expect(problems.map((p) => p.env), bad).toEqual(['VIGIL_EMAIL_TO']);
+      expect(problems[0]?.message).toMatch(/must be an email address such as oncall@example\.com/);
+    }
+    expect(checkConfig(alerterSchema, { VIGIL_EMAIL_FROM: 'vigil' }).problems.map((p) => p.env)).toEqual(['VIGIL_EMAIL_FROM']);
+  });
+
   it('never prints a secret value in a problem', () => {
     try {
       loadConfig(alerterSchema, { VIGIL_SLACK_WEBHOOK_URL: 'ftp://hooks.example/T0/supersecret' });

@@ -36,6 +36,17 @@ function channelRoute(severity: string, fallback: string[], example: string): Fi
 }
 
 /** "detector=channel+channel" items: per-detector routes that replace the severity route. */
+/**
+ * An address as mail headers take it: `local@domain` or `Name <local@domain>`. Not RFC 5322 in
+ * full, only enough to catch what would fail at the first send (a name without a domain, a
+ * space or a second @), which an SMTP server reports only as EENVELOPE.
+ */
+const EMAIL_ADDRESS = /^(?:[^\s<>@,;"]+@[^\s<>@,;"]+|[^<>@,;"\r\n]*<[^\s<>@,;"]+@[^\s<>@,;"]+>)$/;
+
+function emailAddressProblem(item: string): string | undefined {
+  return EMAIL_ADDRESS.test(item) ? undefined : `must be an email address such as oncall@example.com or "On call <oncall@example.com>" (got "${item}")`;
+}
+
 function detectorRouteProblem(item: string): string | undefined {
   const m = /^([A-Za-z0-9._-]+)=([a-z+]+)$/.exec(item);
   if (!m) return 'must be detector=channel+channel';
@@ -161,6 +172,8 @@ export const alerterSchema = {
     description: 'Sender address of alert emails.',
     example: 'Vigil <vigil@example.com>',
     default: 'vigil@localhost',
+    pattern: EMAIL_ADDRESS,
+    patternProblem: 'must be an email address such as vigil@example.com or "Vigil <vigil@example.com>"',
   }),
   emailTo: list({
     env: 'VIGIL_EMAIL_TO',
@@ -168,6 +181,7 @@ export const alerterSchema = {
     example: 'oncall@example.com,security@example.com',
     default: [],
     allowEmpty: true,
+    item: emailAddressProblem,
   }),
   webhookUrl: optional(
     url({
