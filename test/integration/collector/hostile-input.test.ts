@@ -81,6 +81,16 @@ describe('hostile input to the collector', () => {
     expect(tooLong?.sample.length).toBeLessThanOrEqual(1024);
   });
 
+  it('reads a gzip file sent as the body without Content-Encoding, and refuses a broken one with 400', async () => {
+    const file = gzipSync(`${nginxLine('/hostile/gz-1')}\n${nginxLine('/hostile/gz-2')}\n`);
+    expect(await collector.post(file)).toMatchObject({ status: 200, json: { accepted: 2, rejected: 0 } });
+    const broken = await collector.post(file.subarray(0, file.length - 12));
+    expect(broken.status).toBe(400);
+    expect(broken.json.message).toMatch(/starts like a gzip file but does not inflate/);
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x61));
+    expect((await collector.post(bomb)).status).toBe(413);
+  });
+
   it('counts a request whose path held raw non-UTF-8 bytes, as vigil parse does', async () => {
     // Worms send such paths and old Apache logs them raw: still a request the client made.
     const [head, tail] = nginxLine('/hostile/RAW').split('RAW') as [string, string];

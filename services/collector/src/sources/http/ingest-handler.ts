@@ -6,7 +6,7 @@ import { VigilError } from '@vigil/contract';
 import { bearerToken, closingUnlessRead, errorResponse, readBody, sendJson, tokenMatches, type Handler, type TokenBucketLimiter } from '@vigil/http';
 import { extractTraceContext, type Logger, type TraceContext } from '@vigil/telemetry';
 import type { IngestPipeline } from '../../ingest-pipeline';
-import { DecompressionBudget } from '../../transforms/envelopes';
+import { DecompressionBudget, isGzip } from '../../transforms/envelopes';
 import type { IngestItem } from '../../transforms/ingest-item';
 import { FIREHOSE_ACCESS_KEY_HEADER, FIREHOSE_REQUEST_ID_HEADER, decodeFirehoseBody, firehoseResponse, isFirehoseRequest } from './firehose';
 import { tokenFingerprint, type IngestAudit } from './ingest-audit';
@@ -57,10 +57,26 @@ async function decodeItems(req: IncomingMessage, firehose: boolean, options: Ing
   const bodyLimits = { maxLineBytes: limits.maxLineBytes, maxItems: limits.maxLines, messageKeys: limits.messageKeys };
   // What gzip'd envelope records may inflate to counts with the body's own inflation.
   const inflateBudget = limits.maxDecompressedBytes - body.length;
-  if (!firehose) return decodeLogBody(body, bodyLimits, new DecompressionBudget(inflateBudget, 'VIGIL_INGEST_MAX_DECOMPRESSED_BYTES'));
+  if (!firehose) {
+    const budget = new DecompressionBudget(inflateBudget, 'VIGIL_INGEST_MAX_DECOMPRESSED_BYTES');
+    return decodeLogBody(isGzip(body) ? gunzippedFile(body, budget) : body, bodyLimits, budget);
+  }
   const decoded = decodeFirehoseBody(body, { ...bodyLimits, maxDecompressedBytes: inflateBudget });
   if (!decoded.ok) throw new VigilError('VIGIL_CONTRACT_INVALID', decoded.errorMessage);
   return decoded.items;
+}
+
+/**
+ * A body that is itself a gzip file, sent without Content-Encoding (`curl --data-binary
+ * @access.log.1.gz`): inflated within the same limit, as vigil parse and replay read such a file.
+ */
+function gunzippedFile(body: Buffer, budget: DecompressionBudget): Buffer {
+  try {
+    return budget.gunzip(body);
+  } catch (error) {
+    if (error instanceof VigilError) throw error;
+    throw new VigilError('VIGIL_CONTRACT_INVALID', `the body starts like a gzip file but does not inflate (${(error as Error).message})`, { cause: error });
+  }
 }
 
 function reply(res: ServerResponse, firehoseRequestId: string | undefined, now: number, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
