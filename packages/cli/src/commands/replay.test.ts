@@ -102,6 +102,13 @@ describe('vigil replay', () => {
     expect(c.err()).not.toMatch(/invalid_utf8/);
   });
 
+  it('prints only the error, no table header, for a file it cannot read', async () => {
+    const c = capturedIo();
+    expect(await run([join(tmpdir(), 'vigil-replay-no-such-file.log')], c.io)).toBe(1);
+    expect(c.err()).toMatch(/cannot read .*vigil-replay-no-such-file\.log/);
+    expect(c.out()).toBe('');
+  });
+
   it('counts an over-long line as skipped (line_too_long) and goes on', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-replay-'));
     const log = join(dir, 'long.log');

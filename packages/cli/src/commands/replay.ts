@@ -55,14 +55,17 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
   let newest = -Infinity;
   let lastBucket = -Infinity;
 
+  // The table's header comes with its first row: a file that cannot be read gets only the error.
+  let headerWritten = json;
   const publish = (anomalies: Anomaly[]) => {
     for (const a of anomalies) {
+      if (!headerWritten) io.stdout.write(`${TABLE_HEADER}\n`);
+      headerWritten = true;
       if (a.state === 'firing') byDetector.set(a.detector, (byDetector.get(a.detector) ?? 0) + 1);
       io.stdout.write(json ? `${JSON.stringify(a)}\n` : `${tableRow(a)}\n`);
     }
   };
 
-  if (!json) io.stdout.write(`${TABLE_HEADER}\n`);
   const count = (result: ParseResult): void => {
     if (!result.ok) {
       rejected.set(result.reason, (rejected.get(result.reason) ?? 0) + 1);
