@@ -76,8 +76,12 @@ export function formatNumber(value: number): string {
   return String(Math.round(value * 10) / 10);
 }
 
-/** "12×" or "0.2×". */
+/**
+ * "12×" or "0.2×". Past a thousandfold the figure says nothing more: the baseline was next to
+ * nothing (a long-silent entity's decays towards 0, which once printed 4.45e+32×).
+ */
 export function formatRatio(observed: number, expected: number): string {
   if (expected <= 0) return 'new';
-  return `${formatNumber(observed / expected)}×`;
+  const ratio = observed / expected;
+  return ratio >= 1000 ? 'over 1000×' : `${formatNumber(ratio)}×`;
 }

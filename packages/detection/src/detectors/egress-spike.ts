@@ -8,8 +8,18 @@ import { describeEntity, formatRatio, type Detector } from './detector';
 /** The deviation is never taken below 10% of the mean, so a very regular entity is not brittle. */
 const MIN_RELATIVE_SD = 0.1;
 
-function megabytes(bytes: number): string {
-  return `${(bytes / 1e6).toFixed(bytes >= 1e7 ? 0 : 1)} MB`;
+const BYTE_UNITS: ReadonlyArray<[number, string]> = [
+  [1e9, 'GB'],
+  [1e6, 'MB'],
+  [1e3, 'KB'],
+];
+
+/** "54 MB", "3.2 MB", "12 KB", "0 B": a small baseline reads as what it is, not "0.0 MB". */
+export function byteSize(bytes: number): string {
+  for (const [size, unit] of BYTE_UNITS) {
+    if (bytes >= size) return `${(bytes / size).toFixed(bytes >= 10 * size ? 0 : 1)} ${unit}`;
+  }
+  return `${Math.round(bytes)} B`;
 }
 
 export const egressSpikeDetector: Detector = {
@@ -25,7 +35,7 @@ export const egressSpikeDetector: Detector = {
       observed,
       expected,
       score: scoreFromPValue(zSpikeP(observed, expected, sd)),
-      summary: `${describeEntity(entity)} received ${megabytes(observed)} of responses in one bucket, expected ${megabytes(expected)} (${formatRatio(observed, expected)})`,
+      summary: `${describeEntity(entity)} received ${byteSize(observed)} of responses in one bucket, expected ${byteSize(expected)} (${formatRatio(observed, expected)})`,
       samples: 'all',
     };
   },
