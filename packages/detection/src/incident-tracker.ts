@@ -101,7 +101,7 @@ export class IncidentTracker {
         ...last,
         state: 'resolved',
         window: { start, end: start + this.bucketMs },
-        summary: `Resolved after ${this.config.resolveAfterBuckets} quiet buckets: ${last.summary}`,
+        summary: `Resolved after ${this.config.resolveAfterBuckets} quiet buckets; the last anomalous one: ${last.summary}`,
         evidence: { ...last.evidence, recent: [...incident.recent] },
       });
     }

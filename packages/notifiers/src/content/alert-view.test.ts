@@ -12,6 +12,8 @@ describe('buildAlertView', () => {
     const view = buildAlertView(sampleNotification({ kind: 'resolved' }));
     expect(view.tone).toBe('resolved');
     expect(view.sentence.startsWith('Resolved: ')).toBe(true);
+    const worded = buildAlertView(sampleNotification({ kind: 'resolved', anomaly: sampleAnomaly({ state: 'resolved', summary: 'Resolved after 3 quiet buckets; last: x' }) }));
+    expect(worded.sentence).toBe('Resolved after 3 quiet buckets; last: x');
   });
 
   it('colours a summary by the highest severity it folds and counts every folded alert', () => {

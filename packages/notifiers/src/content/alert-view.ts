@@ -102,7 +102,8 @@ function sentenceFor(notification: Notification, suppressedTotal: number): strin
   const { anomaly } = notification;
   switch (notification.kind) {
     case 'resolved':
-      return `Resolved: ${anomaly.summary}`;
+      // The detection engine words its own resolution ("Resolved after 3 quiet buckets; ...").
+      return anomaly.summary.startsWith('Resolved') ? anomaly.summary : `Resolved: ${anomaly.summary}`;
     case 'summary':
       return `${suppressedTotal} alerts arrived faster than the storm limit and are folded into this one message.`;
     case 'updated':
