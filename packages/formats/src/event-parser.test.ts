@@ -210,6 +210,23 @@ describe('client identity and credentials', () => {
   });
 });
 
+describe('route cardinality', () => {
+  it('keeps a scanner\'s 404s from filling the route cap, so real routes seen later keep their names', () => {
+    const parser = createEventParser({ format: 'nginx', normalize: { routeMaxPerService: 10 } });
+    const line = (path: string, status: number) => COMBINED.replace('/apache_pb.gif?api_key=s3cr3t', path).replace('" 200 ', `" ${status} `);
+    const routeOf = (path: string, status: number) => {
+      const result = parser.parseLine(line(path, status), ctx);
+      return result.ok ? result.event.request.route : result.reason;
+    };
+    const scanned = Array.from({ length: 200 }, (_, i) => routeOf(`/scan-${i.toString(36)}.php`, 404));
+    expect(new Set(scanned).size).toBe(6); // five admitted while the table was under half full, then /{other}
+    expect(scanned.at(-1)).toBe('/{other}');
+    expect(routeOf('/api/login', 200)).toBe('/api/login');
+    expect(routeOf('/api/orders/123', 401)).toBe('/api/orders/{id}');
+    expect(routeOf('/api/orders/124', 404)).toBe('/api/orders/{id}');
+  });
+});
+
 describe('service cardinality', () => {
   it('folds Host values beyond VIGIL_ROUTE_MAX_SERVICES into {other}, so a scanner cannot mint services', () => {
     const parser = createEventParser({ format: 'caddy', maxLineLength: 10_000, normalize: { routeMaxServices: 2 } });

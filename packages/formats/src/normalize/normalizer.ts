@@ -25,6 +25,9 @@ export const DEFAULT_NORMALIZE_OPTIONS: NormalizeOptions = {
 /** Headers that carry credentials: never a source of anything that leaves the collector. */
 const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
 
+/** Statuses saying the path is no route of the service: mostly scanners' guesses. */
+const NO_SUCH_ROUTE = new Set([400, 404, 405, 414]);
+
 /** Where the path starts in an absolute-form target (`https://host:443/p`), else 0. */
 function pathStart(target: string): number {
   if (target.charCodeAt(0) === 47) return 0;
@@ -75,7 +78,7 @@ export class Normalizer {
     const query = rawQuery === undefined || rawQuery === '' ? undefined : this.redactor.redact(rawQuery);
     const service = this.templater.service(raw.service ?? '-');
     const routed = pathStart(path);
-    const route = raw.route ?? this.templater.template(service, routed === 0 ? path : path.slice(routed) || '/');
+    const route = raw.route ?? this.templater.template(service, routed === 0 ? path : path.slice(routed) || '/', !NO_SUCH_ROUTE.has(raw.status));
     const objectId = raw.route === undefined ? this.templater.lastObjectId : undefined;
     const resolvedIp = resolveClientIp(raw.peerIp, raw.forwardedFor, this.trusted);
     const ip = this.ipPseudonyms && resolvedIp !== '-' ? this.ipPseudonyms.apply(resolvedIp) : resolvedIp;

@@ -46,6 +46,18 @@ describe('RouteTemplater', () => {
     expect(templater.template('other', '/c')).toBe('/c');
   });
 
+  it('admits no new route for a "no such route" answer once half the cap is taken, and still serves known ones', () => {
+    const templater = new RouteTemplater(4, 10);
+    expect(templater.template('api', '/scan-a', false)).toBe('/scan-a');
+    expect(templater.template('api', '/scan-b', false)).toBe('/scan-b');
+    expect(templater.template('api', '/scan-c', false)).toBe(OVERFLOW_ROUTE);
+    expect(templater.template('api', '/scan-a', false)).toBe('/scan-a');
+    expect(templater.template('api', '/login')).toBe('/login');
+    expect(templater.template('api', '/orders/7')).toBe('/orders/{id}');
+    expect(templater.template('api', '/orders/8', false)).toBe('/orders/{id}');
+    expect(templater.template('api', '/users')).toBe(OVERFLOW_ROUTE);
+  });
+
   it('folds routes of services beyond the service cap into /{other}', () => {
     const templater = new RouteTemplater(10, 1);
     expect(templater.template('one', '/a')).toBe('/a');
@@ -125,7 +137,7 @@ describe('RouteTemplater route tree', () => {
 function referenceTemplater(maxRoutes: number, maxServices: number) {
   const reference = new RouteTemplater(maxRoutes, maxServices);
   const routesByService = new Map<string, Set<string>>();
-  return (service: string, path: string) => {
+  return (service: string, path: string, admitNew: boolean) => {
     const probe = new RouteTemplater(Number.MAX_SAFE_INTEGER, 1);
     const template = probe.template('s', path);
     const objectId = probe.lastObjectId;
@@ -135,7 +147,7 @@ function referenceTemplater(maxRoutes: number, maxServices: number) {
     let routes = routesByService.get(known);
     if (routes === undefined) routesByService.set(known, (routes = new Set()));
     if (routes.has(template)) return { route: template, objectId };
-    if (routes.size >= maxRoutes) return { route: OVERFLOW_ROUTE, objectId };
+    if (routes.size >= maxRoutes || (!admitNew && routes.size * 2 >= maxRoutes)) return { route: OVERFLOW_ROUTE, objectId };
     routes.add(template);
     return { route: template, objectId };
   };
@@ -163,12 +175,12 @@ describe('RouteTemplater against references', () => {
 
   it('gives the same route and object id for every sequence of paths and services, caps included', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.constantFrom('api', 'web', 'x'), fc.oneof(path, fc.constantFrom('-', 'host:443', '/', '//'))), { maxLength: 60 }), fc.integer({ min: 1, max: 8 }), (requests, maxRoutes) => {
+      fc.property(fc.array(fc.tuple(fc.constantFrom('api', 'web', 'x'), fc.oneof(path, fc.constantFrom('-', 'host:443', '/', '//')), fc.boolean()), { maxLength: 60 }), fc.integer({ min: 1, max: 8 }), (requests, maxRoutes) => {
         const templater = new RouteTemplater(maxRoutes, 2);
         const reference = referenceTemplater(maxRoutes, 2);
-        for (const [service, p] of requests) {
-          const route = templater.template(templater.service(service), p);
-          expect({ route, objectId: templater.lastObjectId }).toEqual(reference(service, p));
+        for (const [service, p, admitNew] of requests) {
+          const route = templater.template(templater.service(service), p, admitNew);
+          expect({ route, objectId: templater.lastObjectId }).toEqual(reference(service, p, admitNew));
         }
       }),
       { numRuns: 300 },

@@ -1,7 +1,10 @@
 // Turns concrete paths into route templates so /v1/users/123 and /v1/users/456 are one route:
 // ids become {id}, {uuid}, {hex}, {token} or {email}. A cap per service keeps a scanner walking
-// random paths from blowing up cardinality: routes beyond it fold into /{other}. A cap on services
-// does the same for Host headers: services beyond it fold into {other}.
+// random paths from blowing up cardinality: routes beyond it fold into /{other}. Once a service's
+// routes fill half the cap, a path the gateway answered as no such route (404, 405, 400, 414) is
+// no longer admitted as a new one, so scanners' one-off paths cannot fill the cap and fold the
+// service's real routes, seen later, into /{other}. A cap on services does the same for Host
+// headers: services beyond it fold into {other}.
 
 export const OVERFLOW_ROUTE = '/{other}';
 /** The service of every request for a service beyond the cap (the Host header is the client's to choose). */
@@ -182,8 +185,12 @@ export class RouteTemplater {
     return name;
   }
 
-  /** Template of path (no query string) for a service that service() returned; sets lastObjectId. */
-  template(service: string, path: string): string {
+  /**
+   * Template of path (no query string) for a service that service() returned; sets lastObjectId.
+   * `admitNew` false (a response saying there is no such route) admits no new route once the
+   * service's routes fill half the cap.
+   */
+  template(service: string, path: string, admitNew = true): string {
     this.lastObjectId = undefined;
     if (path.charCodeAt(0) !== 47) return NO_ROUTE;
     let routes = service === this.lastService ? this.lastRoutes : this.byService.get(service);
@@ -196,7 +203,7 @@ export class RouteTemplater {
     }
     this.lastService = service;
     this.lastRoutes = routes;
-    return this.known(routes.tree, path) ?? this.admit(routes, path, this.replaceIds(path));
+    return this.known(routes.tree, path) ?? this.admit(routes, path, this.replaceIds(path), admitNew);
   }
 
   /** The admitted route of path, found by walking the tree once; undefined when it has none yet. */
@@ -244,9 +251,10 @@ export class RouteTemplater {
    * literal "{id}" segment where an id was before, or the reverse) is answered from the set, as
    * every mix of the two in a long path would otherwise add nodes without adding a route.
    */
-  private admit(routes: ServiceRoutes, path: string, route: string): string {
+  private admit(routes: ServiceRoutes, path: string, route: string, admitNew: boolean): string {
     if (routes.routes.has(route)) return route;
-    if (routes.routes.size >= this.maxRoutesPerService) return OVERFLOW_ROUTE;
+    const admitted = routes.routes.size;
+    if (admitted >= this.maxRoutesPerService || (!admitNew && admitted * 2 >= this.maxRoutesPerService)) return OVERFLOW_ROUTE;
     const stored = detached(route);
     routes.routes.add(stored);
     let node = routes.tree;
