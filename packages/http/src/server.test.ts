@@ -385,6 +385,50 @@ describe('VigilHttpServer connection limit', () => {
   });
 });
 
+describe('VigilHttpServer connection limit per address', () => {
+  it('closes connections past the limit from one address on arrival, while other addresses are served', async () => {
+    const { base, logs } = await start({ maxConnections: 10, maxConnectionsPerAddress: 2, closeGraceMs: 200 });
+    const port = Number(new URL(base).port);
+    const open = (localAddress: string): Promise<Socket> =>
+      new Promise((resolve, reject) => {
+        const socket = connect({ port, host: '127.0.0.1', localAddress }, () => resolve(socket));
+        socket.on('error', reject);
+      });
+    const held = [await open('127.0.0.1'), await open('127.0.0.1')];
+    onTestFinished(() => held.forEach((socket) => socket.destroy()));
+    const third = await open('127.0.0.1');
+    const closedUnanswered = new Promise<string>((resolve) => {
+      let text = '';
+      third.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      third.on('error', () => resolve(text));
+      third.on('close', () => resolve(text));
+      third.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+    });
+    expect(await closedUnanswered).toBe('');
+    await waitFor(() => logs().includes('VIGIL_HTTP_MAX_CONNECTIONS_PER_ADDRESS'), { timeoutMs: 5000, message: 'the warning' });
+
+    // Another loopback address has places of its own.
+    const other = await open('127.0.0.2');
+    held.push(other);
+    const answer = await new Promise<string>((resolve) => {
+      let text = '';
+      other.on('data', (chunk: Buffer) => {
+        text += chunk.toString('utf8');
+        if (text.includes('"status":"ok"')) resolve(text);
+      });
+      other.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+
+    // A place freed by a close is taken again.
+    held[0]?.destroy();
+    await waitFor(
+      async () => (await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1000) }).catch(() => undefined))?.status === 200,
+      { timeoutMs: 5000, message: 'a served request once a connection from the address closed' },
+    );
+  });
+});
+
 describe('VigilHttpServer listen', () => {
   it('explains a port that is in use with the variable to change', async () => {
     const { base } = await start();

@@ -4,7 +4,7 @@
 import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { VigilError } from '@vigil/contract';
 import { HTTP_METRICS } from '@vigil/telemetry';
 import type { Counter, Logger, Telemetry } from '@vigil/telemetry';
@@ -32,6 +32,8 @@ export interface VigilHttpServerOptions {
   tlsReloadIntervalMs?: number;
   /** Most connections open at once; more are closed on arrival and counted. Default: no limit. */
   maxConnections?: number;
+  /** Most connections open at once from one address; more are closed on arrival and counted. Default: no limit. */
+  maxConnectionsPerAddress?: number;
   /** Longest wait for a whole request (headers and body); default 30 s. */
   requestTimeoutMs?: number;
   /** Longest wait for the request headers; default 10 s. */
@@ -51,6 +53,9 @@ export class VigilHttpServer {
   private readonly requests: Counter;
   private readonly droppedConnections: Counter;
   private lastDropWarning = 0;
+  private lastAddressDropWarning = 0;
+  /** Open connections by remote address, while maxConnectionsPerAddress is set. */
+  private readonly openByAddress = new Map<string, number>();
   private server: Server | undefined;
   private stopTlsReload: (() => void) | undefined;
   private closing = false;
@@ -82,6 +87,8 @@ export class VigilHttpServer {
       server.maxConnections = this.options.maxConnections;
       server.on('drop', (peer?: { remoteAddress?: string }) => this.connectionDropped(peer?.remoteAddress));
     }
+    const perAddress = this.options.maxConnectionsPerAddress;
+    if (perAddress !== undefined) server.on('connection', (socket: Socket) => this.admitFromAddress(socket, perAddress));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException) =>
@@ -106,6 +113,34 @@ export class VigilHttpServer {
       { limit: this.options.maxConnections, remoteAddress },
       'HTTP connections over VIGIL_HTTP_MAX_CONNECTIONS are being closed on arrival (counted in vigil_http_connections_dropped_total)',
     );
+  }
+
+  /**
+   * Closes a connection from an address that already holds `limit` open ones, so one client
+   * holding connections (slow headers, idle sockets) cannot take every place under
+   * maxConnections from the others; counted and warned about as the total limit is.
+   */
+  private admitFromAddress(socket: Socket, limit: number): void {
+    const address = socket.remoteAddress ?? '-';
+    const open = this.openByAddress.get(address) ?? 0;
+    if (open >= limit) {
+      socket.destroy();
+      this.droppedConnections.add(1);
+      const now = Date.now();
+      if (now - this.lastAddressDropWarning < 60_000) return;
+      this.lastAddressDropWarning = now;
+      this.options.logger.warn(
+        { limit, remoteAddress: address },
+        'HTTP connections over VIGIL_HTTP_MAX_CONNECTIONS_PER_ADDRESS from one address are being closed on arrival (counted in vigil_http_connections_dropped_total)',
+      );
+      return;
+    }
+    this.openByAddress.set(address, open + 1);
+    socket.once('close', () => {
+      const left = (this.openByAddress.get(address) ?? 1) - 1;
+      if (left <= 0) this.openByAddress.delete(address);
+      else this.openByAddress.set(address, left);
+    });
   }
 
   /** Stops accepting connections and resolves once in-flight requests have been answered. */

@@ -53,7 +53,7 @@ export const HTTP_METRICS = {
   connectionsDropped: {
     name: 'vigil_http_connections_dropped_total',
     kind: 'counter',
-    description: 'Connections to the HTTP port closed on arrival because VIGIL_HTTP_MAX_CONNECTIONS were already open.',
+    description: 'Connections to the HTTP port closed on arrival because VIGIL_HTTP_MAX_CONNECTIONS were already open, or VIGIL_HTTP_MAX_CONNECTIONS_PER_ADDRESS from the same address.',
     labels: [],
   },
 } as const satisfies Record<string, MetricDefinition>;

@@ -127,6 +127,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     logger,
     telemetry,
     maxConnections: common.httpMaxConnections,
+    maxConnectionsPerAddress: common.httpMaxConnectionsPerAddress,
     ...(metricsTokens === undefined ? {} : { metricsTokens }),
     ...(common.httpTlsCertFile === undefined || common.httpTlsKeyFile === undefined
       ? {}

@@ -25,6 +25,14 @@ export const commonSchema = {
     default: 1024,
     min: 1,
   }),
+  httpMaxConnectionsPerAddress: integer({
+    env: 'VIGIL_HTTP_MAX_CONNECTIONS_PER_ADDRESS',
+    description:
+      'Most connections the HTTP port keeps open at once from one client address, so one client holding connections cannot take every place under VIGIL_HTTP_MAX_CONNECTIONS; more are closed on arrival and counted. Behind a proxy every connection comes from the proxy: keep it above the proxy\'s connection pool.',
+    example: '512',
+    default: 256,
+    min: 1,
+  }),
   httpTlsCertFile: optional(
     string({
       env: 'VIGIL_HTTP_TLS_CERT_FILE',
