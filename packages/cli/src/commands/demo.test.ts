@@ -1,16 +1,14 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Anomaly } from '@vigil/contract';
 import { describe, expect, it } from 'vitest';
 import { run as demo } from './demo';
 import { run as replay } from './replay';
-import { capturedIo } from '../captured-io';
+import { capturedIo, tempFile } from '../captured-io';
 import { main } from '../main';
 
 describe('vigil demo', () => {
   it('writes a log with --output whose replay at default settings catches both incidents', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'vigil-demo-')), 'demo.log');
+    const file = tempFile('demo.log');
     const written = capturedIo();
     expect(await demo(['--output', file, '--minutes', '3', '--seed', '5'], written.io)).toBe(0);
     expect(written.err()).toMatch(/Wrote \d+ lines \(3 min of demo traffic ending now, seed 5\)/);

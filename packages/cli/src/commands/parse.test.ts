@@ -1,15 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { capturedIo } from '../captured-io';
+import { capturedIo, tempFile } from '../captured-io';
 import { run } from './parse';
 
-function logFile(text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'vigil-parse-')), 'access.log');
-  writeFileSync(file, text);
-  return file;
-}
+const logFile = (text: string) => tempFile('access.log', text);
 
 describe('vigil parse rejected samples', () => {
   it('prints rejected lines and records with their credentials redacted', async () => {

@@ -7,7 +7,7 @@ import { validateAnomaly } from '@vigil/contract';
 import { simulateTraffic } from '@vigil/detection';
 import { describe, expect, it } from 'vitest';
 import { run } from './replay';
-import { capturedIo } from '../captured-io';
+import { capturedIo, tempFile } from '../captured-io';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -28,9 +28,7 @@ function bruteForceLog(): string {
     requestsPerSecond: 6,
     attacks: [{ kind: 'brute-force', start: start + 30 * 60_000, durationMs: 5 * 60_000 }],
   });
-  const file = join(mkdtempSync(join(tmpdir(), 'vigil-replay-')), 'access.log');
-  writeFileSync(file, `${[...events].map(combinedLine).join('\n')}\n`);
-  return file;
+  return tempFile('access.log', `${[...events].map(combinedLine).join('\n')}\n`);
 }
 
 describe('vigil replay', () => {
@@ -80,7 +78,7 @@ describe('vigil replay', () => {
   });
 
   it('replays a log logrotate compressed (access.log.2.gz) as it replays the plain one', async () => {
-    const gz = join(mkdtempSync(join(tmpdir(), 'vigil-replay-')), 'access.log.2.gz');
+    const gz = tempFile('access.log.2.gz');
     // Two gzip members, as `cat a.gz b.gz` makes: zcat reads both, and so must replay.
     const text = readFileSync(file);
     const half = text.indexOf(10, text.length >> 1) + 1;
@@ -93,7 +91,7 @@ describe('vigil replay', () => {
   });
 
   it('says a gzip\'d log is cut off rather than reading its bytes as lines', async () => {
-    const gz = join(mkdtempSync(join(tmpdir(), 'vigil-replay-')), 'access.log.gz');
+    const gz = tempFile('access.log.gz');
     const whole = gzipSync(readFileSync(file));
     writeFileSync(gz, whole.subarray(0, whole.length >> 1));
     const c = capturedIo();

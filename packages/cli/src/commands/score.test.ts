@@ -1,15 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseTimestamp, run } from './score';
-import { capturedIo } from '../captured-io';
+import { capturedIo, tempFile } from '../captured-io';
 
-function csvFile(text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'vigil-score-')), 'series.csv');
-  writeFileSync(file, text);
-  return file;
-}
+const csvFile = (text: string) => tempFile('series.csv', text);
 
 describe('vigil score', () => {
   it('writes timestamp,value,anomaly_score with a high score only for the spike', async () => {
