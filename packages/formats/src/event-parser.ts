@@ -85,8 +85,9 @@ class FormatEventParser implements EventParser {
     return this.detected;
   }
 
-  redactSample(sample: string): string {
-    return this.normalizer.samples.redact(sample);
+  redactSample(text: string, maxChars: number): string {
+    // Cut before redacting: a rejected line may be 64 KiB.
+    return text.length > maxChars ? `${this.normalizer.samples.redact(text.slice(0, maxChars))}…` : this.normalizer.samples.redact(text);
   }
 
   parseLine(logged: string, ctx: ParseContext): ParseResult {

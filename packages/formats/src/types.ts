@@ -42,11 +42,13 @@ export interface EventParser {
   parseObject(record: unknown, ctx: ParseContext): ParseResult;
   lastDetected(): string | undefined;
   /**
-   * A rejected input's text (a line, a record's JSON, possibly cut short) with credentials replaced
-   * by REDACTED: configured query parameters, `Bearer`/`Basic` credentials, JSON credential fields.
-   * Input that is not an event never went through query redaction: its sample must go through this.
+   * A rejected input's text (a line, a record's JSON) as a sample: its first `maxChars` characters
+   * (then "…"), with credentials replaced by REDACTED: configured query parameters, `Bearer`/`Basic`
+   * credentials, JSON credential fields, also where the cut falls inside one. REDACTED may make it
+   * longer than `maxChars`. Input that is not an event never went through query redaction: its
+   * sample must go through this.
    */
-  redactSample(sample: string): string;
+  redactSample(text: string, maxChars: number): string;
 }
 
 export interface NormalizeOptions {

@@ -52,8 +52,8 @@ export class VigilHttpServer {
   private readonly readinessChecks = new Map<string, ReadinessCheck>();
   private readonly requests: Counter;
   private readonly droppedConnections: Counter;
-  private lastDropWarning = 0;
-  private lastAddressDropWarning = 0;
+  /** When each limit's drops were last warned about, by its variable. */
+  private readonly lastDropWarning = new Map<string, number>();
   /** Open connections by remote address, while maxConnectionsPerAddress is set. */
   private readonly openByAddress = new Map<string, number>();
   private server: Server | undefined;
@@ -85,7 +85,7 @@ export class VigilHttpServer {
     server.keepAliveTimeout = this.options.keepAliveTimeoutMs ?? 5_000;
     if (this.options.maxConnections !== undefined) {
       server.maxConnections = this.options.maxConnections;
-      server.on('drop', (peer?: { remoteAddress?: string }) => this.connectionDropped(peer?.remoteAddress));
+      server.on('drop', (peer?: { remoteAddress?: string }) => this.connectionDropped('VIGIL_HTTP_MAX_CONNECTIONS', this.options.maxConnections, peer?.remoteAddress));
     }
     const perAddress = this.options.maxConnectionsPerAddress;
     if (perAddress !== undefined) server.on('connection', (socket: Socket) => this.admitFromAddress(socket, perAddress));
@@ -103,15 +103,15 @@ export class VigilHttpServer {
     return { host: address.address, port: address.port };
   }
 
-  /** Counts a connection refused for the limit; warns at most once a minute, so a flood does not flood the log. */
-  private connectionDropped(remoteAddress: string | undefined): void {
+  /** Counts a connection refused for a limit; warns at most once a minute per limit, so a flood does not flood the log. */
+  private connectionDropped(variable: string, limit: number | undefined, remoteAddress: string | undefined): void {
     this.droppedConnections.add(1);
     const now = Date.now();
-    if (now - this.lastDropWarning < 60_000) return;
-    this.lastDropWarning = now;
+    if (now - (this.lastDropWarning.get(variable) ?? 0) < 60_000) return;
+    this.lastDropWarning.set(variable, now);
     this.options.logger.warn(
-      { limit: this.options.maxConnections, remoteAddress },
-      'HTTP connections over VIGIL_HTTP_MAX_CONNECTIONS are being closed on arrival (counted in vigil_http_connections_dropped_total)',
+      { limit, remoteAddress },
+      `HTTP connections over ${variable} are being closed on arrival (counted in vigil_http_connections_dropped_total)`,
     );
   }
 
@@ -125,14 +125,7 @@ export class VigilHttpServer {
     const open = this.openByAddress.get(address) ?? 0;
     if (open >= limit) {
       socket.destroy();
-      this.droppedConnections.add(1);
-      const now = Date.now();
-      if (now - this.lastAddressDropWarning < 60_000) return;
-      this.lastAddressDropWarning = now;
-      this.options.logger.warn(
-        { limit, remoteAddress: address },
-        'HTTP connections over VIGIL_HTTP_MAX_CONNECTIONS_PER_ADDRESS from one address are being closed on arrival (counted in vigil_http_connections_dropped_total)',
-      );
+      this.connectionDropped('VIGIL_HTTP_MAX_CONNECTIONS_PER_ADDRESS', limit, address);
       return;
     }
     this.openByAddress.set(address, open + 1);

@@ -75,8 +75,7 @@ class ParseRun implements LogSink {
     }
     this.rejected.set(result.reason, (this.rejected.get(result.reason) ?? 0) + 1);
     const full = typeof text === 'string' ? text : text();
-    // Cut before redacting (a rejected line may be long); a value cut off is redacted to the cut.
-    const sample = full.length > SAMPLE_MAX ? `${this.parser.redactSample(full.slice(0, SAMPLE_MAX))}…` : this.parser.redactSample(full);
+    const sample = this.parser.redactSample(full, SAMPLE_MAX);
     const detail = result.detail === undefined ? '' : ` (${result.detail})`;
     this.io.stderr.write(`${this.unit} ${this.lines}: ${result.reason}${detail}: ${JSON.stringify(sample)}\n`);
   }

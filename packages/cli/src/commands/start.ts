@@ -60,10 +60,6 @@ function saveGeneratedToken(token: string): void {
   writeFileSync(GENERATED_TOKEN_FILE, `${token}\n`, { mode: 0o600 });
 }
 
-/**
- * Resolves on the first SIGINT or SIGTERM. Later signals do not cut the drain short: Ctrl-C under
- * `pnpm vigil` reaches vigil twice (from the terminal and forwarded by pnpm). A third one forces exit.
- */
 /** Where `vigil demo` goes without --url, in a terminal with no VIGIL_HTTP_* set. */
 const DEMO_DEFAULT_URL = 'http://127.0.0.1:8080';
 
@@ -73,6 +69,10 @@ function demoUrlArgument(scheme: string, address: { host: string; port: number }
   return url === DEMO_DEFAULT_URL ? '' : ` --url ${url}`;
 }
 
+/**
+ * Resolves on the first SIGINT or SIGTERM. Later signals do not cut the drain short: Ctrl-C under
+ * `pnpm vigil` reaches vigil twice (from the terminal and forwarded by pnpm). A third one forces exit.
+ */
 function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     let received = 0;

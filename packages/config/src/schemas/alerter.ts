@@ -35,7 +35,6 @@ function channelRoute(severity: string, fallback: string[], example: string): Fi
   });
 }
 
-/** "detector=channel+channel" items: per-detector routes that replace the severity route. */
 /**
  * An address as mail headers take it: `local@domain` or `Name <local@domain>`. Not RFC 5322 in
  * full, only enough to catch what would fail at the first send (a name without a domain, a
@@ -47,6 +46,7 @@ function emailAddressProblem(item: string): string | undefined {
   return EMAIL_ADDRESS.test(item) ? undefined : `must be an email address such as oncall@example.com or "On call <oncall@example.com>" (got "${item}")`;
 }
 
+/** "detector=channel+channel" items: per-detector routes that replace the severity route. */
 function detectorRouteProblem(item: string): string | undefined {
   const m = /^([A-Za-z0-9._-]+)=([a-z+]+)$/.exec(item);
   if (!m) return 'must be detector=channel+channel';

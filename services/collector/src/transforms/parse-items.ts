@@ -24,16 +24,6 @@ function parseItem(item: IngestItem, parser: EventParser, ctx: ParseContext): Pa
   }
 }
 
-/**
- * An item's text as published with its rejection: cut to the contract's length before redacting (a
- * rejected line may be 64 KiB), with credentials redacted, and cut again when REDACTED made it longer.
- */
-function rejectedSample(item: IngestItem, parser: EventParser): string {
-  const raw = itemSample(item);
-  if (raw.length <= REJECTED_SAMPLE_MAX) return truncateSample(parser.redactSample(raw));
-  return truncateSample(`${parser.redactSample(raw.slice(0, REJECTED_SAMPLE_MAX))}…`);
-}
-
 export function parseItems(items: readonly IngestItem[], parser: EventParser, source: string, receivedAt: number): ParsedItems {
   const ctx = { source, receivedAt };
   const events: ApiAccessEvent[] = [];
@@ -51,7 +41,8 @@ export function parseItems(items: readonly IngestItem[], parser: EventParser, so
       format: parser.format,
       reason: result.reason,
       ...(result.detail === undefined ? {} : { detail: result.detail }),
-      sample: rejectedSample(item, parser),
+      // The contract's limit holds even where REDACTED made the sample longer.
+      sample: truncateSample(parser.redactSample(itemSample(item), REJECTED_SAMPLE_MAX)),
     });
   }
   return { events, rejections };
