@@ -128,6 +128,20 @@ describe('createEventParser wrappers and detection', () => {
     expect(garbage).toMatchObject({ ok: true, event: { request: { method: '-', path: '-', route: '-' }, response: { status: 400 } } });
   });
 
+  it('redacts a session id in a path parameter before the route is templated', () => {
+    const parser = createEventParser({ format: 'nginx' });
+    const routes = new Set<string>();
+    for (const session of ['A1B2C3', 'D4E5F6', 'A7B8C9']) {
+      const line = `1.2.3.4 - - [29/Jul/2023:10:26:06 -0700] "GET /shop/cart;jsessionid=${session}?next=%2Fcb%3Ftoken%3D${session} HTTP/1.1" 200 5 "-" "-"`;
+      const result = parser.parseLineAt(`x\n${line}\n`, 2, 2 + line.length, ctx);
+      if (!result.ok) throw new Error(result.reason);
+      expect(JSON.stringify(result.event)).not.toContain(session);
+      expect(result.event.request.path).toBe('/shop/cart;jsessionid=REDACTED');
+      routes.add(result.event.request.route);
+    }
+    expect([...routes]).toEqual(['/shop/cart;jsessionid=REDACTED']);
+  });
+
   it('rejects unknown format names and names the known ones', () => {
     expect(() => createEventParser({ format: 'iis' as 'nginx' })).toThrow(/known: auto, nginx/);
     expect(FORMAT_NAMES).toContain('kong');

@@ -1,6 +1,7 @@
 // Turns a format's RawAccess into the ApiAccessEvent every stage consumes: validates what the log
-// must carry, splits path and query, redacts credentials, templates the route, resolves the client
-// (consumer id, configured header or field, else IP after trusted-proxy handling), pseudonymizes.
+// must carry, splits path and query, redacts credentials (in the query and in path parameters),
+// templates the route, resolves the client (consumer id, configured header or field, else IP after
+// trusted-proxy handling), pseudonymizes.
 
 import type { ApiAccessEvent } from '@vigil/contract';
 import { VigilError } from '@vigil/contract';
@@ -73,7 +74,7 @@ export class Normalizer {
     if (raw.target === undefined) return reject('missing_field', 'path');
     const target = raw.target;
     const queryAt = target.indexOf('?');
-    const path = queryAt === -1 ? target : target.slice(0, queryAt);
+    const path = this.redactor.redactPath(queryAt === -1 ? target : target.slice(0, queryAt));
     const rawQuery = queryAt === -1 ? raw.query : target.slice(queryAt + 1);
     const query = rawQuery === undefined || rawQuery === '' ? undefined : this.redactor.redact(rawQuery);
     const service = this.templater.service(raw.service ?? '-');

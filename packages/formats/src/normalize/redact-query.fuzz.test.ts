@@ -1,5 +1,6 @@
 // Properties of query and sample redaction: a query naming no credential comes back unchanged, and
-// no value of a configured name survives, whatever its spelling, nor in a sample cut anywhere.
+// no value of a configured name survives, whatever its spelling, nor in a sample cut anywhere, nor
+// in a query encoded inside another parameter's value.
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -101,6 +102,18 @@ describe('query redaction properties', () => {
         }
       }),
       { numRuns: 50 },
+    );
+  });
+
+  it('leaves no such value in a query encoded up to three times inside another parameter', () => {
+    fc.assert(
+      fc.property(query, fc.integer({ min: 1, max: 3 }), fc.constantFrom('/cb?', 'https://app.example/cb?', ''), (q, depth, prefix) => {
+        let value = `${prefix}${q.text}`;
+        for (let i = 0; i < depth; i++) value = encodeURIComponent(value);
+        let out = redactor.redact(`a=1&next=${value}&b=2`);
+        for (let i = 0; i < depth; i++) out = decodeURIComponent(out);
+        expect(out).not.toContain('Q');
+      }),
     );
   });
 });

@@ -104,3 +104,39 @@ describe('QueryRedactor separators', () => {
     expect(redactor.redact('&&token=&=x&a==b&')).toBe('&&token=REDACTED&=x&a==b&');
   });
 });
+
+describe('QueryRedactor nested names and values', () => {
+  it('matches the last key inside brackets as well as the name before them', () => {
+    expect(redactor.redact('user[password]=S1&user[name]=ann&creds[aws][secret_key]=S2&user%5Bpassword%5D=S3')).toBe(
+      'user[password]=REDACTED&user[name]=ann&creds[aws][secret_key]=REDACTED&user%5Bpassword%5D=REDACTED',
+    );
+    expect(redactor.redact('filter[name]=token&page[size]=10')).toBe('filter[name]=token&page[size]=10');
+  });
+
+  it('redacts a query encoded inside a value and writes the value back encoded', () => {
+    const value = encodeURIComponent('https://app.example/cb?code=1&access_token=S4');
+    expect(redactor.redact(`next=${value}&a=1`)).toBe(`next=${encodeURIComponent('https://app.example/cb?code=1&access_token=REDACTED')}&a=1`);
+    expect(redactor.redact('r=a%3D1%26token%3DS5')).toBe(`r=${encodeURIComponent('a=1&token=REDACTED')}`);
+  });
+
+  it('follows a value encoded twice', () => {
+    const twice = encodeURIComponent(`/login?next=${encodeURIComponent('/cb?token=S6')}`);
+    expect(redactor.redact(`u=${twice}`)).toBe(`u=${encodeURIComponent(`/login?next=${encodeURIComponent('/cb?token=REDACTED')}`)}`);
+  });
+
+  it('leaves an encoded value holding no credential exactly as it was', () => {
+    const query = 'next=%2Fcb%3Fpage%3D2%26sort%3Dasc&q=a%3Db';
+    expect(redactor.redact(query)).toBe(query);
+  });
+});
+
+describe('QueryRedactor.redactPath', () => {
+  it('redacts credential path parameters in any segment and keeps the rest', () => {
+    expect(redactor.redactPath('/shop/cart;jsessionid=S7')).toBe('/shop/cart;jsessionid=REDACTED');
+    expect(redactor.redactPath('/a;v=1;token=S8/b;JSESSIONID=S9/c')).toBe('/a;v=1;token=REDACTED/b;JSESSIONID=REDACTED/c');
+  });
+
+  it('returns the path itself when it holds no credential', () => {
+    for (const path of ['/a/b', '/a;v=2/b', '/x;', '/;=']) expect(redactor.redactPath(path)).toBe(path);
+  });
+});

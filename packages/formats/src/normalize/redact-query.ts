@@ -41,13 +41,26 @@ function percentDecoded(name: string): string {
   }
 }
 
-/** The form both sides of a match are compared in: decoded, lower case, no `[...]` or spaces, `_` for `-`. */
+/** Decoded, lower case, no surrounding spaces, `_` for `-`: the form both sides of a match are compared in. */
 function canonicalName(name: string): string {
   const decoded = name.includes('%') || name.includes('+') ? percentDecoded(name.replace(/\+/g, ' ')) : name;
-  let canonical = decoded.toLowerCase().trim();
+  return decoded.toLowerCase().trim().replace(/-/g, '_');
+}
+
+/**
+ * The names a parameter is matched by: its own name without a trailing `[]` or `[...]`, and the last
+ * key inside the brackets, so `token[]` and `api_key[x]` match as `token` and `api_key`, and
+ * `user[password]` as `password`.
+ */
+function canonicalNames(name: string): string[] {
+  const canonical = canonicalName(name);
   const bracket = canonical.indexOf('[');
-  if (bracket !== -1 && canonical.endsWith(']')) canonical = canonical.slice(0, bracket).trim();
-  return canonical.replace(/-/g, '_');
+  if (bracket === -1 || !canonical.endsWith(']')) return [canonical];
+  const keys = canonical.slice(bracket + 1, -1).split('][');
+  const names = [canonical.slice(0, bracket).trim()];
+  const last = keys[keys.length - 1]?.trim();
+  if (last !== undefined && last !== '') names.push(last);
+  return names;
 }
 
 /** Whether text[start, start + canonical.length) is `canonical` once ASCII is lower-cased and `-` read as `_`. */
@@ -68,7 +81,7 @@ export class CredentialNames {
   private readonly byLength: (string[] | undefined)[] = [];
 
   constructor(names: readonly string[]) {
-    this.canonical = new Set(names.map(canonicalName).filter((name) => name !== ''));
+    this.canonical = new Set(names.map((name) => canonicalNames(name)[0] as string).filter((name) => name !== ''));
     for (const name of this.canonical) (this.byLength[name.length] ??= []).push(name);
   }
 
@@ -83,7 +96,7 @@ export class CredentialNames {
   matches(text: string, start: number, end: number): boolean {
     for (let i = start; i < end; i++) {
       const c = text.charCodeAt(i);
-      if (c === PERCENT || c === PLUS || c === OPEN_BRACKET || c <= 32 || c >= 127) return this.canonical.has(canonicalName(text.slice(start, end)));
+      if (c === PERCENT || c === PLUS || c === OPEN_BRACKET || c <= 32 || c >= 127) return canonicalNames(text.slice(start, end)).some((name) => this.canonical.has(name));
     }
     const candidates = this.byLength[end - start];
     if (candidates === undefined) return false;
@@ -130,9 +143,13 @@ export class QueryRedactor {
   /**
    * The query with the value of every credential parameter replaced by REDACTED, and every other
    * character as it was. Returns query itself when nothing needs redacting, without allocating.
+   * A value that is itself a percent-encoded query or URL (`next=%2Fcb%3Ftoken%3Dx`, as login
+   * redirects carry) is decoded and redacted too; when that finds a credential, the value is
+   * written back encoded (encodeURIComponent), the one case where other characters may change.
    */
-  redact(query: string): string {
+  redact(query: string, depth = 0): string {
     if (this.names.isEmpty) return query;
+    const nested = depth < MAX_NESTED_QUERIES && hasEncodedEquals(query);
     let redacted: string | undefined;
     let copied = 0;
     let start = 0;
@@ -148,9 +165,62 @@ export class QueryRedactor {
       if (this.names.matches(query, start, eq)) {
         redacted = `${redacted ?? ''}${query.slice(copied, eq + 1)}${REDACTED}`;
         copied = end;
+      } else if (nested) {
+        const value = query.slice(eq + 1, end);
+        const inner = hasEncodedEquals(value) ? this.redactEncoded(value, depth + 1) : value;
+        if (inner !== value) {
+          redacted = `${redacted ?? ''}${query.slice(copied, eq + 1)}${inner}`;
+          copied = end;
+        }
       }
       start = end + 1;
     }
     return redacted === undefined ? query : redacted + query.slice(copied);
   }
+
+  /** A percent-encoded value with its credentials redacted, re-encoded; the value itself when it holds none. */
+  private redactEncoded(value: string, depth: number): string {
+    const decoded = percentDecoded(value);
+    // Still encoded and no `=` of its own: a whole query encoded once more (`%253D`).
+    const encodedAgain = depth < MAX_NESTED_QUERIES && !decoded.includes('=') && hasEncodedEquals(decoded);
+    const redacted = encodedAgain ? this.redactEncoded(decoded, depth + 1) : this.redact(decoded, depth);
+    return redacted === decoded ? value : encodeURIComponent(redacted);
+  }
+
+  /**
+   * The path with the values of credential path parameters replaced (`/cart;jsessionid=X`, as Java
+   * servlet containers write session ids into URLs): each segment's text after its `;` is read as
+   * a query. Returns path itself when nothing needs redacting.
+   */
+  redactPath(path: string): string {
+    let semicolon = path.indexOf(';');
+    if (semicolon === -1 || this.names.isEmpty) return path;
+    let redacted = '';
+    let copied = 0;
+    while (semicolon !== -1) {
+      let end = path.indexOf('/', semicolon);
+      if (end === -1) end = path.length;
+      const parameters = path.slice(semicolon + 1, end);
+      const clean = this.redact(parameters);
+      if (clean !== parameters) {
+        redacted += path.slice(copied, semicolon + 1) + clean;
+        copied = end;
+      }
+      semicolon = path.indexOf(';', end);
+    }
+    return copied === 0 ? path : redacted + path.slice(copied);
+  }
+}
+
+/** How deep values holding encoded queries are followed (`%253D` is an `=` encoded twice). */
+const MAX_NESTED_QUERIES = 3;
+
+/** Whether text holds `%3D` (an encoded `=`), or `%253D` and so on (encoded again), in any case: a sign of an encoded query inside. */
+function hasEncodedEquals(text: string): boolean {
+  for (let i = text.indexOf('%'); i !== -1; i = text.indexOf('%', i + 1)) {
+    let at = i + 1;
+    while (text.startsWith('25', at)) at += 2;
+    if (text.charCodeAt(at) === 51 && (text.charCodeAt(at + 1) | 32) === 100) return true;
+  }
+  return false;
 }
