@@ -15,12 +15,23 @@ export const GATEWAY_KINDS = [
 ] as const;
 export type GatewayKind = (typeof GATEWAY_KINDS)[number];
 
+/** The service of events whose log names none, unless VIGIL_DEFAULT_SERVICE names it. */
+export const UNNAMED_SERVICE = '-';
+
+/** What alerts add after the unnamed service: what it is, and how to name it. */
+export const UNNAMED_SERVICE_HINT = ' (unnamed: set VIGIL_DEFAULT_SERVICE)';
+
+/** How alerts name a service. */
+export function serviceLabel(service: string): string {
+  return service === UNNAMED_SERVICE ? `${service}${UNNAMED_SERVICE_HINT}` : service;
+}
+
 export interface ApiAccessEvent {
   v: 1;
   /** Event time of the request, epoch milliseconds (when the gateway saw it). */
   time: number;
   gateway: GatewayKind;
-  /** Service or virtual host the request was for; "-" when the log does not say. */
+  /** Service or virtual host the request was for; UNNAMED_SERVICE ("-") when the log does not say and VIGIL_DEFAULT_SERVICE is unset. */
   service: string;
   client: {
     /** Client IP (after trusted-proxy X-Forwarded-For handling), possibly pseudonymized. */

@@ -44,4 +44,15 @@ describe('eventParserOptionsFromConfig', () => {
     expect(() => loadConfig(formatsSchema, { VIGIL_JSON_FIELD_MAP: 'nonsense' })).toThrow(/VIGIL_JSON_FIELD_MAP/);
     expect(() => loadConfig(formatsSchema, { VIGIL_FORMAT: 'iis' })).toThrow(/VIGIL_FORMAT/);
   });
+
+  it('names the service of lines whose log names none with VIGIL_DEFAULT_SERVICE, and no other', () => {
+    const ctx = { source: 't', receivedAt: 1_700_000_000_000 };
+    const parser = createEventParser(eventParserOptionsFromConfig(loadConfig(formatsSchema, { VIGIL_FORMAT: 'apache', VIGIL_DEFAULT_SERVICE: 'shop-api' })));
+    const line = '1.2.3.4 - - [14/Nov/2023:22:13:20 +0000] "GET /a HTTP/1.1" 200 5 "-" "-"';
+    expect(parser.parseLine(line, ctx)).toMatchObject({ ok: true, event: { service: 'shop-api' } });
+    expect(parser.parseLine(`api.example.com:443 ${line}`, ctx)).toMatchObject({ ok: true, event: { service: 'api.example.com:443' } });
+    const unset = createEventParser(eventParserOptionsFromConfig(loadConfig(formatsSchema, { VIGIL_FORMAT: 'apache' })));
+    expect(unset.parseLine(line, ctx)).toMatchObject({ ok: true, event: { service: '-' } });
+    expect(() => loadConfig(formatsSchema, { VIGIL_DEFAULT_SERVICE: 'shop api' })).toThrow(/VIGIL_DEFAULT_SERVICE.*e\.g\. shop-api/);
+  });
 });

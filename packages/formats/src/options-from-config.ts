@@ -10,6 +10,7 @@ export interface FormatsConfig {
   jsonFieldMap?: readonly string[] | undefined;
   maxLineLength: number;
   maxFutureSeconds: number;
+  defaultService: string;
   routeMaxPerService: number;
   routeMaxServices: number;
   clientIdHeader?: string | undefined;
@@ -36,6 +37,7 @@ export function eventParserOptionsFromConfig(config: FormatsConfig): EventParser
     maxLineLength: config.maxLineLength,
     maxFutureMs: config.maxFutureSeconds * 1000,
     normalize: {
+      defaultService: config.defaultService,
       routeMaxPerService: config.routeMaxPerService,
       routeMaxServices: config.routeMaxServices,
       clientIdHeader: config.clientIdHeader,

@@ -52,6 +52,8 @@ export interface EventParser {
 }
 
 export interface NormalizeOptions {
+  /** Service of lines whose log names none (nginx combined has no Host); `-` by default. */
+  defaultService: string;
   /** Distinct route templates kept per service; later ones fold into `/{other}`. */
   routeMaxPerService: number;
   /** Services whose routes are tracked; routes of services beyond it fold into `/{other}`. */

@@ -60,6 +60,15 @@ export const formatsSchema = {
     min: 1,
     max: 31_622_400,
   }),
+  defaultService: string({
+    env: 'VIGIL_DEFAULT_SERVICE',
+    description:
+      'Service of the lines whose log names none (nginx combined and Apache common carry no Host): the name of the API those logs come from, so alerts say which one. Lines that name a service keep theirs.',
+    example: 'shop-api',
+    default: '-',
+    pattern: /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$|^-$/,
+    patternProblem: 'must be a name of letters, digits, ".", "_", ":" or "-" (at most 100, starting with a letter or digit), e.g. shop-api',
+  }),
   routeMaxPerService: integer({
     env: 'VIGIL_ROUTE_MAX_PER_SERVICE',
     description: 'Distinct route templates kept per service; later ones fold into /{other} so a scanner cannot explode cardinality.',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRatio } from './detector';
+import { describeEntity, formatRatio } from './detector';
 import { byteSize } from './egress-spike';
 
 describe('figures in summaries', () => {
@@ -15,5 +15,12 @@ describe('figures in summaries', () => {
     expect([0, 0.4, 999, 1500, 12_345, 3_200_000, 54_000_000, 2.5e9].map(byteSize)).toEqual([
       '0 B', '0 B', '999 B', '1.5 KB', '12 KB', '3.2 MB', '54 MB', '2.5 GB',
     ]);
+  });
+
+  it('names a route by its service, and says how to name a service the logs do not', () => {
+    expect(describeEntity({ kind: 'route', key: 'GET /a/{id}', service: 'shop' })).toBe('route GET /a/{id} (shop)');
+    expect(describeEntity({ kind: 'route', key: 'GET /a/{id}', service: '-' })).toBe('route GET /a/{id}');
+    expect(describeEntity({ kind: 'service', key: '-' })).toBe('service - (unnamed: set VIGIL_DEFAULT_SERVICE)');
+    expect(describeEntity({ kind: 'service', key: 'shop' })).toBe('service shop');
   });
 });

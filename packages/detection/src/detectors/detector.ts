@@ -1,7 +1,7 @@
 // What a detector is: a pure function from one entity's closed bucket and its baseline (as it was
 // before this bucket) to a finding, or nothing when its gates (warm-up, min count, min ratio) hold.
 
-import type { EntityKind } from '@vigil/contract';
+import { serviceLabel, UNNAMED_SERVICE, type EntityKind } from '@vigil/contract';
 import type { BucketAggregate } from '../bucket';
 import type { DetectionConfig, DetectorName, DetectorSettings } from '../config';
 
@@ -66,7 +66,8 @@ export interface Detector {
 
 /** "client acme", "route GET /users/{id} (shop)". */
 export function describeEntity(entity: EntityRef): string {
-  return entity.kind === 'route' && entity.service !== undefined
+  if (entity.kind === 'service') return `service ${serviceLabel(entity.key)}`;
+  return entity.kind === 'route' && entity.service !== undefined && entity.service !== UNNAMED_SERVICE
     ? `route ${entity.key} (${entity.service})`
     : `${entity.kind} ${entity.key}`;
 }

@@ -28,7 +28,8 @@ export const slowRampDetector: Detector = {
       observed: level,
       expected,
       score: scoreFromPValue(countSpikeP(level * window, expected * window, variance)),
-      summary: `${describeEntity(entity)} has climbed to ${formatNumber(level)} requests per bucket from a baseline of ${formatNumber(expected)} (${formatRatio(level, expected)}) without a single jump`,
+      // Present tense: the same summary goes out in the updates while the level comes back down.
+      summary: `${describeEntity(entity)} is at ${formatNumber(level)} requests per bucket against a baseline of ${formatNumber(expected)} (${formatRatio(level, expected)}), reached gradually rather than in one jump`,
       samples: 'all',
     };
   },

@@ -4,7 +4,7 @@
 // trusted-proxy handling), pseudonymizes.
 
 import type { ApiAccessEvent } from '@vigil/contract';
-import { VigilError } from '@vigil/contract';
+import { UNNAMED_SERVICE, VigilError } from '@vigil/contract';
 import { getPath, stringField } from '../internal/json-fields';
 import { reject, type RawAccess } from '../internal/raw-access';
 import type { NormalizeOptions, ParseResult } from '../types';
@@ -16,6 +16,7 @@ import { SampleRedactor } from './redact-sample';
 import { RouteTemplater } from './route-templater';
 
 export const DEFAULT_NORMALIZE_OPTIONS: NormalizeOptions = {
+  defaultService: UNNAMED_SERVICE,
   routeMaxPerService: 500,
   routeMaxServices: 1000,
   hashClientIdHeader: true,
@@ -77,7 +78,9 @@ export class Normalizer {
     const path = this.redactor.redactPath(queryAt === -1 ? target : target.slice(0, queryAt));
     const rawQuery = queryAt === -1 ? raw.query : target.slice(queryAt + 1);
     const query = rawQuery === undefined || rawQuery === '' ? undefined : this.redactor.redact(rawQuery);
-    const service = this.templater.service(raw.service ?? '-');
+    // A log that writes `-` for the host names no service either.
+    const named = raw.service;
+    const service = this.templater.service(named === undefined || named === UNNAMED_SERVICE || named === '' ? this.options.defaultService : named);
     const routed = pathStart(path);
     const route = raw.route ?? this.templater.template(service, routed === 0 ? path : path.slice(routed) || '/', !NO_SUCH_ROUTE.has(raw.status));
     const objectId = raw.route === undefined ? this.templater.lastObjectId : undefined;

@@ -8,6 +8,11 @@ describe('buildAlertView', () => {
     expect(view).toMatchObject({ tone: 'warning', label: 'WARNING', title: 'traffic-spike on client 1.2.3.4' });
   });
 
+  it('says how to name a service the logs do not name', () => {
+    const view = buildAlertView(sampleNotification({ anomaly: sampleAnomaly({ entity: { kind: 'service', key: '-' } }) }));
+    expect(view.title).toBe('traffic-spike on service - (unnamed: set VIGIL_DEFAULT_SERVICE)');
+  });
+
   it('marks a resolved notification green and says it is resolved', () => {
     const view = buildAlertView(sampleNotification({ kind: 'resolved' }));
     expect(view.tone).toBe('resolved');

@@ -1,7 +1,7 @@
 // The medium-neutral content of a notification. Every renderer shows the same facts from this view
 // and escapes its raw strings for its own medium; nothing here is escaped yet, and every string is
 // treated as attacker-controlled (entity keys, group keys and summaries embed client ids and paths).
-import type { Anomaly, EntityKind, RankedKey, Severity } from '@vigil/contract';
+import { serviceLabel, UNNAMED_SERVICE, UNNAMED_SERVICE_HINT, type Anomaly, type EntityKind, type RankedKey, type Severity } from '@vigil/contract';
 import type { Notification, NotificationKind } from '../notification';
 import { truncate } from './plain-text';
 import { sparkline } from './sparkline';
@@ -76,7 +76,8 @@ function rankedKeys(keys: readonly RankedKey[]): RankedKey[] {
 }
 
 function describeEntity(anomaly: Anomaly): string {
-  return `${anomaly.entity.kind} ${truncate(anomaly.entity.key, VIEW_LIMITS.key)}`;
+  const key = truncate(anomaly.entity.key, VIEW_LIMITS.key);
+  return `${anomaly.entity.kind} ${anomaly.entity.kind === 'service' ? serviceLabel(key) : key}`;
 }
 
 function highestSeverity(anomalies: readonly Anomaly[]): Severity {
@@ -121,7 +122,8 @@ export function alertTitle(
   view: Pick<AlertView, 'kind' | 'detector' | 'entityKind' | 'entityKey' | 'suppressedTotal'>,
   quote: (untrusted: string) => string = (text) => text,
 ): string {
-  const subject = `${quote(view.detector)} on ${view.entityKind} ${quote(view.entityKey)}`;
+  const unnamed = view.entityKind === 'service' && view.entityKey === UNNAMED_SERVICE ? UNNAMED_SERVICE_HINT : '';
+  const subject = `${quote(view.detector)} on ${view.entityKind} ${quote(view.entityKey)}${unnamed}`;
   return view.kind === 'summary' && view.suppressedTotal > 1 ? `${view.suppressedTotal} alerts, first ${subject}` : subject;
 }
 
@@ -145,7 +147,7 @@ export function buildAlertView(notification: Notification): AlertView {
     detector: truncate(anomaly.detector, VIEW_LIMITS.key),
     entityKind: anomaly.entity.kind,
     entityKey: truncate(anomaly.entity.key, VIEW_LIMITS.key),
-    service: anomaly.entity.service === undefined ? undefined : truncate(anomaly.entity.service, VIEW_LIMITS.key),
+    service: anomaly.entity.service === undefined || anomaly.entity.service === UNNAMED_SERVICE ? undefined : truncate(anomaly.entity.service, VIEW_LIMITS.key),
     signal: truncate(anomaly.signal, VIEW_LIMITS.key),
     observed: formatNumber(anomaly.observed),
     expected: formatNumber(anomaly.expected),
