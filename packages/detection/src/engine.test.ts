@@ -71,6 +71,35 @@ describe('DetectionEngine', () => {
     expect(new Set(surge.map((a) => a.id)).size).toBe(1);
   });
 
+  it('keeps a sustained flood open for as long as it lasts: what it catches does not widen the baseline', () => {
+    // 60 buckets of 20 requests by alice, then 120 (20 minutes, two half-lives) of 200.
+    const engine = new DetectionEngine(DEFAULT_DETECTION_CONFIG);
+    const out = [];
+    for (let b = 0; b < 190; b++) {
+      feed(engine, burst(b, b >= 60 && b < 180 ? 200 : 20));
+      out.push(...engine.advanceTo(T0 + (b + 1) * BUCKET));
+    }
+    const spike = out.filter((a) => a.detector === 'traffic-spike' && a.entity.kind === 'client');
+    expect(spike[0]).toMatchObject({ state: 'firing', window: { start: T0 + 60 * BUCKET } });
+    const resolved = spike.filter((a) => a.state === 'resolved');
+    expect(resolved).toHaveLength(1);
+    expect(resolved[0]!.window.start).toBeGreaterThanOrEqual(T0 + 180 * BUCKET);
+  });
+
+  it('publishes no update while the observed value stays where it was, 0 included', () => {
+    // The route /orders goes from 40 requests a bucket to none; /items goes on, so time advances.
+    const engine = new DetectionEngine(DEFAULT_DETECTION_CONFIG);
+    const out = [];
+    for (let b = 0; b < 100; b++) {
+      feed(engine, burst(b, 20));
+      if (b < 60) feed(engine, burst(b, 40, { route: '/orders', client: 'carol' }));
+      out.push(...engine.advanceTo(T0 + (b + 1) * BUCKET));
+    }
+    const drop = out.filter((a) => a.detector === 'traffic-drop' && a.entity.kind === 'route' && a.entity.key.endsWith('/orders'));
+    expect(drop[0]).toMatchObject({ state: 'firing', observed: 0 });
+    expect(drop.filter((a) => a.state === 'updated')).toEqual([]);
+  });
+
   it('does not fire again for the same entity during the cool-down', () => {
     // Attacks at buckets 60 and 75: the first resolves at 62, its 300 s cool-down lasts to 92.
     const engine = new DetectionEngine(DEFAULT_DETECTION_CONFIG);

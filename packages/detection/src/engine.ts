@@ -11,7 +11,7 @@ import type { BaselineView, Detector, DetectorInput, EntityRef } from './detecto
 import { ewAlpha } from './detectors/slow-ramp';
 import { DETECTORS } from './detectors/registry';
 import { EntityTable, STAT, isDense, kindCode, localKey, type EntityTableState } from './entity-table';
-import { alphaForHalfLife, countSd, decayByFactor, ewStep, warmAlpha, winsorize } from './ew-stats';
+import { alphaForHalfLife, countSd, decayByFactor, robustStep, warmAlpha, winsorize } from './ew-stats';
 import { IncidentTracker, type IncidentState } from './incident-tracker';
 import { emptySeasonalProfile, seasonalExpected, updateSeasonal, type SeasonalProfile } from './seasonal-profile';
 import { distinctCount } from './sketch/distinct-counter';
@@ -476,7 +476,7 @@ export class DetectionEngine {
 
     const reqMean = t.stat(slot, STAT.requestMean);
     const reqVar = t.stat(slot, STAT.requestVariance);
-    this.step(slot, STAT.requestMean, STAT.requestVariance, clampCount(bucket.requests, reqMean, reqVar, kw), a);
+    this.step(slot, STAT.requestMean, STAT.requestVariance, bucket.requests, a, countSd(reqMean, reqVar), kw);
     const errorMean = t.stat(slot, STAT.errorMean);
     t.setStat(slot, STAT.errorMean, errorMean + a * (clampCount(bucket.status5xx, errorMean, errorMean, kw) - errorMean));
     const authMean = t.stat(slot, STAT.authFailureMean);
@@ -484,12 +484,12 @@ export class DetectionEngine {
 
     const bytesMean = t.stat(slot, STAT.bytesMean);
     const bytesSd = Math.max(Math.sqrt(t.stat(slot, STAT.bytesVariance)), BYTES_MIN_RELATIVE_SD * bytesMean, 1);
-    this.step(slot, STAT.bytesMean, STAT.bytesVariance, warm ? winsorize(bucket.bytes, bytesMean, bytesSd, k) : bucket.bytes, a);
+    this.step(slot, STAT.bytesMean, STAT.bytesVariance, bucket.bytes, a, bytesSd, kw);
 
     if (bucket.objectIds !== undefined || t.stat(slot, STAT.objectIdsMean) > 0) {
       const ids = bucket.objectIds === undefined ? 0 : distinctCount(bucket.objectIds);
       const m = t.stat(slot, STAT.objectIdsMean);
-      this.step(slot, STAT.objectIdsMean, STAT.objectIdsVariance, clampCount(ids, m, t.stat(slot, STAT.objectIdsVariance), kw), a);
+      this.step(slot, STAT.objectIdsMean, STAT.objectIdsVariance, ids, a, countSd(m, t.stat(slot, STAT.objectIdsVariance)), kw);
     }
 
     this.updateLatency(slot, bucket);
@@ -517,13 +517,14 @@ export class DetectionEngine {
     const seen = t.stat(slot, STAT.latencyBuckets);
     const mean = t.stat(slot, STAT.latencyLogMean);
     const sd = Math.max(Math.sqrt(t.stat(slot, STAT.latencyLogVariance)), LATENCY_MIN_LOG_SD);
-    const value = seen >= this.config.warmupBuckets ? winsorize(x, mean, sd, this.config.winsorSigma) : x;
-    this.step(slot, STAT.latencyLogMean, STAT.latencyLogVariance, value, warmAlpha(this.alpha, seen));
+    const k = seen >= this.config.warmupBuckets ? this.config.winsorSigma : Infinity;
+    this.step(slot, STAT.latencyLogMean, STAT.latencyLogVariance, x, warmAlpha(this.alpha, seen), sd, k);
     t.setStat(slot, STAT.latencyBuckets, seen + 1);
   }
 
-  private step(slot: number, meanColumn: number, varianceColumn: number, x: number, a: number): void {
-    const [m, v] = ewStep(this.table.stat(slot, meanColumn), this.table.stat(slot, varianceColumn), x, a);
+  /** A robustStep (winsorized at k·sd, k = Infinity before warm-up) of one mean and variance column pair. */
+  private step(slot: number, meanColumn: number, varianceColumn: number, x: number, a: number, sd: number, k: number): void {
+    const [m, v] = robustStep(this.table.stat(slot, meanColumn), this.table.stat(slot, varianceColumn), x, a, sd, k);
     this.table.setStat(slot, meanColumn, m);
     this.table.setStat(slot, varianceColumn, v);
   }

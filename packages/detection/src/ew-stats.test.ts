@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alphaForHalfLife, ewDecayZeros, ewStep, warmAlpha, winsorize } from './ew-stats';
+import { alphaForHalfLife, ewDecayZeros, ewStep, robustStep, warmAlpha, winsorize } from './ew-stats';
 
 describe('EW statistics', () => {
   it('halves the weight of an observation after one half-life', () => {
@@ -30,5 +30,19 @@ describe('EW statistics', () => {
     expect(winsorize(500, 100, 10, 3)).toBe(130);
     expect(winsorize(0, 100, 10, 3)).toBe(70);
     expect(winsorize(105, 100, 10, 3)).toBe(105);
+  });
+});
+
+describe('robustStep', () => {
+  it('moves the mean by at most a·k·sd and keeps the variance under an outlier, however long it lasts', () => {
+    let [m, v] = [100, 100];
+    for (let i = 0; i < 500; i++) [m, v] = robustStep(m, v, 1000, 0.01, Math.sqrt(v), 3);
+    expect(v).toBe(100);
+    expect(m).toBeCloseTo(100 + 500 * 0.01 * 3 * 10, 6);
+  });
+
+  it('is a plain EW step within k·sd, and with k = Infinity', () => {
+    expect(robustStep(100, 100, 120, 0.1, 10, 3)).toEqual(ewStep(100, 100, 120, 0.1));
+    expect(robustStep(100, 100, 5000, 0.1, 10, Infinity)).toEqual(ewStep(100, 100, 5000, 0.1));
   });
 });

@@ -44,6 +44,21 @@ export function winsorize(x: number, mean: number, sd: number, k: number): numbe
   return x < lo ? lo : x > hi ? hi : x;
 }
 
+/**
+ * One EW step of a baseline that resists what it catches: a value beyond mean ± k·sd moves the mean
+ * by a·k·sd towards it (winsorized) and leaves the variance as it was. Folding the clamped value's
+ * (k·sd)² into the variance instead would multiply it by about (1 − a)(1 + a·k²) every bucket an
+ * anomaly lasts (9 % a bucket at k = 3 and a one-hour half-life in 10 s buckets): the sd would
+ * widen under a sustained outage or flood until its own score fell and the incident resolved while
+ * still going on. k = Infinity: a plain EW step.
+ */
+export function robustStep(mean: number, variance: number, x: number, a: number, sd: number, k: number): [number, number] {
+  const limit = k * sd;
+  if (x > mean + limit) return [mean + a * limit, variance];
+  if (x < mean - limit) return [mean - a * limit, variance];
+  return ewStep(mean, variance, x, a);
+}
+
 export function countSd(mean: number, variance: number): number {
   return Math.sqrt(Math.max(variance, mean, 1));
 }

@@ -80,7 +80,9 @@ export class IncidentTracker {
     const recent = [...current.recent, ctx.finding.observed].slice(-RECENT_VALUES);
     current.recent = recent;
     const severity = severityOf(ctx.finding.score, this.config);
-    const moved = Math.abs(ctx.finding.observed - previous.observed) >= this.config.updateChangeRatio * Math.abs(previous.observed);
+    // A value that has not moved at all has not moved, also at 0 (an outage: 0 against 0 every bucket).
+    const change = Math.abs(ctx.finding.observed - previous.observed);
+    const moved = change > 0 && change >= this.config.updateChangeRatio * Math.abs(previous.observed);
     if (SEVERITY_RANK[severity] <= SEVERITY_RANK[previous.severity] && !moved) return undefined;
     current.anomaly = this.build(ctx, 'updated', previous.startedAt, recent, previous.id);
     return current.anomaly;

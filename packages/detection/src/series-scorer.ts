@@ -7,7 +7,7 @@ import type { DetectionConfig } from './config';
 import { countDropP, countSpikeP } from './maths/count-tests';
 import { normalUpperTail } from './maths/tail-probability';
 import { scoreFromPValue } from './maths/score';
-import { alphaForHalfLife, countSd, ewStep, warmAlpha, winsorize } from './ew-stats';
+import { alphaForHalfLife, countSd, robustStep, warmAlpha } from './ew-stats';
 
 /** Relative floor of the deviation of a continuous series, so a flat series is not brittle. */
 const MIN_RELATIVE_SD = 0.01;
@@ -29,8 +29,7 @@ export class SeriesScorer {
     const warm = this.seen >= this.config.warmupBuckets;
     const score = warm ? this.score(value) : 0;
     const sd = this.countLike ? countSd(this.mean, this.variance) : this.continuousSd();
-    const x = warm ? winsorize(value, this.mean, sd, this.config.winsorSigma) : value;
-    [this.mean, this.variance] = ewStep(this.mean, this.variance, x, warmAlpha(this.alpha, this.seen));
+    [this.mean, this.variance] = robustStep(this.mean, this.variance, value, warmAlpha(this.alpha, this.seen), sd, warm ? this.config.winsorSigma : Infinity);
     this.seen++;
     return score;
   }
