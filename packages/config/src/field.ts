@@ -15,6 +15,8 @@ export interface Field<T> {
   readonly optional: boolean;
   /** The variable of the same schema that must be set whenever this one is (a certificate and its key). */
   readonly requires: string | undefined;
+  /** The numeric variable of the same schema this one must stay below (a warning score below the critical one). */
+  readonly below: string | undefined;
   /** A raw value as `vigil config` and problems may show it: credentials inside it masked (secrets are hidden whole). */
   printable(raw: string): string;
   /** Returns the value, or a problem phrased as "must be …". */
@@ -29,6 +31,8 @@ interface Common<T> {
   secret?: boolean;
   /** The variable of the same schema that must be set whenever this one is. */
   requires?: string;
+  /** The numeric variable of the same schema this one must stay below. */
+  below?: string;
 }
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
@@ -43,6 +47,7 @@ function make<T>(type: string, spec: Common<T>, parse: (raw: string) => Parsed<T
     default: spec.default,
     optional: false,
     requires: spec.requires,
+    below: spec.below,
     printable: (raw) => raw,
     parse,
   };

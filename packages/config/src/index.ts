@@ -7,6 +7,6 @@ export type { ConfigOf, ConfigProblem, Env, Schema } from './load';
 export { kafkaSchema } from './schemas/kafka';
 export { commonSchema } from './schemas/common';
 export { collectorSchema } from './schemas/collector';
-export { detectorSchema } from './schemas/detector';
+export { DETECTOR_NAMES, detectorSchema } from './schemas/detector';
 export { alerterSchema } from './schemas/alerter';
 export { formatsSchema } from './schemas/formats';

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { isVigilError } from '@vigil/contract';
 import { integer, list, listenAddress, optional, string, url } from './field';
 import { checkConfig, describeConfig, loadConfig, renderConfigTable, unknownVariableWarnings } from './load';
+import { detectorSchema } from './schemas/detector';
 import { kafkaSchema } from './schemas/kafka';
 
 const schema = {
@@ -25,6 +26,18 @@ describe('loadConfig', () => {
     expect(checkConfig(pair, { VIGIL_T_KEY: '/b' }).problems.map((p) => p.env)).toEqual(['VIGIL_T_CERT']);
     expect(checkConfig(pair, { VIGIL_T_CERT: '/a', VIGIL_T_KEY: '/b' }).problems).toEqual([]);
     expect(checkConfig(pair, {}).problems).toEqual([]);
+  });
+
+  it('stops a warning score at or above the critical one, naming both variables', () => {
+    const bad = checkConfig(detectorSchema, { VIGIL_SEVERITY_WARNING_SCORE: '0.99', VIGIL_SEVERITY_CRITICAL_SCORE: '0.5' }).problems;
+    expect(bad).toEqual([
+      {
+        env: 'VIGIL_SEVERITY_WARNING_SCORE',
+        message: 'VIGIL_SEVERITY_WARNING_SCORE (0.99) must be below VIGIL_SEVERITY_CRITICAL_SCORE (0.5), e.g. VIGIL_SEVERITY_WARNING_SCORE=0.92 with VIGIL_SEVERITY_CRITICAL_SCORE=0.99',
+      },
+    ]);
+    expect(checkConfig(detectorSchema, { VIGIL_SEVERITY_CRITICAL_SCORE: '0.9' }).problems.map((p) => p.env)).toEqual(['VIGIL_SEVERITY_WARNING_SCORE']);
+    expect(checkConfig(detectorSchema, { VIGIL_SEVERITY_WARNING_SCORE: '0.5', VIGIL_SEVERITY_CRITICAL_SCORE: '0.6' }).problems).toEqual([]);
   });
 
   it('takes any IPv4 or IPv6 address to listen on, and nothing else', () => {

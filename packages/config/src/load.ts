@@ -67,6 +67,16 @@ export function checkConfig<S extends Schema>(schema: S, env: Env): { config: Co
     }
   }
   for (const [key, field] of Object.entries(schema)) {
+    const upper = field.below === undefined ? undefined : Object.entries(schema).find(([, other]) => other.env === field.below);
+    const [value, limit] = [config[key], upper === undefined ? undefined : config[upper[0]]];
+    if (upper !== undefined && typeof value === 'number' && typeof limit === 'number' && value >= limit && !problems.some((p) => p.env === field.env || p.env === upper[1].env)) {
+      problems.push({
+        env: field.env,
+        message: `${field.env} (${value}) must be below ${upper[1].env} (${limit}), e.g. ${field.env}=${field.example} with ${upper[1].env}=${upper[1].example}`,
+      });
+    }
+  }
+  for (const [key, field] of Object.entries(schema)) {
     if (field.requires === undefined || config[key] === undefined) continue;
     const partner = Object.entries(schema).find(([, other]) => other.env === field.requires);
     if (partner !== undefined && config[partner[0]] === undefined && !problems.some((p) => p.env === partner[1].env)) {

@@ -1,18 +1,8 @@
 // The engine's settings as one typed object, read from VIGIL_* variables by detectorSchema.
 
-import { loadConfig, detectorSchema, type ConfigOf, type Env } from '@vigil/config';
+import { DETECTOR_NAMES, loadConfig, detectorSchema, type ConfigOf, type Env } from '@vigil/config';
 
-export const DETECTOR_NAMES = [
-  'traffic-spike',
-  'traffic-drop',
-  'error-surge',
-  'auth-failure-surge',
-  'latency-spike',
-  'egress-spike',
-  'enumeration',
-  'slow-ramp',
-  'rate-limit',
-] as const;
+export { DETECTOR_NAMES };
 export type DetectorName = (typeof DETECTOR_NAMES)[number];
 
 export interface DetectorSettings {

@@ -2,8 +2,9 @@
 // parser the collector would build for it from the same VIGIL_* variables.
 
 import { createReadStream } from 'node:fs';
-import { formatsSchema, loadConfig } from '@vigil/config';
+import { formatsSchema, loadConfig, unknownVariableWarnings } from '@vigil/config';
 import { eventParserOptionsFromConfig, FORMAT_NAMES, type EventParserOptions } from '@vigil/formats';
+import { CONFIG_SECTIONS } from '../config-sections';
 import type { CommandIo } from '../io';
 
 const FORMAT_CHOICES = ['auto', ...FORMAT_NAMES];
@@ -44,7 +45,12 @@ export function parseLogArguments(args: readonly string[], switches: readonly st
 }
 
 /** The collector's parser options for this log: VIGIL_* variables, with --format over VIGIL_FORMAT. */
-export function logParserOptions(args: LogArguments, io: CommandIo): EventParserOptions {
+/**
+ * The parser options from VIGIL_* and --format. Also warns on stderr of each VIGIL_* variable no
+ * setting has (a misspelt knob would otherwise do nothing, silently, in the very run that tries it).
+ */
+export function logParserOptions(args: LogArguments, io: CommandIo, command: string): EventParserOptions {
+  for (const warning of unknownVariableWarnings(io.env, CONFIG_SECTIONS.map((section) => section.schema))) io.stderr.write(`vigil ${command}: warning: ${warning}\n`);
   const config = loadConfig(formatsSchema, io.env);
   return eventParserOptionsFromConfig({ ...config, format: args.format ?? config.format });
 }

@@ -117,7 +117,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     io.stderr.write(`vigil parse: ${parsedArgs}\n${USAGE}`);
     return EXIT_USAGE;
   }
-  const options = logParserOptions(parsedArgs, io);
+  const options = logParserOptions(parsedArgs, io, 'parse');
   const input = openLog(parsedArgs);
   const runState = new ParseRun(createEventParser(options), io, logSource(parsedArgs));
   const started = process.hrtime.bigint();

@@ -117,6 +117,13 @@ describe('vigil replay', () => {
     expect(c.err()).toMatch(/3 lines, 2 events, 1 skipped \(line_too_long=1\)/);
   });
 
+  it('warns of a misspelt knob, naming the variable it was probably meant to be', async () => {
+    const good = '203.0.113.9 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 1 "-" "x"';
+    const c = capturedIo({ VIGIL_TRAFIC_SPIKE_MIN_RATIO: '5' });
+    expect(await run([tempFile('one.log', `${good}\n`)], c.io)).toBe(0);
+    expect(c.err()).toMatch(/vigil replay: warning: .*VIGIL_TRAFIC_SPIKE_MIN_RATIO.*VIGIL_TRAFFIC_SPIKE_MIN_RATIO/);
+  });
+
   it('rejects an unknown format with the usage exit code', async () => {
     const c = capturedIo();
     expect(await run([file, '--format', 'cobol'], c.io)).toBe(2);

@@ -42,7 +42,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     return EXIT_USAGE;
   }
   const json = parsedArgs.switches.has('--json');
-  const options = logParserOptions(parsedArgs, io);
+  const options = logParserOptions(parsedArgs, io, 'replay');
   const parser = createEventParser(options);
   const config = detectionConfigFromEnv(io.env);
   const engine = new DetectionEngine(config);

@@ -15,10 +15,10 @@ describe('alerterSchema', () => {
 
   it('parses static silences with matchers and an end', () => {
     const config = loadConfig(alerterSchema, {
-      VIGIL_SILENCES: 'detector=latency-cliff,service=batch; entityKey=10.0.0.*,until=2030-01-01T00:00:00Z',
+      VIGIL_SILENCES: 'detector=latency-spike,service=batch; entityKey=10.0.0.*,until=2030-01-01T00:00:00Z',
     });
     expect(config.staticSilences).toEqual([
-      { matchers: { detector: 'latency-cliff', service: 'batch' } },
+      { matchers: { detector: 'latency-spike', service: 'batch' } },
       { matchers: { entityKey: '10.0.0.*' }, endsAt: Date.UTC(2030, 0, 1) },
     ]);
   });
@@ -32,6 +32,21 @@ describe('alerterSchema', () => {
     });
     expect(problems.map((p) => p.env).sort()).toEqual(['VIGIL_GROUP_BY', 'VIGIL_ROUTE_CRITICAL', 'VIGIL_ROUTE_DETECTORS', 'VIGIL_SILENCES']);
     expect(problems.find((p) => p.env === 'VIGIL_SILENCES')?.message).toMatch(/e\.g\. VIGIL_SILENCES=/);
+  });
+
+  it('refuses routes and silences naming a detector that does not exist, and takes every real one', () => {
+    const { problems } = checkConfig(alerterSchema, {
+      VIGIL_ROUTE_DETECTORS: 'credential-stuffing=slack+email',
+      VIGIL_SILENCES: 'detector=latency-cliff,service=batch',
+    });
+    expect(problems.find((p) => p.env === 'VIGIL_ROUTE_DETECTORS')?.message).toMatch(/unknown detector "credential-stuffing" \(known: traffic-spike, .*auth-failure-surge/);
+    expect(problems.find((p) => p.env === 'VIGIL_SILENCES')?.message).toMatch(/unknown detector "latency-cliff"/);
+    const config = loadConfig(alerterSchema, {
+      VIGIL_ROUTE_DETECTORS: 'auth-failure-surge=slack+email,latency-spike=webhook,test-alert=console',
+      VIGIL_SILENCES: 'detector=*-surge,service=batch;detector=slow-ramp',
+    });
+    expect(config.detectorRoutes).toHaveLength(3);
+    expect(config.staticSilences).toHaveLength(2);
   });
 
   it('takes email addresses with or without a display name, and refuses what no server would', () => {

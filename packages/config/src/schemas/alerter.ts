@@ -3,6 +3,7 @@
 
 import type { Field } from '../field';
 import { boolean, integer, list, oneOf, optional, string, url } from '../field';
+import { DETECTOR_NAMES } from './detector';
 
 /** Channels the alerter knows; a route lists some of them. */
 const ALERT_CHANNELS = ['slack', 'email', 'webhook', 'alertmanager', 'console'] as const;
@@ -49,9 +50,20 @@ function emailAddressProblem(item: string): string | undefined {
 /** "detector=channel+channel" items: per-detector routes that replace the severity route. */
 function detectorRouteProblem(item: string): string | undefined {
   const m = /^([A-Za-z0-9._-]+)=([a-z+]+)$/.exec(item);
-  if (!m) return 'must be detector=channel+channel';
+  if (!m) return 'must be detector=channel+channel, e.g. auth-failure-surge=slack+email';
+  const detector = unknownDetectorProblem(m[1] ?? '');
+  if (detector !== undefined) return detector;
   const bad = (m[2] ?? '').split('+').find((c) => channelProblem(c) !== undefined);
   return bad === undefined ? undefined : `names unknown channel "${bad}" (known: ${ALERT_CHANNELS.join(', ')})`;
+}
+
+/** What anomalies name as their detector: the detectors, and `vigil test-alert`'s sample. */
+const ROUTABLE_DETECTORS: readonly string[] = [...DETECTOR_NAMES, 'test-alert'];
+
+/** A route or silence naming a detector that does not exist would never match: say so at start-up. */
+function unknownDetectorProblem(name: string): string | undefined {
+  if (name.includes('*') || ROUTABLE_DETECTORS.includes(name)) return undefined;
+  return `names unknown detector "${name}" (known: ${ROUTABLE_DETECTORS.join(', ')})`;
 }
 
 /** Parses "field=value,field=value[,until=ISO-time]" silences separated by ";". */
@@ -69,6 +81,8 @@ function parseStaticSilences(raw: string): { ok: true; value: StaticSilence[] } 
         if (Number.isNaN(endsAt)) return { ok: false, problem: `until "${value}" must be an ISO time` };
         silence.endsAt = endsAt;
       } else if ((SILENCE_MATCHER_FIELDS as readonly string[]).includes(name)) {
+        const unknown = name === 'detector' ? unknownDetectorProblem(value) : undefined;
+        if (unknown !== undefined) return { ok: false, problem: `silence "${part}" ${unknown}` };
         silence.matchers[name as SilenceMatcherField] = value;
       } else {
         return { ok: false, problem: `field "${name}" must be one of ${[...SILENCE_MATCHER_FIELDS, 'until'].join(', ')}` };
@@ -84,7 +98,7 @@ const staticSilencesBase = string({
   env: 'VIGIL_SILENCES',
   description:
     'Static silences, ";"-separated; each is field=value pairs (detector, entityKind, entityKey, route, service; "*" matches any text) and an optional until=ISO time.',
-  example: 'detector=latency-cliff,service=batch-jobs;entityKey=10.0.0.*,until=2030-01-01T00:00:00Z',
+  example: 'detector=latency-spike,service=batch-jobs;entityKey=10.0.0.*,until=2030-01-01T00:00:00Z',
 });
 
 const staticSilences: Field<StaticSilence[]> = {
@@ -129,7 +143,7 @@ export const alerterSchema = {
   detectorRoutes: list({
     env: 'VIGIL_ROUTE_DETECTORS',
     description: 'Per-detector routes, detector=channel+channel items, replacing the severity route for that detector.',
-    example: 'credential-stuffing=slack+email,latency-cliff=webhook',
+    example: 'auth-failure-surge=slack+email,latency-spike=webhook',
     default: [],
     item: detectorRouteProblem,
     allowEmpty: true,

@@ -57,6 +57,19 @@ function detectorKnobs<P extends string>(prefix: P, envName: string, d: Detector
   } as DetectorKnobs<P>;
 }
 
+/** Every detector's name, as anomalies carry it; @vigil/detection implements exactly these. */
+export const DETECTOR_NAMES = [
+  'traffic-spike',
+  'traffic-drop',
+  'error-surge',
+  'auth-failure-surge',
+  'latency-spike',
+  'egress-spike',
+  'enumeration',
+  'slow-ramp',
+  'rate-limit',
+] as const;
+
 export const detectorSchema = {
   bucketSeconds: integer({
     env: 'VIGIL_BUCKET_SECONDS',
@@ -127,11 +140,12 @@ export const detectorSchema = {
   }),
   warningScore: number({
     env: 'VIGIL_SEVERITY_WARNING_SCORE',
-    description: 'Score at or above which an anomaly is a warning (below: info).',
+    description: 'Score at or above which an anomaly is a warning (below: info); below VIGIL_SEVERITY_CRITICAL_SCORE.',
     example: '0.92',
     default: 0.9,
     min: 0,
     max: 1,
+    below: 'VIGIL_SEVERITY_CRITICAL_SCORE',
   }),
   criticalScore: number({
     env: 'VIGIL_SEVERITY_CRITICAL_SCORE',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeEntity, formatRatio } from './detector';
 import { byteSize } from './egress-spike';
+import { percentileLabel } from './latency-spike';
 
 describe('figures in summaries', () => {
   it('gives a ratio, "new" against nothing, and no exponent past a thousandfold', () => {
@@ -22,5 +23,9 @@ describe('figures in summaries', () => {
     expect(describeEntity({ kind: 'route', key: 'GET /a/{id}', service: '-' })).toBe('route GET /a/{id}');
     expect(describeEntity({ kind: 'service', key: '-' })).toBe('service - (unnamed: set VIGIL_DEFAULT_SERVICE)');
     expect(describeEntity({ kind: 'service', key: 'shop' })).toBe('service shop');
+  });
+
+  it('labels a latency quantile as its percentile, p99.9 included', () => {
+    expect([0.5, 0.95, 0.99, 0.999, 0.9999].map(percentileLabel)).toEqual(['p50', 'p95', 'p99', 'p99.9', 'p99.99']);
   });
 });

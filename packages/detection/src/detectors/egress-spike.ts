@@ -35,7 +35,7 @@ export const egressSpikeDetector: Detector = {
       observed,
       expected,
       score: scoreFromPValue(zSpikeP(observed, expected, sd)),
-      summary: `${describeEntity(entity)} received ${byteSize(observed)} of responses in one bucket, expected ${byteSize(expected)} (${formatRatio(observed, expected)})`,
+      summary: `${describeEntity(entity)} ${entity.kind === 'client' ? 'received' : 'sent'} ${byteSize(observed)} of responses in one bucket, expected ${byteSize(expected)} (${formatRatio(observed, expected)})`,
       samples: 'all',
     };
   },

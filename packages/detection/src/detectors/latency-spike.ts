@@ -23,7 +23,7 @@ export const latencySpikeDetector: Detector = {
     const expected = Math.exp(baseline.latencyLogMean);
     if (observed < settings.minRatio * expected) return undefined;
     const sd = Math.max(Math.sqrt(baseline.latencyLogVariance), MIN_LOG_SD);
-    const percentile = `p${Math.round(config.latencyQuantile * 100)}`;
+    const percentile = percentileLabel(config.latencyQuantile);
     return {
       signal: `latency_${percentile}_ms`,
       observed,
@@ -34,3 +34,8 @@ export const latencySpikeDetector: Detector = {
     };
   },
 };
+
+/** `p95`, `p99.9`: the quantile as a percentile, without rounding 0.999 up to p100. */
+export function percentileLabel(quantile: number): string {
+  return `p${Number((quantile * 100).toFixed(4))}`;
+}

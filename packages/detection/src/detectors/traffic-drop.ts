@@ -17,7 +17,7 @@ export const trafficDropDetector: Detector = {
       observed,
       expected,
       score: scoreFromPValue(countDropP(observed, expected, baseline.requestVariance)),
-      summary: `${describeEntity(entity)} received ${observed} requests in one bucket, expected ${formatNumber(expected)}`,
+      summary: `${describeEntity(entity)} received ${observed} ${observed === 1 ? 'request' : 'requests'} in one bucket, expected ${formatNumber(expected)}`,
       samples: 'all',
     };
   },

@@ -3,7 +3,7 @@ import { detectorRoutes, routeChannels, type RoutingTable } from './router';
 
 const table: RoutingTable = {
   bySeverity: { critical: ['slack', 'email'], warning: ['slack'], info: [] },
-  byDetector: detectorRoutes(['latency-cliff=webhook+email']),
+  byDetector: detectorRoutes(['latency-spike=webhook+email']),
   always: [],
 };
 const configured = new Set(['slack', 'email', 'webhook']);
@@ -15,7 +15,7 @@ describe('routeChannels', () => {
   });
 
   it('lets a detector route replace the severity route', () => {
-    expect(routeChannels(table, 'latency-cliff', 'warning', configured)).toEqual(['webhook', 'email']);
+    expect(routeChannels(table, 'latency-spike', 'warning', configured)).toEqual(['webhook', 'email']);
   });
 
   it('drops channels that are not configured', () => {
