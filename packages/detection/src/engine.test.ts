@@ -10,13 +10,13 @@ import { partialAggregates } from './entity-refs';
 const BUCKET = 10_000;
 const T0 = Date.UTC(2024, 0, 1);
 
-function event(time: number, over: { client?: string; status?: number; route?: string; id?: string } = {}): ApiAccessEvent {
+function event(time: number, over: { client?: string; status?: number; route?: string; id?: string; service?: string; ip?: string } = {}): ApiAccessEvent {
   return {
     v: 1,
     time,
     gateway: 'nginx',
-    service: 'shop',
-    client: { ip: '10.0.0.1', key: over.client ?? 'alice', id: over.client ?? 'alice' },
+    service: over.service ?? 'shop',
+    client: { ip: over.ip ?? '10.0.0.1', key: over.client ?? 'alice', id: over.client ?? 'alice' },
     request: { method: 'GET', path: over.route ?? '/items', route: over.route ?? '/items', id: over.id ?? `r${time}` },
     response: { status: over.status ?? 200, bytes: 500, latencyMs: 20 },
   };
@@ -100,6 +100,23 @@ describe('DetectionEngine', () => {
     expect(drop.filter((a) => a.state === 'updated')).toEqual([]);
   });
 
+  it('takes a client back after a night away, and a route after a long outage, at their usual level without alerts', () => {
+    // Two hours of alice at 40 a bucket on shop's /items (and bob on another service, so time goes
+    // on), eight hours in which only bob calls, then alice and shop as before: back, not surging.
+    const engine = new DetectionEngine(DEFAULT_DETECTION_CONFIG);
+    const hour = 360;
+    const out = [];
+    for (let b = 0; b < 11 * hour; b++) {
+      if (b < 2 * hour || b >= 10 * hour) feed(engine, burst(b, 40));
+      feed(engine, burst(b, 5, { client: 'bob', route: '/orders', service: 'billing', ip: '10.0.0.2' }));
+      out.push(...engine.advanceTo(T0 + (b + 1) * BUCKET));
+    }
+    const afterReturn = out.filter((a) => a.state === 'firing' && a.window.start >= T0 + 10 * hour * BUCKET);
+    expect(afterReturn.map((a) => `${a.detector} ${a.entity.kind} ${a.entity.key}`)).toEqual([]);
+    // The outage itself was reported when it began.
+    expect(out.some((a) => a.detector === 'traffic-drop' && a.state === 'firing' && a.window.start === T0 + 2 * hour * BUCKET)).toBe(true);
+  });
+
   it('does not fire again for the same entity during the cool-down', () => {
     // Attacks at buckets 60 and 75: the first resolves at 62, its 300 s cool-down lasts to 92.
     const engine = new DetectionEngine(DEFAULT_DETECTION_CONFIG);
@@ -141,6 +158,18 @@ describe('DetectionEngine', () => {
     });
     expect(continued[0]!.length).toBeGreaterThan(0);
     expect(continued[1]).toEqual(continued[0]);
+  });
+
+  it('checkpoints how long each route has been quiet, and restores it', () => {
+    const engine = new DetectionEngine(DEFAULT_DETECTION_CONFIG);
+    for (let b = 0; b < 80; b++) {
+      feed(engine, burst(b, 10));
+      if (b < 60) feed(engine, burst(b, 10, { route: '/orders' }));
+      engine.advanceTo(T0 + (b + 1) * BUCKET);
+    }
+    const state = engine.snapshot();
+    expect(state.quiet).toEqual([['2\0shop\0GET /orders', 20]]);
+    expect(new DetectionEngine(DEFAULT_DETECTION_CONFIG, JSON.parse(JSON.stringify(state))).snapshot()).toEqual(state);
   });
 
   it('checkpoints entities and open buckets by `<kind code>\\0` id, and restores a checkpoint in that format', () => {
@@ -193,8 +222,11 @@ describe('DetectionEngine across a leap in event time', () => {
   const YEAR_BUCKETS = (366 * 24 * 3600 * 1000) / BUCKET;
   const PER_ADVANCE = (16 * DEFAULT_DETECTION_CONFIG.baselineHalfLifeSeconds) / DEFAULT_DETECTION_CONFIG.bucketSeconds;
 
-  /** 100 buckets of steady traffic on /items, then traffic again `gap` buckets later, reached in one advance or bucket by bucket. */
-  function leap(gap: number, stepwise = false) {
+  /**
+   * 100 buckets of steady traffic on /items, then traffic again `gap` buckets later, reached in one
+   * advance or bucket by bucket, for `after` buckets, the last of them a surge.
+   */
+  function leap(gap: number, stepwise = false, after = 5) {
     const engine = new DetectionEngine(DEFAULT_DETECTION_CONFIG);
     const out = [];
     for (let b = 0; b < 100; b++) {
@@ -203,8 +235,8 @@ describe('DetectionEngine across a leap in event time', () => {
     }
     const resumed = 100 + gap;
     if (stepwise) for (let b = 100; b < resumed; b++) out.push(...engine.advanceTo(T0 + (b + 1) * BUCKET));
-    for (let b = resumed; b < resumed + 5; b++) {
-      feed(engine, burst(b, b === resumed + 4 ? 400 : 20));
+    for (let b = resumed; b < resumed + after; b++) {
+      feed(engine, burst(b, b === resumed + after - 1 ? 400 : 20));
       out.push(...engine.advanceTo(T0 + (b + 1) * BUCKET));
     }
     return { engine, out, resumed };
@@ -212,15 +244,17 @@ describe('DetectionEngine across a leap in event time', () => {
 
   it('gets through a leap of ten years and goes on scoring after it', () => {
     // Closing every bucket of ten years (31.6M) one by one took minutes and blocked the process.
-    const { engine, out, resumed } = leap(10 * YEAR_BUCKETS);
+    // After the leap the route starts afresh: its return is no surge; once warm again, a surge is news.
+    const after = DEFAULT_DETECTION_CONFIG.warmupBuckets + 5;
+    const { engine, out, resumed } = leap(10 * YEAR_BUCKETS, false, after);
     const drops = out.filter((a) => a.detector === 'traffic-drop' && a.entity.kind === 'route');
     expect(drops.map((a) => [a.state, a.window.start])).toEqual([
       ['firing', T0 + 100 * BUCKET],
       ['resolved', expect.any(Number)],
     ]);
     expect(engine.stats()).toMatchObject({ lateEvents: 0, skippedBuckets: 10 * YEAR_BUCKETS - PER_ADVANCE });
-    // The buckets after the leap were scored: the route's surge in the last of them is news.
-    expect(out.some((a) => a.detector === 'traffic-spike' && a.entity.kind === 'route' && a.window.start === T0 + (resumed + 4) * BUCKET)).toBe(true);
+    const spikes = out.filter((a) => a.detector === 'traffic-spike' && a.entity.kind === 'route' && a.state === 'firing');
+    expect(spikes.map((a) => a.window.start)).toEqual([T0 + (resumed + after - 1) * BUCKET]);
     engine.advanceTo(T0 + (resumed + 100) * BUCKET);
     engine.observe(event(T0 + resumed * BUCKET));
     expect(engine.stats().lateEvents).toBe(1);

@@ -29,6 +29,8 @@ export interface EngineState {
   buckets: Array<[number, Array<[string, BucketAggregate]>]>;
   incidents: IncidentState[];
   cooldowns: Array<[string, number]>;
+  /** Routes and services by id -> consecutive quiet buckets (absent in checkpoints taken before it existed). */
+  quiet?: Array<[string, number]>;
 }
 
 export interface EngineStats {
@@ -46,6 +48,11 @@ const LATENCY_BASELINE_MIN_SAMPLES = 5;
 /** Byte deviations are floored at this share of the mean when winsorizing. */
 const BYTES_MIN_RELATIVE_SD = 0.1;
 const LATENCY_MIN_LOG_SD = 0.1;
+/**
+ * After this many baseline half-lives of silence an entity's baselines keep 1/16 of what they knew:
+ * judged against them, a client back after a night away would be a surge from next to nothing.
+ */
+const RESTART_AFTER_HALF_LIVES = 4;
 const EMPTY_BUCKET: BucketAggregate = emptyBucket();
 /** Distinct (route, method, service) keys cached before the cache starts over. */
 const ROUTE_CACHE_LIMIT = 4096;
@@ -91,6 +98,10 @@ export class DetectionEngine {
   private readonly latenessMs: number;
   private readonly alpha: number;
   private readonly alphaRampLong: number;
+  /** Buckets of silence after which an entity's baselines start afresh (decaySilentGap). */
+  private readonly restartAfterBuckets: number;
+  /** Dense slot -> consecutive closed buckets without its events (absent: 0). */
+  private readonly quietBuckets = new Map<number, number>();
   private readonly alphaRampShort: number;
   private readonly alphaSeasonal: number;
   private readonly maxEmptyBuckets: number;
@@ -134,6 +145,7 @@ export class DetectionEngine {
     this.bucketMs = config.bucketSeconds * 1000;
     this.latenessMs = config.allowedLatenessSeconds * 1000;
     this.alpha = alphaForHalfLife(config.baselineHalfLifeSeconds / config.bucketSeconds);
+    this.restartAfterBuckets = Math.max(config.warmupBuckets, Math.ceil((RESTART_AFTER_HALF_LIVES * config.baselineHalfLifeSeconds) / config.bucketSeconds));
     this.alphaRampLong = ewAlpha(config.slowRampLongHalfLifeSeconds, config.bucketSeconds);
     this.alphaRampShort = ewAlpha(config.slowRampShortHalfLifeSeconds, config.bucketSeconds);
     this.alphaSeasonal = alphaForHalfLife((config.seasonalityHalfLifeDays * 3600) / config.bucketSeconds);
@@ -157,6 +169,10 @@ export class DetectionEngine {
       this.nextToClose = state.nextToClose ?? undefined;
       this.lateEvents = state.lateEvents;
       for (const [id, profile] of state.seasonal) this.seasonal.set(id, profile);
+      for (const [id, quiet] of state.quiet ?? []) {
+        const slot = this.table.slotOf(id);
+        if (slot >= 0) this.quietBuckets.set(slot, quiet);
+      }
       for (const [start, entries] of state.buckets) {
         const index = start / this.bucketMs;
         const store = new BucketStore(this.table.capacity);
@@ -274,6 +290,7 @@ export class DetectionEngine {
       ]),
       incidents: incidents.incidents,
       cooldowns: incidents.cooldowns,
+      quiet: [...this.quietBuckets].filter(([slot]) => this.table.denseSlots.has(slot)).map(([slot, quiet]): [string, number] => [this.table.idOf(slot), quiet]),
     };
   }
 
@@ -374,7 +391,18 @@ export class DetectionEngine {
     }
     for (const slot of this.table.denseSlots) {
       if (this.table.trackedBuckets(slot, index) < 0) continue;
-      this.score(slot, entries?.viewOf(slot) ?? EMPTY_BUCKET, start, false, out);
+      const bucket = entries?.viewOf(slot);
+      // A route or service quiet for restartAfterBuckets is dormant: no more zeros are folded in (its
+      // drop was reported when it began), and its return restarts its baselines as a client's does.
+      const quiet = this.quietBuckets.get(slot) ?? 0;
+      if (bucket === undefined) {
+        this.quietBuckets.set(slot, quiet + 1);
+        if (quiet >= this.restartAfterBuckets) continue;
+      } else {
+        if (quiet > this.restartAfterBuckets) this.table.restart(slot, index);
+        if (quiet > 0) this.quietBuckets.delete(slot);
+      }
+      this.score(slot, bucket ?? EMPTY_BUCKET, start, false, out);
     }
     out.push(...this.incidents.resolveQuiet(index));
   }
@@ -440,12 +468,19 @@ export class DetectionEngine {
     v.rampShort = t.stat(slot, STAT.rampShort);
   }
 
-  /** Folds the buckets an entity was silent in (zero requests) into its count baselines at once. */
+  /**
+   * Folds the buckets an entity was silent in (zero requests) into its count baselines at once; after
+   * a silence of restartAfterBuckets or more, starts them afresh instead (EntityTable.restart).
+   */
   private decaySilentGap(slot: number, index: number): void {
     const t = this.table;
     const last = t.scoredThrough(slot);
     const gap = index - last - 1;
     if (gap <= 0) return;
+    if (gap >= this.restartAfterBuckets) {
+      t.restart(slot, index);
+      return;
+    }
     // While warming up the running mean is used; its decay over the gap is (k + 1) / (n + 1).
     const seenBefore = t.trackedBuckets(slot, last) + 1;
     const runningMeanFactor = seenBefore / (seenBefore + gap);

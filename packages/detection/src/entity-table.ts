@@ -119,6 +119,11 @@ export class EntityTable {
   }
 
   /** touchKey by entity id. */
+  /** The slot of an entity by id (`<kind code>\0<key>`), -1 when it is not tracked. */
+  slotOf(id: string): number {
+    return (this.slotsByKey[id.charCodeAt(0) - 48] as KeyIndex | undefined)?.get(id.slice(2)) ?? -1;
+  }
+
   touch(id: string, bucketIndex: number, protectFrom: number): number {
     return this.touchKey(id.charCodeAt(0) - 48, id.slice(2), bucketIndex, protectFrom);
   }
@@ -168,6 +173,18 @@ export class EntityTable {
 
   setScoredThrough(slot: number, bucketIndex: number): void {
     this.ints[slot * ROW_WIDTH + SCORED_THROUGH] = bucketIndex;
+  }
+
+  /**
+   * Starts the entity's baselines afresh at bucketIndex, as if first seen then: what it learned
+   * before a long silence has decayed to next to nothing and would only make its return look like
+   * a surge from zero.
+   */
+  restart(slot: number, bucketIndex: number): void {
+    const row = slot * ROW_WIDTH;
+    this.floats.fill(0, row + STATS_AT, row + STATS_AT + STAT_WIDTH);
+    this.ints[row + FIRST_SEEN] = bucketIndex;
+    this.ints[row + SCORED_THROUGH] = bucketIndex - 1;
   }
 
   stat(slot: number, column: number): number {
