@@ -117,6 +117,19 @@ describe('DetectionEngine', () => {
     expect(out.some((a) => a.detector === 'traffic-drop' && a.state === 'firing' && a.window.start === T0 + 2 * hour * BUCKET)).toBe(true);
   });
 
+  it('leaves a jump to traffic-spike: slow-ramp neither repeats it nor fires on its tail', () => {
+    // 400 buckets of alice at 20 (slow-ramp needs an hour of history), a 3-minute flood of 300, then 20 again.
+    const engine = new DetectionEngine(DEFAULT_DETECTION_CONFIG);
+    const out = [];
+    for (let b = 0; b < 450; b++) {
+      feed(engine, burst(b, b >= 400 && b < 418 ? 300 : 20));
+      out.push(...engine.advanceTo(T0 + (b + 1) * BUCKET));
+    }
+    const firing = out.filter((a) => a.state === 'firing' && a.entity.kind !== 'service').map((a) => `${a.detector} ${a.entity.kind}`);
+    expect(firing).toContain('traffic-spike client');
+    expect(firing.filter((f) => f.startsWith('slow-ramp'))).toEqual([]);
+  });
+
   it('does not fire again for the same entity during the cool-down', () => {
     // Attacks at buckets 60 and 75: the first resolves at 62, its 300 s cool-down lasts to 92.
     const engine = new DetectionEngine(DEFAULT_DETECTION_CONFIG);

@@ -429,13 +429,15 @@ export class DetectionEngine {
     const input = this.input;
     input.entity = entity;
     input.bucket = bucket;
+    const entityKey = seasonalId ?? this.table.idOf(slot);
     for (const detector of this.detectorsByKind[entity.kind]) {
+      if (detector.defersTo !== undefined && this.incidents.isOpen(detector.defersTo, entityKey)) continue;
       const settings = this.config.detectors[detector.name];
       input.settings = settings;
       const finding = detector.evaluate(input);
       if (finding === undefined || finding.score < settings.threshold) continue;
       const anomaly = this.incidents.report({
-        detector: detector.name, entityKey: seasonalId ?? this.table.idOf(slot), entity, finding, bucket, bucketStart: start, bucketIndex: index,
+        detector: detector.name, entityKey, entity, finding, bucket, bucketStart: start, bucketIndex: index,
       });
       if (anomaly !== undefined) out.push(anomaly);
     }

@@ -64,6 +64,11 @@ export class IncidentTracker {
     return this.incidents.size;
   }
 
+  /** Whether the detector has an incident open on the entity (by its entityKey). */
+  isOpen(detector: DetectorName, entityKey: string): boolean {
+    return this.incidents.has(`${detector}\0${entityKey}`);
+  }
+
   /** Records an anomalous bucket; returns the anomaly to publish, if any. */
   report(ctx: FindingContext): Anomaly | undefined {
     const key = `${ctx.detector}\0${ctx.entityKey}`;

@@ -61,6 +61,8 @@ export interface Finding {
 export interface Detector {
   readonly name: DetectorName;
   readonly kinds: readonly EntityKind[];
+  /** A detector that reports the same change sooner: while it has an incident open on the entity, this one is not evaluated there. */
+  readonly defersTo?: DetectorName;
   evaluate(input: DetectorInput): Finding | undefined;
 }
 

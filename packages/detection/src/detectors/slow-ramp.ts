@@ -14,6 +14,9 @@ export function ewAlpha(halfLifeSeconds: number, bucketSeconds: number): number 
 export const slowRampDetector: Detector = {
   name: 'slow-ramp',
   kinds: ['client', 'route', 'service'],
+  // A jump is traffic-spike's, with the bucket's real count; slow-ramp speaks for a level that
+  // climbed too gently for it, or that stays up once traffic-spike's shorter baseline caught up.
+  defersTo: 'traffic-spike',
   evaluate({ entity, bucket, baseline, settings, config }) {
     const longHalfLifeBuckets = config.slowRampLongHalfLifeSeconds / config.bucketSeconds;
     if (baseline.trackedBuckets < Math.max(config.warmupBuckets, longHalfLifeBuckets)) return undefined;
@@ -21,6 +24,8 @@ export const slowRampDetector: Detector = {
     const level = baseline.rampShort + alpha * (bucket.requests - baseline.rampShort);
     const expected = baseline.rampLong;
     if (level < settings.minCount || level < settings.minRatio * expected) return undefined;
+    // The level is smoothed: after a burst it stays up for a while as the bucket counts fall back.
+    if (bucket.requests < settings.minRatio * expected) return undefined;
     const window = (2 - alpha) / alpha;
     const variance = baseline.requestVariance * window;
     return {
