@@ -1,10 +1,12 @@
-import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { VigilError, type ApiAccessEvent } from '@vigil/contract';
 import { createLogger } from '@vigil/telemetry';
+import { PublishBuffer } from '../../sinks/publish-buffer';
 import { itemSample, type IngestItem } from '../../transforms/ingest-item';
 import { FileTailer, type FileTailerOptions } from './file-tailer';
 import { OffsetStore } from './offset-store';
@@ -46,6 +48,23 @@ async function startTailer(patterns: string[], overrides: Partial<FileTailerOpti
   await tailer.start();
   return { tailer, lines, sources };
 }
+
+/** Offsets in the state file, by the path each was last seen at. */
+const savedOffsets = () => {
+  const state = JSON.parse(readFileSync(join(dir, 'state', 'file-offsets.json'), 'utf8')) as { files: Record<string, { path: string; offset: number }> };
+  return Object.fromEntries(Object.values(state.files).map((f) => [f.path, f.offset]));
+};
+
+/** An event whose path carries a line, so what Kafka got can be read back. */
+const carrying = (text: string): ApiAccessEvent => ({
+  v: 1,
+  time: 1,
+  gateway: 'nginx',
+  service: 's',
+  client: { ip: '1.1.1.1', key: '1.1.1.1' },
+  request: { method: 'GET', path: text, route: text },
+  response: { status: 200, bytes: 1 },
+});
 
 const numbered = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `line ${from + i}`);
 const write = (path: string, lines: string[]) => appendFileSync(path, lines.map((l) => `${l}\n`).join(''));
@@ -193,6 +212,62 @@ describe('FileTailer', () => {
     expect(lines).toEqual([]);
     room = true;
     await vi.waitFor(() => expect(lines).toEqual(numbered(1, 2)));
+  });
+
+  it('reads again the lines another input filled the buffer before, and never saves an offset past them', async () => {
+    const log = join(dir, 'access.log');
+    write(log, numbered(1, 3));
+    let release = () => {};
+    const kafkaBack = new Promise<void>((resolve) => (release = resolve));
+    const published: string[] = [];
+    const buffer = new PublishBuffer({
+      maxItems: 10,
+      maxItemsPerSend: 100,
+      publish: async (entries) => {
+        await kafkaBack;
+        published.push(...entries.flatMap((e) => e.events.map((event) => event.request.path)));
+      },
+    });
+    // Another input (HTTP, syslog) fills the buffer right after the tailer saw room, while its read is under way.
+    let otherInputWaiting = true;
+    const hasRoom = () => {
+      const room = buffer.hasRoom();
+      if (room && otherInputWaiting) {
+        otherInputWaiting = false;
+        void buffer.offer({ events: Array.from({ length: 10 }, () => carrying('other')), rejections: [] });
+      }
+      return room;
+    };
+    const { tailer } = await startTailer([log], {
+      hasRoom,
+      ingest: (items) => buffer.offer({ events: items.map((item) => carrying(describeItem(item))), rejections: [] }),
+    });
+    write(log, numbered(4, 6));
+    release();
+    await vi.waitFor(() => expect(published.filter((line) => line !== 'other')).toEqual(numbered(1, 6)));
+    await tailer.stop();
+    await buffer.drain(1000);
+    await tailer.persist();
+    expect(savedOffsets()[log]).toBe(statSync(log).size);
+  });
+
+  it('reads again lines the buffer refused as full', async () => {
+    const log = join(dir, 'access.log');
+    write(log, numbered(1, 3));
+    let refusals = 1;
+    const offered: string[] = [];
+    const { tailer } = await startTailer([log], {
+      ingest: (items) => {
+        offered.push(...items.map(describeItem));
+        if (refusals-- > 0) return Promise.reject(new VigilError('VIGIL_BACKPRESSURE', 'the collector buffer is full; retry in 1 s', { retryable: true }));
+        return Promise.resolve();
+      },
+    });
+    write(log, numbered(4, 5));
+    await vi.waitFor(() => expect(offered).toEqual([...numbered(1, 3), ...numbered(1, 5)]));
+    await tailer.stop();
+    await tailer.persist();
+    expect(savedOffsets()[log]).toBe(statSync(log).size);
   });
 
   it('says once, not every poll, why a pattern gives no file, and when it does again', async () => {

@@ -1,7 +1,8 @@
 // Follows files and globs. Files are tracked by inode, not by path: a renamed file (rotation) is
 // read to its end through the descriptor still open on it while the new file at the path starts
 // from 0; a file that shrinks (copytruncate) starts again from 0. An offset is committed and saved
-// only after Kafka acknowledged the lines before it, so a restart neither loses nor re-sends. A
+// only after Kafka acknowledged the lines before it, so a restart neither loses nor re-sends; lines
+// the publish buffer had no room for are left unread and read again once it has room. A
 // compressed file (what logrotate's `compress` leaves, access.log.2.gz) holds lines already read
 // before it was compressed, and a UTF-16 file is not lines of bytes: each is listed as not followed
 // instead of being read as text.
@@ -9,6 +10,7 @@
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import picomatch from 'picomatch';
+import { isVigilError } from '@vigil/contract';
 import type { Logger } from '@vigil/telemetry';
 import { utf16ByteOrder } from '../../transforms/byte-order-mark';
 import { isGzip } from '../../transforms/envelopes';
@@ -25,7 +27,10 @@ export interface FileTailerOptions {
   logger: Logger;
   /** Hands lines over; resolves when Kafka acknowledged them. */
   ingest(items: IngestItem[], path: string): Promise<void>;
-  /** False while the publish buffer is full: reading pauses. */
+  /**
+   * False while the publish buffer is full: reading pauses. Asked again just before each hand-over,
+   * so `ingest` is only called when an offer made at once is taken.
+   */
   hasRoom(): boolean;
 }
 
@@ -46,6 +51,9 @@ interface TailedFile {
 }
 
 const NEWLINE = 0x0a;
+
+/** What `consume` made of a chunk: lines handed over, a line still being written, or no room for its lines. */
+type Consumed = 'read' | 'wait_for_data' | 'no_room';
 
 /** The compression whose magic number `head` starts with, if any: the formats logrotate can use. */
 function compression(head: Buffer): string | undefined {
@@ -247,7 +255,9 @@ export class FileTailer {
         await this.skipNotText(file, reason);
         return 'end_of_file';
       }
-      if (bytesRead === 0 || !this.consume(file, chunk.subarray(0, bytesRead))) return 'end_of_file';
+      const consumed = bytesRead === 0 ? 'wait_for_data' : this.consume(file, chunk.subarray(0, bytesRead));
+      if (consumed === 'wait_for_data') return 'end_of_file';
+      if (consumed === 'no_room') return 'paused';
     }
     return file.handle === undefined ? 'end_of_file' : 'paused';
   }
@@ -260,38 +270,64 @@ export class FileTailer {
     await this.closeHandle(file);
   }
 
-  /** Hands over the complete lines of a chunk; false when the rest must wait for more data. */
-  private consume(file: TailedFile, data: Buffer): boolean {
+  /** Hands over the complete lines of a chunk. */
+  private consume(file: TailedFile, data: Buffer): Consumed {
     if (file.skipping) {
       const newline = data.indexOf(NEWLINE);
       file.readOffset += newline === -1 ? data.length : newline + 1;
       file.skipping = newline === -1;
-      return true;
+      return 'read';
     }
     const lastNewline = data.lastIndexOf(NEWLINE);
     if (lastNewline === -1) {
       if (data.length > this.options.maxLineBytes + 1) {
-        file.skipping = true;
-        return this.handOver(file, data, data.length);
+        const consumed = this.handOver(file, data, data.length);
+        if (consumed === 'read') file.skipping = true;
+        return consumed;
       }
       // A rotated-away file will not grow: its unterminated last line is complete.
-      if (file.finished) this.handOver(file, data, data.length);
-      return false;
+      if (file.finished) return this.handOver(file, data, data.length);
+      return 'wait_for_data';
     }
     return this.handOver(file, data.subarray(0, lastNewline + 1), lastNewline + 1);
   }
 
-  private handOver(file: TailedFile, bytes: Buffer, consumed: number): true {
+  /**
+   * Hands lines over and moves past them. Room is checked again here because another input may
+   * have filled the buffer while the chunk was read: then the lines stay unread, to be read again.
+   */
+  private handOver(file: TailedFile, bytes: Buffer, consumed: number): Consumed {
+    if (!this.options.hasRoom()) return 'no_room';
     const items: IngestItem[] = [];
     itemsFromLines(bytes, this.options.maxLineBytes, (item) => items.push(item));
-    const end = file.readOffset + consumed;
+    const start = file.readOffset;
+    const skipping = file.skipping;
+    const end = start + consumed;
     const generation = file.generation;
     file.readOffset = end;
     this.options.ingest(items, file.path).then(
       () => this.commit(file, generation, end),
-      (error: unknown) => this.options.logger.warn({ err: error, path: file.path }, 'file lines not published; they are read again after a restart'),
+      (error: unknown) => this.refused(file, { generation, start, skipping }, error),
     );
-    return true;
+    return 'read';
+  }
+
+  /**
+   * Lines the buffer refused as full are read again from their start; acknowledgements of what was
+   * handed over after them no longer count, as that is read again too. Other refusals (the
+   * collector stopping, Kafka refusing the records) leave the lines uncommitted.
+   */
+  private refused(file: TailedFile, chunk: { generation: number; start: number; skipping: boolean }, error: unknown): void {
+    if (!isVigilError(error, 'VIGIL_BACKPRESSURE')) {
+      const why = isVigilError(error, 'VIGIL_SHUTDOWN') ? 'file lines not published before the collector stopped; they are read again at the next start' : 'file lines not published';
+      this.options.logger.warn({ err: error, path: file.path }, why);
+      return;
+    }
+    if (file.generation !== chunk.generation || file.readOffset < chunk.start) return;
+    this.options.logger.debug({ path: file.path, offset: chunk.start }, 'file lines refused by the full buffer; reading them again');
+    file.readOffset = chunk.start;
+    file.skipping = chunk.skipping;
+    file.generation++;
   }
 
   private commit(file: TailedFile, generation: number, offset: number): void {
