@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -99,6 +99,36 @@ describe('FileTailer', () => {
     renameSync(log, `${log}.1`);
     write(log, numbered(5, 6));
     await vi.waitFor(() => expect(lines).toEqual(numbered(1, 6)));
+  });
+
+  it('keeps reading a rotated-away file the gateway still writes to, and waits for its last line to end', async () => {
+    const log = join(dir, 'access.log');
+    write(log, numbered(1, 2));
+    const { lines } = await startTailer([log]);
+    await vi.waitFor(() => expect(lines).toEqual(numbered(1, 2)));
+    // nginx's descriptor: after logrotate's rename it writes to the old file until USR1 reopens the log.
+    const gateway = openSync(log, 'a');
+    renameSync(log, `${log}.1`);
+    write(log, ['new 1']);
+    await vi.waitFor(() => expect(lines).toContain('new 1'));
+    appendFileSync(gateway, 'line 3\nline 4 half');
+    write(log, ['new 2']);
+    // The poll that read "new 2" had read the old file first, half-written line included.
+    await vi.waitFor(() => expect(lines).toContain('new 2'));
+    appendFileSync(gateway, ' written\n');
+    closeSync(gateway);
+    await vi.waitFor(() => expect(lines).toContain('line 4 half written'));
+    expect([...lines].sort()).toEqual([...numbered(1, 3), 'line 4 half written', 'new 1', 'new 2'].sort());
+  });
+
+  it('takes the unterminated last line of a rotated-away file as complete once the file stopped growing', async () => {
+    const log = join(dir, 'access.log');
+    write(log, ['line 1']);
+    const { lines } = await startTailer([log], { rotatedGraceMs: 30 });
+    await vi.waitFor(() => expect(lines).toEqual(['line 1']));
+    appendFileSync(log, 'cut short');
+    renameSync(log, `${log}.1`);
+    await vi.waitFor(() => expect(lines).toEqual(['line 1', 'cut short']));
   });
 
   it('skips what logrotate compresses under a glob such as access.log*, naming it, and reads on', async () => {

@@ -1,11 +1,12 @@
 // Follows files and globs. Files are tracked by inode, not by path: a renamed file (rotation) is
-// read to its end through the descriptor still open on it while the new file at the path starts
-// from 0; a file that shrinks (copytruncate) starts again from 0. An offset is committed and saved
-// only after Kafka acknowledged the lines before it, so a restart neither loses nor re-sends; lines
-// the publish buffer had no room for are left unread and read again once it has room. A
-// compressed file (what logrotate's `compress` leaves, access.log.2.gz) holds lines already read
-// before it was compressed, and a UTF-16 file is not lines of bytes: each is listed as not followed
-// instead of being read as text.
+// read through the descriptor still open on it for as long as it grows (the gateway writes to it
+// until it reopens its log) while the new file at the path starts from 0; a file that shrinks
+// (copytruncate) starts again from 0. An offset is committed and saved only after Kafka
+// acknowledged the lines before it, so a restart neither loses nor re-sends; lines the publish
+// buffer had no room for are left unread and read again once it has room. A compressed file (what
+// logrotate's `compress` leaves, access.log.2.gz) holds lines already read before it was
+// compressed, and a UTF-16 file is not lines of bytes: each is listed as not followed instead of
+// being read as text.
 
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -25,6 +26,11 @@ export interface FileTailerOptions {
   maxLineBytes: number;
   store: OffsetStore;
   logger: Logger;
+  /**
+   * How long a file that left its path (rotated away, deleted) is still read after it last grew;
+   * then its unterminated last line is taken as complete and it is closed. Default 5 s.
+   */
+  rotatedGraceMs?: number;
   /** Hands lines over; resolves when Kafka acknowledged them. */
   ingest(items: IngestItem[], path: string): Promise<void>;
   /**
@@ -46,11 +52,18 @@ interface TailedFile {
   generation: number;
   /** Inside a line longer than the cap: skip to the next newline. */
   skipping: boolean;
-  /** No longer at any matched path: read to the end, then forget once acknowledged. */
+  /** No longer at any matched path: its size when last seen and when it last grew. */
+  rotated: { size: number; grewAt: number } | undefined;
+  /** Rotated and not grown for the grace period: its unterminated last line is complete. */
   finished: boolean;
 }
 
 const NEWLINE = 0x0a;
+/**
+ * A rotated-away file is followed until it has not grown for this long: nginx writes to it until
+ * USR1 makes it reopen its log (logrotate's postrotate), apps reopening on a timer take longer.
+ */
+const ROTATED_GRACE_MS = 5_000;
 
 /** What `consume` made of a chunk: lines handed over, a line still being written, or no room for its lines. */
 type Consumed = 'read' | 'wait_for_data' | 'no_room';
@@ -142,7 +155,7 @@ export class FileTailer {
 
   /** Currently followed paths, for the start-up banner and tests. */
   followed(): string[] {
-    return [...this.files.values()].filter((f) => !f.finished).map((f) => f.path);
+    return [...this.files.values()].filter((f) => f.rotated === undefined).map((f) => f.path);
   }
 
   /** Patterns or paths that gave no file in the last poll, each with the reason (the start-up banner lists them). */
@@ -161,14 +174,8 @@ export class FileTailer {
     this.polled = new Map();
     try {
       const current = await this.scan();
-      // Finish files that left their path (rotated away, deleted) before starting their successors.
-      for (const file of [...this.files.values()]) {
-        if (current.has(file.key)) continue;
-        file.finished = true;
-        if ((await this.readAvailable(file)) !== 'end_of_file') continue;
-        await this.closeHandle(file);
-        if (file.committedOffset >= file.readOffset) this.files.delete(file.key);
-      }
+      // Read files that left their path (rotated away, deleted) before their successors.
+      for (const file of [...this.files.values()]) if (!current.has(file.key)) await this.followRotated(file);
       for (const key of this.notText.keys()) if (!current.has(key)) this.notText.delete(key);
       for (const [key, { path, size }] of current) await this.follow(key, path, size);
       this.firstScan = false;
@@ -176,6 +183,22 @@ export class FileTailer {
     } catch (error) {
       this.options.logger.error({ err: error }, 'file tail poll failed');
     }
+  }
+
+  /**
+   * Reads a file that left its path through its descriptor while it grows. Once it has not grown
+   * for the grace period its unterminated last line is complete, and once every line of it is
+   * acknowledged it is closed and forgotten.
+   */
+  private async followRotated(file: TailedFile): Promise<void> {
+    if (file.handle === undefined) return;
+    const { size } = await file.handle.stat();
+    const now = Date.now();
+    if (file.rotated === undefined || size > file.rotated.size) file.rotated = { size, grewAt: now };
+    file.finished = now - file.rotated.grewAt >= (this.options.rotatedGraceMs ?? ROTATED_GRACE_MS);
+    if ((await this.readAvailable(file)) !== 'end_of_file' || !file.finished || file.committedOffset < file.readOffset) return;
+    await this.closeHandle(file);
+    this.files.delete(file.key);
   }
 
   /** Logs a pattern or path that stopped giving a file (once, not every poll), and when it gives one again. */
@@ -227,7 +250,7 @@ export class FileTailer {
         this.polled.set(path, describeFailure(error));
         return;
       }
-      file = { key, path, handle, readOffset: start, committedOffset: start, generation: 0, skipping: false, finished: false };
+      file = { key, path, handle, readOffset: start, committedOffset: start, generation: 0, skipping: false, rotated: undefined, finished: false };
       const head = Buffer.alloc(6);
       const reason = size > 0 ? notTextReason(head.subarray(0, (await handle.read(head, 0, head.length, 0)).bytesRead)) : undefined;
       if (reason !== undefined) return this.skipNotText(file, reason);
@@ -235,6 +258,8 @@ export class FileTailer {
       this.options.logger.info({ path, offset: start }, 'following file');
     }
     file.path = path;
+    file.rotated = undefined;
+    file.finished = false;
     if (size < file.readOffset) {
       this.options.logger.info({ path, size, offset: file.readOffset }, 'file truncated; reading from the start');
       file.readOffset = 0;
@@ -285,7 +310,7 @@ export class FileTailer {
         if (consumed === 'read') file.skipping = true;
         return consumed;
       }
-      // A rotated-away file will not grow: its unterminated last line is complete.
+      // A rotated-away file that stopped growing: its unterminated last line is complete.
       if (file.finished) return this.handOver(file, data, data.length);
       return 'wait_for_data';
     }
@@ -333,7 +358,6 @@ export class FileTailer {
   private commit(file: TailedFile, generation: number, offset: number): void {
     if (file.generation !== generation || offset <= file.committedOffset) return;
     file.committedOffset = offset;
-    if (file.finished && file.committedOffset >= file.readOffset) this.files.delete(file.key);
     void this.persist().catch((error: unknown) => this.options.logger.error({ err: error }, 'could not save file offsets'));
   }
 
