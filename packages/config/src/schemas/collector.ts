@@ -167,7 +167,8 @@ export const collectorSchema = {
   }),
   fileStartAt: oneOf({
     env: 'VIGIL_FILE_START_AT',
-    description: 'Where a file without a saved offset is first read from (files appearing later, e.g. after rotation, are read from the beginning).',
+    description:
+      'Where a file found at the first start is read from, when the saved offsets name nothing at its path. Files appearing later, and files that replaced a followed one while Vigil was stopped (rotated, recreated), are read from the beginning.',
     example: 'beginning',
     default: 'end',
     values: ['beginning', 'end'] as const,

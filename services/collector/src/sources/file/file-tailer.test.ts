@@ -233,6 +233,50 @@ describe('FileTailer', () => {
     await vi.waitFor(() => expect(third.lines).toEqual(numbered(4, 6)));
   });
 
+  it('reads from its start a file that took a followed one\'s path while stopped, even when told to start at the end', async () => {
+    const log = join(dir, 'access.log');
+    write(log, numbered(1, 2));
+    const first = await startTailer([log], { startAt: 'end' });
+    write(log, ['line 3']);
+    await vi.waitFor(() => expect(first.lines).toEqual(['line 3']));
+    await first.tailer.stop();
+    await first.tailer.persist();
+
+    renameSync(log, `${log}.1`);
+    write(log, numbered(4, 6));
+    const second = await startTailer([log], { startAt: 'end' });
+    await vi.waitFor(() => expect(second.lines).toEqual(numbered(4, 6)));
+  });
+
+  // A file deleted and recreated while stopped may get the same inode number back (ext4 reuses
+  // them); the same inode rewritten in place looks exactly like that to the tailer.
+  it('reads from its start a file at the saved inode that holds other lines', async () => {
+    const log = join(dir, 'access.log');
+    write(log, numbered(1, 3));
+    const first = await startTailer([log]);
+    await vi.waitFor(() => expect(first.lines).toEqual(numbered(1, 3)));
+    await first.tailer.stop();
+    await first.tailer.persist();
+
+    const other = Array.from({ length: 5 }, (_, i) => `other ${i + 1}`);
+    writeFileSync(log, other.map((l) => `${l}\n`).join(''));
+    const second = await startTailer([log], { startAt: 'end' });
+    await vi.waitFor(() => expect(second.lines).toEqual(other));
+  });
+
+  it('reads from its start a file at the saved inode now shorter than the saved offset', async () => {
+    const log = join(dir, 'access.log');
+    write(log, numbered(1, 3));
+    const first = await startTailer([log]);
+    await vi.waitFor(() => expect(first.lines).toEqual(numbered(1, 3)));
+    await first.tailer.stop();
+    await first.tailer.persist();
+
+    writeFileSync(log, 'new\n');
+    const second = await startTailer([log], { startAt: 'end' });
+    await vi.waitFor(() => expect(second.lines).toEqual(['new']));
+  });
+
   it('pauses reading while the buffer has no room', async () => {
     const log = join(dir, 'access.log');
     write(log, numbered(1, 2));

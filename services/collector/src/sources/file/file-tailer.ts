@@ -2,12 +2,14 @@
 // read through the descriptor still open on it for as long as it grows (the gateway writes to it
 // until it reopens its log) while the new file at the path starts from 0; a file that shrinks
 // (copytruncate) starts again from 0. An offset is committed and saved only after Kafka
-// acknowledged the lines before it, so a restart neither loses nor re-sends; lines the publish
+// acknowledged the lines before it, so a restart neither loses nor re-sends; a file that took a
+// followed file's path while the collector was stopped is read from its start. Lines the publish
 // buffer had no room for are left unread and read again once it has room. A compressed file (what
 // logrotate's `compress` leaves, access.log.2.gz) holds lines already read before it was
 // compressed, and a UTF-16 file is not lines of bytes: each is listed as not followed instead of
 // being read as text.
 
+import { createHash } from 'node:crypto';
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import picomatch from 'picomatch';
@@ -16,12 +18,15 @@ import type { Logger } from '@vigil/telemetry';
 import { utf16ByteOrder } from '../../transforms/byte-order-mark';
 import { isGzip } from '../../transforms/envelopes';
 import { itemsFromLines, type IngestItem } from '../../transforms/ingest-item';
-import { fileKey, type OffsetMap, type OffsetStore } from './offset-store';
+import { fileKey, type FileHead, type OffsetMap, type OffsetStore, type SavedOffset } from './offset-store';
 
 export interface FileTailerOptions {
   patterns: readonly string[];
   pollMs: number;
-  /** Where a file with no saved offset found at start-up is read from; later files start at 0. */
+  /**
+   * Where a file found at start-up is read from when no saved offset names its path (a first run);
+   * every other file without a saved offset of its own starts at 0.
+   */
   startAt: 'beginning' | 'end';
   maxLineBytes: number;
   store: OffsetStore;
@@ -50,6 +55,8 @@ interface TailedFile {
   committedOffset: number;
   /** Bumped on truncation so acknowledgements from before it are ignored. */
   generation: number;
+  /** The file's first bytes as far as read (up to HEAD_BYTES), saved as a digest with the offset. */
+  head: Buffer;
   /** Inside a line longer than the cap: skip to the next newline. */
   skipping: boolean;
   /** No longer at any matched path: its size when last seen and when it last grew. */
@@ -59,6 +66,8 @@ interface TailedFile {
 }
 
 const NEWLINE = 0x0a;
+/** Bytes of a file's start digested to tell it from another file given the same inode number. */
+const HEAD_BYTES = 1024;
 /**
  * A rotated-away file is followed until it has not grown for this long: nginx writes to it until
  * USR1 makes it reopen its log (logrotate's postrotate), apps reopening on a timer take longer.
@@ -87,6 +96,17 @@ function notTextReason(head: Buffer): string | undefined {
     return 'UTF-16 text (it starts with a UTF-16 byte order mark), so its lines cannot be split from its bytes: have the gateway write UTF-8 (vigil replay reads such a file as it is)';
   }
   return undefined;
+}
+
+function digest(head: Buffer): FileHead {
+  return { bytes: head.length, sha256: createHash('sha256').update(head).digest('hex') };
+}
+
+/** Whether a file starting with `head` (its first bytes, up to HEAD_BYTES) is the one `saved` describes. */
+function isSavedFile(saved: SavedOffset, size: number, head: Buffer): boolean {
+  if (size < saved.offset) return false;
+  if (saved.head === undefined) return true;
+  return saved.head.bytes <= head.length && digest(head.subarray(0, saved.head.bytes)).sha256 === saved.head.sha256;
 }
 
 /** What an error reading a path means to someone who set VIGIL_FILES. */
@@ -122,6 +142,8 @@ export class FileTailer {
   private stopped = false;
   private firstScan = true;
   private saved: OffsetMap = new Map();
+  /** Paths the state file names: a file found there at start-up without an offset of its own is new since the last run. */
+  private savedPaths = new Set<string>();
   /** Patterns and paths that gave no file in the last poll, and why; each is logged when it starts and ends. */
   private unreadable = new Map<string, string>();
   /** The same, gathered by the poll under way. */
@@ -136,6 +158,7 @@ export class FileTailer {
 
   async start(): Promise<void> {
     this.saved = await this.options.store.load();
+    this.savedPaths = new Set([...this.saved.values()].map((saved) => saved.path));
     await this.poll();
     this.schedule();
   }
@@ -240,8 +263,6 @@ export class FileTailer {
     }
     let file = this.files.get(key);
     if (file === undefined) {
-      const saved = this.saved.get(key);
-      const start = saved !== undefined && saved.offset <= size ? saved.offset : this.firstScan && this.options.startAt === 'end' ? size : 0;
       let handle: FileHandle;
       try {
         // Opened now and kept open: after a rotation the rest is read through this descriptor.
@@ -250,9 +271,11 @@ export class FileTailer {
         this.polled.set(path, describeFailure(error));
         return;
       }
-      file = { key, path, handle, readOffset: start, committedOffset: start, generation: 0, skipping: false, rotated: undefined, finished: false };
-      const head = Buffer.alloc(6);
-      const reason = size > 0 ? notTextReason(head.subarray(0, (await handle.read(head, 0, head.length, 0)).bytesRead)) : undefined;
+      const headBuffer = Buffer.alloc(Math.min(size, HEAD_BYTES));
+      const head = headBuffer.subarray(0, (await handle.read(headBuffer, 0, headBuffer.length, 0)).bytesRead);
+      const start = this.startOffset(key, path, size, head);
+      file = { key, path, handle, readOffset: start, committedOffset: start, generation: 0, head, skipping: false, rotated: undefined, finished: false };
+      const reason = head.length > 0 ? notTextReason(head) : undefined;
       if (reason !== undefined) return this.skipNotText(file, reason);
       this.files.set(key, file);
       this.options.logger.info({ path, offset: start }, 'following file');
@@ -264,6 +287,7 @@ export class FileTailer {
       this.options.logger.info({ path, size, offset: file.readOffset }, 'file truncated; reading from the start');
       file.readOffset = 0;
       file.committedOffset = 0;
+      file.head = Buffer.alloc(0);
       file.skipping = false;
       file.generation++;
       void this.persist();
@@ -271,10 +295,27 @@ export class FileTailer {
     if (size > file.readOffset) await this.readAvailable(file);
   }
 
+  /**
+   * Where a newly seen file is read from: its saved offset if it is the file saved; else its start
+   * if it is new since the last run (another file's path, or its inode number reused) or appeared
+   * after start-up; the end only at a first start told to, with nothing saved for its path.
+   */
+  private startOffset(key: string, path: string, size: number, head: Buffer): number {
+    const saved = this.saved.get(key);
+    this.saved.delete(key);
+    if (saved !== undefined) {
+      if (isSavedFile(saved, size, head)) return saved.offset;
+      this.options.logger.info({ path, size, savedOffset: saved.offset }, 'file is not the one its offset was saved for (its inode number was reused, or it was rewritten); reading from the start');
+      return 0;
+    }
+    return this.firstScan && this.options.startAt === 'end' && !this.savedPaths.has(path) ? size : 0;
+  }
+
   private async readAvailable(file: TailedFile): Promise<'end_of_file' | 'paused'> {
     while (file.handle !== undefined && !this.stopped && this.options.hasRoom()) {
       const chunk = Buffer.allocUnsafe(this.chunkBytes);
       const { bytesRead } = await file.handle.read(chunk, 0, chunk.length, file.readOffset);
+      this.extendHead(file, chunk.subarray(0, bytesRead), file.readOffset);
       const reason = file.readOffset === 0 && bytesRead > 0 ? notTextReason(chunk.subarray(0, bytesRead)) : undefined;
       if (reason !== undefined) {
         await this.skipNotText(file, reason);
@@ -285,6 +326,13 @@ export class FileTailer {
       if (consumed === 'no_room') return 'paused';
     }
     return file.handle === undefined ? 'end_of_file' : 'paused';
+  }
+
+  /** Adds to `file.head` what `bytes`, read at `at`, hold of the file's first HEAD_BYTES. */
+  private extendHead(file: TailedFile, bytes: Buffer, at: number): void {
+    const have = file.head.length;
+    if (have >= HEAD_BYTES || at > have || at + bytes.length <= have) return;
+    file.head = Buffer.concat([file.head, bytes.subarray(have - at, HEAD_BYTES - at)]);
   }
 
   /** Stops following a file that turned out to be compressed or UTF-16, and lists it as not followed. */
@@ -363,7 +411,7 @@ export class FileTailer {
 
   private offsetSnapshot(): OffsetMap {
     const snapshot: OffsetMap = new Map();
-    for (const file of this.files.values()) snapshot.set(file.key, { path: file.path, offset: file.committedOffset });
+    for (const file of this.files.values()) snapshot.set(file.key, { path: file.path, offset: file.committedOffset, head: digest(file.head) });
     return snapshot;
   }
 

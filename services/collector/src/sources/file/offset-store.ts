@@ -1,5 +1,7 @@
 // File-tail offsets on disk: one JSON file, replaced atomically (write then rename), keyed by
 // device and inode so a renamed file keeps its offset and a new file at the same path does not.
+// Each also holds a digest of the file's first bytes: an inode number reused by a new file (ext4
+// does) must not hand it the old file's offset.
 
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,6 +11,13 @@ export interface SavedOffset {
   path: string;
   /** Bytes of the file whose lines Kafka acknowledged. */
   offset: number;
+  /** The file's first `bytes` bytes (all it had, up to a cap) digested; absent in older state files. */
+  head?: FileHead;
+}
+
+export interface FileHead {
+  bytes: number;
+  sha256: string;
 }
 
 export type OffsetMap = Map<string, SavedOffset>;
@@ -33,7 +42,8 @@ export class OffsetStore {
       throw error;
     }
     const parsed = JSON.parse(text) as { files?: Record<string, SavedOffset> };
-    return new Map(Object.entries(parsed.files ?? {}).filter(([, v]) => typeof v?.offset === 'number' && typeof v.path === 'string'));
+    const valid = Object.entries(parsed.files ?? {}).filter(([, v]) => typeof v?.offset === 'number' && typeof v.path === 'string');
+    return new Map(valid.map(([key, { path, offset, head }]) => [key, isFileHead(head) ? { path, offset, head } : { path, offset }]));
   }
 
   /** Saves a snapshot; overlapping calls coalesce so the latest snapshot always lands last. */
@@ -53,6 +63,11 @@ export class OffsetStore {
       await rename(tmp, this.file);
     }
   }
+}
+
+function isFileHead(value: unknown): value is FileHead {
+  const head = value as Partial<FileHead> | undefined;
+  return typeof head?.bytes === 'number' && typeof head.sha256 === 'string';
 }
 
 export function fileKey(stats: { dev: number; ino: number }): string {
