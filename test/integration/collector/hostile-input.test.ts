@@ -149,7 +149,7 @@ describe('hostile input to the collector', () => {
     const broken = connect(port, '127.0.0.1');
     const closed = new Promise<void>((resolve) => broken.on('close', () => resolve()));
     broken.on('error', () => undefined);
-    broken.write('99999999999 <13>garbage');
+    broken.write('999999999 <13>garbage');
     await closed;
     const good = connect(port, '127.0.0.1');
     good.end(`<190>Nov 27 21:36:00 web nginx: ${nginxLine('/hostile/after-broken-frame')}\n`);

@@ -31,9 +31,19 @@ describe('SyslogStreamFramer', () => {
     expect(text(framer.push(Buffer.from('t1 with 5 digits\n')))).toEqual(['<1>part1 with 5 digits']);
   });
 
-  it('throws a broken-frame error when the length is not followed by a space', () => {
+  it('reads a line that starts with digits but no octet count up to its newline, split at any byte', () => {
+    const stream = Buffer.from('203.0.113.9 - - "GET /a HTTP/1.1" 200\n12 no pri\n12 <html>\n7 <34>abc1234567890 <1>x\n');
+    for (let cut = 0; cut <= stream.length; cut++) {
+      const framer = new SyslogStreamFramer(1000);
+      const frames = [...framer.push(stream.subarray(0, cut)), ...framer.push(stream.subarray(cut))];
+      expect(text(frames)).toEqual(['203.0.113.9 - - "GET /a HTTP/1.1" 200', '12 no pri', '12 <html>', '<34>abc', '1234567890 <1>x']);
+    }
+  });
+
+  it('ends a stream whose last bytes are digits with those digits as the last line', () => {
     const framer = new SyslogStreamFramer(1000);
-    expect(() => framer.push(Buffer.from('12x<34>abc'))).toThrow(/followed by a space/);
+    expect(text(framer.push(Buffer.from('<1>a\n12')))).toEqual(['<1>a']);
+    expect(text(framer.end())).toEqual(['12']);
   });
 
   it('throws when an octet count exceeds the message limit', () => {

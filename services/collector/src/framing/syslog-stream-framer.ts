@@ -1,30 +1,46 @@
-// Bytes of a syslog TCP stream → messages. RFC 6587 allows two framings, chosen per message by its
-// first byte: octet counting ("123 <34>1 ...", a digit first) and newline-terminated ("<34>...").
+// Bytes of a syslog TCP stream → messages. RFC 6587 allows two framings, chosen per message by how
+// it starts: octet counting ("123 <34>1 ...") only when a length (1 to 9 digits, no leading zero),
+// a space and a PRI ("<" 1 to 3 digits ">") come first; anything else, a "<34>..." message or a
+// raw access-log line such as "203.0.113.9 - - [...]", runs to the next newline.
 // A frame that cannot be decoded is an error: the caller closes that connection only.
 
 import { VigilError } from '@vigil/contract';
 import { LineSplitter, type Frame } from './line-splitter';
 
-const SPACE = 0x20;
-const DIGIT_0 = 0x30;
+/** A length, a space and a PRI: the start of an octet-counted message. */
+const OCTET_COUNT_HEADER = /^([1-9]\d{0,8}) <\d{1,3}>/;
+/** What may still become OCTET_COUNT_HEADER once more bytes arrive. */
+const OCTET_COUNT_HEADER_START = /^[1-9]\d{0,8}(?: (?:<\d{0,3})?)?$/;
+/** Longest OCTET_COUNT_HEADER: 9 digits, " <", 3 digits, ">". */
+const OCTET_COUNT_HEADER_MAX_BYTES = 15;
+const DIGIT_1 = 0x31;
 const DIGIT_9 = 0x39;
 
-function isDigit(byte: number | undefined): boolean {
-  return byte !== undefined && byte >= DIGIT_0 && byte <= DIGIT_9;
+type Framing = { kind: 'counted'; start: number; length: number } | { kind: 'line' } | { kind: 'undecided' };
+
+/** How the message at the start of `data` is framed; undecided while its first bytes could be either. */
+function framingOf(data: Buffer): Framing {
+  const first = data[0] as number;
+  // Nearly every message starts with "<": decide without a string.
+  if (first < DIGIT_1 || first > DIGIT_9) return { kind: 'line' };
+  const head = data.toString('latin1', 0, OCTET_COUNT_HEADER_MAX_BYTES);
+  const header = OCTET_COUNT_HEADER.exec(head);
+  if (header !== null) {
+    const digits = header[1] as string;
+    return { kind: 'counted', start: digits.length + 1, length: Number(digits) };
+  }
+  return OCTET_COUNT_HEADER_START.test(head) ? { kind: 'undecided' } : { kind: 'line' };
 }
 
 export class SyslogStreamFramer {
   private readonly lines: LineSplitter;
+  /** Bytes at the start of a message not yet framed: an undecided start or an unfinished octet-counted message. */
   private buffered: Buffer = Buffer.alloc(0);
   /** True while the current message is newline-terminated (the LineSplitter holds its bytes). */
   private inLine = false;
 
-  /** More length digits than the cap itself has can only be garbage. */
-  private readonly maxLengthDigits: number;
-
   constructor(private readonly maxMessageBytes: number) {
     this.lines = new LineSplitter(maxMessageBytes);
-    this.maxLengthDigits = String(maxMessageBytes).length;
   }
 
   /** Messages completed by this chunk; throws VIGIL_CONTRACT_INVALID on a broken frame. */
@@ -33,7 +49,8 @@ export class SyslogStreamFramer {
     let data = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
     this.buffered = Buffer.alloc(0);
     while (data.length > 0) {
-      if (this.inLine || !isDigit(data[0])) {
+      const framing: Framing = this.inLine ? { kind: 'line' } : framingOf(data);
+      if (framing.kind === 'line') {
         const newline = data.indexOf(0x0a);
         const piece = newline === -1 ? data : data.subarray(0, newline + 1);
         frames.push(...this.lines.push(piece));
@@ -41,9 +58,9 @@ export class SyslogStreamFramer {
         data = data.subarray(piece.length);
         continue;
       }
-      const counted = this.takeOctetCounted(data);
+      const counted = framing.kind === 'counted' ? this.takeOctetCounted(data, framing) : undefined;
       if (counted === undefined) {
-        // Incomplete: keep the bytes for the next chunk.
+        // Undecided or incomplete: keep the bytes for the next chunk.
         this.buffered = Buffer.from(data);
         break;
       }
@@ -55,20 +72,18 @@ export class SyslogStreamFramer {
 
   /** A last newline-less message at the end of the stream. */
   end(): Frame[] {
-    if (this.buffered.length > 0) throw brokenFrame('stream ended inside an octet-counted frame');
+    const rest = this.buffered;
+    this.buffered = Buffer.alloc(0);
+    if (rest.length > 0) {
+      if (framingOf(rest).kind === 'counted') throw brokenFrame('stream ended inside an octet-counted frame');
+      // A few digits that never became an octet count: the last line.
+      this.lines.push(rest);
+    }
     return this.lines.end();
   }
 
-  private takeOctetCounted(data: Buffer): { frame: Frame; consumed: number } | undefined {
-    let digits = 0;
-    while (digits < data.length && isDigit(data[digits])) digits++;
-    if (digits > this.maxLengthDigits) throw brokenFrame('octet-count length prefix is too long');
-    if (digits === data.length) return undefined;
-    if (data[digits] !== SPACE) throw brokenFrame('octet-count length must be followed by a space');
-    const length = Number(data.subarray(0, digits).toString('latin1'));
-    if (length === 0) throw brokenFrame('octet-count length is zero');
+  private takeOctetCounted(data: Buffer, { start, length }: { start: number; length: number }): { frame: Frame; consumed: number } | undefined {
     if (length > this.maxMessageBytes) throw brokenFrame(`octet-counted message of ${length} bytes exceeds the ${this.maxMessageBytes}-byte limit`);
-    const start = digits + 1;
     if (data.length < start + length) return undefined;
     let message = data.subarray(start, start + length);
     // Some senders terminate octet-counted messages with a newline as well.

@@ -1,0 +1,86 @@
+import { connect, type Socket } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createLogger, createTelemetry, type PipelineMetrics } from '@vigil/telemetry';
+import { IngestPipeline } from '../../ingest-pipeline';
+import { parserSettings } from '../../parser-settings';
+import { PublishBuffer, type PublishEntry } from '../../sinks/publish-buffer';
+import { ParserRegistry } from '../../transforms/parser-registry';
+import { IngestAudit } from '../http/ingest-audit';
+import { NetworkAllowList } from './network-allow-list';
+import { startSyslogTcp, type SyslogDeps } from './syslog-servers';
+
+const logger = createLogger({ name: 'syslog-servers-test', level: 'silent' });
+const stoppers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const stop of stoppers.splice(0)) await stop();
+});
+
+/** When the lines below were logged: the pipeline rejects timestamps far from now. */
+const LOGGED_AT = Date.parse('2025-11-27T21:36:00Z');
+const nginxLine = (path: string) => `203.0.113.9 - - [27/Nov/2025:21:36:00 +0000] "GET ${path} HTTP/1.1" 200 512 "-" "curl/8.5.0"`;
+const rfc5424 = (path: string) => `<190>1 2025-11-27T21:36:00Z web-1 nginx - - - ${nginxLine(path)}`;
+const octetCounted = (message: string) => `${Buffer.byteLength(message)} ${message}`;
+
+/** Every pipeline metric call, as "received", "rejected:<reason>", "discarded:<reason>", "error:<stage>". */
+function countingMetrics() {
+  const counts: Record<string, number> = {};
+  const add = (key: string, count: number) => void (counts[key] = (counts[key] ?? 0) + count);
+  const metrics: PipelineMetrics = {
+    received: (count) => add('received', count),
+    sent: (count) => add('sent', count),
+    rejected: (count, reason) => add(`rejected:${reason}`, count),
+    discarded: (count, reason) => add(`discarded:${reason}`, count),
+    error: (stage) => add(`error:${stage}`, 1),
+  };
+  return { counts, metrics };
+}
+
+/** Syslog deps on a real pipeline whose buffer hands what it publishes to the test. */
+function syslogDeps(options: { maxLineBytes?: number } = {}) {
+  const published: PublishEntry[] = [];
+  const buffer = new PublishBuffer({ maxItems: 1000, maxItemsPerSend: 1000, publish: async (entries) => void published.push(...entries) });
+  const { counts, metrics } = countingMetrics();
+  const settings = parserSettings({});
+  const telemetry = createTelemetry('syslog-servers-test');
+  const pipeline = new IngestPipeline({ buffer, parsers: new ParserRegistry(settings.options, settings.defaultFormat), metrics, tracer: telemetry.tracer, now: () => LOGGED_AT });
+  const deps: SyslogDeps = {
+    pipeline,
+    buffer,
+    allowList: new NetworkAllowList(['127.0.0.0/8']),
+    audit: new IngestAudit(logger),
+    metrics,
+    logger,
+    maxLineBytes: options.maxLineBytes ?? 65_536,
+    format: undefined,
+  };
+  const paths = () => published.flatMap((entry) => entry.events.map((event) => event.request.path));
+  const rejections = () => published.flatMap((entry) => entry.rejections.map((rejection) => rejection.reason));
+  return { deps, buffer, counts, paths, rejections };
+}
+
+async function tcpServer(deps: SyslogDeps): Promise<number> {
+  const server = await startSyslogTcp(deps, { host: '127.0.0.1', port: 0, maxConnections: 10 });
+  stoppers.push(server.close);
+  return server.address.port;
+}
+
+async function connectTo(port: number): Promise<Socket & { closed: boolean }> {
+  const socket = connect(port, '127.0.0.1') as Socket & { closed: boolean };
+  socket.on('error', () => undefined);
+  stoppers.push(async () => void socket.destroy());
+  await new Promise((resolve) => socket.once('connect', resolve));
+  return socket;
+}
+
+describe('syslog over TCP', () => {
+  it('reads raw access-log lines without a PRI, which start with a digit, and keeps the connection', async () => {
+    const { deps, counts, paths } = syslogDeps();
+    const socket = await connectTo(await tcpServer(deps));
+    socket.write(`${nginxLine('/raw/1')}\n${nginxLine('/raw/2')}\n`);
+    await vi.waitFor(() => expect(paths()).toEqual(['/raw/1', '/raw/2']));
+    socket.write(`${octetCounted(rfc5424('/counted/3'))}${nginxLine('/raw/4')}\n`);
+    await vi.waitFor(() => expect(paths()).toEqual(['/raw/1', '/raw/2', '/counted/3', '/raw/4']));
+    expect(socket.closed).toBe(false);
+    expect(counts['error:syslog-tcp-framing']).toBeUndefined();
+  });
+});
