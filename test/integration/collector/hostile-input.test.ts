@@ -144,16 +144,15 @@ describe('hostile input to the collector', () => {
     expect(answer.toLowerCase()).toContain('connection: close');
   });
 
-  it('closes a syslog connection on a broken frame and keeps serving other connections', async () => {
+  it('rejects an over-long octet-counted syslog message and keeps reading that connection', async () => {
     const port = collector.collector.syslog.tcp?.port ?? 0;
-    const broken = connect(port, '127.0.0.1');
-    const closed = new Promise<void>((resolve) => broken.on('close', () => resolve()));
-    broken.on('error', () => undefined);
-    broken.write('999999999 <13>garbage');
-    await closed;
-    const good = connect(port, '127.0.0.1');
-    good.end(`<190>Nov 27 21:36:00 web nginx: ${nginxLine('/hostile/after-broken-frame')}\n`);
-    await waitFor(() => collector.events.some((e) => e.request.path === '/hostile/after-broken-frame'), { message: 'the line from the healthy connection' });
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    const tooLong = `<13>${nginxLine(`/hostile/too-long/${'a'.repeat(70_000)}`)}`;
+    const after = `<190>Nov 27 21:36:00 web nginx: ${nginxLine('/hostile/after-too-long')}`;
+    socket.end(`${tooLong.length} ${tooLong}${after.length} ${after}`);
+    await waitFor(() => collector.events.some((e) => e.request.path === '/hostile/after-too-long'), { message: 'the line after the over-long one' });
+    await waitFor(() => collector.rejected.some((r) => r.source === 'syslog-tcp' && r.reason === 'line_too_long'), { message: 'the line_too_long rejection' });
   });
 
   it('limits each token\'s request rate with 429 and Retry-After', async () => {

@@ -46,19 +46,27 @@ describe('SyslogStreamFramer', () => {
     expect(text(framer.end())).toEqual(['12']);
   });
 
-  it('throws when an octet count exceeds the message limit', () => {
-    const framer = new SyslogStreamFramer(100);
-    try {
-      framer.push(Buffer.from('5000 <34>'));
-      expect.unreachable();
-    } catch (error) {
-      expect(isVigilError(error, 'VIGIL_CONTRACT_INVALID')).toBe(true);
+  it('skips an octet-counted message over the limit by its length and reports it as too long, split at any byte', () => {
+    const long = `<34>${'x'.repeat(2000)}`;
+    const stream = Buffer.from(`7 <34>abc${long.length} ${long}7 <34>def<34>line\n`);
+    for (let cut = 0; cut <= stream.length; cut += 7) {
+      const framer = new SyslogStreamFramer(100);
+      const frames = [...framer.push(stream.subarray(0, cut)), ...framer.push(stream.subarray(cut))];
+      expect(text(frames)).toEqual(['<34>abc', '<too_long>', '<34>def', '<34>line']);
+      const tooLong = frames[1];
+      expect(tooLong?.kind === 'too_long' && tooLong.sample.toString()).toBe(long.slice(0, 1024));
     }
   });
 
   it('throws at end of stream inside an unfinished octet-counted frame', () => {
     const framer = new SyslogStreamFramer(100);
     framer.push(Buffer.from('50 <34>short'));
-    expect(() => framer.end()).toThrow(/ended inside/);
+    try {
+      framer.end();
+      expect.unreachable();
+    } catch (error) {
+      expect(isVigilError(error, 'VIGIL_CONTRACT_INVALID')).toBe(true);
+      expect((error as Error).message).toMatch(/ended inside/);
+    }
   });
 });

@@ -1,11 +1,12 @@
 // Bytes of a syslog TCP stream → messages. RFC 6587 allows two framings, chosen per message by how
 // it starts: octet counting ("123 <34>1 ...") only when a length (1 to 9 digits, no leading zero),
 // a space and a PRI ("<" 1 to 3 digits ">") come first; anything else, a "<34>..." message or a
-// raw access-log line such as "203.0.113.9 - - [...]", runs to the next newline.
-// A frame that cannot be decoded is an error: the caller closes that connection only.
+// raw access-log line such as "203.0.113.9 - - [...]", runs to the next newline. A message over the
+// limit is a too_long frame either way, and the stream stays in step: an octet-counted one is
+// skipped by its length.
 
 import { VigilError } from '@vigil/contract';
-import { LineSplitter, type Frame } from './line-splitter';
+import { LineSplitter, TOO_LONG_SAMPLE_BYTES, type Frame } from './line-splitter';
 
 /** A length, a space and a PRI: the start of an octet-counted message. */
 const OCTET_COUNT_HEADER = /^([1-9]\d{0,8}) <\d{1,3}>/;
@@ -38,17 +39,25 @@ export class SyslogStreamFramer {
   private buffered: Buffer = Buffer.alloc(0);
   /** True while the current message is newline-terminated (the LineSplitter holds its bytes). */
   private inLine = false;
+  /** Bytes still to skip of an over-long octet-counted message, already reported as too_long. */
+  private skipping = 0;
 
   constructor(private readonly maxMessageBytes: number) {
     this.lines = new LineSplitter(maxMessageBytes);
   }
 
-  /** Messages completed by this chunk; throws VIGIL_CONTRACT_INVALID on a broken frame. */
+  /** Messages completed by this chunk. */
   push(chunk: Buffer): Frame[] {
     const frames: Frame[] = [];
     let data = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
     this.buffered = Buffer.alloc(0);
     while (data.length > 0) {
+      if (this.skipping > 0) {
+        const skipped = Math.min(this.skipping, data.length);
+        this.skipping -= skipped;
+        data = data.subarray(skipped);
+        continue;
+      }
       const framing: Framing = this.inLine ? { kind: 'line' } : framingOf(data);
       if (framing.kind === 'line') {
         const newline = data.indexOf(0x0a);
@@ -70,7 +79,7 @@ export class SyslogStreamFramer {
     return frames;
   }
 
-  /** A last newline-less message at the end of the stream. */
+  /** A last newline-less message at the end of the stream; throws VIGIL_CONTRACT_INVALID inside an octet-counted one. */
   end(): Frame[] {
     const rest = this.buffered;
     this.buffered = Buffer.alloc(0);
@@ -83,7 +92,13 @@ export class SyslogStreamFramer {
   }
 
   private takeOctetCounted(data: Buffer, { start, length }: { start: number; length: number }): { frame: Frame; consumed: number } | undefined {
-    if (length > this.maxMessageBytes) throw brokenFrame(`octet-counted message of ${length} bytes exceeds the ${this.maxMessageBytes}-byte limit`);
+    if (length > this.maxMessageBytes) {
+      // Over the limit: report it once its sample is here, then skip exactly its bytes.
+      const sampleEnd = start + Math.min(length, TOO_LONG_SAMPLE_BYTES);
+      if (data.length < sampleEnd) return undefined;
+      this.skipping = length - (sampleEnd - start);
+      return { frame: { kind: 'too_long', sample: Buffer.from(data.subarray(start, sampleEnd)) }, consumed: sampleEnd };
+    }
     if (data.length < start + length) return undefined;
     let message = data.subarray(start, start + length);
     // Some senders terminate octet-counted messages with a newline as well.

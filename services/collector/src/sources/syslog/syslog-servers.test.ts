@@ -83,4 +83,17 @@ describe('syslog over TCP', () => {
     expect(socket.closed).toBe(false);
     expect(counts['error:syslog-tcp-framing']).toBeUndefined();
   });
+
+  it('rejects an octet-counted message over the limit as line_too_long and keeps the connection', async () => {
+    const { deps, counts, paths, rejections } = syslogDeps({ maxLineBytes: 4096 });
+    const socket = await connectTo(await tcpServer(deps));
+    const tooLong = rfc5424(`/too-long/${'a'.repeat(10_000)}`);
+    socket.write([rfc5424('/before/1'), rfc5424('/before/2'), tooLong, rfc5424('/after/1')].map(octetCounted).join(''));
+    await vi.waitFor(() => expect(paths()).toEqual(['/before/1', '/before/2', '/after/1']));
+    socket.write(octetCounted(rfc5424('/after/2')));
+    await vi.waitFor(() => expect(paths()).toEqual(['/before/1', '/before/2', '/after/1', '/after/2']));
+    expect(rejections()).toEqual(['line_too_long']);
+    expect(counts['rejected:line_too_long']).toBe(1);
+    expect(socket.closed).toBe(false);
+  });
 });

@@ -1,6 +1,6 @@
 // Syslog listeners: UDP (one message per datagram) and TCP or TLS (a stream of framed messages).
 // Only allowed networks are heard. A full buffer drops UDP (counted: it has no flow control) and
-// pauses TCP sockets; a broken TCP frame closes that connection only.
+// pauses TCP sockets; an over-long TCP message is rejected and the connection kept.
 
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer as createTcpServer, isIPv6, type AddressInfo, type Server, type Socket } from 'node:net';
@@ -92,17 +92,8 @@ function handleConnection(deps: SyslogDeps, socket: Socket, connections: Set<Soc
   deps.audit.accepted('syslog-tcp', { remote: remote ?? '-' });
   connections.add(socket);
   const framer = new SyslogStreamFramer(deps.maxLineBytes);
-  const closeBroken = (error: unknown) => {
-    deps.metrics.error('syslog-tcp-framing', { source: 'syslog-tcp' });
-    deps.logger.warn({ err: error, remote }, 'closing syslog connection after a broken frame');
-    socket.destroy();
-  };
   socket.on('data', (chunk: Buffer) => {
-    try {
-      ingestFrames(deps, 'syslog-tcp', framer.push(chunk));
-    } catch (error) {
-      return closeBroken(error);
-    }
+    ingestFrames(deps, 'syslog-tcp', framer.push(chunk));
     if (!deps.buffer.hasRoom()) {
       socket.pause();
       void deps.buffer.waitForRoom().then(() => socket.resume());
@@ -112,7 +103,8 @@ function handleConnection(deps: SyslogDeps, socket: Socket, connections: Set<Soc
     try {
       ingestFrames(deps, 'syslog-tcp', framer.end());
     } catch (error) {
-      closeBroken(error);
+      deps.metrics.error('syslog-tcp-framing', { source: 'syslog-tcp' });
+      deps.logger.warn({ err: error, remote }, 'syslog connection ended inside a message; its start is lost');
     }
   });
   socket.on('error', (error) => deps.logger.debug({ err: error, remote }, 'syslog connection error'));
