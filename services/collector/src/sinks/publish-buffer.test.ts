@@ -135,7 +135,9 @@ describe('PublishBuffer', () => {
     await second;
     expect(await drained).toBe(true);
     const stuck = buffer.offer(entry('/3')).catch((e: unknown) => e);
+    expect(buffer.isClosed()).toBe(false);
     buffer.close();
+    expect(buffer.isClosed()).toBe(true);
     kafka.calls[2]?.fail(unavailable());
     expect(isVigilError(await stuck)).toBe(true);
     await expect(buffer.offer(entry('/4'))).rejects.toSatisfy((e: unknown) => isVigilError(e, 'VIGIL_SHUTDOWN'));

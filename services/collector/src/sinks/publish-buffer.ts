@@ -91,7 +91,12 @@ export class PublishBuffer {
     });
   }
 
-  /** Resolves once there is room for another offer (immediately when there is). */
+  /** True once close() was called: offers are refused from then on. */
+  isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Resolves once there is room for another offer (immediately when there is), or the buffer closed. */
   waitForRoom(): Promise<void> {
     if (this.hasRoom() || this.closed) return Promise.resolve();
     return new Promise((resolve) => this.roomWaiters.push(resolve));

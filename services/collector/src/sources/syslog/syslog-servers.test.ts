@@ -35,10 +35,14 @@ function countingMetrics() {
   return { counts, metrics };
 }
 
-/** Syslog deps on a real pipeline whose buffer hands what it publishes to the test. */
-function syslogDeps(options: { maxLineBytes?: number } = {}) {
+/** Syslog deps on a real pipeline whose buffer hands what it publishes to the test, once `kafka` resolves. */
+function syslogDeps(options: { maxLineBytes?: number; maxItems?: number; kafka?: () => Promise<void> } = {}) {
   const published: PublishEntry[] = [];
-  const buffer = new PublishBuffer({ maxItems: 1000, maxItemsPerSend: 1000, publish: async (entries) => void published.push(...entries) });
+  const publish = async (entries: readonly PublishEntry[]) => {
+    await options.kafka?.();
+    published.push(...entries);
+  };
+  const buffer = new PublishBuffer({ maxItems: options.maxItems ?? 1000, maxItemsPerSend: 1000, publish });
   const { counts, metrics } = countingMetrics();
   const settings = parserSettings({});
   const telemetry = createTelemetry('syslog-servers-test');
@@ -95,5 +99,23 @@ describe('syslog over TCP', () => {
     expect(rejections()).toEqual(['line_too_long']);
     expect(counts['rejected:line_too_long']).toBe(1);
     expect(socket.closed).toBe(false);
+  });
+
+  it('holds what arrives while another source has filled the buffer and publishes it once there is room', async () => {
+    let acknowledge = () => {};
+    const acknowledged = new Promise<void>((resolve) => (acknowledge = resolve));
+    const { deps, buffer, counts, paths } = syslogDeps({ maxItems: 2, kafka: () => acknowledged });
+    const port = await tcpServer(deps);
+    const fromHttp = deps.pipeline.ingest([1, 2].map((n) => ({ kind: 'line', text: nginxLine(`/http/${n}`) }) as const), { name: 'http', kind: 'http' }, undefined);
+    expect(buffer.hasRoom()).toBe(false);
+    const waitsForRoom = vi.spyOn(buffer, 'waitForRoom');
+    const socket = await connectTo(port);
+    socket.write(['/tcp/1', '/tcp/2', '/tcp/3'].map((path) => `${rfc5424(path)}\n`).join(''));
+    // The connection has read the lines once it waits for room.
+    await vi.waitFor(() => expect(waitsForRoom).toHaveBeenCalled());
+    acknowledge();
+    await fromHttp.published;
+    await vi.waitFor(() => expect(paths()).toEqual(['/http/1', '/http/2', '/tcp/1', '/tcp/2', '/tcp/3']));
+    expect(counts['discarded:publish_failed']).toBeUndefined();
   });
 });

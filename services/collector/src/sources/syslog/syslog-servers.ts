@@ -92,21 +92,39 @@ function handleConnection(deps: SyslogDeps, socket: Socket, connections: Set<Soc
   deps.audit.accepted('syslog-tcp', { remote: remote ?? '-' });
   connections.add(socket);
   const framer = new SyslogStreamFramer(deps.maxLineBytes);
-  socket.on('data', (chunk: Buffer) => {
-    ingestFrames(deps, 'syslog-tcp', framer.push(chunk));
-    if (!deps.buffer.hasRoom()) {
-      socket.pause();
-      void deps.buffer.waitForRoom().then(() => socket.resume());
-    }
-  });
-  socket.on('end', () => {
+  const ingestRead = (read: Buffer | 'end'): void => {
+    if (read !== 'end') return ingestFrames(deps, 'syslog-tcp', framer.push(read));
     try {
       ingestFrames(deps, 'syslog-tcp', framer.end());
     } catch (error) {
       deps.metrics.error('syslog-tcp-framing', { source: 'syslog-tcp' });
       deps.logger.warn({ err: error, remote }, 'syslog connection ended inside a message; its start is lost');
     }
-  });
+  };
+  // A read is ingested only while the buffer has room (an offer to a full buffer is refused and
+  // lost): otherwise it is held, in order, and the socket paused until there is room, so the
+  // sender gets TCP backpressure. Once the buffer is closed nothing makes room, and reads go on
+  // to be refused and counted.
+  const held: Array<Buffer | 'end'> = [];
+  let paused = false;
+  const ingestHeld = (): void => {
+    const closed = deps.buffer.isClosed();
+    while (held.length > 0 && (closed || deps.buffer.hasRoom())) ingestRead(held.shift() as Buffer | 'end');
+    if (closed || deps.buffer.hasRoom()) {
+      if (paused) socket.resume();
+      paused = false;
+      return;
+    }
+    paused = true;
+    socket.pause();
+    void deps.buffer.waitForRoom().then(ingestHeld);
+  };
+  const take = (read: Buffer | 'end'): void => {
+    held.push(read);
+    if (!paused) ingestHeld();
+  };
+  socket.on('data', (chunk: Buffer) => take(chunk));
+  socket.on('end', () => take('end'));
   socket.on('error', (error) => deps.logger.debug({ err: error, remote }, 'syslog connection error'));
   socket.on('close', () => connections.delete(socket));
 }
