@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { VigilError } from '@vigil/contract';
 import { createLogger, createTelemetry, type PipelineMetrics } from '@vigil/telemetry';
 import { IngestPipeline } from '../../ingest-pipeline';
 import { parserSettings } from '../../parser-settings';
@@ -117,5 +118,15 @@ describe('syslog over TCP', () => {
     await fromHttp.published;
     await vi.waitFor(() => expect(paths()).toEqual(['/http/1', '/http/2', '/tcp/1', '/tcp/2', '/tcp/3']));
     expect(counts['discarded:publish_failed']).toBeUndefined();
+  });
+
+  it('counts only the accepted lines as discarded when Kafka refuses them: rejected lines are counted already', async () => {
+    const refused = () => Promise.reject(new VigilError('VIGIL_KAFKA_UNAVAILABLE', 'record too large', { retryable: false }));
+    const { deps, counts } = syslogDeps({ kafka: refused });
+    const socket = await connectTo(await tcpServer(deps));
+    socket.write(`${rfc5424('/accepted')}\n<190>1 2025-11-27T21:36:00Z web-1 nginx - - - not an access log\n`);
+    await vi.waitFor(() => expect(counts['received']).toBe(2));
+    await vi.waitFor(() => expect(counts['discarded:publish_failed']).toBe(1));
+    expect(counts['rejected:unknown_format']).toBe(1);
   });
 });

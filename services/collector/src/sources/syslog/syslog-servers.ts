@@ -37,7 +37,9 @@ function ingestFrames(deps: SyslogDeps, source: 'syslog-udp' | 'syslog-tcp', fra
   if (items.length === 0) return;
   const outcome = deps.pipeline.ingest(items, { name: source, kind: source }, deps.format);
   outcome.published.catch((error: unknown) => {
-    deps.metrics.discarded(outcome.accepted + outcome.rejected, 'publish_failed', { source });
+    // Only the accepted lines: the rejected ones are counted as rejected already, and counting
+    // them twice would break received = sent + rejected + discarded.
+    deps.metrics.discarded(outcome.accepted, 'publish_failed', { source });
     deps.logger.warn({ err: error, source }, 'syslog lines could not be published');
   });
 }
