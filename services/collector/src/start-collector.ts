@@ -128,7 +128,11 @@ export async function startCollector(deps: ServiceDeps, runtime: CollectorRuntim
     };
     const from = `from ${config.syslogAllowedNetworks.join(',')}`;
     if (config.syslogUdpPort !== undefined) {
-      const udp = await startSyslogUdp(syslogDeps, config.syslogHost, config.syslogUdpPort);
+      const udp = await startSyslogUdp(syslogDeps, {
+        host: config.syslogHost,
+        port: config.syslogUdpPort,
+        receiveBufferBytes: config.syslogUdpReceiveBufferBytes,
+      });
       syslog.udp = udp.address;
       stoppers.push(udp.close);
       banner.push(`syslog UDP on ${urlHost(udp.address.address, udp.address.port)} ${from}`);

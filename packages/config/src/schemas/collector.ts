@@ -149,6 +149,14 @@ export const collectorSchema = {
     default: 256,
     min: 1,
   }),
+  syslogUdpReceiveBufferBytes: integer({
+    env: 'VIGIL_SYSLOG_UDP_RECEIVE_BUFFER_BYTES',
+    description:
+      'Receive buffer asked of the kernel for the syslog UDP socket: what a burst may queue before the kernel drops datagrams. Linux grants at most net.core.rmem_max (raise it with sysctl -w net.core.rmem_max=8388608); the collector logs what it got.',
+    example: '33554432',
+    default: 8 * MIB,
+    min: 64 * KIB,
+  }),
   syslogFormat: formatOverride('VIGIL_SYSLOG_FORMAT', 'syslog message parts'),
 
   // File tail

@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { VigilError } from '@vigil/contract';
 import { createLogger, createTelemetry, type PipelineMetrics } from '@vigil/telemetry';
@@ -8,7 +9,7 @@ import { PublishBuffer, type PublishEntry } from '../../sinks/publish-buffer';
 import { ParserRegistry } from '../../transforms/parser-registry';
 import { IngestAudit } from '../http/ingest-audit';
 import { NetworkAllowList } from './network-allow-list';
-import { startSyslogTcp, type SyslogDeps } from './syslog-servers';
+import { startSyslogTcp, startSyslogUdp, type SyslogDeps } from './syslog-servers';
 
 const logger = createLogger({ name: 'syslog-servers-test', level: 'silent' });
 const stoppers: Array<() => Promise<void>> = [];
@@ -67,6 +68,22 @@ async function tcpServer(deps: SyslogDeps): Promise<number> {
   const server = await startSyslogTcp(deps, { host: '127.0.0.1', port: 0, maxConnections: 10 });
   stoppers.push(server.close);
   return server.address.port;
+}
+
+/** A UDP listener whose warnings the test reads. */
+async function udpServer(receiveBufferBytes: number) {
+  const warnings: string[] = [];
+  const destination = new Writable({
+    write(line: Buffer, _encoding, done) {
+      const record = JSON.parse(line.toString()) as { level: number; msg: string };
+      if (record.level >= 40) warnings.push(record.msg);
+      done();
+    },
+  });
+  const { deps } = syslogDeps();
+  const udp = await startSyslogUdp({ ...deps, logger: createLogger({ name: 'syslog-udp-test', level: 'info', destination }) }, { host: '127.0.0.1', port: 0, receiveBufferBytes });
+  stoppers.push(udp.close);
+  return { udp, warnings };
 }
 
 async function connectTo(port: number): Promise<Socket & { closed: boolean }> {
@@ -128,5 +145,19 @@ describe('syslog over TCP', () => {
     await vi.waitFor(() => expect(counts['received']).toBe(2));
     await vi.waitFor(() => expect(counts['discarded:publish_failed']).toBe(1));
     expect(counts['rejected:unknown_format']).toBe(1);
+  });
+});
+
+describe('syslog over UDP', () => {
+  it('asks the kernel for the configured receive buffer', async () => {
+    const { udp, warnings } = await udpServer(128 * 1024);
+    expect(udp.receiveBufferBytes).toBe(128 * 1024);
+    expect(warnings).toEqual([]);
+  });
+
+  it('warns when the kernel grants less receive buffer than asked for', async () => {
+    const { udp, warnings } = await udpServer(1024 * 1024 * 1024);
+    expect(udp.receiveBufferBytes).toBeLessThan(1024 * 1024 * 1024);
+    expect(warnings).toEqual([expect.stringContaining('VIGIL_SYSLOG_UDP_RECEIVE_BUFFER_BYTES')]);
   });
 });

@@ -44,7 +44,44 @@ function ingestFrames(deps: SyslogDeps, source: 'syslog-udp' | 'syslog-tcp', fra
   });
 }
 
-export async function startSyslogUdp(deps: SyslogDeps, host: string, port: number): Promise<{ address: AddressInfo; close(): Promise<void> }> {
+export interface SyslogUdpOptions {
+  host: string;
+  port: number;
+  /** SO_RCVBUF asked of the kernel; it may grant less. */
+  receiveBufferBytes: number;
+}
+
+/** What SO_RCVBUF the kernel granted: Linux doubles the size set (for its bookkeeping) and reports that. */
+function grantedReceiveBufferBytes(socket: UdpSocket): number {
+  const reported = socket.getRecvBufferSize();
+  return process.platform === 'linux' ? reported / 2 : reported;
+}
+
+/** Asks for the receive buffer and says what was granted: Linux caps it at net.core.rmem_max without a word. */
+function setReceiveBuffer(deps: SyslogDeps, socket: UdpSocket, requestedBytes: number): number {
+  try {
+    socket.setRecvBufferSize(requestedBytes);
+  } catch (error) {
+    deps.logger.warn({ err: error, requestedBytes }, 'syslog UDP: could not set the receive buffer (VIGIL_SYSLOG_UDP_RECEIVE_BUFFER_BYTES)');
+  }
+  const grantedBytes = grantedReceiveBufferBytes(socket);
+  if (grantedBytes < requestedBytes) {
+    deps.logger.warn(
+      { requestedBytes, grantedBytes },
+      `syslog UDP: the kernel granted a receive buffer of ${grantedBytes} bytes, not the ${requestedBytes} asked for (VIGIL_SYSLOG_UDP_RECEIVE_BUFFER_BYTES); ` +
+        `bursts beyond it are dropped. Raise the cap: sysctl -w net.core.rmem_max=${requestedBytes}`,
+    );
+  } else {
+    deps.logger.info({ requestedBytes, grantedBytes }, 'syslog UDP receive buffer set');
+  }
+  return grantedBytes;
+}
+
+export async function startSyslogUdp(
+  deps: SyslogDeps,
+  options: SyslogUdpOptions,
+): Promise<{ address: AddressInfo; receiveBufferBytes: number; close(): Promise<void> }> {
+  const { host, port } = options;
   const socket: UdpSocket = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
   socket.on('message', (datagram, remote) => {
     if (!deps.allowList.allows(remote.address)) {
@@ -71,7 +108,8 @@ export async function startSyslogUdp(deps: SyslogDeps, host: string, port: numbe
       resolve();
     });
   });
-  return { address: socket.address(), close: () => new Promise((resolve) => socket.close(() => resolve())) };
+  const receiveBufferBytes = setReceiveBuffer(deps, socket, options.receiveBufferBytes);
+  return { address: socket.address(), receiveBufferBytes, close: () => new Promise((resolve) => socket.close(() => resolve())) };
 }
 
 export interface SyslogTcpOptions {
