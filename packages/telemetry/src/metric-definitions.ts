@@ -60,6 +60,13 @@ export const HTTP_METRICS = {
 
 /** Metrics particular to one component, beyond the pipeline metrics every component reports. */
 export const COMPONENT_METRICS = {
+  syslogUdpDropped: {
+    name: 'vigil_syslog_udp_datagrams_dropped_total',
+    kind: 'counter',
+    description:
+      'Syslog datagrams the kernel dropped before the collector read them, because the UDP socket\'s receive buffer was full (Linux only: the drops column of /proc/net/udp).',
+    labels: [],
+  },
   transportSent: {
     name: 'vigil_transport_records_sent_total',
     kind: 'counter',

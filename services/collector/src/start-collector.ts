@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { ENCODING_EVENT_BATCH, ENCODING_EVENT_TABLE } from '@vigil/contract';
 import { collectorSchema, loadConfig, type ConfigOf, type Env } from '@vigil/config';
 import { followTokenFile, TokenBucketLimiter, urlHost, type VigilHttpServer } from '@vigil/http';
-import type { Logger, Telemetry } from '@vigil/telemetry';
+import { COMPONENT_METRICS, type Logger, type Telemetry } from '@vigil/telemetry';
 import type { Transport } from '@vigil/transport';
 import { IngestPipeline } from './ingest-pipeline';
 import { parserSettings } from './parser-settings';
@@ -132,6 +132,7 @@ export async function startCollector(deps: ServiceDeps, runtime: CollectorRuntim
         host: config.syslogHost,
         port: config.syslogUdpPort,
         receiveBufferBytes: config.syslogUdpReceiveBufferBytes,
+        kernelDrops: telemetry.counter(COMPONENT_METRICS.syslogUdpDropped.name, COMPONENT_METRICS.syslogUdpDropped.description),
       });
       syslog.udp = udp.address;
       stoppers.push(udp.close);

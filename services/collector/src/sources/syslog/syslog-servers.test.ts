@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { VigilError } from '@vigil/contract';
-import { createLogger, createTelemetry, type PipelineMetrics } from '@vigil/telemetry';
+import { COMPONENT_METRICS, createLogger, createTelemetry, type PipelineMetrics } from '@vigil/telemetry';
 import { IngestPipeline } from '../../ingest-pipeline';
 import { parserSettings } from '../../parser-settings';
 import { PublishBuffer, type PublishEntry } from '../../sinks/publish-buffer';
@@ -70,7 +71,7 @@ async function tcpServer(deps: SyslogDeps): Promise<number> {
   return server.address.port;
 }
 
-/** A UDP listener whose warnings the test reads. */
+/** A UDP listener whose warnings and kernel drop count the test reads. */
 async function udpServer(receiveBufferBytes: number) {
   const warnings: string[] = [];
   const destination = new Writable({
@@ -80,10 +81,19 @@ async function udpServer(receiveBufferBytes: number) {
       done();
     },
   });
-  const { deps } = syslogDeps();
-  const udp = await startSyslogUdp({ ...deps, logger: createLogger({ name: 'syslog-udp-test', level: 'info', destination }) }, { host: '127.0.0.1', port: 0, receiveBufferBytes });
+  const { deps, paths } = syslogDeps();
+  const telemetry = createTelemetry('syslog-udp-test');
+  const { name, description } = COMPONENT_METRICS.syslogUdpDropped;
+  const udp = await startSyslogUdp(
+    { ...deps, logger: createLogger({ name: 'syslog-udp-test', level: 'info', destination }) },
+    { host: '127.0.0.1', port: 0, receiveBufferBytes, kernelDrops: telemetry.counter(name, description), kernelDropsPollMs: 20 },
+  );
   stoppers.push(udp.close);
-  return { udp, warnings };
+  const kernelDrops = async () => {
+    const sample = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)$`, 'm').exec(await telemetry.renderPrometheus());
+    return sample === null ? undefined : Number(sample[1]);
+  };
+  return { udp, warnings, paths, kernelDrops };
 }
 
 async function connectTo(port: number): Promise<Socket & { closed: boolean }> {
@@ -159,5 +169,24 @@ describe('syslog over UDP', () => {
     const { udp, warnings } = await udpServer(1024 * 1024 * 1024);
     expect(udp.receiveBufferBytes).toBeLessThan(1024 * 1024 * 1024);
     expect(warnings).toEqual([expect.stringContaining('VIGIL_SYSLOG_UDP_RECEIVE_BUFFER_BYTES')]);
+  });
+
+  it('counts the datagrams the kernel dropped because the receive buffer was full (Linux only)', async () => {
+    const { udp, paths, kernelDrops } = await udpServer(64 * 1024);
+    if (process.platform !== 'linux') {
+      expect(await kernelDrops()).toBeUndefined();
+      return;
+    }
+    expect(await kernelDrops()).toBe(0);
+    // A child sends while spawnSync blocks this process: nothing reads the socket, so once its
+    // buffer is full the kernel drops the rest.
+    const sent = 5000;
+    const sender = `const s = require('node:dgram').createSocket('udp4'); let i = 0;
+      const next = () => (i++ < ${sent} ? s.send(${JSON.stringify(rfc5424('/udp'))}, ${udp.address.port}, '127.0.0.1', next) : s.close()); next();`;
+    expect(spawnSync(process.execPath, ['-e', sender]).status).toBe(0);
+    await vi.waitFor(async () => expect(await kernelDrops()).toBeGreaterThan(0));
+    // Each datagram is read or dropped (loopback could also lose some before the socket, uncounted).
+    await vi.waitFor(async () => expect(paths().length).toBeGreaterThan(0));
+    expect(paths().length + ((await kernelDrops()) ?? 0)).toBeLessThanOrEqual(sent);
   });
 });

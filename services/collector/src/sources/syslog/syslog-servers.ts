@@ -6,7 +6,7 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer as createTcpServer, isIPv6, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { listenProblem, readTlsFiles, reloadTlsOnChange, type TlsFiles } from '@vigil/http';
-import type { Logger } from '@vigil/telemetry';
+import type { Counter, Logger } from '@vigil/telemetry';
 import type { PipelineMetrics } from '@vigil/telemetry';
 import { splitLines, type Frame } from '../../framing/line-splitter';
 import { SyslogStreamFramer } from '../../framing/syslog-stream-framer';
@@ -16,6 +16,7 @@ import type { PublishBuffer } from '../../sinks/publish-buffer';
 import type { IngestAudit } from '../http/ingest-audit';
 import type { NetworkAllowList } from './network-allow-list';
 import { syslogItem } from './syslog-items';
+import { watchKernelDrops } from './udp-kernel-drops';
 
 export interface SyslogDeps {
   pipeline: IngestPipeline;
@@ -49,6 +50,10 @@ export interface SyslogUdpOptions {
   port: number;
   /** SO_RCVBUF asked of the kernel; it may grant less. */
   receiveBufferBytes: number;
+  /** Counts the datagrams the kernel dropped for the socket (Linux only). */
+  kernelDrops: Counter;
+  /** How often the kernel's drop count is read; default 5 s. */
+  kernelDropsPollMs?: number;
 }
 
 /** What SO_RCVBUF the kernel granted: Linux doubles the size set (for its bookkeeping) and reports that. */
@@ -109,7 +114,19 @@ export async function startSyslogUdp(
     });
   });
   const receiveBufferBytes = setReceiveBuffer(deps, socket, options.receiveBufferBytes);
-  return { address: socket.address(), receiveBufferBytes, close: () => new Promise((resolve) => socket.close(() => resolve())) };
+  const address = socket.address();
+  const stopWatchingDrops = watchKernelDrops(
+    { family: isIPv6(host) ? 'udp6' : 'udp4', port: address.port },
+    { counter: options.kernelDrops, logger: deps.logger, pollMs: options.kernelDropsPollMs ?? 5000 },
+  );
+  return {
+    address,
+    receiveBufferBytes,
+    close: async () => {
+      await stopWatchingDrops?.();
+      await new Promise<void>((resolve) => socket.close(() => resolve()));
+    },
+  };
 }
 
 export interface SyslogTcpOptions {
