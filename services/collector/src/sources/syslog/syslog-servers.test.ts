@@ -171,6 +171,23 @@ describe('syslog over UDP', () => {
     expect(warnings).toEqual([expect.stringContaining('VIGIL_SYSLOG_UDP_RECEIVE_BUFFER_BYTES')]);
   });
 
+  it('takes the datagrams one read of the socket brings as one batch, and loses none', async () => {
+    const { deps, paths } = syslogDeps();
+    const ingest = vi.spyOn(deps.pipeline, 'ingest');
+    const telemetry = createTelemetry('syslog-udp-batch-test');
+    const { name, description } = COMPONENT_METRICS.syslogUdpDropped;
+    const udp = await startSyslogUdp(deps, { host: '127.0.0.1', port: 0, receiveBufferBytes: 4 * 1024 * 1024, kernelDrops: telemetry.counter(name, description) });
+    stoppers.push(udp.close);
+    // Sent while spawnSync blocks this process, so they wait in the socket's buffer together.
+    const sent = 500;
+    const sender = `const s = require('node:dgram').createSocket('udp4'); let i = 0;
+      const next = () => (i < ${sent} ? s.send('<190>1 2025-11-27T21:36:00Z web-1 nginx - - - ' + ${JSON.stringify(nginxLine('/b'))}.replace('/b', '/b' + i++), ${udp.address.port}, '127.0.0.1', next) : s.close()); next();`;
+    expect(spawnSync(process.execPath, ['-e', sender]).status).toBe(0);
+    await vi.waitFor(() => expect(paths()).toHaveLength(sent));
+    expect(new Set(paths()).size).toBe(sent);
+    expect(ingest.mock.calls.length).toBeLessThan(sent / 10);
+  });
+
   it('counts the datagrams the kernel dropped because the receive buffer was full (Linux only)', async () => {
     const { udp, paths, kernelDrops } = await udpServer(64 * 1024);
     if (process.platform !== 'linux') {
