@@ -1,17 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { VigilError, isVigilError, type ApiAccessEvent } from '@vigil/contract';
+import { VigilError, isVigilError } from '@vigil/contract';
+import { eventCarrying } from './event-carrying.test-helper';
 import { PublishBuffer, type PublishEntry } from './publish-buffer';
 
-const event = (path: string): ApiAccessEvent => ({
-  v: 1,
-  time: 1,
-  gateway: 'nginx',
-  service: 's',
-  client: { ip: '1.1.1.1', key: '1.1.1.1' },
-  request: { method: 'GET', path, route: path },
-  response: { status: 200, bytes: 1 },
-});
-const entry = (...paths: string[]): PublishEntry => ({ events: paths.map(event), rejections: [] });
+const entry = (...paths: string[]): PublishEntry => ({ events: paths.map(eventCarrying), rejections: [] });
 
 /** A publish function the test answers by hand, one call at a time. */
 function controlledPublish() {

@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { VigilError, type ApiAccessEvent } from '@vigil/contract';
+import { VigilError } from '@vigil/contract';
 import { createLogger } from '@vigil/telemetry';
 import { PublishBuffer } from '../../sinks/publish-buffer';
 import { itemSample, type IngestItem } from '../../transforms/ingest-item';
 import { FileTailer, type FileTailerOptions } from './file-tailer';
 import { OffsetStore } from './offset-store';
+import { eventCarrying as carrying } from '../../sinks/event-carrying.test-helper';
 
 const logger = createLogger({ name: 'file-tailer-test', level: 'silent' });
 let dir: string;
@@ -26,6 +27,12 @@ afterEach(async () => {
 const describeItem = (item: IngestItem) => (item.kind === 'line' || item.kind === 'span' ? itemSample(item) : item.kind === 'invalid' ? `<${item.reason}>` : '<object>');
 
 /** A tailer whose ingest records lines; `ack` decides whether Kafka "acknowledges" them. */
+/** Stops a tailer and saves its offsets, as the collector does when it stops. */
+async function stopAndSave(tailer: { stop(): Promise<void>; persist(): Promise<void> }): Promise<void> {
+  await tailer.stop();
+  await tailer.persist();
+}
+
 async function startTailer(patterns: string[], overrides: Partial<FileTailerOptions> & { ack?: () => boolean } = {}) {
   const lines: string[] = [];
   const sources: string[] = [];
@@ -55,16 +62,6 @@ const savedOffsets = () => {
   return Object.fromEntries(Object.values(state.files).map((f) => [f.path, f.offset]));
 };
 
-/** An event whose path carries a line, so what Kafka got can be read back. */
-const carrying = (text: string): ApiAccessEvent => ({
-  v: 1,
-  time: 1,
-  gateway: 'nginx',
-  service: 's',
-  client: { ip: '1.1.1.1', key: '1.1.1.1' },
-  request: { method: 'GET', path: text, route: text },
-  response: { status: 200, bytes: 1 },
-});
 
 const numbered = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `line ${from + i}`);
 const write = (path: string, lines: string[]) => appendFileSync(path, lines.map((l) => `${l}\n`).join(''));
@@ -216,15 +213,13 @@ describe('FileTailer', () => {
     write(log, numbered(1, 3));
     const first = await startTailer([log]);
     await vi.waitFor(() => expect(first.lines).toEqual(numbered(1, 3)));
-    await first.tailer.stop();
-    await first.tailer.persist();
+    await stopAndSave(first.tailer);
 
     let acknowledge = false;
     write(log, numbered(4, 5));
     const second = await startTailer([log], { ack: () => acknowledge });
     await vi.waitFor(() => expect(second.lines).toEqual(numbered(4, 5)));
-    await second.tailer.stop();
-    await second.tailer.persist();
+    await stopAndSave(second.tailer);
 
     acknowledge = true;
     const third = await startTailer([log], { ack: () => acknowledge });
@@ -239,8 +234,7 @@ describe('FileTailer', () => {
     const first = await startTailer([log], { startAt: 'end' });
     write(log, ['line 3']);
     await vi.waitFor(() => expect(first.lines).toEqual(['line 3']));
-    await first.tailer.stop();
-    await first.tailer.persist();
+    await stopAndSave(first.tailer);
 
     renameSync(log, `${log}.1`);
     write(log, numbered(4, 6));
@@ -255,8 +249,7 @@ describe('FileTailer', () => {
     write(log, numbered(1, 3));
     const first = await startTailer([log]);
     await vi.waitFor(() => expect(first.lines).toEqual(numbered(1, 3)));
-    await first.tailer.stop();
-    await first.tailer.persist();
+    await stopAndSave(first.tailer);
 
     const other = Array.from({ length: 5 }, (_, i) => `other ${i + 1}`);
     writeFileSync(log, other.map((l) => `${l}\n`).join(''));
@@ -269,8 +262,7 @@ describe('FileTailer', () => {
     write(log, numbered(1, 3));
     const first = await startTailer([log]);
     await vi.waitFor(() => expect(first.lines).toEqual(numbered(1, 3)));
-    await first.tailer.stop();
-    await first.tailer.persist();
+    await stopAndSave(first.tailer);
 
     writeFileSync(log, 'new\n');
     const second = await startTailer([log], { startAt: 'end' });

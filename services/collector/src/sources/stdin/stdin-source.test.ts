@@ -1,20 +1,10 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
-import type { ApiAccessEvent } from '@vigil/contract';
 import { PublishBuffer, type PublishEntry } from '../../sinks/publish-buffer';
 import { itemSample } from '../../transforms/ingest-item';
 import { readStdin } from './stdin-source';
+import { eventCarrying as carrying } from '../../sinks/event-carrying.test-helper';
 
-/** An event whose path carries a line, so what Kafka got can be read back. */
-const carrying = (text: string): ApiAccessEvent => ({
-  v: 1,
-  time: 1,
-  gateway: 'nginx',
-  service: 's',
-  client: { ip: '1.1.1.1', key: '1.1.1.1' },
-  request: { method: 'GET', path: text, route: text },
-  response: { status: 200, bytes: 1 },
-});
 
 /** A buffer whose Kafka sends wait until `release()`, recording the lines they carried. */
 function heldBuffer(maxItems: number) {
