@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { alerterSchema, commonSchema, loadConfig, type Env } from '@vigil/config';
 import { followTokenFile, TokenBucketLimiter, type VigilHttpServer } from '@vigil/http';
 import type { Logger, Telemetry } from '@vigil/telemetry';
-import type { IncomingRecord, PartitionAssignment } from '@vigil/transport';
+import type { CommitPosition, IncomingRecord, PartitionAssignment } from '@vigil/transport';
 import { AlertFlow, invalidRecordSample } from './alert-flow';
 import { dispatchTiming, routingTable, staticSilences } from './alerter-config';
 import { consoleEnabled, createNotifiers } from './channels/create-notifiers';
@@ -35,18 +35,11 @@ export interface AlerterRuntimeOptions {
   consoleStream?: NodeJS.WritableStream;
 }
 
-/** Waits in short steps so the consumer can heartbeat while a channel is being retried. */
-function retryEnvironment(heartbeat: () => Promise<void>): RetryEnvironment {
-  return {
-    async wait(ms) {
-      for (let left = ms; left > 0; left -= 2000) {
-        await sleep(Math.min(left, 2000));
-        await heartbeat().catch(() => undefined);
-      }
-    },
-    random: Math.random,
-  };
-}
+/** Real timers; a wait ends early when the alerter stops. */
+const retryEnvironment: RetryEnvironment = {
+  wait: (ms, signal) => sleep(ms, undefined, signal === undefined ? {} : { signal }).catch(() => undefined),
+  random: Math.random,
+};
 
 function partitionsOf(assignment: readonly PartitionAssignment[], topic: string): number[] {
   return assignment.find((entry) => entry.topic === topic)?.partitions ?? [];
@@ -72,7 +65,6 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
   const silences = new SilenceStore(staticSilences(config));
   const silenceSync = await startSilenceSync({ transport, producer, store: silences, groupPrefix: config.consumerGroup, clock, logger });
 
-  let heartbeat: () => Promise<void> = async () => undefined;
   const sink = createRecordStage({ producer, topics, logger, telemetry });
   const dispatcher = new Dispatcher(dispatchTiming(config), groupKeyFunction(config.groupBy as GroupByField[]) /* values checked by the schema */);
   const ownership = new GroupOwnership({
@@ -89,7 +81,7 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
     storm: new StormControl(config.stormMaxPerMinute),
     log,
     retry: { maxAttempts: config.notifyMaxAttempts, baseMs: config.notifyBackoffBaseMs, maxMs: config.notifyBackoffMaxMs },
-    retryEnvironment: retryEnvironment(() => heartbeat()),
+    retryEnvironment,
     sink,
     clock,
     tracer: telemetry.tracer,
@@ -97,7 +89,10 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
       retries.add(1, { channel });
       logger.debug({ channel, reason }, 'notification delivery failed; retrying');
     },
+    onWriteFailure: (error) => logger.warn({ err: error }, 'could not write to notifications.v1 or the dead-letter topic; writing again'),
   });
+  // Bound below, once the consumer exists: the flow commits only what its channels are done with.
+  let commit: (positions: readonly CommitPosition[]) => Promise<void> = async () => undefined;
   const flow = new AlertFlow({
     dispatcher,
     ownership,
@@ -111,6 +106,7 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
       producer.send(topics.deadLetters, [
         { key: record.key, value: JSON.stringify({ v: 1, at: clock(), type: 'invalid-anomaly', error, partition: record.partition, offset: record.offset, sample: invalidRecordSample(record) }) },
       ]),
+    commit: (positions) => commit(positions),
   });
 
   registerSilenceApi(http, {
@@ -128,13 +124,13 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
     groupId: config.consumerGroup,
     topics: [topics.anomalies],
     fromBeginning: true,
+    // A batch returns once its notifications are queued; the flow commits when they are done.
+    commit: 'manual',
     onRevoke: (revoked) => flow.revoked(partitionsOf(revoked, topics.anomalies)),
     onAssign: (assignment) => flow.assigned(partitionsOf(assignment, topics.anomalies)),
-    eachBatch: async (batch) => {
-      heartbeat = () => batch.heartbeat();
-      await flow.handleBatch(batch.records);
-    },
+    eachBatch: (batch) => flow.handleBatch(batch.records),
   });
+  commit = (positions) => consumer.commit(positions);
   await consumer.start();
   consuming = true;
   const ticker = setInterval(() => {
@@ -149,6 +145,10 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
     async stop() {
       clearInterval(ticker);
       stopFollowingTokens();
+      // No retries on the way out: what is not delivered by then stays uncommitted, so the next
+      // start (of this or another instance) delivers it; stop waits at most for attempts under way.
+      pipeline.interrupt();
+      await flow.drain();
       consuming = false;
       await consumer.stop();
       await flow.drain();

@@ -1,11 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Notification, Notifier, NotifyResult } from '@vigil/notifiers';
 import { anomalyFixture } from '../anomaly-fixture';
 import type { DispatchedNotification } from '../dispatch/dispatcher';
 import type { DeadLetterRecord, DeliveryRecord } from '../notification-log/log-records';
 import { NotificationLog } from '../notification-log/notification-log';
 import { SilenceStore } from '../silence/silence-store';
-import { NotifyPipeline } from './notify-pipeline';
+import { DeliveryInterrupted, NotifyPipeline } from './notify-pipeline';
 import type { RecordSink } from './record-stage';
 import { StormControl } from './storm-control-stage';
 
@@ -24,8 +24,22 @@ class ScriptedNotifier implements Notifier {
   }
 }
 
-function setup(options: { slack?: ScriptedNotifier; stormMax?: number; silences?: SilenceStore; log?: NotificationLog } = {}) {
-  const slack = options.slack ?? new ScriptedNotifier('slack');
+/** A channel that answers only when the test lets it, in order. */
+class HeldNotifier implements Notifier {
+  readonly received: Notification[] = [];
+  private readonly waiting: Array<() => void> = [];
+  constructor(readonly channel: string) {}
+  send(notification: Notification): Promise<NotifyResult> {
+    this.received.push(notification);
+    return new Promise((resolve) => this.waiting.push(() => resolve({ ok: true })));
+  }
+  answerAll(): void {
+    for (const answer of this.waiting.splice(0)) answer();
+  }
+}
+
+function setup<S extends Notifier = ScriptedNotifier>(options: { slack?: S; stormMax?: number; silences?: SilenceStore; log?: NotificationLog } = {}) {
+  const slack = (options.slack ?? new ScriptedNotifier('slack')) as S;
   const email = new ScriptedNotifier('email');
   const records: DeliveryRecord[] = [];
   const deadLetters: DeadLetterRecord[] = [];
@@ -53,10 +67,14 @@ function notification(key: string, severity: 'warning' | 'critical' = 'critical'
   return { idempotencyKey: key, kind: 'firing', groupKey: `g-${key}`, anomaly: anomalyFixture({ id: key, severity }), groupSize: 1, routeSeverity: severity };
 }
 
+async function deliverAll(pipeline: NotifyPipeline, notifications: readonly DispatchedNotification[]): Promise<void> {
+  await (await pipeline.submit(notifications)).settled;
+}
+
 describe('NotifyPipeline', () => {
   it('delivers to the routed channels and records each outcome', async () => {
     const { pipeline, slack, email, records } = setup();
-    await pipeline.process([notification('k1')]);
+    await deliverAll(pipeline, [notification('k1')]);
     expect([slack.sent.length, email.sent.length]).toEqual([1, 1]);
     expect(records.map((r) => [r.channel, r.outcome, r.attempts])).toEqual([
       ['slack', 'delivered', 1],
@@ -68,7 +86,7 @@ describe('NotifyPipeline', () => {
     const log = new NotificationLog();
     log.markDelivered('slack', 'k1', NOW - 1);
     const { pipeline, slack, records } = setup({ log });
-    await pipeline.process([notification('k1', 'warning')]);
+    await deliverAll(pipeline, [notification('k1', 'warning')]);
     expect(slack.sent).toEqual([]);
     expect(records.map((r) => r.outcome)).toEqual(['duplicate']);
   });
@@ -76,7 +94,7 @@ describe('NotifyPipeline', () => {
   it('mutes notifications a silence matches', async () => {
     const silences = new SilenceStore([{ v: 1, id: 's1', matchers: { detector: 'traffic-spike' }, startsAt: 0, endsAt: null, createdBy: 'env', comment: '' }]);
     const { pipeline, slack, records } = setup({ silences });
-    await pipeline.process([notification('k1', 'warning')]);
+    await deliverAll(pipeline, [notification('k1', 'warning')]);
     expect(slack.sent).toEqual([]);
     expect(records.map((r) => [r.outcome, r.silenceId])).toEqual([['silenced', 's1']]);
   });
@@ -84,14 +102,45 @@ describe('NotifyPipeline', () => {
   it('parks a notification that keeps failing, with the error', async () => {
     const slack = new ScriptedNotifier('slack', [{ ok: false, retryable: true, reason: 'HTTP 503' }]);
     const { pipeline, records, deadLetters } = setup({ slack });
-    await pipeline.process([notification('k1', 'warning')]);
+    await deliverAll(pipeline, [notification('k1', 'warning')]);
     expect(records.map((r) => [r.outcome, r.attempts, r.error])).toEqual([['failed', 3, 'HTTP 503']]);
     expect(deadLetters.map((d) => [d.channel, d.error, d.notification.idempotencyKey])).toEqual([['slack', 'HTTP 503', 'k1']]);
   });
 
+  it('delivers to the other channels and later submissions while one channel has not answered', async () => {
+    const slack = new HeldNotifier('slack');
+    const { pipeline, email, records } = setup({ slack });
+    const firstRound = await pipeline.submit([notification('k1')]);
+    const secondRound = await pipeline.submit([notification('k2')]);
+    await vi.waitFor(() => expect(email.sent.map((n) => n.idempotencyKey)).toEqual(['k1', 'k2']));
+    expect(slack.received.map((n) => n.idempotencyKey)).toEqual(['k1']);
+    let settled = false;
+    void firstRound.settled.then(() => (settled = true));
+    await Promise.resolve();
+    expect(settled).toBe(false);
+
+    slack.answerAll();
+    await vi.waitFor(() => expect(slack.received.map((n) => n.idempotencyKey)).toEqual(['k1', 'k2']));
+    slack.answerAll();
+    await Promise.all([firstRound.settled, secondRound.settled]);
+    expect(records.filter((r) => r.channel === 'slack').map((r) => [r.idempotencyKey, r.outcome])).toEqual([
+      ['k1', 'delivered'],
+      ['k2', 'delivered'],
+    ]);
+  });
+
+  it('after interrupt, settles what is left as interrupted without recording or parking it', async () => {
+    const slack = new ScriptedNotifier('slack', [{ ok: false, retryable: true, reason: 'HTTP 503' }]);
+    const { pipeline, records, deadLetters } = setup({ slack });
+    pipeline.interrupt();
+    const { settled } = await pipeline.submit([notification('k1', 'warning')]);
+    await expect(settled).rejects.toBeInstanceOf(DeliveryInterrupted);
+    expect([records, deadLetters]).toEqual([[], []]);
+  });
+
   it('sends one summary for a flood and marks the folded alerts delivered', async () => {
     const { pipeline, slack, records, log } = setup({ stormMax: 2 });
-    await pipeline.process(Array.from({ length: 10 }, (_, i) => notification(`k${i}`, 'warning')));
+    await deliverAll(pipeline, Array.from({ length: 10 }, (_, i) => notification(`k${i}`, 'warning')));
     expect(slack.sent.map((n) => n.kind)).toEqual(['firing', 'firing', 'summary']);
     expect(records.filter((r) => r.outcome === 'folded')).toHaveLength(8);
     expect(log.has('slack', 'k9')).toBe(true);

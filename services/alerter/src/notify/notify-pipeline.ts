@@ -1,7 +1,10 @@
 // The chain every notification goes through: route → mute (silences) → dedup (notification log)
 // → storm control → retry → record, per channel. Dedup comes before storm control so what was
-// already delivered neither uses the channel's budget nor reappears in a summary. Channels run in
-// parallel; within a channel notifications go in order, so an update never overtakes its alert.
+// already delivered neither uses the channel's budget nor reappears in a summary.
+// Each channel has its own lane: its deliveries go one after another, in the order they were
+// submitted (an update never overtakes its alert), and its retries hold up only that lane, never
+// another channel nor the next batch. submit() returns once the notifications are queued; their
+// `settled` promise says when every one is delivered or parked, which is when offsets may move on.
 // Each delivery is an alerter.notify span continuing the trace of the anomaly record behind it.
 
 import type { Notification, Notifier } from '@vigil/notifiers';
@@ -13,7 +16,7 @@ import type { NotificationLog } from '../notification-log/notification-log';
 import { routeChannels, type RoutingTable } from '../route/router';
 import type { SilenceStore } from '../silence/silence-store';
 import type { RecordSink } from './record-stage';
-import { deliverWithRetry, type RetryEnvironment, type RetryPolicy } from './retry-stage';
+import { deliverWithRetry, retryDelayMs, type RetryEnvironment, type RetryPolicy } from './retry-stage';
 import type { Admitted, StormControl } from './storm-control-stage';
 
 export interface NotifyPipelineOptions {
@@ -28,12 +31,29 @@ export interface NotifyPipelineOptions {
   clock: Clock;
   /** Told about every retry (the failure and the channel). */
   onRetry?: (channel: string, reason: string) => void;
+  /** Told when an audit record or group state could not be written to Kafka (it is written again). */
+  onWriteFailure?: (error: unknown) => void;
   /** Traces each delivery when given. */
   tracer?: Telemetry['tracer'];
 }
 
 /** The trace a notification continues: that of the anomaly record it answers, when known. */
 export type TraceOf = (notification: Notification) => TraceContext | undefined;
+
+/**
+ * What submit() queued: `settled` resolves once every notification is delivered, or failed and
+ * parked, with its records written. It rejects (with DeliveryInterrupted) only after interrupt().
+ */
+export interface Submitted {
+  settled: Promise<void>;
+}
+
+/** A delivery that stop cut short: neither delivered nor parked, so its offset must not be committed. */
+export class DeliveryInterrupted extends Error {
+  constructor(channel: string) {
+    super(`delivery on ${channel} interrupted by stop; left for the next start`);
+  }
+}
 
 type Extra = Pick<DeliveryRecord, 'attempts' | 'latencyMs'> & Partial<Pick<DeliveryRecord, 'error' | 'silenceId' | 'summaryKey'>>;
 
@@ -55,14 +75,17 @@ function deliveryRecord(n: Notification, channel: string, outcome: DeliveryOutco
 
 export class NotifyPipeline {
   private readonly configured: ReadonlySet<string>;
+  /** Per channel, the end of its lane: the delivery submitted last. */
+  private readonly lanes = new Map<string, Promise<void>>();
+  private readonly stopping = new AbortController();
 
   constructor(private readonly o: NotifyPipelineOptions) {
     this.configured = new Set(o.notifiers.keys());
   }
 
-  /** Resolves once every notification is delivered, muted, deduplicated or parked. */
-  async process(notifications: readonly DispatchedNotification[], traceOf: TraceOf = () => undefined): Promise<void> {
-    if (notifications.length === 0) return;
+  /** Records what is muted or already delivered, queues the rest on the channels' lanes. */
+  async submit(notifications: readonly DispatchedNotification[], traceOf: TraceOf = () => undefined): Promise<Submitted> {
+    if (notifications.length === 0) return { settled: Promise.resolve() };
     const now = this.o.clock();
     const byChannel = new Map<string, Notification[]>();
     for (const notification of notifications) {
@@ -78,11 +101,42 @@ export class NotifyPipeline {
         }
       }
     }
-    await Promise.all(
-      [...byChannel].map(async ([channel, queued]) => {
-        for (const admitted of this.o.storm.admit(channel, queued, now)) await this.deliver(channel, admitted, traceOf);
-      }),
+    const deliveries = [...byChannel].flatMap(([channel, queued]) =>
+      this.o.storm.admit(channel, queued, now).map((admitted) => this.enqueue(channel, () => this.deliver(channel, admitted, traceOf))),
     );
+    const settled = Promise.all(deliveries).then(() => undefined);
+    settled.catch(() => undefined); // the caller awaits it later; until then a rejection is not unhandled
+    return { settled };
+  }
+
+  /**
+   * Stop: no attempt starts and no retry waits any more. An attempt already under way finishes;
+   * whatever is not delivered by then settles as DeliveryInterrupted, unrecorded and unparked.
+   */
+  interrupt(): void {
+    this.stopping.abort();
+  }
+
+  /** Writes until Kafka takes it (records must not be lost, nor offsets pass them); throws only once stopping. */
+  async persist(write: () => Promise<void>): Promise<void> {
+    for (let failures = 1; ; failures++) {
+      try {
+        return await write();
+      } catch (error) {
+        if (this.stopping.signal.aborted) throw error;
+        this.o.onWriteFailure?.(error);
+        await this.o.retryEnvironment.wait(retryDelayMs(this.o.retry, failures, this.o.retryEnvironment.random()), this.stopping.signal);
+      }
+    }
+  }
+
+  private enqueue(channel: string, delivery: () => Promise<void>): Promise<void> {
+    const run = (this.lanes.get(channel) ?? Promise.resolve()).then(() => {
+      if (this.stopping.signal.aborted) throw new DeliveryInterrupted(channel);
+      return delivery();
+    });
+    this.lanes.set(channel, run.catch(() => undefined));
+    return run;
   }
 
   private async deliver(channel: string, { notification, folded }: Admitted, traceOf: TraceOf): Promise<void> {
@@ -96,26 +150,32 @@ export class NotifyPipeline {
       links: folded.flatMap((member) => traceOf(member) ?? []),
       attributes: { 'vigil.channel': channel, 'vigil.notification.kind': notification.kind, 'vigil.detector': notification.anomaly.detector, 'vigil.severity': notification.anomaly.severity },
     });
-    const { result, attempts } = await deliverWithRetry(notifier, notification, this.o.retry, this.o.retryEnvironment, (failure) =>
-      this.o.onRetry?.(channel, failure.reason),
+    const { result, attempts, interrupted } = await deliverWithRetry(
+      notifier,
+      notification,
+      this.o.retry,
+      this.o.retryEnvironment,
+      (failure) => this.o.onRetry?.(channel, failure.reason),
+      this.stopping.signal,
     );
-    span?.setAttributes({ 'vigil.outcome': result.ok ? 'delivered' : 'failed', 'vigil.attempts': attempts });
+    span?.setAttributes({ 'vigil.outcome': interrupted ? 'interrupted' : result.ok ? 'delivered' : 'failed', 'vigil.attempts': attempts });
     span?.end(result.ok ? undefined : result.reason);
+    if (interrupted) throw new DeliveryInterrupted(channel);
     const at = this.o.clock();
     const timing = { attempts, latencyMs: at - started };
     // Audit records continue the delivery's span (or, with tracing off, the anomaly's trace).
     const trace = span?.context ?? traceOf(notification);
     if (result.ok) {
       this.o.log.markDelivered(channel, notification.idempotencyKey, at);
-      await this.o.sink.record(deliveryRecord(notification, channel, 'delivered', at, timing), trace);
+      await this.persist(() => this.o.sink.record(deliveryRecord(notification, channel, 'delivered', at, timing), trace));
     } else {
-      await this.o.sink.record(deliveryRecord(notification, channel, 'failed', at, { ...timing, error: result.reason }), trace);
-      await this.o.sink.park({ v: 1, at, channel, attempts, error: result.reason, notification }, trace);
+      await this.persist(() => this.o.sink.record(deliveryRecord(notification, channel, 'failed', at, { ...timing, error: result.reason }), trace));
+      await this.persist(() => this.o.sink.park({ v: 1, at, channel, attempts, error: result.reason, notification }, trace));
     }
     for (const member of folded) {
       if (result.ok) this.o.log.markDelivered(channel, member.idempotencyKey, at);
       const outcome = result.ok ? 'folded' : 'failed';
-      await this.o.sink.record(deliveryRecord(member, channel, outcome, at, { ...timing, summaryKey: notification.idempotencyKey }), trace);
+      await this.persist(() => this.o.sink.record(deliveryRecord(member, channel, outcome, at, { ...timing, summaryKey: notification.idempotencyKey }), trace));
     }
   }
 }

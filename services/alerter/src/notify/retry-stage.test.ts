@@ -45,7 +45,7 @@ describe('deliverWithRetry', () => {
     ]);
     const { waits, env } = recordingWaits();
     const outcome = await deliverWithRetry(notifier, notification, policy, env);
-    expect(outcome).toEqual({ result: { ok: true }, attempts: 3 });
+    expect(outcome).toEqual({ result: { ok: true }, attempts: 3, interrupted: false });
     expect(waits).toEqual([50, 300]);
   });
 

@@ -1,5 +1,6 @@
 // Delivery with retries: exponential backoff with full jitter, a channel's Retry-After honoured
 // (capped), non-retryable failures given up at once. A throwing notifier counts as retryable.
+// A stop signal ends the retries: the delivery is then neither delivered nor failed, only interrupted.
 
 import type { Notification, Notifier, NotifyResult } from '@vigil/notifiers';
 
@@ -10,8 +11,8 @@ export interface RetryPolicy {
 }
 
 export interface RetryEnvironment {
-  /** Waits between attempts (real timers in production, recorded in tests). */
-  wait(ms: number): Promise<void>;
+  /** Waits between attempts (real timers in production, recorded in tests); may end early once `signal` aborts. */
+  wait(ms: number, signal?: AbortSignal): Promise<void>;
   /** Uniform in [0, 1), for jitter. */
   random(): number;
 }
@@ -34,17 +35,28 @@ async function attempt(notifier: Notifier, notification: Notification): Promise<
   }
 }
 
+/** `interrupted`: the stop signal came before the last failure could be retried. */
+export interface RetryOutcome {
+  result: NotifyResult;
+  attempts: number;
+  interrupted: boolean;
+}
+
 export async function deliverWithRetry(
   notifier: Notifier,
   notification: Notification,
   policy: RetryPolicy,
   env: RetryEnvironment,
   onRetry: RetryListener = () => undefined,
-): Promise<{ result: NotifyResult; attempts: number }> {
+  stop?: AbortSignal,
+): Promise<RetryOutcome> {
+  const stopped = () => stop?.aborted === true;
   for (let attempts = 1; ; attempts++) {
     const result = await attempt(notifier, notification);
-    if (result.ok || !result.retryable || attempts >= policy.maxAttempts) return { result, attempts };
+    if (result.ok || !result.retryable || attempts >= policy.maxAttempts) return { result, attempts, interrupted: false };
+    if (stopped()) return { result, attempts, interrupted: true };
     onRetry(result, attempts);
-    await env.wait(retryDelayMs(policy, attempts, env.random(), result.retryAfterMs));
+    await env.wait(retryDelayMs(policy, attempts, env.random(), result.retryAfterMs), stop);
+    if (stopped()) return { result, attempts, interrupted: true };
   }
 }
