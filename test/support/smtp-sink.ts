@@ -34,6 +34,8 @@ export interface SmtpSinkOptions {
   auth?: { user: string; pass: string };
   /** Offer STARTTLS with a self-signed certificate (clients must not verify it). Off by default. */
   starttls?: boolean;
+  /** Refuse these recipients at RCPT TO with 550 (no such user); the others get the mail. */
+  unknownRecipients?: readonly string[];
   /** 0 (default) picks a free port. */
   port?: number;
 }
@@ -85,6 +87,10 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
         } else {
           callback(new SmtpReplyError(535, 'Authentication failed'));
         }
+      },
+      onRcptTo(address, _session, callback) {
+        if (options.unknownRecipients?.includes(address.address) === true) callback(new SmtpReplyError(550, `5.1.1 <${address.address}>: no such user`));
+        else callback();
       },
       onData(stream, session, callback) {
         const chunks: Buffer[] = [];

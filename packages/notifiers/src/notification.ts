@@ -19,10 +19,11 @@ export interface Notification {
 
 /**
  * A delivery outcome is a value, never an exception. `reason` is safe to log: it never holds a
- * webhook URL, password or signing secret.
+ * webhook URL, password or signing secret. `warning`: the channel took the message but not
+ * entirely (email: the server refused some recipients); safe to log too.
  */
 export type NotifyResult =
-  | { ok: true }
+  | { ok: true; warning?: string }
   | { ok: false; retryable: boolean; reason: string; retryAfterMs?: number };
 
 export interface Notifier {

@@ -53,6 +53,20 @@ describe('vigil test-alert', () => {
     expect(webhook.requests[0]?.json()).toMatchObject({ anomaly: { detector: 'test-alert', severity: 'info' } });
   });
 
+  it('reports the recipients the SMTP server refused while the others got the test alert', async () => {
+    const smtp = await startSmtpSink({ unknownRecipients: ['gone@example.com'] });
+    cleanup.push(() => smtp.stop());
+    const stdout = captured();
+    const code = await run([], {
+      stdout: stdout.stream,
+      stderr: captured().stream,
+      env: { VIGIL_SMTP_URL: smtp.url(), VIGIL_EMAIL_TO: 'oncall@example.com,gone@example.com' },
+    });
+    expect(code).toBe(0);
+    expect(stdout.text()).toMatch(/email: delivered \(\d+ ms\); WARNING: SMTP server refused 1 of 2 recipients, which did not get the mail: gone@example.com \(550 /);
+    expect(smtp.messages.map((m) => m.envelope.to)).toEqual([['oncall@example.com']]);
+  });
+
   it('keeps an SMTP login off a server without STARTTLS unless VIGIL_SMTP_ALLOW_PLAINTEXT_AUTH is on', async () => {
     const login = { user: 'vigil', pass: 'smtpPassw0rd!42' };
     const smtp = await startSmtpSink({ auth: login });

@@ -72,6 +72,27 @@ describe('email notifier against a real SMTP server', () => {
     expect(resolved?.parsed.subject).toBe('[Vigil RESOLVED] traffic-spike on client 1.2.3.4');
   });
 
+  it('delivers to the recipients the server took and names the ones it refused', async () => {
+    const { sink, notifier } = await setUp({ unknownRecipients: ['security@example.com'] });
+    const outcome = await notifier.send(sampleNotification());
+    expect(outcome).toEqual({
+      ok: true,
+      warning: 'SMTP server refused 1 of 2 recipients, which did not get the mail: security@example.com (550 5.1.1 <security@example.com>: no such user)',
+    });
+    const [mail] = await sink.waitForMessages(1);
+    expect(mail?.envelope.to).toEqual(['oncall@example.com']);
+  });
+
+  it('fails for good when the server refuses every recipient, naming them', async () => {
+    const { sink, notifier } = await setUp({ unknownRecipients: ['oncall@example.com', 'security@example.com'] });
+    const outcome = await notifier.send(sampleNotification());
+    expect(outcome).toMatchObject({ ok: false, retryable: false });
+    expect(outcome.ok ? '' : outcome.reason).toBe(
+      'SMTP server refused every recipient: oncall@example.com (550 5.1.1 <oncall@example.com>: no such user), security@example.com (550 5.1.1 <security@example.com>: no such user)',
+    );
+    expect(sink.messages).toEqual([]);
+  });
+
   it('reports SMTP down as retryable and delivers once it is back on the same port', async () => {
     const { sink, notifier } = await setUp({ auth: LOGIN, starttls: true }, { tls: SELF_SIGNED });
     await sink.stop();

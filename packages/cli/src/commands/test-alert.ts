@@ -39,7 +39,8 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     }),
   );
   for (const { channel, result, ms } of outcomes) {
-    const line = result.ok ? `${channel}: delivered (${ms} ms)` : `${channel}: FAILED (${result.reason})`;
+    const warning = result.ok && result.warning !== undefined ? `; WARNING: ${result.warning}` : '';
+    const line = result.ok ? `${channel}: delivered (${ms} ms)${warning}` : `${channel}: FAILED (${result.reason})`;
     (result.ok ? io.stdout : io.stderr).write(`${line}\n`);
   }
   const failed = outcomes.filter((o) => !o.result.ok).length;

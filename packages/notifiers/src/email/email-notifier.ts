@@ -67,12 +67,49 @@ function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
 
+/** A recipient the server refused at RCPT TO, as nodemailer reports it. */
+interface RecipientRefusal {
+  recipient?: unknown;
+  responseCode?: unknown;
+  response?: unknown;
+}
+
+/** `oncall@example.com (550 5.1.1 no such user)`, the server's text cleaned and capped. */
+function describeRefusals(refusals: readonly RecipientRefusal[]): string {
+  return refusals
+    .map(({ recipient, response, responseCode }) => {
+      const reply = typeof response === 'string' ? truncate(escapeControlChars(response), 100) : String(responseCode ?? 'refused');
+      return `${escapeControlChars(String(recipient))} (${reply})`;
+    })
+    .join(', ');
+}
+
+/**
+ * Every recipient refused: nothing was sent. Worth a retry only when some refusal was temporary
+ * (4xx); the same recipients would be refused again otherwise.
+ */
+function allRecipientsRefused(refusals: readonly RecipientRefusal[]): NotifyResult {
+  const retryable = refusals.some(({ responseCode }) => typeof responseCode === 'number' && responseCode < 500);
+  return { ok: false, retryable, reason: `SMTP server refused every recipient: ${describeRefusals(refusals)}` };
+}
+
+/**
+ * Some recipients refused, the others got the mail. It counts as delivered (a retry would send
+ * the mail again to those who have it) with a warning naming the refused ones.
+ */
+function someRecipientsRefused(refusals: readonly RecipientRefusal[], total: number): NotifyResult {
+  if (refusals.length === 0) return { ok: true };
+  return { ok: true, warning: `SMTP server refused ${refusals.length} of ${total} recipients, which did not get the mail: ${describeRefusals(refusals)}` };
+}
+
 /**
  * Classifies by SMTP reply when there is one (5xx permanent except 503, 4xx transient), else by
  * error code: connection trouble and timeouts are transient, bad credentials, TLS and envelope
  * problems are not.
  */
 export function classifySmtpError(error: NodemailerError): NotifyResult {
+  const refusals = (error as { rejectedErrors?: unknown }).rejectedErrors;
+  if (error.command === 'RCPT TO' && Array.isArray(refusals) && refusals.length > 0) return allRecipientsRefused(refusals as RecipientRefusal[]);
   if (error.command === 'STARTTLS' && typeof error.responseCode === 'number') {
     return { ok: false, retryable: error.responseCode < 500, reason: startTlsRefusal(error.responseCode) };
   }
@@ -107,7 +144,7 @@ export function createEmailNotifier(options: EmailNotifierOptions): Notifier {
   async function send(notification: Notification): Promise<NotifyResult> {
     const content = renderEmail(notification);
     try {
-      await transporter.sendMail({
+      const info = await transporter.sendMail({
         from: options.from,
         to: options.to,
         subject: content.subject,
@@ -119,7 +156,8 @@ export function createEmailNotifier(options: EmailNotifierOptions): Notifier {
         references: `<${digest(notification.groupKey)}@vigil.invalid>`,
         headers: { 'X-Vigil-Anomaly-Id': stripControlChars(notification.anomaly.id) },
       });
-      return { ok: true };
+      const outcome = someRecipientsRefused((info as { rejectedErrors?: RecipientRefusal[] }).rejectedErrors ?? [], options.to.length);
+      return outcome.ok && outcome.warning !== undefined ? { ...outcome, warning: redactSecrets(outcome.warning, secrets) } : outcome;
     } catch (error) {
       const outcome = classifySmtpError(error as NodemailerError);
       return outcome.ok ? outcome : { ...outcome, reason: redactSecrets(outcome.reason, secrets) };

@@ -25,6 +25,8 @@ export interface DeliveryRecord {
   attempts: number;
   latencyMs: number;
   error?: string;
+  /** For delivered: what the channel did not take (email: recipients the server refused). */
+  warning?: string;
   silenceId?: string;
   /** For folded: the summary that carried it. */
   summaryKey?: string;

@@ -99,6 +99,13 @@ describe('NotifyPipeline', () => {
     expect(records.map((r) => [r.outcome, r.silenceId])).toEqual([['silenced', 's1']]);
   });
 
+  it('records a delivery the channel took only in part with its warning', async () => {
+    const slack = new ScriptedNotifier('slack', [{ ok: true, warning: 'SMTP server refused 1 of 2 recipients' }]);
+    const { pipeline, records } = setup({ slack });
+    await deliverAll(pipeline, [notification('k1', 'warning')]);
+    expect(records.map((r) => [r.outcome, r.warning])).toEqual([['delivered', 'SMTP server refused 1 of 2 recipients']]);
+  });
+
   it('parks a notification that keeps failing, with the error', async () => {
     const slack = new ScriptedNotifier('slack', [{ ok: false, retryable: true, reason: 'HTTP 503' }]);
     const { pipeline, records, deadLetters } = setup({ slack });

@@ -55,7 +55,7 @@ export class DeliveryInterrupted extends Error {
   }
 }
 
-type Extra = Pick<DeliveryRecord, 'attempts' | 'latencyMs'> & Partial<Pick<DeliveryRecord, 'error' | 'silenceId' | 'summaryKey'>>;
+type Extra = Pick<DeliveryRecord, 'attempts' | 'latencyMs'> & Partial<Pick<DeliveryRecord, 'error' | 'warning' | 'silenceId' | 'summaryKey'>>;
 
 function deliveryRecord(n: Notification, channel: string, outcome: DeliveryOutcome, at: number, extra: Extra): DeliveryRecord {
   return {
@@ -167,7 +167,8 @@ export class NotifyPipeline {
     const trace = span?.context ?? traceOf(notification);
     if (result.ok) {
       this.o.log.markDelivered(channel, notification.idempotencyKey, at);
-      await this.persist(() => this.o.sink.record(deliveryRecord(notification, channel, 'delivered', at, timing), trace));
+      const warning = result.warning === undefined ? {} : { warning: result.warning };
+      await this.persist(() => this.o.sink.record(deliveryRecord(notification, channel, 'delivered', at, { ...timing, ...warning }), trace));
     } else {
       await this.persist(() => this.o.sink.record(deliveryRecord(notification, channel, 'failed', at, { ...timing, error: result.reason }), trace));
       await this.persist(() => this.o.sink.park({ v: 1, at, channel, attempts, error: result.reason, notification }, trace));

@@ -32,9 +32,10 @@ export function createRecordStage(options: RecordStageOptions): RecordSink {
     async record(record, trace) {
       outcomes.add(1, { channel: record.channel, outcome: record.outcome });
       if (record.outcome === 'delivered') latency.record(record.latencyMs, { channel: record.channel });
-      const level = record.outcome === 'failed' ? 'warn' : 'info';
+      const level = record.outcome === 'failed' || record.warning !== undefined ? 'warn' : 'info';
       const traceId = trace === undefined ? undefined : traceIdOf(trace);
-      logger[level]({ audit: 'notification', ...record, ...(traceId === undefined ? {} : { traceId }) }, `notification ${record.outcome} on ${record.channel}`);
+      const message = `notification ${record.outcome} on ${record.channel}${record.warning === undefined ? '' : ` with a warning: ${record.warning}`}`;
+      logger[level]({ audit: 'notification', ...record, ...(traceId === undefined ? {} : { traceId }) }, message);
       await producer.send(topics.notifications, [{ key: record.groupKey, value: JSON.stringify(record), headers: headersOf(trace) }]);
     },
     async park(deadLetter, trace) {
