@@ -19,6 +19,7 @@ import { NotificationLog } from './notification-log/notification-log';
 import { NotifyPipeline } from './notify/notify-pipeline';
 import { createRecordStage } from './notify/record-stage';
 import type { RetryEnvironment } from './notify/retry-stage';
+import { retryWarning } from './notify/retry-warning';
 import { StormControl } from './notify/storm-control-stage';
 import { registerSilenceApi, SILENCES_PATH } from './silence/silence-api';
 import { SilenceStore } from './silence/silence-store';
@@ -74,6 +75,7 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
     onChange: (change) => logger.info({ ...change, delivered: log.size() }, 'alert groups follow the assigned partitions'),
   });
   const retries = telemetry.counter(COMPONENT_METRICS.notificationRetries.name, COMPONENT_METRICS.notificationRetries.description);
+  const warnOfRetry = retryWarning(logger, clock);
   const pipeline = new NotifyPipeline({
     notifiers,
     routing: routingTable(config, consoleEnabled(config, embedded)),
@@ -87,7 +89,7 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
     tracer: telemetry.tracer,
     onRetry: (channel, reason) => {
       retries.add(1, { channel });
-      logger.debug({ channel, reason }, 'notification delivery failed; retrying');
+      warnOfRetry(channel, reason);
     },
     onWriteFailure: (error) => logger.warn({ err: error }, 'could not write to notifications.v1 or the dead-letter topic; writing again'),
   });

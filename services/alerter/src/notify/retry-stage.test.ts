@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { alerterSchema, loadConfig } from '@vigil/config';
 import type { Notifier, NotifyResult } from '@vigil/notifiers';
 import { anomalyFixture } from '../anomaly-fixture';
 import { deliverWithRetry, retryDelayMs, type RetryPolicy } from './retry-stage';
@@ -25,9 +26,18 @@ function recordingWaits() {
 }
 
 describe('retryDelayMs', () => {
-  it('doubles the ceiling per failure up to the maximum, jittered', () => {
+  it('doubles the ceiling per failure up to the maximum, jittered between half of it and all of it', () => {
     expect([1, 2, 3, 4, 5].map((n) => retryDelayMs(policy, n, 0.999))).toEqual([99, 199, 399, 799, 999]);
-    expect(retryDelayMs(policy, 3, 0)).toBe(0);
+    expect([1, 2, 3, 4, 5].map((n) => retryDelayMs(policy, n, 0))).toEqual([50, 100, 200, 400, 500]);
+  });
+
+  it('keeps retrying with the default settings for at least three minutes, so a short outage loses nothing', () => {
+    const config = loadConfig(alerterSchema, {});
+    const defaults: RetryPolicy = { maxAttempts: config.notifyMaxAttempts, baseMs: config.notifyBackoffBaseMs, maxMs: config.notifyBackoffMaxMs };
+    const waits = (random: number) => Array.from({ length: defaults.maxAttempts - 1 }, (_, i) => retryDelayMs(defaults, i + 1, random));
+    const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+    expect(sum(waits(0))).toBeGreaterThanOrEqual(180_000);
+    expect(sum(waits(0.999))).toBeLessThanOrEqual(10 * 60_000);
   });
 
   it('honours Retry-After, capped at the maximum', () => {
@@ -46,7 +56,7 @@ describe('deliverWithRetry', () => {
     const { waits, env } = recordingWaits();
     const outcome = await deliverWithRetry(notifier, notification, policy, env);
     expect(outcome).toEqual({ result: { ok: true }, attempts: 3, interrupted: false });
-    expect(waits).toEqual([50, 300]);
+    expect(waits).toEqual([75, 300]);
   });
 
   it('gives up at once on a non-retryable failure', async () => {

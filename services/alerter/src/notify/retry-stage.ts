@@ -1,5 +1,7 @@
-// Delivery with retries: exponential backoff with full jitter, a channel's Retry-After honoured
-// (capped), non-retryable failures given up at once. A throwing notifier counts as retryable.
+// Delivery with retries: exponential backoff with equal jitter (between half the ceiling and all of
+// it, so instances do not retry in step, yet the retries span a known least time), a channel's
+// Retry-After honoured (capped), non-retryable failures given up at once. A throwing notifier
+// counts as retryable.
 // A stop signal ends the retries: the delivery is then neither delivered nor failed, only interrupted.
 
 import type { Notification, Notifier, NotifyResult } from '@vigil/notifiers';
@@ -24,7 +26,7 @@ type RetryListener = (failure: Extract<NotifyResult, { ok: false }>, failedAttem
 export function retryDelayMs(policy: RetryPolicy, failedAttempts: number, random: number, retryAfterMs?: number): number {
   if (retryAfterMs !== undefined) return Math.min(Math.max(0, retryAfterMs), policy.maxMs);
   const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (failedAttempts - 1));
-  return Math.floor(random * ceiling);
+  return Math.floor(ceiling / 2 + (random * ceiling) / 2);
 }
 
 async function attempt(notifier: Notifier, notification: Notification): Promise<NotifyResult> {
