@@ -61,6 +61,13 @@ describe('alerterSchema', () => {
     expect(checkConfig(alerterSchema, { VIGIL_EMAIL_FROM: 'vigil' }).problems.map((p) => p.env)).toEqual(['VIGIL_EMAIL_FROM']);
   });
 
+  it('names a bad VIGIL_EMAIL_TO item and the value once each', () => {
+    expect(checkConfig(alerterSchema, { VIGIL_EMAIL_TO: 'oncall' }).problems[0]?.message).toBe(
+      'VIGIL_EMAIL_TO item "oncall" must be an email address such as oncall@example.com or "On call <oncall@example.com>" (got "oncall"), ' +
+        'e.g. VIGIL_EMAIL_TO=oncall@example.com,security@example.com',
+    );
+  });
+
   it('never prints a secret value in a problem', () => {
     try {
       loadConfig(alerterSchema, { VIGIL_SLACK_WEBHOOK_URL: 'ftp://hooks.example/T0/supersecret' });

@@ -44,7 +44,8 @@ function channelRoute(severity: string, fallback: string[], example: string): Fi
 const EMAIL_ADDRESS = /^(?:[^\s<>@,;"]+@[^\s<>@,;"]+|[^<>@,;"\r\n]*<[^\s<>@,;"]+@[^\s<>@,;"]+>)$/;
 
 function emailAddressProblem(item: string): string | undefined {
-  return EMAIL_ADDRESS.test(item) ? undefined : `must be an email address such as oncall@example.com or "On call <oncall@example.com>" (got "${item}")`;
+  // No "(got ...)" here: the list names the item and loadConfig adds the whole value.
+  return EMAIL_ADDRESS.test(item) ? undefined : 'must be an email address such as oncall@example.com or "On call <oncall@example.com>"';
 }
 
 /** "detector=channel+channel" items: per-detector routes that replace the severity route. */
