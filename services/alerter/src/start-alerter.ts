@@ -67,7 +67,11 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
   const silenceSync = await startSilenceSync({ transport, producer, store: silences, groupPrefix: config.consumerGroup, clock, logger });
 
   const sink = createRecordStage({ producer, topics, logger, telemetry });
-  const dispatcher = new Dispatcher(dispatchTiming(config), groupKeyFunction(config.groupBy as GroupByField[]) /* values checked by the schema */);
+  const dispatcher = new Dispatcher(
+    dispatchTiming(config),
+    groupKeyFunction(config.groupBy as GroupByField[]) /* values checked by the schema */,
+    (anomaly, now) => silences.mutedBy(anomaly, now)?.id,
+  );
   const ownership = new GroupOwnership({
     dispatcher,
     log,
@@ -79,7 +83,6 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
   const pipeline = new NotifyPipeline({
     notifiers,
     routing: routingTable(config, consoleEnabled(config, embedded)),
-    silences,
     storm: new StormControl(config.stormMaxPerMinute),
     log,
     retry: { maxAttempts: config.notifyMaxAttempts, baseMs: config.notifyBackoffBaseMs, maxMs: config.notifyBackoffMaxMs },

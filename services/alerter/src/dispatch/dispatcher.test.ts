@@ -164,3 +164,47 @@ describe('Dispatcher rollback', () => {
     expect(d.ingest(anomalyFixture(), T0 + 5, 0)).toEqual(first);
   });
 });
+
+describe('Dispatcher and silences', () => {
+  /** A silence on every anomaly that ends at `until`. */
+  const silencedUntil = (until: number) => new Dispatcher(timing, byDetectorAndEntity, (_anomaly, now) => (now < until ? 's1' : undefined));
+
+  it('announces a still-firing incident at the first check after its silence ends, not at the repeat interval', () => {
+    const d = silencedUntil(T0 + 30_000);
+    expect(d.ingest(anomalyFixture(), T0, 0).map((n) => [n.kind, n.silenceId])).toEqual([['firing', 's1']]);
+    expect(d.due(T0 + 29_999)).toEqual([]);
+    const announced = d.due(T0 + 30_000);
+    expect(announced.map((n) => [n.kind, n.silenceId])).toEqual([['firing', undefined]]);
+    expect(d.due(T0 + 31_000)).toEqual([]);
+    // Announced now: its resolution goes out as usual.
+    d.ingest(anomalyFixture({ state: 'resolved' }), T0 + 100_000, 0);
+    expect(d.due(T0 + 100_000 + timing.groupIntervalMs).map((n) => n.kind)).toEqual(['resolved']);
+  });
+
+  it('sends no resolution for an incident whose every notification was muted, even after the silence ends', () => {
+    const d = silencedUntil(T0 + 200_000);
+    d.ingest(anomalyFixture(), T0, 0);
+    d.ingest(anomalyFixture({ state: 'resolved' }), T0 + 100_000, 0);
+    expect(d.due(T0 + 300_000)).toEqual([]);
+    expect(d.activeGroups()).toBe(0);
+    expect(d.takeChanged().map((g) => g.closed)).toEqual([true]);
+  });
+
+  it('opens a muted incident whose severity rises after the silence with a firing, not an update', () => {
+    const d = silencedUntil(T0 + 5_000);
+    d.ingest(anomalyFixture({ severity: 'warning' }), T0, 0);
+    d.ingest(anomalyFixture({ severity: 'critical' }), T0 + 1_000, 0);
+    expect(d.due(T0 + 60_000).map((n) => [n.kind, n.anomaly.severity, n.silenceId])).toEqual([['firing', 'critical', undefined]]);
+  });
+
+  it('reads group state saved without the silence fields as announced', () => {
+    const previousOwner = dispatcher();
+    previousOwner.ingest(anomalyFixture(), T0, 0);
+    const [saved] = previousOwner.takeChanged();
+    const { neverAnnounced: _never, unannounced: _un, ...older } = saved!;
+    const d = dispatcher();
+    d.adopt([older]);
+    d.ingest(anomalyFixture({ state: 'resolved' }), T0 + 100_000, 0);
+    expect(d.due(T0 + 200_000).map((n) => n.kind)).toEqual(['resolved']);
+  });
+});

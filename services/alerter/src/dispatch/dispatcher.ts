@@ -5,6 +5,9 @@
 // idempotency keys are derived from it, so a notification re-emitted after a crash has the same key.
 // Each group belongs to the anomalies.v1 partition of its latest anomaly: the instance assigned that
 // partition holds it (adopt) and the others do not (release), so one instance sends its reminders.
+// Silences are checked here, when a notification is made, as Alertmanager does at each flush: news
+// a silence muted is announced once no silence matches any more, and the resolution of an
+// incident whose every firing notification was muted is not sent at all.
 
 import { createHash } from 'node:crypto';
 import type { Anomaly, Severity } from '@vigil/contract';
@@ -36,7 +39,14 @@ export interface AlertGroupState {
   pending?: { kind: 'updated' | 'resolved'; since: number };
   /** True once the resolution went out: the group is over. */
   closed: boolean;
+  /** The latest firing or update was muted: it is announced once no silence matches. */
+  unannounced?: boolean;
+  /** No firing or update of this incident got past the silences, so channels never heard of it: no resolution either. */
+  neverAnnounced?: boolean;
 }
+
+/** The id of a silence muting this anomaly at `now`, if any. */
+export type MutedBy = (anomaly: Anomaly, now: number) => string | undefined;
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
 
@@ -51,6 +61,8 @@ function idempotencyKey(group: AlertGroupState, kind: NotificationKind): string 
 /** A notification plus the severity that picks its channels. */
 export interface DispatchedNotification extends Notification {
   routeSeverity: Severity;
+  /** The silence that muted it when it was made: recorded as silenced, sent nowhere. */
+  silenceId?: string;
 }
 
 function higher(a: Severity, b: Severity): Severity {
@@ -64,6 +76,7 @@ export class Dispatcher {
   constructor(
     private readonly timing: DispatchTiming,
     private readonly groupKeyOf: (anomaly: Anomaly) => string,
+    private readonly mutedBy: MutedBy = () => undefined,
   ) {}
 
   /** Takes over restored groups (of partitions just assigned); a group already held stays as it is. */
@@ -93,7 +106,7 @@ export class Dispatcher {
   ingest(anomaly: Anomaly, now: number, partition: number): DispatchedNotification[] {
     const groupKey = this.groupKeyOf(anomaly);
     const group = this.groups.get(groupKey);
-    if (group === undefined) return anomaly.state === 'resolved' ? [] : [this.open(groupKey, anomaly, now, partition)];
+    if (group === undefined) return anomaly.state === 'resolved' ? [] : this.open(groupKey, anomaly, now, partition);
     group.latest = anomaly;
     group.partition = partition;
     group.size += 1;
@@ -138,7 +151,7 @@ export class Dispatcher {
     return this.groups.size;
   }
 
-  private open(groupKey: string, anomaly: Anomaly, now: number, partition: number): DispatchedNotification {
+  private open(groupKey: string, anomaly: Anomaly, now: number, partition: number): DispatchedNotification[] {
     const group: AlertGroupState = {
       groupKey,
       partition,
@@ -151,6 +164,7 @@ export class Dispatcher {
       notifiedSeverity: anomaly.severity,
       peakSeverity: anomaly.severity,
       closed: false,
+      neverAnnounced: true,
     };
     this.groups.set(groupKey, group);
     return this.emit(group, 'firing', now);
@@ -160,30 +174,44 @@ export class Dispatcher {
     const { pending } = group;
     if (pending !== undefined) {
       const dueAt = Math.max(pending.since + this.timing.groupWaitMs, group.lastSentAt + this.timing.groupIntervalMs);
-      return now >= dueAt ? [this.emit(group, pending.kind, now)] : [];
+      // Channels that never heard of the incident get its firing, not an update of it.
+      const kind = pending.kind === 'updated' && group.neverAnnounced === true ? 'firing' : pending.kind;
+      return now >= dueAt ? this.emit(group, kind, now) : [];
     }
-    return now >= group.lastSentAt + this.timing.repeatIntervalMs ? [this.emit(group, 'firing', now)] : [];
+    if (group.unannounced === true && this.mutedBy(group.latest, now) === undefined) return this.emit(group, 'firing', now);
+    return now >= group.lastSentAt + this.timing.repeatIntervalMs ? this.emit(group, 'firing', now) : [];
   }
 
-  private emit(group: AlertGroupState, kind: NotificationKind, now: number): DispatchedNotification {
+  private emit(group: AlertGroupState, kind: NotificationKind, now: number): DispatchedNotification[] {
+    const silenceId = this.mutedBy(group.latest, now);
     group.seq += 1;
     group.lastSentAt = now;
     delete group.pending;
+    this.dirty.set(group.groupKey, group);
     if (kind === 'resolved') {
       group.closed = true;
       this.groups.delete(group.groupKey);
+      if (group.neverAnnounced === true) return [];
     } else {
       group.notifiedSeverity = group.latest.severity;
       group.peakSeverity = higher(group.peakSeverity, group.latest.severity);
+      if (silenceId === undefined) {
+        delete group.unannounced;
+        delete group.neverAnnounced;
+      } else {
+        group.unannounced = true;
+      }
     }
-    this.dirty.set(group.groupKey, group);
-    return {
-      idempotencyKey: idempotencyKey(group, kind),
-      kind,
-      groupKey: group.groupKey,
-      anomaly: group.latest,
-      groupSize: group.size,
-      routeSeverity: kind === 'resolved' ? group.peakSeverity : group.latest.severity,
-    };
+    return [
+      {
+        idempotencyKey: idempotencyKey(group, kind),
+        kind,
+        groupKey: group.groupKey,
+        anomaly: group.latest,
+        groupSize: group.size,
+        routeSeverity: kind === 'resolved' ? group.peakSeverity : group.latest.severity,
+        ...(silenceId === undefined ? {} : { silenceId }),
+      },
+    ];
   }
 }

@@ -4,7 +4,6 @@ import { anomalyFixture } from '../anomaly-fixture';
 import type { DispatchedNotification } from '../dispatch/dispatcher';
 import type { DeadLetterRecord, DeliveryRecord } from '../notification-log/log-records';
 import { NotificationLog } from '../notification-log/notification-log';
-import { SilenceStore } from '../silence/silence-store';
 import { DeliveryInterrupted, NotifyPipeline } from './notify-pipeline';
 import type { RecordSink } from './record-stage';
 import { StormControl } from './storm-control-stage';
@@ -38,7 +37,7 @@ class HeldNotifier implements Notifier {
   }
 }
 
-function setup<S extends Notifier = ScriptedNotifier>(options: { slack?: S; stormMax?: number; silences?: SilenceStore; log?: NotificationLog } = {}) {
+function setup<S extends Notifier = ScriptedNotifier>(options: { slack?: S; stormMax?: number; log?: NotificationLog } = {}) {
   const slack = (options.slack ?? new ScriptedNotifier('slack')) as S;
   const email = new ScriptedNotifier('email');
   const records: DeliveryRecord[] = [];
@@ -52,7 +51,6 @@ function setup<S extends Notifier = ScriptedNotifier>(options: { slack?: S; stor
   const pipeline = new NotifyPipeline({
     notifiers: new Map<string, Notifier>([['slack', slack], ['email', email]]),
     routing: { bySeverity: { critical: ['slack', 'email'], warning: ['slack'], info: [] }, byDetector: new Map(), always: [] },
-    silences: options.silences ?? new SilenceStore(),
     storm: new StormControl(options.stormMax ?? 100),
     log,
     retry: { maxAttempts: 3, baseMs: 10, maxMs: 100 },
@@ -91,12 +89,14 @@ describe('NotifyPipeline', () => {
     expect(records.map((r) => r.outcome)).toEqual(['duplicate']);
   });
 
-  it('mutes notifications a silence matches', async () => {
-    const silences = new SilenceStore([{ v: 1, id: 's1', matchers: { detector: 'traffic-spike' }, startsAt: 0, endsAt: null, createdBy: 'env', comment: '' }]);
-    const { pipeline, slack, records } = setup({ silences });
-    await deliverAll(pipeline, [notification('k1', 'warning')]);
-    expect(slack.sent).toEqual([]);
-    expect(records.map((r) => [r.outcome, r.silenceId])).toEqual([['silenced', 's1']]);
+  it('records a notification the dispatcher found muted as silenced on each of its channels, and sends it nowhere', async () => {
+    const { pipeline, slack, email, records } = setup();
+    await deliverAll(pipeline, [{ ...notification('k1'), silenceId: 's1' }]);
+    expect([slack.sent, email.sent]).toEqual([[], []]);
+    expect(records.map((r) => [r.channel, r.outcome, r.silenceId])).toEqual([
+      ['slack', 'silenced', 's1'],
+      ['email', 'silenced', 's1'],
+    ]);
   });
 
   it('records a delivery the channel took only in part with its warning', async () => {

@@ -1,4 +1,4 @@
-// The chain every notification goes through: route → mute (silences) → dedup (notification log)
+// The chain every notification goes through: route → mute (the silence the dispatcher found) → dedup (notification log)
 // → storm control → retry → record, per channel. Dedup comes before storm control so what was
 // already delivered neither uses the channel's budget nor reappears in a summary.
 // Each channel has its own lane: its deliveries go one after another, in the order they were
@@ -14,7 +14,6 @@ import type { DispatchedNotification } from '../dispatch/dispatcher';
 import type { DeliveryOutcome, DeliveryRecord } from '../notification-log/log-records';
 import type { NotificationLog } from '../notification-log/notification-log';
 import { routeChannels, type RoutingTable } from '../route/router';
-import type { SilenceStore } from '../silence/silence-store';
 import type { RecordSink } from './record-stage';
 import { deliverWithRetry, retryDelayMs, type RetryEnvironment, type RetryPolicy } from './retry-stage';
 import type { Admitted, StormControl } from './storm-control-stage';
@@ -22,7 +21,6 @@ import type { Admitted, StormControl } from './storm-control-stage';
 export interface NotifyPipelineOptions {
   notifiers: ReadonlyMap<string, Notifier>;
   routing: RoutingTable;
-  silences: SilenceStore;
   storm: StormControl;
   log: NotificationLog;
   retry: RetryPolicy;
@@ -90,10 +88,11 @@ export class NotifyPipeline {
     const byChannel = new Map<string, Notification[]>();
     for (const notification of notifications) {
       const channels = routeChannels(this.o.routing, notification.anomaly.detector, notification.routeSeverity, this.configured);
-      const silence = this.o.silences.mutedBy(notification.anomaly, now);
+      // Muted when the dispatcher made it, so the dispatcher knows the channels have not heard of it.
+      const { silenceId } = notification;
       for (const channel of channels) {
-        if (silence !== undefined) {
-          await this.o.sink.record(deliveryRecord(notification, channel, 'silenced', now, { attempts: 0, latencyMs: 0, silenceId: silence.id }), traceOf(notification));
+        if (silenceId !== undefined) {
+          await this.o.sink.record(deliveryRecord(notification, channel, 'silenced', now, { attempts: 0, latencyMs: 0, silenceId }), traceOf(notification));
         } else if (this.o.log.has(channel, notification.idempotencyKey)) {
           await this.o.sink.record(deliveryRecord(notification, channel, 'duplicate', now, { attempts: 0, latencyMs: 0 }), traceOf(notification));
         } else {
