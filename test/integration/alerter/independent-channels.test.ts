@@ -36,11 +36,12 @@ async function committedOffset(env: Env, topic: string): Promise<number> {
 const accepted = (sink: HttpSink) => sink.requests.filter((r) => r.answeredWith === 200).map((r) => r.body);
 const idsIn = (bodies: readonly string[]) => bodies.map((body) => [first.id, second.id].find((id) => body.includes(id)));
 
-async function setup() {
-  const slack = await startHttpSink();
-  await slack.stop();
+async function setup(slackAnswers: 'refused' | 'hang' = 'refused') {
+  const slack = await startHttpSink(slackAnswers === 'hang' ? { defaultResponse: 'hang' } : {});
+  if (slackAnswers === 'refused') await slack.stop();
   const webhook = await startHttpSink();
   const env = alerterTestEnv({
+    VIGIL_NOTIFY_TIMEOUT_SECONDS: '3',
     VIGIL_SLACK_WEBHOOK_URL: `${slack.url}/services/T0/B0/secret`,
     VIGIL_WEBHOOK_URL: `${webhook.url}/hook`,
     VIGIL_ROUTE_CRITICAL: 'slack,webhook',
@@ -102,5 +103,17 @@ describe('alerter with one channel down (real Kafka)', () => {
     });
     expect(idsIn(accepted(slack))).toEqual([first.id]);
     expect(idsIn(accepted(webhook))).toEqual([first.id]);
+  }, 60_000);
+
+  it('stops after the attempt under way when Slack hangs, and leaves the alert uncommitted', async () => {
+    const { slack, webhook, env, topics } = await setup('hang');
+    const alerter = await startInProcessAlerter(env);
+    await topics.publish([first]);
+    await webhook.waitForRequests(1, 30_000);
+    await slack.waitForRequests(2, 30_000);
+    // Each attempt waits VIGIL_NOTIFY_TIMEOUT_SECONDS (3 s); 100 of them would outlast the test's timeout many times.
+    await alerter.stop();
+    expect(await topics.read('notificationsDlq')).toEqual([]);
+    expect(await committedOffset(env, topics.transport.topic('anomalies'))).toBeLessThan(1);
   }, 60_000);
 });
