@@ -29,8 +29,9 @@ describe('alerterSchema', () => {
       VIGIL_ROUTE_CRITICAL: 'slack,pager',
       VIGIL_ROUTE_DETECTORS: 'spike=slack+fax',
       VIGIL_GROUP_BY: 'detector,userAgent',
+      VIGIL_REPEAT_INTERVAL_SECONDS: '0',
     });
-    expect(problems.map((p) => p.env).sort()).toEqual(['VIGIL_GROUP_BY', 'VIGIL_ROUTE_CRITICAL', 'VIGIL_ROUTE_DETECTORS', 'VIGIL_SILENCES']);
+    expect(problems.map((p) => p.env).sort()).toEqual(['VIGIL_GROUP_BY', 'VIGIL_REPEAT_INTERVAL_SECONDS', 'VIGIL_ROUTE_CRITICAL', 'VIGIL_ROUTE_DETECTORS', 'VIGIL_SILENCES']);
     expect(problems.find((p) => p.env === 'VIGIL_SILENCES')?.message).toMatch(/e\.g\. VIGIL_SILENCES=/);
   });
 

@@ -132,12 +132,14 @@ export const alerterSchema = {
     60,
     '300',
   ),
-  repeatIntervalSeconds: seconds(
-    'VIGIL_REPEAT_INTERVAL_SECONDS',
-    'A still-firing alert is notified again after this long without any other notification.',
-    4 * 3600,
-    '3600',
-  ),
+  repeatIntervalSeconds: integer({
+    env: 'VIGIL_REPEAT_INTERVAL_SECONDS',
+    description: 'A still-firing alert is notified again after this long without any other notification (at least 60 s).',
+    example: '3600',
+    default: 4 * 3600,
+    min: 60,
+    max: 7 * 24 * 3600,
+  }),
   routeCritical: channelRoute('critical', ['slack', 'email', 'webhook', 'alertmanager'], 'slack,email'),
   routeWarning: channelRoute('warning', ['slack', 'webhook', 'alertmanager'], 'slack'),
   routeInfo: channelRoute('info', ['webhook', 'alertmanager'], 'webhook'),
@@ -201,9 +203,11 @@ export const alerterSchema = {
   webhookUrl: optional(
     url({
       env: 'VIGIL_WEBHOOK_URL',
-      description: 'Generic webhook receiving each notification as JSON. Unset: no webhook channel.',
+      description:
+        'Generic webhook receiving each notification as JSON. Unset: no webhook channel. A secret, as receivers often take their token in the path.',
       example: 'https://siem.example.com/hooks/vigil',
       protocols: ['https', 'http'],
+      secret: true,
     }),
   ),
   webhookSecret: optional(

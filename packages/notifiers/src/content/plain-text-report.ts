@@ -7,8 +7,9 @@ import { escapeControlChars } from './plain-text';
 
 const LABEL_WIDTH = 17;
 
+/** `[Vigil CRITICAL] traffic-spike on client 1.2.3.4`; an update says so, so it does not read as a new alert. */
 export function headline(view: AlertView): string {
-  return `[Vigil ${view.label}] ${view.title}`;
+  return `[Vigil ${view.label}] ${view.kind === 'updated' ? 'Update: ' : ''}${view.title}`;
 }
 
 export function renderPlainTextReport(view: AlertView): string {

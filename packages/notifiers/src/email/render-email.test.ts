@@ -6,6 +6,7 @@ describe('renderEmail', () => {
   it('puts severity, detector and entity in the subject', () => {
     expect(renderEmail(sampleNotification()).subject).toBe('[Vigil CRITICAL] traffic-spike on client 1.2.3.4');
     expect(renderEmail(sampleNotification({ kind: 'resolved' })).subject).toBe('[Vigil RESOLVED] traffic-spike on client 1.2.3.4');
+    expect(renderEmail(sampleNotification({ kind: 'updated' })).subject).toBe('[Vigil CRITICAL] Update: traffic-spike on client 1.2.3.4');
   });
 
   it('strips CR, LF and control characters from the subject so no header can be injected', () => {
