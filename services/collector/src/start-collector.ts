@@ -185,8 +185,10 @@ export async function startCollector(deps: ServiceDeps, runtime: CollectorRuntim
       stream: stdinStream,
       maxLineBytes: parsing.maxLineBytes,
       ingest: (items) => {
-        pipeline.ingest(items, { name: 'stdin', kind: 'stdin' }, config.stdinFormat).published.catch((error: unknown) => {
-          metrics.discarded(items.length, 'publish_failed', { source: 'stdin' });
+        const outcome = pipeline.ingest(items, { name: 'stdin', kind: 'stdin' }, config.stdinFormat);
+        outcome.published.catch((error: unknown) => {
+          // Only the accepted lines: the rejected ones are counted as rejected already.
+          metrics.discarded(outcome.accepted, 'publish_failed', { source: 'stdin' });
           logger.warn({ err: error }, 'stdin lines could not be published');
         });
       },
