@@ -134,10 +134,10 @@ export const alerterSchema = {
   ),
   repeatIntervalSeconds: integer({
     env: 'VIGIL_REPEAT_INTERVAL_SECONDS',
-    description: 'A still-firing alert is notified again after this long without any other notification (at least 60 s).',
+    description: 'A still-firing alert is notified again after this long without any other notification (0 would repeat it at every tick).',
     example: '3600',
     default: 4 * 3600,
-    min: 60,
+    min: 1,
     max: 7 * 24 * 3600,
   }),
   routeCritical: channelRoute('critical', ['slack', 'email', 'webhook', 'alertmanager'], 'slack,email'),
