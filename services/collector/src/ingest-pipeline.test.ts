@@ -1,6 +1,6 @@
 import type { RejectedInput } from '@vigil/contract';
-import { createTelemetry } from '@vigil/telemetry';
-import { describe, expect, it } from 'vitest';
+import { createLogger, createTelemetry, type PipelineMetrics } from '@vigil/telemetry';
+import { describe, expect, it, vi } from 'vitest';
 import { IngestPipeline } from './ingest-pipeline';
 import { parserSettings } from './parser-settings';
 import { PublishBuffer, type PublishEntry } from './sinks/publish-buffer';
@@ -91,5 +91,39 @@ describe('IngestPipeline rejected samples', () => {
     const { ingest, published } = pipeline({ VIGIL_REDACT_QUERY_PARAMS: 'session' });
     await ingest.ingest(lineItems('GET /x?session=SECRET&token=kept\n'), { name: 'http', kind: 'http' }, undefined).published;
     expect(published()[0]?.sample).toBe('GET /x?session=REDACTED&token=kept');
+  });
+});
+
+describe('IngestPipeline.ingestUnacknowledged', () => {
+  it('counts the accepted lines as discarded when Kafka never takes them, and the rejected ones only as rejected', async () => {
+    const counts: Record<string, number> = {};
+    const add = (key: string, count: number) => void (counts[key] = (counts[key] ?? 0) + count);
+    const metrics: PipelineMetrics = {
+      received: (count) => add('received', count),
+      sent: (count) => add('sent', count),
+      rejected: (count, reason) => add(`rejected:${reason}`, count),
+      discarded: (count, reason) => add(`discarded:${reason}`, count),
+      error: (stage) => add(`error:${stage}`, 1),
+    };
+    // Kafka refuses every send (the buffer keeps the lines queued to retry); the collector then
+    // stops, which fails what is still queued.
+    let sends = 0;
+    const publish = () => {
+      sends++;
+      return Promise.reject(new Error('broker down'));
+    };
+    const buffer = new PublishBuffer({ maxItems: 1000, maxItemsPerSend: 1000, publish, retryDelayMs: { initial: 60_000, max: 60_000 } });
+    const settings = parserSettings({});
+    const telemetry = createTelemetry('collector-test');
+    const ingest = new IngestPipeline({ buffer, parsers: new ParserRegistry(settings.options, settings.defaultFormat), metrics, tracer: telemetry.tracer, now: () => Date.UTC(2000, 9, 10, 21) });
+    const good = '203.0.113.7 - - [10/Oct/2000:13:55:36 -0700] "GET /a HTTP/1.1" 200 5 "-" "curl/8"';
+    const logger = createLogger({ name: 'ingest-unacknowledged-test', level: 'silent' });
+    const outcome = ingest.ingestUnacknowledged(lineItems(`${good}\n${good}\nnot a log line\n`), { name: 'stdin', kind: 'stdin' }, 'nginx', logger);
+    expect(outcome).toMatchObject({ accepted: 2, rejected: 1 });
+    await vi.waitFor(() => expect(sends).toBe(1));
+    buffer.close();
+    await expect(outcome.published).rejects.toThrow(/stopped/);
+    await vi.waitFor(() => expect(counts['discarded:publish_failed']).toBe(2));
+    expect(counts).toMatchObject({ received: 3, 'rejected:format_mismatch': 1 });
   });
 });

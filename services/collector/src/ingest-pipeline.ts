@@ -1,7 +1,7 @@
 // The path every source shares: items → parse and normalize → count → publish buffer. Returns the
 // counts at once and, separately, the promise of Kafka's acknowledgement.
 
-import { startSpan, type PipelineMetrics, type Telemetry, type TraceContext } from '@vigil/telemetry';
+import { startSpan, type Logger, type PipelineMetrics, type Telemetry, type TraceContext } from '@vigil/telemetry';
 import type { IngestItem } from './transforms/ingest-item';
 import { parseItems } from './transforms/parse-items';
 import type { ParserRegistry } from './transforms/parser-registry';
@@ -44,5 +44,20 @@ export class IngestPipeline {
     span.setAttributes({ 'vigil.accepted': events.length, 'vigil.rejected': rejections.length });
     span.end();
     return { accepted: events.length, rejected: rejections.length, rejectedByReason, published };
+  }
+
+  /**
+   * ingest() for a source that cannot be asked to send the lines again (syslog, stdin): when Kafka
+   * never takes them, the accepted lines are counted as discarded (publish_failed) and a warning
+   * says so. Only the accepted ones: the rejected ones are counted as rejected already, and
+   * counting them twice would break received = sent + rejected + discarded.
+   */
+  ingestUnacknowledged(items: readonly IngestItem[], source: IngestSource, format: string | undefined, logger: Logger): IngestOutcome {
+    const outcome = this.ingest(items, source, format);
+    outcome.published.catch((error: unknown) => {
+      this.deps.metrics.discarded(outcome.accepted, 'publish_failed', { source: source.kind });
+      logger.warn({ err: error, source: source.kind }, `${source.kind} lines could not be published`);
+    });
+    return outcome;
   }
 }

@@ -184,14 +184,7 @@ export async function startCollector(deps: ServiceDeps, runtime: CollectorRuntim
     const reader = readStdin({
       stream: stdinStream,
       maxLineBytes: parsing.maxLineBytes,
-      ingest: (items) => {
-        const outcome = pipeline.ingest(items, { name: 'stdin', kind: 'stdin' }, config.stdinFormat);
-        outcome.published.catch((error: unknown) => {
-          // Only the accepted lines: the rejected ones are counted as rejected already.
-          metrics.discarded(outcome.accepted, 'publish_failed', { source: 'stdin' });
-          logger.warn({ err: error }, 'stdin lines could not be published');
-        });
-      },
+      ingest: (items) => void pipeline.ingestUnacknowledged(items, { name: 'stdin', kind: 'stdin' }, config.stdinFormat, logger),
       hasRoom: () => buffer.hasRoom(),
       waitForRoom: () => buffer.waitForRoom(),
     });

@@ -35,14 +35,7 @@ function ingestFrames(deps: SyslogDeps, source: 'syslog-udp' | 'syslog-tcp', fra
     const item = syslogItem(frame);
     if (item !== undefined) items.push(item);
   }
-  if (items.length === 0) return;
-  const outcome = deps.pipeline.ingest(items, { name: source, kind: source }, deps.format);
-  outcome.published.catch((error: unknown) => {
-    // Only the accepted lines: the rejected ones are counted as rejected already, and counting
-    // them twice would break received = sent + rejected + discarded.
-    deps.metrics.discarded(outcome.accepted, 'publish_failed', { source });
-    deps.logger.warn({ err: error, source }, 'syslog lines could not be published');
-  });
+  if (items.length > 0) deps.pipeline.ingestUnacknowledged(items, { name: source, kind: source }, deps.format, deps.logger);
 }
 
 export interface SyslogUdpOptions {
