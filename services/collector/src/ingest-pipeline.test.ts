@@ -1,6 +1,7 @@
 import type { RejectedInput } from '@vigil/contract';
-import { createLogger, createTelemetry, type PipelineMetrics } from '@vigil/telemetry';
+import { createLogger, createTelemetry } from '@vigil/telemetry';
 import { describe, expect, it, vi } from 'vitest';
+import { countingMetrics } from './counting-metrics.test-helper';
 import { IngestPipeline } from './ingest-pipeline';
 import { parserSettings } from './parser-settings';
 import { PublishBuffer, type PublishEntry } from './sinks/publish-buffer';
@@ -96,15 +97,7 @@ describe('IngestPipeline rejected samples', () => {
 
 describe('IngestPipeline.ingestUnacknowledged', () => {
   it('counts the accepted lines as discarded when Kafka never takes them, and the rejected ones only as rejected', async () => {
-    const counts: Record<string, number> = {};
-    const add = (key: string, count: number) => void (counts[key] = (counts[key] ?? 0) + count);
-    const metrics: PipelineMetrics = {
-      received: (count) => add('received', count),
-      sent: (count) => add('sent', count),
-      rejected: (count, reason) => add(`rejected:${reason}`, count),
-      discarded: (count, reason) => add(`discarded:${reason}`, count),
-      error: (stage) => add(`error:${stage}`, 1),
-    };
+    const { counts, metrics } = countingMetrics();
     // Kafka refuses every send (the buffer keeps the lines queued to retry); the collector then
     // stops, which fails what is still queued.
     let sends = 0;

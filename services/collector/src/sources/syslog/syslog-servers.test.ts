@@ -3,7 +3,8 @@ import { connect, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { VigilError } from '@vigil/contract';
-import { COMPONENT_METRICS, createLogger, createTelemetry, type PipelineMetrics } from '@vigil/telemetry';
+import { COMPONENT_METRICS, createLogger, createTelemetry } from '@vigil/telemetry';
+import { countingMetrics } from '../../counting-metrics.test-helper';
 import { IngestPipeline } from '../../ingest-pipeline';
 import { parserSettings } from '../../parser-settings';
 import { PublishBuffer, type PublishEntry } from '../../sinks/publish-buffer';
@@ -23,20 +24,6 @@ const LOGGED_AT = Date.parse('2025-11-27T21:36:00Z');
 const nginxLine = (path: string) => `203.0.113.9 - - [27/Nov/2025:21:36:00 +0000] "GET ${path} HTTP/1.1" 200 512 "-" "curl/8.5.0"`;
 const rfc5424 = (path: string) => `<190>1 2025-11-27T21:36:00Z web-1 nginx - - - ${nginxLine(path)}`;
 const octetCounted = (message: string) => `${Buffer.byteLength(message)} ${message}`;
-
-/** Every pipeline metric call, as "received", "rejected:<reason>", "discarded:<reason>", "error:<stage>". */
-function countingMetrics() {
-  const counts: Record<string, number> = {};
-  const add = (key: string, count: number) => void (counts[key] = (counts[key] ?? 0) + count);
-  const metrics: PipelineMetrics = {
-    received: (count) => add('received', count),
-    sent: (count) => add('sent', count),
-    rejected: (count, reason) => add(`rejected:${reason}`, count),
-    discarded: (count, reason) => add(`discarded:${reason}`, count),
-    error: (stage) => add(`error:${stage}`, 1),
-  };
-  return { counts, metrics };
-}
 
 /** Syslog deps on a real pipeline whose buffer hands what it publishes to the test, once `kafka` resolves. */
 function syslogDeps(options: { maxLineBytes?: number; maxItems?: number; kafka?: () => Promise<void> } = {}) {
