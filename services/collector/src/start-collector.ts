@@ -185,8 +185,7 @@ export async function startCollector(deps: ServiceDeps, runtime: CollectorRuntim
       stream: stdinStream,
       maxLineBytes: parsing.maxLineBytes,
       ingest: (items) => void pipeline.ingestUnacknowledged(items, { name: 'stdin', kind: 'stdin' }, config.stdinFormat, logger),
-      hasRoom: () => buffer.hasRoom(),
-      waitForRoom: () => buffer.waitForRoom(),
+      buffer,
     });
     void reader.done.then(() => logger.info('stdin ended'));
     stoppers.push(async () => reader.stop());

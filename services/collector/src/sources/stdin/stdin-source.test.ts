@@ -2,9 +2,8 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { PublishBuffer, type PublishEntry } from '../../sinks/publish-buffer';
 import { itemSample } from '../../transforms/ingest-item';
-import { readStdin } from './stdin-source';
 import { eventCarrying as carrying } from '../../sinks/event-carrying.test-helper';
-
+import { readStdin } from './stdin-source';
 
 /** A buffer whose Kafka sends wait until `release()`, recording the lines they carried. */
 function heldBuffer(maxItems: number) {
@@ -30,8 +29,7 @@ describe('readStdin', () => {
     const reader = readStdin({
       stream,
       maxLineBytes: 1000,
-      hasRoom: () => buffer.hasRoom(),
-      waitForRoom: () => buffer.waitForRoom(),
+      buffer,
       ingest: (items) => {
         const lines = items.map(itemSample);
         buffer.offer({ events: lines.map(carrying), rejections: [] }).catch(() => refused.push(...lines));
@@ -55,8 +53,7 @@ describe('readStdin', () => {
     const reader = readStdin({
       stream,
       maxLineBytes: 1000,
-      hasRoom: () => buffer.hasRoom(),
-      waitForRoom: () => buffer.waitForRoom(),
+      buffer,
       ingest: (items) => handed.push(...items.map(itemSample)),
     });
     void buffer.offer({ events: Array.from({ length: 10 }, () => carrying('other')), rejections: [] });

@@ -15,6 +15,7 @@ import type { IngestItem } from '../../transforms/ingest-item';
 import type { PublishBuffer } from '../../sinks/publish-buffer';
 import type { IngestAudit } from '../http/ingest-audit';
 import type { NetworkAllowList } from './network-allow-list';
+import { HeldReads } from '../../sinks/held-reads';
 import { syslogItem } from './syslog-items';
 import { watchKernelDrops } from './udp-kernel-drops';
 
@@ -167,30 +168,10 @@ function handleConnection(deps: SyslogDeps, socket: Socket, connections: Set<Soc
       deps.logger.warn({ err: error, remote }, 'syslog connection ended inside a message; its start is lost');
     }
   };
-  // A read is ingested only while the buffer has room (an offer to a full buffer is refused and
-  // lost): otherwise it is held, in order, and the socket paused until there is room, so the
-  // sender gets TCP backpressure. Once the buffer is closed nothing makes room, and reads go on
-  // to be refused and counted.
-  const held: Array<Buffer | 'end'> = [];
-  let paused = false;
-  const ingestHeld = (): void => {
-    const closed = deps.buffer.isClosed();
-    while (held.length > 0 && (closed || deps.buffer.hasRoom())) ingestRead(held.shift() as Buffer | 'end');
-    if (closed || deps.buffer.hasRoom()) {
-      if (paused) socket.resume();
-      paused = false;
-      return;
-    }
-    paused = true;
-    socket.pause();
-    void deps.buffer.waitForRoom().then(ingestHeld);
-  };
-  const take = (read: Buffer | 'end'): void => {
-    held.push(read);
-    if (!paused) ingestHeld();
-  };
-  socket.on('data', (chunk: Buffer) => take(chunk));
-  socket.on('end', () => take('end'));
+  // Held while the buffer is full, the socket paused meanwhile: the sender gets TCP backpressure.
+  const reads = new HeldReads<Buffer | 'end'>(socket, deps.buffer, ingestRead);
+  socket.on('data', (chunk: Buffer) => reads.take(chunk));
+  socket.on('end', () => reads.take('end'));
   socket.on('error', (error) => deps.logger.debug({ err: error, remote }, 'syslog connection error'));
   socket.on('close', () => connections.delete(socket));
 }
