@@ -118,12 +118,12 @@ export class EntityTable {
     return new SlotEntityRef(this, slot, this.kindOf(slot));
   }
 
-  /** touchKey by entity id. */
   /** The slot of an entity by id (`<kind code>\0<key>`), -1 when it is not tracked. */
   slotOf(id: string): number {
     return (this.slotsByKey[id.charCodeAt(0) - 48] as KeyIndex | undefined)?.get(id.slice(2)) ?? -1;
   }
 
+  /** touchKey by entity id. */
   touch(id: string, bucketIndex: number, protectFrom: number): number {
     return this.touchKey(id.charCodeAt(0) - 48, id.slice(2), bucketIndex, protectFrom);
   }

@@ -56,11 +56,9 @@ function canonicalNames(name: string): string[] {
   const canonical = canonicalName(name);
   const bracket = canonical.indexOf('[');
   if (bracket === -1 || !canonical.endsWith(']')) return [canonical];
-  const keys = canonical.slice(bracket + 1, -1).split('][');
-  const names = [canonical.slice(0, bracket).trim()];
-  const last = keys[keys.length - 1]?.trim();
-  if (last !== undefined && last !== '') names.push(last);
-  return names;
+  const base = canonical.slice(0, bracket).trim();
+  const lastKey = canonical.slice(canonical.lastIndexOf('[') + 1, -1).trim();
+  return lastKey === '' ? [base] : [base, lastKey];
 }
 
 /** Whether text[start, start + canonical.length) is `canonical` once ASCII is lower-cased and `-` read as `_`. */
