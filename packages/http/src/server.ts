@@ -6,7 +6,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { VigilError } from '@vigil/contract';
-import { HTTP_METRICS } from '@vigil/telemetry';
+import { HTTP_METRICS, WarningThrottle } from '@vigil/telemetry';
 import type { Counter, Logger, Telemetry } from '@vigil/telemetry';
 import { bearerToken, tokenMatches } from './bearer-token';
 import { closingUnlessRead, errorResponse } from './error-response';
@@ -52,8 +52,8 @@ export class VigilHttpServer {
   private readonly readinessChecks = new Map<string, ReadinessCheck>();
   private readonly requests: Counter;
   private readonly droppedConnections: Counter;
-  /** When each limit's drops were last warned about, by its variable. */
-  private readonly lastDropWarning = new Map<string, number>();
+  /** Warnings of each limit's drops, by its variable: at most one a minute. */
+  private readonly dropWarnings = new WarningThrottle();
   /** Open connections by remote address, while maxConnectionsPerAddress is set. */
   private readonly openByAddress = new Map<string, number>();
   private server: Server | undefined;
@@ -106,9 +106,7 @@ export class VigilHttpServer {
   /** Counts a connection refused for a limit; warns at most once a minute per limit, so a flood does not flood the log. */
   private connectionDropped(variable: string, limit: number | undefined, remoteAddress: string | undefined): void {
     this.droppedConnections.add(1);
-    const now = Date.now();
-    if (now - (this.lastDropWarning.get(variable) ?? 0) < 60_000) return;
-    this.lastDropWarning.set(variable, now);
+    if (this.dropWarnings.due(variable) === undefined) return;
     this.options.logger.warn(
       { limit, remoteAddress },
       `HTTP connections over ${variable} are being closed on arrival (counted in vigil_http_connections_dropped_total)`,

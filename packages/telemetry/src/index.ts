@@ -6,6 +6,7 @@ export type { LoggerOptions } from './logger';
 export { COMPONENT_METRICS, HTTP_METRICS, METRIC_DEFINITIONS, PIPELINE_METRICS } from './metric-definitions';
 export type { MetricDefinition, MetricKind } from './metric-definitions';
 export { endpointForLogs, exportFailureLog } from './export-failure-log';
+export { WarningThrottle } from './warning-throttle';
 export { createSpanRecorder, extractTraceContext, injectTraceHeaders } from './opentelemetry';
 export type { ExportFailure, RecordedSpan, SpanRecorder, TracingOptions } from './opentelemetry';
 export { createTelemetry } from './telemetry';

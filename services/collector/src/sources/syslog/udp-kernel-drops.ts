@@ -4,15 +4,13 @@
 
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { Counter, Logger } from '@vigil/telemetry';
+import { WarningThrottle, type Counter, type Logger } from '@vigil/telemetry';
 
 const SOCKET_LINK = /^socket:\[(\d+)\]$/;
 /** Columns of /proc/net/udp: sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode ref pointer drops. */
 const LOCAL_ADDRESS = 1;
 const INODE = 9;
 const DROPS = 12;
-/** At most one warning a minute about drops, with the count since the last one. */
-const WARN_INTERVAL_MS = 60_000;
 
 interface UdpRow {
   port: number;
@@ -78,23 +76,21 @@ export function watchKernelDrops(
   const read = kernelDropReader(socket.family, socket.port);
   if (read === undefined) return undefined;
   let counted = 0;
-  let unwarned = 0;
-  let lastWarnAt = 0;
+  // At most one warning a minute, with the drops since the last one.
+  const throttle = new WarningThrottle();
   options.counter.add(0);
   const poll = async () => {
     const drops = await read();
     if (drops === undefined || drops <= counted) return;
     options.counter.add(drops - counted);
-    unwarned += drops - counted;
+    const unwarned = throttle.due('drops', drops - counted);
     counted = drops;
-    if (Date.now() - lastWarnAt < WARN_INTERVAL_MS) return;
+    if (unwarned === undefined) return;
     options.logger.warn(
       { dropped: unwarned },
       `syslog UDP: the kernel dropped ${unwarned} datagrams the collector did not read in time (receive buffer full); ` +
         'raise VIGIL_SYSLOG_UDP_RECEIVE_BUFFER_BYTES and net.core.rmem_max',
     );
-    unwarned = 0;
-    lastWarnAt = Date.now();
   };
   // One read at a time: two overlapping ones would add the same drops twice.
   let polling = Promise.resolve();
