@@ -429,13 +429,15 @@ export class DetectionEngine {
     const input = this.input;
     input.entity = entity;
     input.bucket = bucket;
-    const entityKey = seasonalId ?? this.table.idOf(slot);
+    // Built only for a finding: an id (and an incident key) per entity and bucket would cost the hot path.
+    let entityKey: string | undefined;
     for (const detector of this.detectorsByKind[entity.kind]) {
-      if (detector.defersTo !== undefined && this.incidents.isOpen(detector.defersTo, entityKey)) continue;
       const settings = this.config.detectors[detector.name];
       input.settings = settings;
       const finding = detector.evaluate(input);
       if (finding === undefined || finding.score < settings.threshold) continue;
+      entityKey ??= seasonalId ?? this.table.idOf(slot);
+      if (detector.defersTo !== undefined && this.incidents.isOpen(detector.defersTo, entityKey)) continue;
       const anomaly = this.incidents.report({
         detector: detector.name, entityKey, entity, finding, bucket, bucketStart: start, bucketIndex: index,
       });
