@@ -26,6 +26,10 @@ export const slowRampDetector: Detector = {
     if (level < settings.minCount || level < settings.minRatio * expected) return undefined;
     // The level is smoothed: after a burst it stays up for a while as the bucket counts fall back.
     if (bucket.requests < settings.minRatio * expected) return undefined;
+    // A bucket at traffic-spike's ratio above the 10-minute baseline is a jump, not a climb, even
+    // on a service (which traffic-spike does not watch: a flood is reported on its routes and
+    // clients). A level still up once that baseline has caught up is slow-ramp's again.
+    if (bucket.requests >= config.detectors['traffic-spike'].minRatio * baseline.expectedRequests) return undefined;
     const window = (2 - alpha) / alpha;
     const variance = baseline.requestVariance * window;
     return {
