@@ -26,13 +26,13 @@ afterEach(async () => {
 
 const describeItem = (item: IngestItem) => (item.kind === 'line' || item.kind === 'span' ? itemSample(item) : item.kind === 'invalid' ? `<${item.reason}>` : '<object>');
 
-/** A tailer whose ingest records lines; `ack` decides whether Kafka "acknowledges" them. */
 /** Stops a tailer and saves its offsets, as the collector does when it stops. */
 async function stopAndSave(tailer: { stop(): Promise<void>; persist(): Promise<void> }): Promise<void> {
   await tailer.stop();
   await tailer.persist();
 }
 
+/** A tailer whose ingest records lines; `ack` decides whether Kafka "acknowledges" them. */
 async function startTailer(patterns: string[], overrides: Partial<FileTailerOptions> & { ack?: () => boolean } = {}) {
   const lines: string[] = [];
   const sources: string[] = [];
@@ -62,6 +62,18 @@ const savedOffsets = () => {
   return Object.fromEntries(Object.values(state.files).map((f) => [f.path, f.offset]));
 };
 
+/** A logger that keeps its records, for what the tailer said. */
+function recordingLogger() {
+  const records: Array<{ level: number; msg: string; [field: string]: unknown }> = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      records.push(JSON.parse(String(chunk)) as { level: number; msg: string });
+      done();
+    },
+  });
+  return { records, logger: createLogger({ name: 'tail', destination }) };
+}
+const WARN = 40;
 
 const numbered = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `line ${from + i}`);
 const write = (path: string, lines: string[]) => appendFileSync(path, lines.map((l) => `${l}\n`).join(''));
@@ -337,15 +349,9 @@ describe('FileTailer', () => {
   });
 
   it('says once, not every poll, why a pattern gives no file, and when it does again', async () => {
-    const records: Array<{ level: number; msg: string }> = [];
-    const destination = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        records.push(JSON.parse(String(chunk)) as { level: number; msg: string });
-        done();
-      },
-    });
+    const { records, logger } = recordingLogger();
     const log = join(dir, 'later.log');
-    const { tailer, lines } = await startTailer([log], { logger: createLogger({ name: 'tail', destination }) });
+    const { tailer, lines } = await startTailer([log], { logger });
     expect(tailer.notFollowed().get(log)).toMatch(/no such file yet/);
     await new Promise((resolve) => setTimeout(resolve, 100)); // about ten polls
     write(log, ['at last']);
