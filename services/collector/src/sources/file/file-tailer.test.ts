@@ -14,13 +14,17 @@ import { eventCarrying as carrying } from '../../sinks/event-carrying.test-helpe
 
 const logger = createLogger({ name: 'file-tailer-test', level: 'silent' });
 let dir: string;
+/** One per test, shared by its tailers as by a collector's restarts: one writer of the state file at a time. */
+let store: OffsetStore;
 const tailers: FileTailer[] = [];
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'vigil-tail-'));
+  store = new OffsetStore(join(dir, 'state'));
 });
 afterEach(async () => {
-  for (const tailer of tailers.splice(0)) await tailer.stop();
+  // Saved as well, which waits for any write an acknowledgement started: it must not race the removal.
+  for (const tailer of tailers.splice(0)) await stopAndSave(tailer);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -41,7 +45,7 @@ async function startTailer(patterns: string[], overrides: Partial<FileTailerOpti
     pollMs: 10,
     startAt: 'beginning',
     maxLineBytes: 1000,
-    store: new OffsetStore(join(dir, 'state')),
+    store,
     logger,
     hasRoom: () => true,
     ingest: (items, path) => {
