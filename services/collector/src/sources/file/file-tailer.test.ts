@@ -285,6 +285,112 @@ describe('FileTailer', () => {
     await vi.waitFor(() => expect(second.lines).toEqual(['new']));
   });
 
+  describe('a file rotated away while stopped', () => {
+    /** Follows access.log through lines 1-2, stops, then writes lines 3-4 and a cut-short line to it. */
+    async function stoppedWithUnreadLines(patterns: string[]) {
+      const log = join(dir, 'access.log');
+      write(log, numbered(1, 2));
+      const first = await startTailer(patterns);
+      await vi.waitFor(() => expect(first.lines).toEqual(numbered(1, 2)));
+      await stopAndSave(first.tailer);
+      write(log, numbered(3, 4));
+      appendFileSync(log, 'cut short');
+      return log;
+    }
+    const unread = [...numbered(3, 4), 'cut short'];
+
+    it('is found by its inode under whatever name it got, finished from its offset, then the new file read', async () => {
+      const log = await stoppedWithUnreadLines([join(dir, 'access.log')]);
+      renameSync(log, join(dir, 'access.log-20261129'));
+      write(log, numbered(5, 6));
+      const second = await startTailer([log], { rotatedGraceMs: 30 });
+      // Its complete lines before the new file's; its cut-short last line once it has not grown for the grace.
+      await vi.waitFor(() => expect(second.lines).toEqual([...numbered(3, 6), 'cut short']));
+      await vi.waitFor(() => expect(second.tailer.followed()).toEqual([log]));
+      await stopAndSave(second.tailer);
+
+      write(log, ['line 7']);
+      const third = await startTailer([log]);
+      await vi.waitFor(() => expect(third.lines).toEqual(['line 7']));
+    });
+
+    it('keeps its saved offset until its lines are acknowledged', async () => {
+      const log = await stoppedWithUnreadLines([join(dir, 'access.log')]);
+      renameSync(log, `${log}.1`);
+      let acknowledge = false;
+      const second = await startTailer([log], { rotatedGraceMs: 0, ack: () => acknowledge });
+      await vi.waitFor(() => expect(second.lines).toEqual(unread));
+      await stopAndSave(second.tailer);
+
+      acknowledge = true;
+      const third = await startTailer([log], { rotatedGraceMs: 0, ack: () => acknowledge });
+      await vi.waitFor(() => expect(third.lines).toEqual(unread));
+    });
+
+    it('is said once to be lost when it is gone, naming its path, and the new file is read', async () => {
+      const log = await stoppedWithUnreadLines([join(dir, 'access.log')]);
+      // logrotate's compress: the copy becomes a new file, access.log.1.gz, and the renamed one is deleted.
+      renameSync(log, `${log}.1`);
+      write(log, numbered(5, 6));
+      writeFileSync(`${log}.1.gz`, gzipSync(readFileSync(`${log}.1`)));
+      rmSync(`${log}.1`);
+      const { records, logger } = recordingLogger();
+      const second = await startTailer([log], { logger });
+      await vi.waitFor(() => expect(second.lines).toEqual(numbered(5, 6)));
+      write(log, ['line 7']);
+      await vi.waitFor(() => expect(second.lines).toEqual(numbered(5, 7)));
+      const warnings = records.filter((r) => r.level === WARN);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatchObject({ path: log, offset: 14 });
+      expect(warnings[0]?.msg).toBe(
+        `file tail: the rest of ${log} past byte 14 was not read (how many bytes is not known): it left its path while the collector was stopped and is not among the files of ${dir}: deleted, or compressed (which makes a new file)`,
+      );
+    });
+
+    it('is not taken for a file that got its inode number but holds other lines', async () => {
+      const log = await stoppedWithUnreadLines([join(dir, 'access.log')]);
+      renameSync(log, `${log}.1`);
+      // The same inode rewritten, as when the copy was deleted and its number reused for another file.
+      writeFileSync(`${log}.1`, Array.from({ length: 9 }, (_, i) => `other ${i + 1}\n`).join(''));
+      write(log, numbered(5, 6));
+      const { records, logger } = recordingLogger();
+      const second = await startTailer([log], { logger, rotatedGraceMs: 0 });
+      await vi.waitFor(() => expect(second.lines).toEqual(numbered(5, 6)));
+      write(log, ['line 7']);
+      await vi.waitFor(() => expect(second.lines).toEqual(numbered(5, 7)));
+      expect(records.filter((r) => r.level === WARN).map((r) => r.path)).toEqual([log]);
+    });
+
+    it('is read once under a glob that matches it too', async () => {
+      const pattern = join(dir, 'access.log*');
+      const log = await stoppedWithUnreadLines([pattern]);
+      renameSync(log, `${log}.1`);
+      write(log, numbered(5, 6));
+      const second = await startTailer([pattern], { rotatedGraceMs: 0 });
+      await vi.waitFor(() => expect(second.lines).toContain('line 6'));
+      // Under a glob it is followed as any matched file, so its cut-short line waits for its end.
+      write(`${log}.1`, ['line 7']);
+      await vi.waitFor(() => expect(second.lines).toContain('cut shortline 7'));
+      // A poll that reads the new file after the copy: any second read of the copy came before it.
+      write(log, ['line 8']);
+      await vi.waitFor(() => expect(second.lines).toContain('line 8'));
+      expect([...second.lines].sort()).toEqual([...numbered(3, 6), 'cut shortline 7', 'line 8'].sort());
+    });
+
+    it('is left alone when its path is no longer followed', async () => {
+      const log = await stoppedWithUnreadLines([join(dir, 'access.log')]);
+      renameSync(log, `${log}.1`);
+      const other = join(dir, 'other.log');
+      write(other, ['other']);
+      const { records, logger } = recordingLogger();
+      const second = await startTailer([other], { logger, rotatedGraceMs: 0 });
+      await vi.waitFor(() => expect(second.lines).toEqual(['other']));
+      write(other, ['more']);
+      await vi.waitFor(() => expect(second.lines).toEqual(['other', 'more']));
+      expect(records.filter((r) => r.level === WARN)).toEqual([]);
+    });
+  });
+
   it('pauses reading while the buffer has no room', async () => {
     const log = join(dir, 'access.log');
     write(log, numbered(1, 2));

@@ -2,22 +2,24 @@
 // read through the descriptor still open on it for as long as it grows (the gateway writes to it
 // until it reopens its log) while the new file at the path starts from 0; a file that shrinks
 // (copytruncate) starts again from 0. An offset is committed and saved only after Kafka
-// acknowledged the lines before it, so a restart neither loses nor re-sends; a file that took a
-// followed file's path while the collector was stopped is read from its start. Lines the publish
-// buffer had no room for are left unread and read again once it has room. A compressed file (what
-// logrotate's `compress` leaves, access.log.2.gz) holds lines already read before it was
-// compressed, and a UTF-16 file is not lines of bytes: each is listed as not followed instead of
-// being read as text.
+// acknowledged the lines before it, so a restart neither loses nor re-sends. A file that took a
+// followed file's path while the collector was stopped is read from its start, and the followed
+// file is looked for by inode in its directory, under whatever name the rotation gave it, to be
+// read from its offset to its end. Lines the publish buffer had no room for are left unread and
+// read again once it has room. A compressed file (what logrotate's `compress` leaves,
+// access.log.2.gz) holds lines already read before it was compressed, and a UTF-16 file is not
+// lines of bytes: each is listed as not followed instead of being read as text.
 
 import { createHash } from 'node:crypto';
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import { isVigilError } from '@vigil/contract';
 import type { Logger } from '@vigil/telemetry';
 import { utf16ByteOrder } from '../../transforms/byte-order-mark';
 import { isGzip } from '../../transforms/envelopes';
 import { itemsFromLines, type IngestItem } from '../../transforms/ingest-item';
+import { findRotatedCopies, type RotatedCopies } from './find-rotated-copies';
 import { fileKey, type FileHead, type OffsetMap, type OffsetStore, type SavedOffset } from './offset-store';
 
 export interface FileTailerOptions {
@@ -73,6 +75,11 @@ const HEAD_BYTES = 1024;
  * USR1 makes it reopen its log (logrotate's postrotate), apps reopening on a timer take longer.
  */
 const ROTATED_GRACE_MS = 5_000;
+/**
+ * Directory entries examined for a file rotated away while the collector was stopped: a rotated
+ * log sits beside a few dozen others, and a directory of many thousands must not stall start-up.
+ */
+const ROTATED_SEARCH_MAX_ENTRIES = 1_000;
 
 /** What `consume` made of a chunk: lines handed over, a line still being written, or no room for its lines. */
 type Consumed = 'read' | 'wait_for_data' | 'no_room';
@@ -98,6 +105,17 @@ function notTextReason(head: Buffer): string | undefined {
   return undefined;
 }
 
+/** A file's first bytes, up to HEAD_BYTES, of the `size` it has. */
+async function readHead(handle: FileHandle, size: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(Math.min(size, HEAD_BYTES));
+  return buffer.subarray(0, (await handle.read(buffer, 0, buffer.length, 0)).bytesRead);
+}
+
+/** A file to read from `offset`, whose first bytes are `head`. */
+function tailedFile(key: string, path: string, handle: FileHandle, offset: number, head: Buffer): TailedFile {
+  return { key, path, handle, readOffset: offset, committedOffset: offset, generation: 0, head, skipping: false, rotated: undefined, finished: false };
+}
+
 function digest(head: Buffer): FileHead {
   return { bytes: head.length, sha256: createHash('sha256').update(head).digest('hex') };
 }
@@ -107,6 +125,17 @@ function isSavedFile(saved: SavedOffset, size: number, head: Buffer): boolean {
   if (size < saved.offset) return false;
   if (saved.head === undefined) return true;
   return saved.head.bytes <= head.length && digest(head.subarray(0, saved.head.bytes)).sha256 === saved.head.sha256;
+}
+
+/** Whether `path` is the one `pattern` names, or one it matches. */
+function isMatchedBy(pattern: string, path: string): boolean {
+  const absolute = resolve(pattern);
+  return picomatch.scan(absolute).isGlob ? picomatch(absolute, { dot: false })(path) : path === absolute;
+}
+
+/** Why the rest of a followed file is lost when `path` has its inode number but is another file. */
+function inodeReusedWhy(path: string): string {
+  return `${path} now has its inode number but holds other lines: while the collector was stopped the file was deleted and the number reused, or it was truncated or rewritten`;
 }
 
 /** What an error reading a path means to someone who set VIGIL_FILES. */
@@ -197,6 +226,7 @@ export class FileTailer {
     this.polled = new Map();
     try {
       const current = await this.scan();
+      if (this.firstScan) await this.findRotatedAway(current);
       // Read files that left their path (rotated away, deleted) before their successors.
       for (const file of [...this.files.values()]) if (!current.has(file.key)) await this.followRotated(file);
       for (const key of this.notText.keys()) if (!current.has(key)) this.notText.delete(key);
@@ -222,6 +252,77 @@ export class FileTailer {
     if ((await this.readAvailable(file)) !== 'end_of_file' || !file.finished || file.committedOffset < file.readOffset) return;
     await this.closeHandle(file);
     this.files.delete(file.key);
+  }
+
+  /**
+   * At start-up, finds the followed files rotated away while the collector was stopped: a saved
+   * offset whose file is not at a followed path is looked for by device and inode among the files
+   * of the directory it was in (access.log.1, access.log-20261129: whatever the rotation named
+   * it), and read from there to its end like a file rotated while running. The rest of one not
+   * found (deleted, or compressed into a new file) is lost, which is said once.
+   */
+  private async findRotatedAway(current: ReadonlyMap<string, unknown>): Promise<void> {
+    const byDirectory = new Map<string, Map<string, SavedOffset>>();
+    for (const [key, saved] of this.saved) {
+      if (current.has(key) || !this.options.patterns.some((pattern) => isMatchedBy(pattern, saved.path))) continue;
+      const directory = dirname(saved.path);
+      byDirectory.set(directory, (byDirectory.get(directory) ?? new Map<string, SavedOffset>()).set(key, saved));
+    }
+    for (const [directory, wanted] of byDirectory) {
+      const likelyPrefixes = [...wanted.values()].map((saved) => basename(saved.path));
+      let search: RotatedCopies;
+      try {
+        search = await findRotatedCopies(directory, new Set(wanted.keys()), likelyPrefixes, ROTATED_SEARCH_MAX_ENTRIES);
+      } catch (error) {
+        const why = `it left its path while the collector was stopped, and ${directory} cannot be listed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+        for (const saved of wanted.values()) this.warnRestLost(saved, { why });
+        continue;
+      }
+      for (const [key, saved] of wanted) {
+        const found = search.found.get(key);
+        const looked = search.truncated ? `the first ${ROTATED_SEARCH_MAX_ENTRIES} entries of ${directory}` : `the files of ${directory}`;
+        const notFound = `it left its path while the collector was stopped and is not among ${looked}: deleted, or compressed (which makes a new file)`;
+        const lost = found === undefined ? { why: notFound } : await this.followRotatedCopy(key, saved, found);
+        if (lost !== undefined) this.warnRestLost(saved, lost);
+      }
+    }
+  }
+
+  /** Opens a rotated copy found at start-up, to be read from its saved offset; says why not when it is not. */
+  private async followRotatedCopy(key: string, saved: SavedOffset, found: { path: string; size: number }): Promise<{ why: string; unreadBytes?: number } | undefined> {
+    let handle: FileHandle;
+    try {
+      handle = await open(found.path, 'r');
+    } catch (error) {
+      return { why: `it was rotated to ${found.path} while the collector was stopped, which cannot be opened: ${describeFailure(error)}`, unreadBytes: found.size - saved.offset };
+    }
+    const stats = await handle.stat();
+    const head = await readHead(handle, stats.size);
+    const notText = notTextReason(head);
+    const why =
+      fileKey(stats) !== key || !isSavedFile(saved, stats.size, head)
+        ? inodeReusedWhy(found.path)
+        : notText === undefined
+          ? undefined
+          : `it was rotated to ${found.path} while the collector was stopped, which is not read: ${notText}`;
+    if (why !== undefined) {
+      await handle.close();
+      return { why };
+    }
+    this.files.set(key, tailedFile(key, saved.path, handle, saved.offset, head));
+    this.saved.delete(key);
+    this.options.logger.info({ path: found.path, offset: saved.offset, followedAs: saved.path }, `file tail: ${saved.path} was rotated to ${found.path} while the collector was stopped; reading the rest of it`);
+    return undefined;
+  }
+
+  /** Says that what a followed file held past its saved offset cannot be read. */
+  private warnRestLost(saved: SavedOffset, lost: { why: string; unreadBytes?: number }): void {
+    const { path, offset } = saved;
+    const bytes = lost.unreadBytes === undefined ? 'how many bytes is not known' : `${lost.unreadBytes} bytes`;
+    this.options.logger.warn(
+      { path, offset, reason: lost.why, ...(lost.unreadBytes === undefined ? {} : { unreadBytes: lost.unreadBytes }) },
+      `file tail: the rest of ${path} past byte ${offset} was not read (${bytes}): ${lost.why}`,
+    );
   }
 
   /** Logs a pattern or path that stopped giving a file (once, not every poll), and when it gives one again. */
@@ -271,10 +372,9 @@ export class FileTailer {
         this.polled.set(path, describeFailure(error));
         return;
       }
-      const headBuffer = Buffer.alloc(Math.min(size, HEAD_BYTES));
-      const head = headBuffer.subarray(0, (await handle.read(headBuffer, 0, headBuffer.length, 0)).bytesRead);
+      const head = await readHead(handle, size);
       const start = this.startOffset(key, path, size, head);
-      file = { key, path, handle, readOffset: start, committedOffset: start, generation: 0, head, skipping: false, rotated: undefined, finished: false };
+      file = tailedFile(key, path, handle, start, head);
       const reason = head.length > 0 ? notTextReason(head) : undefined;
       if (reason !== undefined) return this.skipNotText(file, reason);
       this.files.set(key, file);
