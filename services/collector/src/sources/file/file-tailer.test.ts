@@ -269,8 +269,11 @@ describe('FileTailer', () => {
 
     const other = Array.from({ length: 5 }, (_, i) => `other ${i + 1}`);
     writeFileSync(log, other.map((l) => `${l}\n`).join(''));
-    const second = await startTailer([log], { startAt: 'end' });
+    const { records, logger } = recordingLogger();
+    const second = await startTailer([log], { startAt: 'end', logger });
     await vi.waitFor(() => expect(second.lines).toEqual(other));
+    // What the saved file held past its offset is gone, which is worth a warning.
+    expect(records.filter((r) => r.level === WARN).map((r) => [r.path, r.offset])).toEqual([[log, 21]]);
   });
 
   it('reads from its start a file at the saved inode now shorter than the saved offset', async () => {

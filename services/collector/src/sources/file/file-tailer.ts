@@ -405,7 +405,7 @@ export class FileTailer {
     this.saved.delete(key);
     if (saved !== undefined) {
       if (isSavedFile(saved, size, head)) return saved.offset;
-      this.options.logger.info({ path, size, savedOffset: saved.offset }, 'file is not the one its offset was saved for (its inode number was reused, or it was rewritten); reading from the start');
+      this.warnRestLost(saved, { why: `${inodeReusedWhy(path)}; ${path} is read from its start` });
       return 0;
     }
     return this.firstScan && this.options.startAt === 'end' && !this.savedPaths.has(path) ? size : 0;
