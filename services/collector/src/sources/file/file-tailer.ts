@@ -252,6 +252,8 @@ export class FileTailer {
     if ((await this.readAvailable(file)) !== 'end_of_file' || !file.finished || file.committedOffset < file.readOffset) return;
     await this.closeHandle(file);
     this.files.delete(file.key);
+    // Saved without it now: a restart must not look for a file that was read to its end.
+    this.saveOffsets();
   }
 
   /**
@@ -390,7 +392,7 @@ export class FileTailer {
       file.head = Buffer.alloc(0);
       file.skipping = false;
       file.generation++;
-      void this.persist();
+      this.saveOffsets();
     }
     if (size > file.readOffset) await this.readAvailable(file);
   }
@@ -506,6 +508,11 @@ export class FileTailer {
   private commit(file: TailedFile, generation: number, offset: number): void {
     if (file.generation !== generation || offset <= file.committedOffset) return;
     file.committedOffset = offset;
+    this.saveOffsets();
+  }
+
+  /** Writes the offsets in the background; a failed write is logged, and the next one tries again. */
+  private saveOffsets(): void {
     void this.persist().catch((error: unknown) => this.options.logger.error({ err: error }, 'could not save file offsets'));
   }
 
