@@ -6,7 +6,7 @@ import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { get as httpsGet } from 'node:https';
 import { Writable } from 'node:stream';
-import type { TLSSocket } from 'node:tls';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { VigilError } from '@vigil/contract';
 import { createLogger, createTelemetry } from '@vigil/telemetry';
@@ -345,6 +345,68 @@ describe('VigilHttpServer over TLS', () => {
     const notPem = join(dir, 'not.pem');
     writeFileSync(notPem, 'hello');
     await expect(start({ tls: { ...mismatched, keyFile: notPem } })).rejects.toMatchObject({ code: 'VIGIL_CONFIG_INVALID' });
+  });
+});
+
+describe('VigilHttpServer slow clients', () => {
+  /** Resolves once the server closed the socket; a socket it keeps open makes the test time out. */
+  function closedByServer(socket: Socket): Promise<void> {
+    return new Promise((resolve) => {
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve());
+    });
+  }
+
+  function openTcp(port: number): Promise<Socket> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => resolve(socket));
+      socket.on('error', reject);
+      onTestFinished(() => void socket.destroy());
+    });
+  }
+
+  it('closes a connection that sends no request within the headers timeout', async () => {
+    const { base } = await start({ headersTimeoutMs: 200 });
+    const silent = await openTcp(Number(new URL(base).port));
+    await closedByServer(silent);
+    expect(silent.bytesRead).toBe(0);
+  });
+
+  it('does not cut a request whose answer takes longer than the headers timeout', async () => {
+    let answer: () => void = () => {};
+    let started: () => void = () => {};
+    const handlerStarted = new Promise<void>((resolve) => (started = resolve));
+    const { base } = await start({ headersTimeoutMs: 200 }, (server) =>
+      server.route('GET', '/slow', async (_req, res) => {
+        started();
+        await new Promise<void>((resolve) => (answer = resolve));
+        sendJson(res, 200, { done: true });
+      }),
+    );
+    const slow = fetch(`${base}/slow`);
+    await handlerStarted;
+    // A silent connection opened after the request arrived: once the server closed it, the
+    // request's connection has outlived the headers timeout too.
+    await closedByServer(await openTcp(Number(new URL(base).port)));
+    answer();
+    const response = await slow;
+    expect(response.status).toBe(200);
+    expect(await json(response)).toEqual({ done: true });
+  });
+
+  it('closes a TLS connection that stops inside the handshake, or sends no request after it', async () => {
+    const { base } = await start({ headersTimeoutMs: 200, tls: { ...TEST_TLS, ...VARIABLES } });
+    const port = Number(new URL(base).port);
+    const noHandshake = await openTcp(port);
+    await closedByServer(noHandshake);
+    expect(noHandshake.bytesRead).toBe(0);
+
+    const handshaken = await new Promise<TLSSocket>((resolve, reject) => {
+      const socket = tlsConnect({ host: '127.0.0.1', port, ca: BOTH_CAS }, () => resolve(socket));
+      socket.on('error', reject);
+      onTestFinished(() => void socket.destroy());
+    });
+    await closedByServer(handshaken);
   });
 });
 

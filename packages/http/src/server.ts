@@ -36,7 +36,10 @@ export interface VigilHttpServerOptions {
   maxConnectionsPerAddress?: number;
   /** Longest wait for a whole request (headers and body); default 30 s. */
   requestTimeoutMs?: number;
-  /** Longest wait for the request headers; default 10 s. */
+  /**
+   * Longest wait for the request headers; default 10 s. A new connection (after its TLS handshake,
+   * which has the same limit) must deliver its first request's headers within it too.
+   */
   headersTimeoutMs?: number;
   /** How long an idle keep-alive connection stays open; default 5 s. */
   keepAliveTimeoutMs?: number;
@@ -56,6 +59,8 @@ export class VigilHttpServer {
   private readonly dropWarnings = new WarningThrottle();
   /** Open connections by remote address, while maxConnectionsPerAddress is set. */
   private readonly openByAddress = new Map<string, number>();
+  /** Connections that have not sent a whole request head yet, with the timer that closes them. */
+  private readonly awaitingFirstRequest = new WeakMap<Socket, NodeJS.Timeout>();
   private server: Server | undefined;
   private stopTlsReload: (() => void) | undefined;
   private closing = false;
@@ -79,8 +84,9 @@ export class VigilHttpServer {
   }
 
   async listen(): Promise<{ host: string; port: number }> {
-    const server = this.createServer();
-    server.headersTimeout = this.options.headersTimeoutMs ?? 10_000;
+    const headersTimeoutMs = this.options.headersTimeoutMs ?? 10_000;
+    const server = this.createServer(headersTimeoutMs);
+    server.headersTimeout = headersTimeoutMs;
     server.requestTimeout = this.options.requestTimeoutMs ?? 30_000;
     server.keepAliveTimeout = this.options.keepAliveTimeoutMs ?? 5_000;
     if (this.options.maxConnections !== undefined) {
@@ -89,6 +95,8 @@ export class VigilHttpServer {
     }
     const perAddress = this.options.maxConnectionsPerAddress;
     if (perAddress !== undefined) server.on('connection', (socket: Socket) => this.admitFromAddress(socket, perAddress));
+    // Over TLS the request head comes after the handshake, whose own limit is set in createServer.
+    server.on(this.options.tls === undefined ? 'connection' : 'secureConnection', (socket: Socket) => this.closeUnlessRequestWithin(socket, headersTimeoutMs));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException) =>
@@ -134,6 +142,24 @@ export class VigilHttpServer {
     });
   }
 
+  /**
+   * Closes a connection whose first request head has not arrived within `ms`. Node's headersTimeout
+   * counts from a request's first byte, so a connection that sends nothing at all (a slowloris, a
+   * client gone without a FIN) would otherwise keep its place under the connection limits for good.
+   */
+  private closeUnlessRequestWithin(socket: Socket, ms: number): void {
+    const timer = setTimeout(() => socket.destroy(), ms);
+    this.awaitingFirstRequest.set(socket, timer);
+    socket.once('close', () => clearTimeout(timer));
+  }
+
+  private firstRequestArrived(socket: Socket): void {
+    const timer = this.awaitingFirstRequest.get(socket);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.awaitingFirstRequest.delete(socket);
+  }
+
   /** Stops accepting connections and resolves once in-flight requests have been answered. */
   async close(): Promise<void> {
     const server = this.server;
@@ -148,8 +174,9 @@ export class VigilHttpServer {
     this.server = undefined;
   }
 
-  private createServer(): Server {
+  private createServer(handshakeTimeoutMs: number): Server {
     const listener = (req: IncomingMessage, res: ServerResponse): void => {
+      this.firstRequestArrived(req.socket);
       this.handle(req, res).catch((error: unknown) => {
         // Only reachable if answering itself failed; the connection is all that is left to end.
         this.options.logger.error({ err: error }, 'HTTP request could not be answered');
@@ -158,7 +185,8 @@ export class VigilHttpServer {
     };
     const tls = this.options.tls;
     if (tls === undefined) return createHttpServer(listener);
-    const server = createHttpsServer(readTlsFiles(tls), listener);
+    // Node's default of 120 s would let a client that stops inside the handshake hold a place that long.
+    const server = createHttpsServer({ ...readTlsFiles(tls), handshakeTimeout: handshakeTimeoutMs }, listener);
     this.stopTlsReload = reloadTlsOnChange(server, tls, this.options.logger, this.options.tlsReloadIntervalMs);
     return server;
   }
