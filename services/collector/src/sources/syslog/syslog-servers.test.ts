@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
+import { connect as tlsConnect } from 'node:tls';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { VigilError } from '@vigil/contract';
 import { COMPONENT_METRICS, createLogger, createTelemetry } from '@vigil/telemetry';
@@ -12,6 +14,7 @@ import { ParserRegistry } from '../../transforms/parser-registry';
 import { IngestAudit } from '../http/ingest-audit';
 import { NetworkAllowList } from './network-allow-list';
 import { startSyslogTcp, startSyslogUdp, type SyslogDeps } from './syslog-servers';
+import { TEST_TLS } from '../../../../../test/support/tls';
 
 const logger = createLogger({ name: 'syslog-servers-test', level: 'silent' });
 const stoppers: Array<() => Promise<void>> = [];
@@ -142,6 +145,35 @@ describe('syslog over TCP', () => {
     await vi.waitFor(() => expect(counts['received']).toBe(2));
     await vi.waitFor(() => expect(counts['discarded:publish_failed']).toBe(1));
     expect(counts['rejected:unknown_format']).toBe(1);
+  });
+});
+
+describe('syslog over TLS', () => {
+  const tls = { ...TEST_TLS, certVariable: 'VIGIL_SYSLOG_TLS_CERT_FILE', keyVariable: 'VIGIL_SYSLOG_TLS_KEY_FILE' };
+
+  async function tlsServer(deps: SyslogDeps): Promise<number> {
+    const server = await startSyslogTcp(deps, { host: '127.0.0.1', port: 0, maxConnections: 10, tls });
+    stoppers.push(server.close);
+    return server.address.port;
+  }
+
+  it('closes a connection from an address outside the allowed networks before any handshake', async () => {
+    const { deps } = syslogDeps();
+    const port = await tlsServer({ ...deps, allowList: new NetworkAllowList(['10.0.0.0/8']) });
+    const socket = await connectTo(port);
+    // It sends nothing: a server that waited for its handshake would hold it for the handshake timeout.
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(socket.bytesRead).toBe(0);
+  });
+
+  it('reads lines from an allowed address over TLS', async () => {
+    const { deps, paths } = syslogDeps();
+    const port = await tlsServer(deps);
+    const socket = tlsConnect({ host: '127.0.0.1', port, ca: readFileSync(TEST_TLS.certFile) });
+    socket.on('error', () => undefined);
+    stoppers.push(async () => void socket.destroy());
+    socket.write(`${nginxLine('/tls/1')}\n`);
+    await vi.waitFor(() => expect(paths()).toEqual(['/tls/1']));
   });
 });
 

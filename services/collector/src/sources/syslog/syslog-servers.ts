@@ -149,13 +149,17 @@ export interface SyslogTcpOptions {
   tlsReloadIntervalMs?: number;
 }
 
+/** Whether the connection's address may send syslog; one that may not is closed and audited. */
+function admitted(deps: SyslogDeps, socket: Socket): boolean {
+  if (deps.allowList.allows(socket.remoteAddress)) return true;
+  deps.audit.refused('syslog-tcp', { remote: socket.remoteAddress ?? '-', reason: 'address not in VIGIL_SYSLOG_ALLOWED_NETWORKS' });
+  socket.destroy();
+  return false;
+}
+
+/** A connection from an allowed address (over TLS, once its handshake is done). */
 function handleConnection(deps: SyslogDeps, socket: Socket, connections: Set<Socket>): void {
   const remote = socket.remoteAddress;
-  if (!deps.allowList.allows(remote)) {
-    deps.audit.refused('syslog-tcp', { remote: remote ?? '-', reason: 'address not in VIGIL_SYSLOG_ALLOWED_NETWORKS' });
-    socket.destroy();
-    return;
-  }
   deps.audit.accepted('syslog-tcp', { remote: remote ?? '-' });
   connections.add(socket);
   const framer = new SyslogStreamFramer(deps.maxLineBytes);
@@ -182,9 +186,14 @@ export async function startSyslogTcp(deps: SyslogDeps, options: SyslogTcpOptions
   let stopTlsReload = (): void => {};
   let server: Server;
   if (options.tls === undefined) {
-    server = createTcpServer(onConnection);
+    server = createTcpServer((socket) => {
+      if (admitted(deps, socket)) onConnection(socket);
+    });
   } else {
     const tlsServer = createTlsServer(readTlsFiles(options.tls), onConnection);
+    // Checked on the bare TCP connection, before the handshake: an address that may not send syslog
+    // must neither make the server do handshakes nor hold a place under maxConnections during one.
+    tlsServer.prependListener('connection', (socket: Socket) => void admitted(deps, socket));
     stopTlsReload = reloadTlsOnChange(tlsServer, options.tls, deps.logger, options.tlsReloadIntervalMs);
     server = tlsServer;
   }
