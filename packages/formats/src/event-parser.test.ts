@@ -142,6 +142,18 @@ describe('createEventParser wrappers and detection', () => {
     expect([...routes]).toEqual(['/shop/cart;jsessionid=REDACTED']);
   });
 
+  it('redacts the userinfo of an absolute-form request target, on the fast path and the general one', () => {
+    const parser = createEventParser({ format: 'nginx' });
+    for (const target of ['http://alice:hunter2@example.com/admin?x=1', 'https://ghp_T0KEN@example.com/repo']) {
+      const line = `203.0.113.9 - - [29/Jul/2023:10:26:06 -0700] "GET ${target} HTTP/1.1" 200 5 "-" "-"`;
+      for (const result of [parser.parseLine(line, ctx), parser.parseLineAt(`x\n${line}\n`, 2, 2 + line.length, ctx)]) {
+        if (!result.ok) throw new Error(result.reason);
+        expect(JSON.stringify(result.event)).not.toMatch(/hunter2|alice|T0KEN/);
+        expect(result.event.request.path).toMatch(/^https?:\/\/REDACTED@example\.com\//);
+      }
+    }
+  });
+
   it('rejects unknown format names and names the known ones', () => {
     expect(() => createEventParser({ format: 'iis' as 'nginx' })).toThrow(/known: auto, nginx/);
     expect(FORMAT_NAMES).toContain('kong');

@@ -1,5 +1,6 @@
 // Turns a format's RawAccess into the ApiAccessEvent every stage consumes: validates what the log
-// must carry, splits path and query, redacts credentials (in the query and in path parameters),
+// must carry, splits path and query, redacts credentials (in the query, in path parameters and in
+// the userinfo of an absolute-form target),
 // templates the route, resolves the client (consumer id, configured header or field, else IP after
 // trusted-proxy handling), pseudonymizes.
 
@@ -11,7 +12,7 @@ import type { NormalizeOptions, ParseResult } from '../types';
 import { CidrSet } from './cidr';
 import { resolveClientIp } from './client-ip';
 import { Pseudonymizer } from './pseudonymize';
-import { DEFAULT_REDACT_QUERY_PARAMS, QueryRedactor } from './redact-query';
+import { DEFAULT_REDACT_QUERY_PARAMS, QueryRedactor, redactUserinfo } from './redact-query';
 import { SampleRedactor } from './redact-sample';
 import { RouteTemplater } from './route-templater';
 
@@ -75,7 +76,7 @@ export class Normalizer {
     if (raw.target === undefined) return reject('missing_field', 'path');
     const target = raw.target;
     const queryAt = target.indexOf('?');
-    const path = this.redactor.redactPath(queryAt === -1 ? target : target.slice(0, queryAt));
+    const path = this.redactor.redactPath(redactUserinfo(queryAt === -1 ? target : target.slice(0, queryAt)));
     const rawQuery = queryAt === -1 ? raw.query : target.slice(queryAt + 1);
     const query = rawQuery === undefined || rawQuery === '' ? undefined : this.redactor.redact(rawQuery);
     // A log that writes `-` for the host names no service either.

@@ -210,6 +210,46 @@ export class QueryRedactor {
   }
 }
 
+const SLASH = 47;
+const HASH = 35;
+const QUOTE = 34;
+const APOSTROPHE = 39;
+const BACKSLASH = 92;
+const LESS_THAN = 60;
+const GREATER_THAN = 62;
+
+/**
+ * Where the URL authority starting at `from` (just after `://`) ends: at `/`, `?`, `#`, whitespace,
+ * a quote, an escape or an angle bracket, or at the end of the text (a sample cut short).
+ */
+export function authorityEnd(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 32 || c === SLASH || c === QUESTION || c === HASH || c === QUOTE || c === APOSTROPHE || c === BACKSLASH || c === LESS_THAN || c === GREATER_THAN) return i;
+  }
+  return text.length;
+}
+
+/** The index of the `@` ending the userinfo of the authority text[from, end), or -1 when it has none. */
+export function userinfoEnd(text: string, from: number, end: number): number {
+  const at = text.lastIndexOf('@', end - 1);
+  return at >= from ? at : -1;
+}
+
+/**
+ * An absolute-form request target (`GET http://user:password@host/p`, as a forward proxy or a
+ * scanner sends it) with its userinfo replaced by REDACTED, the user name too: a token is often
+ * given as the user name alone (`https://<token>@host/`). Returns target itself when it has none.
+ */
+export function redactUserinfo(target: string): string {
+  if (target.charCodeAt(0) === SLASH) return target;
+  const scheme = target.indexOf('://');
+  if (scheme <= 0) return target;
+  const from = scheme + 3;
+  const at = userinfoEnd(target, from, authorityEnd(target, from));
+  return at === -1 ? target : `${target.slice(0, from)}${REDACTED}${target.slice(at)}`;
+}
+
 /** How deep values holding encoded queries are followed (`%253D` is an `=` encoded twice). */
 const MAX_NESTED_QUERIES = 3;
 

@@ -43,6 +43,16 @@ describe('SampleRedactor on text lines', () => {
     expect(redact(line)).toBe(line);
   });
 
+  it('redacts the userinfo of URLs, in a request line, a referer and a sample cut short', () => {
+    expect(redact('1.2.3.4 - - [x] "GET http://alice:hunter2@example.com/a HTTP/1.1" 400 0 "https://tok3n@git.example/x" "-"')).toBe(
+      '1.2.3.4 - - [x] "GET http://REDACTED@example.com/a HTTP/1.1" 400 0 "https://REDACTED@git.example/x" "-"',
+    );
+    expect(redact('{"uri":"smtp://u:p%40ss@mail:587"}')).toBe('{"uri":"smtp://REDACTED@mail:587"}');
+    expect(redact('"GET ftp://bob:secr')).toBe('"GET ftp://REDACTED');
+    expect(redact('"GET http://example.com:8080')).toBe('"GET http://example.com:8080');
+    expect(redact('"GET http://example.com/users/@me HTTP/1.1"')).toBe('"GET http://example.com/users/@me HTTP/1.1"');
+  });
+
   it('returns a sample without credentials unchanged', () => {
     const line = '1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET /search?q=red+shoes;x=1 HTTP/1.1" 200 5 "-" "Mozilla/5.0 (X11; Linux x86_64)"';
     expect(redact(line)).toBe(line);

@@ -2,7 +2,7 @@
 // or printed: input that never became an event never went through query redaction. Samples are often
 // cut short, so every rule reads a value cut off by the end of the text as running to it.
 
-import { CredentialNames, REDACTED, type QueryRedactor } from './redact-query';
+import { authorityEnd, CredentialNames, REDACTED, userinfoEnd, type QueryRedactor } from './redact-query';
 
 /** Header fields that carry credentials: redacted as JSON keys whatever the configured query names. */
 const CREDENTIAL_FIELDS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key'];
@@ -129,6 +129,23 @@ class EditedText {
   }
 }
 
+/**
+ * Redacts the userinfo of the URL authority starting at `from` (`http://user:pass@host`); returns
+ * where scanning goes on. An authority cut off by the end of the sample before any `@` is redacted
+ * whole when a `:` in it is followed by more than a port number: `user:pass` cut before its host.
+ */
+function redactUserinfoAt(sample: string, from: number, edited: EditedText): number {
+  const end = authorityEnd(sample, from);
+  const at = userinfoEnd(sample, from, end);
+  if (at !== -1) {
+    edited.replace(from, at, REDACTED);
+    return at;
+  }
+  const colon = sample.indexOf(':', from);
+  if (end === sample.length && colon !== -1 && !/^\d*$/.test(sample.slice(colon + 1))) edited.replace(from, end, REDACTED);
+  return end;
+}
+
 export class SampleRedactor {
   private readonly fields = new CredentialNames(CREDENTIAL_FIELDS);
 
@@ -138,7 +155,8 @@ export class SampleRedactor {
   /**
    * The sample with credentials replaced by REDACTED, every other character kept: the values of
    * configured query parameters after `?`, `&`, `;` (or `\u0026`), the credential after `Bearer` or
-   * `Basic`, and the values of JSON keys naming a credential header or a configured parameter.
+   * `Basic`, the userinfo of a URL (`https://user:pass@host`), and the values of JSON keys naming a
+   * credential header or a configured parameter.
    */
   redact(sample: string): string {
     const edited = new EditedText(sample);
@@ -150,6 +168,7 @@ export class SampleRedactor {
       else if (c === SEMICOLON) i = this.redactQuery(sample, skipSpaces(sample, i + 1), edited);
       else if (c === BACKSLASH && sample.startsWith(ESCAPED_AMPERSAND, i)) i = this.redactQuery(sample, i + ESCAPED_AMPERSAND.length, edited);
       else if (c === QUOTE) i = this.redactField(sample, i, edited);
+      else if (c === COLON && sample.startsWith('//', i + 1)) i = redactUserinfoAt(sample, i + 3, edited);
       // `b` or `B`, lower-cased by setting the ASCII case bit.
       else if ((c | 32) === 98 && isSchemeBoundary(sample, i)) i = this.redactCredential(sample, i, edited);
       else i++;
