@@ -11,6 +11,7 @@ interface ComposeService {
   environment?: Record<string, string | number>;
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
+  ports?: string[];
 }
 
 const compose = parse(readFileSync(`${ROOT}docker-compose.yml`, 'utf8'), { merge: true }) as {
@@ -33,6 +34,12 @@ describe('docker-compose.yml', () => {
     expect(service?.environment?.KAFKA_BROKERS).toBe('kafka:19092');
     expect(service?.healthcheck?.test.join(' ')).toContain('/healthz');
     expect(service?.depends_on?.kafka?.condition).toBe('service_healthy');
+  });
+
+  it('publishes every port on the loopback only: its tokens are public and Kafka and syslog take anyone', () => {
+    const published = Object.entries(compose.services).flatMap(([name, s]) => (s.ports ?? []).map((port) => `${name} ${port}`));
+    expect(published.length).toBeGreaterThan(0);
+    expect(published.filter((entry) => !/^\S+ 127\.0\.0\.1:\d+:\d+(\/(tcp|udp))?$/.test(entry))).toEqual([]);
   });
 
   it('sets only variables Vigil knows', () => {
