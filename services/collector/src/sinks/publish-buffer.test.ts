@@ -102,6 +102,22 @@ describe('PublishBuffer', () => {
     expect(kafka.paths(1)).toEqual(['/stream']);
   });
 
+  it('keeps the Kafka error out of the deadline error, which the HTTP client reads', async () => {
+    vi.useFakeTimers();
+    const kafka = controlledPublish();
+    const buffer = new PublishBuffer({ maxItems: 100, maxItemsPerSend: 100, publish: kafka.publish, retryDelayMs: { initial: 1000, max: 1000 } });
+    void buffer.offer(entry('/stream'));
+    kafka.calls[0]?.fail(new VigilError('VIGIL_KAFKA_UNAVAILABLE', 'Kafka send failed: connect ECONNREFUSED 10.9.8.7:9092', { retryable: true }));
+    await vi.advanceTimersByTimeAsync(0);
+    const outcome = buffer.offer(entry('/http'), 500).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(500);
+    const error = await outcome;
+    expect(isVigilError(error, 'VIGIL_BACKPRESSURE')).toBe(true);
+    expect((error as Error).message).toMatch(/^Kafka did not acknowledge within 500 ms; retry in \d+ s$/);
+    // The operator still sees it, in the log and on /readyz.
+    expect(buffer.status().lastError).toContain('10.9.8.7');
+  });
+
   it('fails entries at once on a non-retryable error so they cannot block the buffer', async () => {
     const kafka = controlledPublish();
     const buffer = new PublishBuffer({ maxItems: 100, maxItemsPerSend: 1, publish: kafka.publish });

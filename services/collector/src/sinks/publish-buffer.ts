@@ -141,7 +141,9 @@ export class PublishBuffer {
     // No acknowledgement in time is Kafka being slow or down, even before the send itself fails.
     this.kafkaAvailable = false;
     this.lastError ??= `no acknowledgement within ${timeoutMs} ms`;
-    this.settle(pending, this.backpressure(`Kafka did not acknowledge within ${timeoutMs} ms${this.lastError ? ` (${this.lastError})` : ''}`));
+    // The sender reads this message: Kafka's error names brokers and their addresses, so it stays
+    // in the log and on /readyz, for the operator.
+    this.settle(pending, this.backpressure(`Kafka did not acknowledge within ${timeoutMs} ms`));
     this.pump();
   }
 
