@@ -28,3 +28,17 @@ describe('vigil parse rejected samples', () => {
     expect(c.err()).toContain('"GET /x?session=REDACTED&token=kept"');
   });
 });
+
+describe('vigil parse output on a terminal', () => {
+  it('escapes C1 controls and bidi overrides from the log in its JSON, keeping the same values', async () => {
+    const path = '/a\u009b2J\u202eevil\u0085';
+    const line = `203.0.113.7 - - [10/Oct/2000:13:55:36 -0700] "GET ${path} HTTP/1.1" 200 5 "-" "curl/8 \u009b31m"`;
+    const c = capturedIo();
+    expect(await run([logFile(`${line}\nnot a log line \u009b2J\n`)], c.io)).toBe(0);
+    expect(c.out()).not.toMatch(/[\u0080-\u009f\u202e]/);
+    expect(c.err()).not.toMatch(/[\u0080-\u009f\u202e]/);
+    const event = JSON.parse(c.out().trim()) as { request: { path: string }; client: { userAgent: string } };
+    expect(event.request.path).toBe(path);
+    expect(event.client.userAgent).toBe('curl/8 \u009b31m');
+  });
+});

@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import type { RejectionReason } from '@vigil/contract';
 import { createEventParser, type EventParser, type ParseResult } from '@vigil/formats';
 import { EXIT_USAGE, type CommandIo } from '../io';
+import { terminalSafeJson } from '../terminal-safe-json';
 import { FORMAT_OPTION_HELP, logCommandUsage, logParserOptions, logSource, openLog, parseLogArguments } from './log-arguments';
 import { readLog, type LogSink } from './log-reader';
 
@@ -70,14 +71,14 @@ class ParseRun implements LogSink {
       this.parsed++;
       const format = this.parser.lastDetected() ?? this.parser.format;
       this.detected.set(format, (this.detected.get(format) ?? 0) + 1);
-      this.output += `${JSON.stringify(result.event)}\n`;
+      this.output += `${terminalSafeJson(result.event)}\n`;
       return;
     }
     this.rejected.set(result.reason, (this.rejected.get(result.reason) ?? 0) + 1);
     const full = typeof text === 'string' ? text : text();
     const sample = this.parser.redactSample(full, SAMPLE_MAX);
     const detail = result.detail === undefined ? '' : ` (${result.detail})`;
-    this.io.stderr.write(`${this.unit} ${this.lines}: ${result.reason}${detail}: ${JSON.stringify(sample)}\n`);
+    this.io.stderr.write(`${this.unit} ${this.lines}: ${result.reason}${detail}: ${terminalSafeJson(sample)}\n`);
   }
 
   warn(message: string): void {

@@ -44,6 +44,19 @@ describe('vigil replay', () => {
     expect(c.err()).toMatch(/anomalies fired: .*auth-failure-surge/);
   });
 
+  it('prints the C1 controls and bidi overrides of an attacker\'s paths only as escapes, in JSON and in the table', async () => {
+    const hostile = tempFile(
+      'access.log',
+      readFileSync(file, 'utf8').replace(/^(203\.0\.113\.66 .*?"[A-Z]+ \S+)/gm, '$1\u009b2J\u202e'),
+    );
+    for (const args of [[hostile, '--json'], [hostile]]) {
+      const c = capturedIo();
+      expect(await run(args, c.io)).toBe(0);
+      expect(c.out()).toContain('auth-failure-surge');
+      expect(c.out()).not.toMatch(/[\u0080-\u009f\u202e]/);
+    }
+  });
+
   it('prints a readable table by default', async () => {
     const c = capturedIo();
     expect(await run([file, '--format=nginx'], c.io)).toBe(0);

@@ -8,6 +8,7 @@ import type { Anomaly } from '@vigil/contract';
 import { DetectionEngine, detectionConfigFromEnv } from '@vigil/detection';
 import { createEventParser, type ParseResult } from '@vigil/formats';
 import { EXIT_USAGE, type CommandIo } from '../io';
+import { TERMINAL_UNSAFE, terminalSafeJson } from '../terminal-safe-json';
 import { FORMAT_OPTION_HELP, logCommandUsage, logParserOptions, logSource, openLog, parseLogArguments } from './log-arguments';
 import { readLog, type LogSink } from './log-reader';
 
@@ -25,7 +26,7 @@ Progress and a summary go to stderr.
 
 /** Log content is attacker-controlled: never let it put control sequences on a terminal. */
 function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  return text.replace(/[\u0000-\u001f]/g, '?').replace(TERMINAL_UNSAFE, '?');
 }
 
 const TABLE_HEADER = `${'window (UTC)'.padEnd(20)} ${'state'.padEnd(8)} ${'severity'.padEnd(8)} ${'score'.padEnd(5)} ${'detector'.padEnd(18)} summary`;
@@ -62,7 +63,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
       if (!headerWritten) io.stdout.write(`${TABLE_HEADER}\n`);
       headerWritten = true;
       if (a.state === 'firing') byDetector.set(a.detector, (byDetector.get(a.detector) ?? 0) + 1);
-      io.stdout.write(json ? `${JSON.stringify(a)}\n` : `${tableRow(a)}\n`);
+      io.stdout.write(json ? `${terminalSafeJson(a)}\n` : `${tableRow(a)}\n`);
     }
   };
 
