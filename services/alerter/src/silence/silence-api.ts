@@ -43,6 +43,16 @@ function authorize(req: IncomingMessage, options: SilenceApiOptions): string {
   return token;
 }
 
+/** The id in DELETE /v1/silences/{id}; a malformed percent-escape is the client's error, not ours. */
+function silenceIdOf(url: URL): string {
+  const escaped = url.pathname.slice(SILENCES_PATH.length + 1);
+  try {
+    return decodeURIComponent(escaped);
+  } catch {
+    throw new VigilError('VIGIL_CONTRACT_INVALID', `the silence id "${escaped}" is not valid percent-encoding`);
+  }
+}
+
 export function registerSilenceApi(http: VigilHttpServer, options: SilenceApiOptions): void {
   const { store, clock, logger } = options;
 
@@ -62,7 +72,7 @@ export function registerSilenceApi(http: VigilHttpServer, options: SilenceApiOpt
 
   http.route('DELETE', `${SILENCES_PATH}/*`, async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const token = authorize(req, options);
-    const id = decodeURIComponent(url.pathname.slice(SILENCES_PATH.length + 1));
+    const id = silenceIdOf(url);
     const existing = store.get(id);
     if (existing === undefined || existing.endsAt === null) {
       // Static silences (VIGIL_SILENCES) are removed by changing the environment, not the API.

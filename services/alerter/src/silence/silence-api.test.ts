@@ -1,0 +1,73 @@
+// The silence API on a real HTTP server, with the store as its only state (saving to silences.v1 is
+// covered against a real broker in test/integration/alerter/silences.test.ts).
+
+import { Writable } from 'node:stream';
+import { TokenBucketLimiter, VigilHttpServer } from '@vigil/http';
+import { createLogger, createTelemetry } from '@vigil/telemetry';
+import { afterEach, describe, expect, it } from 'vitest';
+import { registerSilenceApi } from './silence-api';
+import { SilenceStore } from './silence-store';
+
+const TOKEN = 'adm-unit-token-1';
+const NOW = Date.UTC(2026, 10, 29, 12);
+const running: VigilHttpServer[] = [];
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((server) => server.close()));
+});
+
+async function startApi() {
+  let logText = '';
+  const logger = createLogger({
+    name: 'silence-api-test',
+    level: 'debug',
+    destination: new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logText += chunk.toString('utf8');
+        done();
+      },
+    }),
+  });
+  const server = new VigilHttpServer({ host: '127.0.0.1', port: 0, logger, telemetry: createTelemetry('silence-api-test') });
+  const store = new SilenceStore();
+  registerSilenceApi(server, {
+    store,
+    save: async (silence) => store.put(silence),
+    adminTokens: [TOKEN],
+    limiter: new TokenBucketLimiter({ ratePerSecond: 100, burst: 100 }),
+    clock: () => NOW,
+    logger,
+  });
+  running.push(server);
+  const { port } = await server.listen();
+  return { base: `http://127.0.0.1:${port}`, store, logs: () => logText };
+}
+
+function call(base: string, method: string, path: string, body?: unknown): Promise<Response> {
+  return fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+describe('silence API', () => {
+  it('creates a silence and deletes it by its id', async () => {
+    const { base, store } = await startApi();
+    const created = await call(base, 'POST', '/v1/silences', { matchers: { detector: 'traffic-spike' }, durationSeconds: 600 });
+    expect(created.status).toBe(201);
+    const { silence } = (await created.json()) as { silence: { id: string } };
+    expect(store.active(NOW).map((s) => s.id)).toEqual([silence.id]);
+    const deleted = await call(base, 'DELETE', `/v1/silences/${encodeURIComponent(silence.id)}`);
+    expect(deleted.status).toBe(200);
+    expect(store.active(NOW)).toEqual([]);
+  });
+
+  it('answers an id that is not valid percent-encoding with 400, not a server error', async () => {
+    const { base, logs } = await startApi();
+    const response = await call(base, 'DELETE', '/v1/silences/%zz');
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: 'VIGIL_CONTRACT_INVALID' });
+    expect(logs()).not.toContain('"level":50');
+  });
+});
