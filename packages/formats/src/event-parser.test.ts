@@ -225,6 +225,13 @@ describe('client identity and credentials', () => {
     expect(() => createEventParser({ format: 'kong', normalize: { clientIdHeader: 'Authorization' } })).toThrow(/credentials never leave/);
   });
 
+  it('refuses a JSON field holding Authorization or Cookie as the client id field', () => {
+    for (const field of ['request.headers.authorization', 'headers.Cookie', 'proxy-authorization']) {
+      expect(() => createEventParser({ format: 'kong', normalize: { clientIdField: field } })).toThrow(/credentials, which never leave/);
+    }
+    expect(() => createEventParser({ format: 'kong', normalize: { clientIdField: 'consumer.username' } })).not.toThrow();
+  });
+
   it('uses a configured JSON field as the client id', () => {
     const result = createEventParser({ format: 'kong', normalize: { clientIdField: 'request.headers.user-agent' } }).parseObject(kongRecord, ctx);
     expect(result.ok && result.event.client.id).toBe('HTTPie');

@@ -95,7 +95,7 @@ export const formatsSchema = {
   clientIdField: optional(
     string({
       env: 'VIGIL_CLIENT_ID_FIELD',
-      description: 'Dotted path of a JSON log field identifying the client.',
+      description: 'Dotted path of a JSON log field identifying the client. Never a field named authorization or cookie.',
       example: 'consumer.username',
     }),
   ),

@@ -58,7 +58,14 @@ export class Normalizer {
     if (this.clientIdHeader !== undefined && CREDENTIAL_HEADERS.has(this.clientIdHeader)) {
       throw new VigilError(
         'VIGIL_CONFIG_INVALID',
-        `the client id header may not be ${this.clientIdHeader}: credentials never leave the collector; name a header such as x-consumer-id`,
+        `VIGIL_CLIENT_ID_HEADER may not be ${this.clientIdHeader}: credentials never leave the collector; name a header such as x-consumer-id`,
+      );
+    }
+    const fieldName = options.clientIdField?.split('.').pop()?.toLowerCase();
+    if (fieldName !== undefined && CREDENTIAL_HEADERS.has(fieldName)) {
+      throw new VigilError(
+        'VIGIL_CONFIG_INVALID',
+        `VIGIL_CLIENT_ID_FIELD may not be ${options.clientIdField}: it holds credentials, which never leave the collector; name a field such as consumer.username`,
       );
     }
     this.templater = new RouteTemplater(options.routeMaxPerService, options.routeMaxServices);
