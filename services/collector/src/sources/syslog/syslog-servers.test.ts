@@ -151,8 +151,8 @@ describe('syslog over TCP', () => {
 describe('syslog over TLS', () => {
   const tls = { ...TEST_TLS, certVariable: 'VIGIL_SYSLOG_TLS_CERT_FILE', keyVariable: 'VIGIL_SYSLOG_TLS_KEY_FILE' };
 
-  async function tlsServer(deps: SyslogDeps): Promise<number> {
-    const server = await startSyslogTcp(deps, { host: '127.0.0.1', port: 0, maxConnections: 10, tls });
+  async function tlsServer(deps: SyslogDeps, tlsHandshakeTimeoutMs?: number): Promise<number> {
+    const server = await startSyslogTcp(deps, { host: '127.0.0.1', port: 0, maxConnections: 10, tls, ...(tlsHandshakeTimeoutMs === undefined ? {} : { tlsHandshakeTimeoutMs }) });
     stoppers.push(server.close);
     return server.address.port;
   }
@@ -162,6 +162,15 @@ describe('syslog over TLS', () => {
     const port = await tlsServer({ ...deps, allowList: new NetworkAllowList(['10.0.0.0/8']) });
     const socket = await connectTo(port);
     // It sends nothing: a server that waited for its handshake would hold it for the handshake timeout.
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(socket.bytesRead).toBe(0);
+  });
+
+  it('closes a connection from an allowed address that does not finish its handshake in time', async () => {
+    const { deps } = syslogDeps();
+    const port = await tlsServer(deps, 200);
+    const socket = await connectTo(port);
+    // Node's own limit is 120 s, far past this test's timeout.
     await new Promise((resolve) => socket.once('close', resolve));
     expect(socket.bytesRead).toBe(0);
   });

@@ -147,7 +147,15 @@ export interface SyslogTcpOptions {
   tls?: TlsFiles;
   /** How often the TLS files are checked for a renewal; default 60 s. */
   tlsReloadIntervalMs?: number;
+  /** How long a TLS handshake may take before the connection is closed; default 10 s. */
+  tlsHandshakeTimeoutMs?: number;
 }
+
+/**
+ * Node's default is 120 s: long enough for a few stalled handshakes from an allowed network to
+ * hold every place under maxConnections. A gateway's handshake takes milliseconds.
+ */
+const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
 
 /** Whether the connection's address may send syslog; one that may not is closed and audited. */
 function admitted(deps: SyslogDeps, socket: Socket): boolean {
@@ -190,10 +198,16 @@ export async function startSyslogTcp(deps: SyslogDeps, options: SyslogTcpOptions
       if (admitted(deps, socket)) onConnection(socket);
     });
   } else {
-    const tlsServer = createTlsServer(readTlsFiles(options.tls), onConnection);
+    const handshakeTimeout = options.tlsHandshakeTimeoutMs ?? TLS_HANDSHAKE_TIMEOUT_MS;
+    const tlsServer = createTlsServer({ ...readTlsFiles(options.tls), handshakeTimeout }, onConnection);
     // Checked on the bare TCP connection, before the handshake: an address that may not send syslog
     // must neither make the server do handshakes nor hold a place under maxConnections during one.
     tlsServer.prependListener('connection', (socket: Socket) => void admitted(deps, socket));
+    // A handshake that fails or times out is only reported here; without this the socket stays open.
+    tlsServer.on('tlsClientError', (error: Error, socket: Socket) => {
+      deps.logger.debug({ err: error, remoteAddress: socket.remoteAddress }, 'syslog TLS handshake failed');
+      socket.destroy();
+    });
     stopTlsReload = reloadTlsOnChange(tlsServer, options.tls, deps.logger, options.tlsReloadIntervalMs);
     server = tlsServer;
   }
