@@ -70,6 +70,19 @@ describe('IngestPipeline rejected samples', () => {
     expect(published()[0]?.detail).not.toMatch(/SEC/);
   });
 
+  it('redacts a detail that quotes the line, as the sample is', async () => {
+    const { ingest, published } = pipeline();
+    const lines = [
+      '203.0.113.7 - - [10/Oct/2000?token=SECRET1] "GET / HTTP/1.1" 200 5\n',
+      '203.0.113.7 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 2x?api_key=SECRET2 5\n',
+    ];
+    await ingest.ingest(lineItems(lines.join('')), { name: 'http', kind: 'http' }, undefined).published;
+    const rejections = published();
+    expect(rejections.map((r: RejectedInput) => r.reason)).toEqual(['invalid_timestamp', 'invalid_status']);
+    for (const rejection of rejections) expect(rejection.detail).toMatch(/=REDACTED/);
+    expect(JSON.stringify(rejections)).not.toMatch(/SECRET/);
+  });
+
   it('redacts the sample of a line cut for length inside a credential, and keeps it within the contract', async () => {
     const { ingest, published } = pipeline();
     const line = `203.0.113.7 - - [10/Oct/2000:13:55:36 -0700] "GET /x?${'a'.repeat(900)}=1&sig=${'SECRET'.repeat(500)} HTTP/1.1" 200 5\n`;

@@ -22,6 +22,14 @@ describe('vigil parse rejected samples', () => {
     expect(c.err()).toContain('&api-key=REDACTED…');
   });
 
+  it('redacts a rejection detail that quotes the line', async () => {
+    const c = capturedIo();
+    expect(await run([logFile('203.0.113.7 - - [10/Oct/2000?token=SECRET1] "GET / HTTP/1.1" 200 5\n')], c.io)).toBe(0);
+    expect(c.err()).toContain('invalid_timestamp');
+    expect(c.err()).toContain('token=REDACTED');
+    expect(c.err()).not.toMatch(/SECRET/);
+  });
+
   it('redacts with the names of VIGIL_REDACT_QUERY_PARAMS', async () => {
     const c = capturedIo({ VIGIL_REDACT_QUERY_PARAMS: 'session' });
     expect(await run([logFile('GET /x?session=SECRET&token=kept\n')], c.io)).toBe(0);

@@ -77,7 +77,8 @@ class ParseRun implements LogSink {
     this.rejected.set(result.reason, (this.rejected.get(result.reason) ?? 0) + 1);
     const full = typeof text === 'string' ? text : text();
     const sample = this.parser.redactSample(full, SAMPLE_MAX);
-    const detail = result.detail === undefined ? '' : ` (${result.detail})`;
+    // The detail may quote the line: redacted and escaped like the sample, without the quotes around it.
+    const detail = result.detail === undefined ? '' : ` (${terminalSafeJson(this.parser.redactSample(result.detail, SAMPLE_MAX)).slice(1, -1)})`;
     this.io.stderr.write(`${this.unit} ${this.lines}: ${result.reason}${detail}: ${terminalSafeJson(sample)}\n`);
   }
 

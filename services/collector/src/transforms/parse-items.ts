@@ -40,7 +40,8 @@ export function parseItems(items: readonly IngestItem[], parser: EventParser, so
       source,
       format: parser.format,
       reason: result.reason,
-      ...(result.detail === undefined ? {} : { detail: result.detail }),
+      // A detail may quote the line (the text of a bad timestamp or status): redacted as the sample is.
+      ...(result.detail === undefined ? {} : { detail: truncateSample(parser.redactSample(result.detail, REJECTED_SAMPLE_MAX)) }),
       // The contract's limit holds even where REDACTED made the sample longer.
       sample: truncateSample(parser.redactSample(itemSample(item), REJECTED_SAMPLE_MAX)),
     });
