@@ -2,6 +2,7 @@
 // published. Parser options (format, nginx log_format, normalization, VIGIL_MAX_LINE_LENGTH) live in
 // formatsSchema.
 
+import { isIP } from 'node:net';
 import { boolean, integer, list, listenAddress, oneOf, optional, string } from '../field';
 
 const KIB = 1024;
@@ -9,10 +10,12 @@ const MIB = 1024 * KIB;
 
 function cidrProblem(item: string): string | undefined {
   const m = /^([0-9a-fA-F:.]+)\/(\d{1,3})$/.exec(item);
-  if (!m) return 'must be a CIDR such as 10.0.0.0/8 or ::1/128';
-  const bits = Number(m[2]);
-  const max = (m[1] as string).includes(':') ? 128 : 32;
-  return bits <= max ? undefined : `must have a prefix length of at most ${max}`;
+  // The address must be one node:net reads: the syslog allow list is a net.BlockList, which
+  // throws on 10.0.0/8 or 1:2:3/64 at start-up instead of naming the variable.
+  const version = m ? isIP(m[1] as string) : 0;
+  if (version === 0) return 'must be a CIDR such as 10.0.0.0/8 or ::1/128';
+  const max = version === 6 ? 128 : 32;
+  return Number(m?.[2]) <= max ? undefined : `must have a prefix length of at most ${max}`;
 }
 
 const formatOverride = (env: string, input: string) =>
