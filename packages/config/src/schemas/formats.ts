@@ -1,6 +1,7 @@
 // Settings for parsing and normalizing access logs (shared by the collector and vigil replay).
 // The format list mirrors FORMAT_NAMES of @vigil/formats; a test there keeps the two equal.
 
+import { isIP } from 'node:net';
 import { boolean, integer, list, oneOf, optional, string } from '../field';
 
 export const FORMAT_CHOICES = [
@@ -11,7 +12,9 @@ export const FORMAT_CHOICES = [
 function cidrItemProblem(item: string): string | undefined {
   const [address = '', prefix, extra] = item.split('/');
   const v6 = address.includes(':');
-  const addressOk = v6 ? /^[0-9a-fA-F:.]+$/.test(address) && address.split('::').length <= 2 : /^(\d{1,3})(\.\d{1,3}){3}$/.test(address) && address.split('.').every((o) => Number(o) <= 255);
+  // isIP, not a pattern: 1:2:3 passed a pattern and then stopped start-up with a message that
+  // named no variable ('trusted proxy "1:2:3" must be ...').
+  const addressOk = isIP(address) === (v6 ? 6 : 4);
   const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (v6 ? 128 : 32));
   return addressOk && prefixOk && extra === undefined ? undefined : 'must be an IPv4 or IPv6 address or CIDR, e.g. 10.0.0.0/8 or fd00::/8';
 }
