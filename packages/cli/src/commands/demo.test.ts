@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Anomaly } from '@vigil/contract';
 import { describe, expect, it } from 'vitest';
 import { run as demo } from './demo';
@@ -40,11 +41,26 @@ describe('vigil demo', () => {
     [['--minutes', '0'], '--minutes must be above 0'],
     [['--url'], '--url needs a value'],
     [['--frobnicate'], 'unknown argument "--frobnicate"'],
+    // Each was "vigil: unexpected error: TypeError: Invalid URL" with a stack trace, or a fetch
+    // failure about an unknown scheme.
+    [['--url', 'notaurl'], '--url needs an http:// or https:// address, e.g. --url http://127.0.0.1:8080 (got "notaurl")'],
+    [['--url', 'localhost:8080'], '--url needs an http:// or https:// address'],
   ])('refuses %j with usage and exit code 2', async (args, problem) => {
     const { io, err } = capturedIo();
     expect(await demo(args, io)).toBe(2);
     expect(err()).toContain(problem);
     expect(err()).toContain('usage: vigil demo');
+  });
+
+  it.each([
+    ['a directory', () => dirname(tempFile('x'))],
+    ['a file in a missing folder', () => join(dirname(tempFile('x')), 'missing', 'demo.log')],
+  ])('names --output and why when it cannot be written (%s), without a stack trace', async (_what, path) => {
+    const output = path();
+    const { io, err } = capturedIo();
+    expect(await demo(['--output', output, '--minutes', '0.1'], io)).toBe(1);
+    expect(err()).toMatch(new RegExp(`^vigil demo: cannot write ${output.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: (EISDIR|ENOENT)`));
+    expect(err()).not.toContain('    at ');
   });
 
   it('prints every option with --help and exits 0', async () => {

@@ -62,7 +62,18 @@ function parseArguments(args: string[]): DemoArguments | string {
     }
   }
   if (parsed.minutes <= 0) return '--minutes must be above 0';
+  if (parsed.url !== undefined && !isHttpUrl(parsed.url)) return `--url needs an http:// or https:// address, e.g. --url http://127.0.0.1:8080 (got "${parsed.url}")`;
   return parsed;
+}
+
+/** Whether `text` is an absolute http(s) URL: anything else was a TypeError and a stack trace. */
+function isHttpUrl(text: string): boolean {
+  try {
+    const { protocol } = new URL(text);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 /** Where `vigil start` listens with the same environment; undefined when it picks a free port. */
@@ -250,12 +261,25 @@ async function sendLive(args: DemoArguments, io: CommandIo): Promise<number> {
   return 0;
 }
 
+/** A stream to `path`, once it is open: a directory or a missing folder rejects here, not as an unhandled stream error. */
+async function openForWriting(path: string): Promise<NodeJS.WritableStream> {
+  const stream = createWriteStream(path);
+  await once(stream, 'open');
+  return stream;
+}
+
 /** The same traffic, ending now, written at once: a log to backtest settings with `vigil replay`. */
 async function writeLog(args: DemoArguments, output: string, io: CommandIo): Promise<number> {
   const durationMs = args.minutes * 60_000;
   const start = Math.floor(Date.now() / 1000) * 1000 - durationMs;
   const incidents = demoIncidents(start, args.attackAfterSeconds * 1000, durationMs);
-  const stream = output === '-' ? io.stdout : createWriteStream(output);
+  let stream: NodeJS.WritableStream;
+  try {
+    stream = output === '-' ? io.stdout : await openForWriting(output);
+  } catch (error) {
+    io.stderr.write(`vigil demo: cannot write ${output}: ${(error as Error).message}\n`);
+    return 1;
+  }
   let lines = 0;
   for (const { events } of simulate(start, durationMs, args.seed, incidents)) {
     const chunk = events.map((e) => `${nginxJsonLine(e)}\n`).join('');
