@@ -54,10 +54,19 @@ function withGeneratedIngestToken(env: CommandIo['env']): { env: CommandIo['env'
   return { env: { ...env, VIGIL_INGEST_TOKENS: token }, token };
 }
 
-/** Leaves the generated token for `vigil demo`; only once Vigil is really up. */
-function saveGeneratedToken(token: string): void {
-  mkdirSync('.vigil', { recursive: true, mode: 0o700 });
-  writeFileSync(GENERATED_TOKEN_FILE, `${token}\n`, { mode: 0o600 });
+/**
+ * Leaves the generated token for `vigil demo`; only once Vigil is really up. A working directory
+ * Vigil may not write (the Docker image's /app, run as user node) only costs the demo its
+ * default token: the problem is returned for the banner, where it stopped start-up before.
+ */
+function saveGeneratedToken(token: string): string | undefined {
+  try {
+    mkdirSync('.vigil', { recursive: true, mode: 0o700 });
+    writeFileSync(GENERATED_TOKEN_FILE, `${token}\n`, { mode: 0o600 });
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  }
 }
 
 /** Where `vigil demo` goes without --url, in a terminal with no VIGIL_HTTP_* set. */
@@ -162,7 +171,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
       running.push({ name, ...service });
     }
     const address = await http.listen();
-    if (generatedToken !== undefined) saveGeneratedToken(generatedToken);
+    const unsaved = generatedToken === undefined ? undefined : saveGeneratedToken(generatedToken);
     const mode = transport.kind === 'kafka' ? `Kafka at ${(kafka.brokers ?? []).join(',')}` : 'embedded (in-process transport, no Kafka)';
     const lines = [
       `Vigil ${role} started: ${mode}`,
@@ -171,10 +180,12 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
       ...(generatedToken === undefined
         ? []
         : [
-            `Ingest token for this run: ${generatedToken} (also in ${GENERATED_TOKEN_FILE}; set VIGIL_INGEST_TOKENS to choose your own)`,
+            unsaved === undefined
+              ? `Ingest token for this run: ${generatedToken} (also in ${GENERATED_TOKEN_FILE}; set VIGIL_INGEST_TOKENS to choose your own)`
+              : `Ingest token for this run: ${generatedToken} (not saved: cannot write ${GENERATED_TOKEN_FILE} in this directory (${unsaved}); set VIGIL_INGEST_TOKENS to choose your own)`,
             'Send a first log line:',
             `  curl -H "Authorization: Bearer ${generatedToken}" --data-binary @/var/log/nginx/access.log ${scheme}://${urlHost(address.host, address.port)}/v1/logs`,
-            `or watch it catch an attack, in another terminal: npx -y pnpm@10.34.8 vigil demo${demoUrlArgument(scheme, address)}`,
+            `or watch it catch an attack, in another terminal: npx -y pnpm@10.34.8 vigil demo${demoUrlArgument(scheme, address)}${unsaved === undefined ? '' : ` --token ${generatedToken}`}`,
           ]),
       'Press Ctrl-C to stop.',
     ];

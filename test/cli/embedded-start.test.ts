@@ -1,0 +1,35 @@
+// `vigil start` as a user runs it, in the embedded mode (no Kafka), from a working directory it
+// may not write: the Docker image's /app as user node, or a read-only checkout.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawnVigil, type VigilProcess } from '../support/vigil-process';
+
+let running: VigilProcess | undefined;
+const dirs: string[] = [];
+afterEach(async () => {
+  await running?.stop('SIGINT');
+  running = undefined;
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('vigil start without VIGIL_INGEST_TOKENS', () => {
+  it('runs, and prints its token with the demo command that needs it, when it cannot save .vigil/ingest-token', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'vigil-start-'));
+    dirs.push(cwd);
+    // A file where the .vigil directory would go: mkdir fails as it does in a directory the
+    // user may not write (as root, permissions alone cannot make it fail). This was
+    // "vigil: unexpected error: Error: EEXIST ..." with a stack trace, and no Vigil.
+    writeFileSync(join(cwd, '.vigil'), '');
+    running = spawnVigil(['start'], { VIGIL_HTTP_PORT: '0', VIGIL_INGEST_TOKENS: undefined, VIGIL_INGEST_TOKENS_FILE: undefined }, { cwd });
+    const [, token] = await running.waitForOutput(/Ingest token for this run: (vgl_\S+) \(not saved: cannot write \.vigil\/ingest-token in this directory \(EEXIST\)/);
+    const [, url] = await running.waitForOutput(/HTTP on (http:\/\/127\.0\.0\.1:\d+)/);
+    expect(running.stdout()).toContain(`vigil demo --url ${url} --token ${token}`);
+    const ingest = await fetch(`${url}/v1/logs`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '' });
+    expect(ingest.status).toBe(200);
+    expect(await running.stop('SIGINT')).toBe(0);
+    running = undefined;
+  });
+});
