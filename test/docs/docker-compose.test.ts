@@ -12,6 +12,7 @@ interface ComposeService {
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
   ports?: string[];
+  volumes?: string[];
 }
 
 const compose = parse(readFileSync(`${ROOT}docker-compose.yml`, 'utf8'), { merge: true }) as {
@@ -26,6 +27,15 @@ describe('docker-compose.yml', () => {
     expect(kafka?.environment?.KAFKA_PROCESS_ROLES).toBe('broker,controller');
     expect(kafka?.environment?.CLUSTER_ID).toBeTruthy();
     expect(kafka?.healthcheck?.test.join(' ')).toContain('kafka-broker-api-versions');
+  });
+
+  it("keeps Kafka's data on the volume it mounts", () => {
+    // With KAFKA_* variables set, apache/kafka builds server.properties from them alone: without
+    // KAFKA_LOG_DIRS the broker logs to /tmp/kafka-logs inside the container, and topics,
+    // detector checkpoints and silences are gone when the container is recreated.
+    const kafka = compose.services.kafka;
+    const mounted = (kafka?.volumes ?? []).map((v) => v.split(':')[1]);
+    expect(mounted).toContain(kafka?.environment?.KAFKA_LOG_DIRS);
   });
 
   it.each(['collector', 'detector', 'alerter'])('runs the %s service against Kafka with a healthcheck', (name) => {
