@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import type { RejectedInput } from '@vigil/contract';
 import { createLogger, createTelemetry } from '@vigil/telemetry';
 import { describe, expect, it, vi } from 'vitest';
@@ -131,5 +132,73 @@ describe('IngestPipeline.ingestUnacknowledged', () => {
     await expect(outcome.published).rejects.toThrow(/stopped/);
     await vi.waitFor(() => expect(counts['discarded:publish_failed']).toBe(2));
     expect(counts).toMatchObject({ received: 3, 'rejected:format_mismatch': 1 });
+  });
+});
+
+describe('IngestPipeline rejection warnings', () => {
+  /** A pipeline whose clock and warnings the test holds. */
+  function warningPipeline() {
+    const lines: Array<{ level: number; msg: string; source: string; rejected: number; reason: string }> = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString('utf8')));
+        done();
+      },
+    });
+    const logger = createLogger({ name: 'collector-test', destination });
+    const buffer = new PublishBuffer({ maxItems: 1000, maxItemsPerSend: 1000, publish: async () => {} });
+    const settings = parserSettings({});
+    const telemetry = createTelemetry('collector-test');
+    // The nginx line's own time: a clock before it would reject the line as from the future.
+    const clock = { now: Date.parse('2000-10-10T21:00:00Z') };
+    const ingest = new IngestPipeline({
+      buffer,
+      parsers: new ParserRegistry(settings.options, settings.defaultFormat),
+      metrics: telemetry.pipeline('collector'),
+      tracer: telemetry.tracer,
+      now: () => clock.now,
+      logger,
+    });
+    return { ingest, clock, warnings: () => lines.filter((l) => l.level === 40) };
+  }
+
+  const nginxLine = '203.0.113.7 - - [10/Oct/2000:13:55:36 -0700] "GET /a HTTP/1.1" 200 5 "-" "curl/8"\n';
+  const file = { name: 'file:/var/log/app.log', kind: 'file' };
+
+  // A followed file in a format Vigil does not read was only a metric: in the embedded mode the
+  // user saw nothing at all, not even that every line was thrown away.
+  it('tells the rejected lines of an input at once, with the reason and a sample', async () => {
+    const { ingest, warnings } = warningPipeline();
+    await ingest.ingest(lineItems(`${nginxLine}my-app says hello\nmy-app says bye\n`), file, undefined).published;
+    expect(warnings()).toHaveLength(1);
+    const [warning] = warnings();
+    expect(warning).toMatchObject({ source: 'file:/var/log/app.log', rejected: 2, reason: 'unknown_format' });
+    expect(warning?.msg).toContain('file:/var/log/app.log: 2 lines rejected (format auto), the latest unknown_format: "my-app says bye"');
+    expect(warning?.msg).toContain('vigil parse');
+  });
+
+  it('tells them at most once a minute per input, counting the ones in between', async () => {
+    const { ingest, clock, warnings } = warningPipeline();
+    await ingest.ingest(lineItems('junk 1\n'), file, undefined).published;
+    clock.now += 30_000;
+    await ingest.ingest(lineItems('junk 2\njunk 3\n'), file, undefined).published;
+    await ingest.ingest(lineItems('junk 4\n'), { name: 'stdin', kind: 'stdin' }, undefined).published;
+    expect(warnings().map((w) => [w.source, w.rejected])).toEqual([
+      ['file:/var/log/app.log', 1],
+      ['stdin', 1],
+    ]);
+    clock.now += 30_000;
+    await ingest.ingest(lineItems('junk 5\n'), file, undefined).published;
+    expect(warnings().map((w) => [w.source, w.rejected])).toEqual([
+      ['file:/var/log/app.log', 1],
+      ['stdin', 1],
+      ['file:/var/log/app.log', 3],
+    ]);
+  });
+
+  it('says nothing of an input whose lines all parse', async () => {
+    const { ingest, warnings } = warningPipeline();
+    await ingest.ingest(lineItems(nginxLine), file, undefined).published;
+    expect(warnings()).toEqual([]);
   });
 });

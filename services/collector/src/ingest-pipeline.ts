@@ -1,7 +1,8 @@
 // The path every source shares: items → parse and normalize → count → publish buffer. Returns the
 // counts at once and, separately, the promise of Kafka's acknowledgement.
 
-import { startSpan, type Logger, type PipelineMetrics, type Telemetry, type TraceContext } from '@vigil/telemetry';
+import type { RejectedInput } from '@vigil/contract';
+import { startSpan, WarningThrottle, type Logger, type PipelineMetrics, type Telemetry, type TraceContext } from '@vigil/telemetry';
 import type { IngestItem } from './transforms/ingest-item';
 import { parseItems } from './transforms/parse-items';
 import type { ParserRegistry } from './transforms/parser-registry';
@@ -25,9 +26,22 @@ export interface IngestOutcome {
 }
 
 export class IngestPipeline {
+  /** Per input (source name): rejected lines are told in a warning at most once a minute. */
+  private readonly rejectionWarnings: WarningThrottle;
+
   constructor(
-    private readonly deps: { buffer: PublishBuffer; parsers: ParserRegistry; metrics: PipelineMetrics; tracer: Telemetry['tracer']; now(): number },
-  ) {}
+    private readonly deps: {
+      buffer: PublishBuffer;
+      parsers: ParserRegistry;
+      metrics: PipelineMetrics;
+      tracer: Telemetry['tracer'];
+      now(): number;
+      /** Where rejected lines are told; without it they are only counted and published. */
+      logger?: Logger;
+    },
+  ) {
+    this.rejectionWarnings = new WarningThrottle(undefined, () => deps.now());
+  }
 
   /** Throws VIGIL_CONTRACT_INVALID for an unknown format; everything else is in the outcome. */
   ingest(items: readonly IngestItem[], source: IngestSource, format: string | undefined, ackTimeoutMs?: number): IngestOutcome {
@@ -43,7 +57,26 @@ export class IngestPipeline {
     const published = this.deps.buffer.offer({ events, rejections, trace: span.context }, ackTimeoutMs);
     span.setAttributes({ 'vigil.accepted': events.length, 'vigil.rejected': rejections.length });
     span.end();
+    this.warnOfRejections(source, parser.format, rejections);
     return { accepted: events.length, rejected: rejections.length, rejectedByReason, published };
+  }
+
+  /**
+   * A file, stdin or syslog input has no answer to carry its rejections, and in the embedded mode
+   * nobody reads rejected.v1: a log in a format Vigil does not read was only a metric, and a
+   * user who followed their access log saw nothing at all. One warning a minute per input says
+   * how many lines were rejected, the latest with its reason and (redacted) sample.
+   */
+  private warnOfRejections(source: IngestSource, format: string, rejections: readonly RejectedInput[]): void {
+    const latest = rejections.at(-1);
+    if (this.deps.logger === undefined || latest === undefined) return;
+    const count = this.rejectionWarnings.due(source.name, rejections.length);
+    if (count === undefined) return;
+    this.deps.logger.warn(
+      { source: source.name, format, rejected: count, reason: latest.reason, sample: latest.sample },
+      `${source.name}: ${count} ${count === 1 ? 'line' : 'lines'} rejected (format ${format}), the latest ${latest.reason}: ${JSON.stringify(latest.sample)}. ` +
+        'vigil parse on a copy of the log names the reason for each line; a custom nginx log_format needs VIGIL_NGINX_LOG_FORMAT. At most one such warning a minute per input.',
+    );
   }
 
   /**

@@ -77,7 +77,7 @@ export async function startCollector(deps: ServiceDeps, runtime: CollectorRuntim
   http.addReadinessCheck('collector-buffer', () => (buffer.hasRoom() ? true : 'collector buffer full'));
 
   const parsers = new ParserRegistry(parsing.options, parsing.defaultFormat);
-  const pipeline = new IngestPipeline({ buffer, parsers, metrics, tracer: telemetry.tracer, now });
+  const pipeline = new IngestPipeline({ buffer, parsers, metrics, tracer: telemetry.tracer, now, logger });
   const audit = new IngestAudit(logger);
   const banner: string[] = [];
   const stoppers: Array<() => Promise<void>> = [];
