@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnVigil, type VigilProcess } from '../support/vigil-process';
 
@@ -31,5 +32,25 @@ describe('vigil start without VIGIL_INGEST_TOKENS', () => {
     expect(ingest.status).toBe(200);
     expect(await running.stop('SIGINT')).toBe(0);
     running = undefined;
+  });
+});
+
+describe('vigil start, HTTP ingest limits', () => {
+  it('names the variable to raise when a request body is over a limit', async () => {
+    running = spawnVigil(['start'], {
+      VIGIL_HTTP_PORT: '0',
+      VIGIL_INGEST_TOKENS: 'limit-token',
+      VIGIL_INGEST_MAX_BODY_BYTES: '1024',
+      VIGIL_INGEST_MAX_DECOMPRESSED_BYTES: '2048',
+    });
+    const [, url] = await running.waitForOutput(/HTTP on (http:\/\/127\.0\.0\.1:\d+)/);
+    const post = (body: Uint8Array, headers: Record<string, string> = {}) =>
+      fetch(`${url}/v1/logs`, { method: 'POST', headers: { authorization: 'Bearer limit-token', ...headers }, body });
+    const sent = await post(Buffer.alloc(4096, 0x61));
+    expect(sent.status).toBe(413);
+    expect(((await sent.json()) as { message: string }).message).toBe('request body exceeds the limit of 1024 bytes (VIGIL_INGEST_MAX_BODY_BYTES); send smaller batches');
+    const inflated = await post(gzipSync(Buffer.alloc(8192, 0x61)), { 'content-encoding': 'gzip' });
+    expect(inflated.status).toBe(413);
+    expect(((await inflated.json()) as { message: string }).message).toContain('(VIGIL_INGEST_MAX_DECOMPRESSED_BYTES)');
   });
 });

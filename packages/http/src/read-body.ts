@@ -11,22 +11,27 @@ export interface BodyLimits {
   maxBytes: number;
   /** Largest body accepted after decompression. */
   maxDecompressedBytes: number;
+  /**
+   * The variables that set the two limits, named in the 413 so whoever reads it (a shipper's log,
+   * its operator) knows what to raise or to send less of.
+   */
+  variables?: { maxBytes: string; maxDecompressedBytes: string };
 }
 
 export const SUPPORTED_CONTENT_ENCODINGS = ['identity', 'gzip', 'x-gzip', 'deflate'] as const;
 
 export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buffer> {
   try {
-    rejectDeclaredOversize(req, limits.maxBytes);
+    rejectDeclaredOversize(req, limits);
     return collect(req, decoderFor(req.headers['content-encoding']), limits);
   } catch (error) {
     return Promise.reject(error);
   }
 }
 
-function rejectDeclaredOversize(req: IncomingMessage, maxBytes: number): void {
+function rejectDeclaredOversize(req: IncomingMessage, limits: BodyLimits): void {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge('request body', maxBytes);
+  if (Number.isFinite(declared) && declared > limits.maxBytes) throw tooLarge('request body', limits.maxBytes, limits.variables?.maxBytes);
 }
 
 function decoderFor(contentEncoding: string | undefined): Transform | undefined {
@@ -59,7 +64,7 @@ function collect(req: IncomingMessage, decoder: Transform | undefined, limits: B
     };
     const onRawChunk = (chunk: Buffer): void => {
       rawBytes += chunk.length;
-      if (rawBytes > limits.maxBytes) return fail(tooLarge('request body', limits.maxBytes));
+      if (rawBytes > limits.maxBytes) return fail(tooLarge('request body', limits.maxBytes, limits.variables?.maxBytes));
       if (decoder === undefined) return onDecodedChunk(chunk);
       // Respect the decoder's backpressure so compressed input does not pile up in memory.
       if (!decoder.write(chunk)) {
@@ -71,7 +76,7 @@ function collect(req: IncomingMessage, decoder: Transform | undefined, limits: B
       if (settled) return;
       decodedBytes += chunk.length;
       if (decodedBytes > limits.maxDecompressedBytes) {
-        return fail(tooLarge('decompressed request body', limits.maxDecompressedBytes));
+        return fail(tooLarge('decompressed request body', limits.maxDecompressedBytes, limits.variables?.maxDecompressedBytes));
       }
       chunks.push(chunk);
     };
@@ -99,6 +104,7 @@ function collect(req: IncomingMessage, decoder: Transform | undefined, limits: B
   });
 }
 
-function tooLarge(what: string, limit: number): VigilError {
-  return new VigilError('VIGIL_INPUT_TOO_LARGE', `${what} exceeds the limit of ${limit} bytes`, { details: { limitBytes: limit } });
+function tooLarge(what: string, limit: number, variable?: string): VigilError {
+  const named = variable === undefined ? '' : ` (${variable}); send smaller batches`;
+  return new VigilError('VIGIL_INPUT_TOO_LARGE', `${what} exceeds the limit of ${limit} bytes${named}`, { details: { limitBytes: limit } });
 }

@@ -53,7 +53,11 @@ function rateLimit(fingerprint: string, options: IngestHandlerOptions): void {
 
 async function decodeItems(req: IncomingMessage, firehose: boolean, options: IngestHandlerOptions): Promise<IngestItem[]> {
   const { limits } = options;
-  const body = await readBody(req, { maxBytes: limits.maxBodyBytes, maxDecompressedBytes: limits.maxDecompressedBytes });
+  const body = await readBody(req, {
+    maxBytes: limits.maxBodyBytes,
+    maxDecompressedBytes: limits.maxDecompressedBytes,
+    variables: { maxBytes: 'VIGIL_INGEST_MAX_BODY_BYTES', maxDecompressedBytes: 'VIGIL_INGEST_MAX_DECOMPRESSED_BYTES' },
+  });
   const bodyLimits = { maxLineBytes: limits.maxLineBytes, maxItems: limits.maxLines, messageKeys: limits.messageKeys };
   // What gzip'd envelope records may inflate to counts with the body's own inflation.
   const inflateBudget = limits.maxDecompressedBytes - body.length;
