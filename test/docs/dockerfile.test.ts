@@ -38,3 +38,14 @@ describe('Dockerfile', () => {
     expect(needed.filter((path) => !isCopied(path))).toEqual([]);
   });
 });
+
+describe('Dockerfile entrypoint', () => {
+  it('runs Vigil under node itself, with the flags of the "vigil" script, so docker stop reaches it', () => {
+    // "pnpm vigil" as PID 1 passed SIGTERM to the sh -c it runs the script in: sh died, Vigil was
+    // left running without a signal and was killed with the container, never draining or
+    // committing offsets, unlike what deployment.md promises for SIGTERM.
+    const manifest = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: Record<string, string> };
+    const entrypoint = dockerfile.find((line) => line.startsWith('ENTRYPOINT '));
+    expect(JSON.parse(entrypoint?.slice('ENTRYPOINT '.length) ?? 'null')).toEqual(manifest.scripts.vigil?.split(/\s+/));
+  });
+});
