@@ -52,6 +52,22 @@ describe('docker-compose.yml', () => {
     expect(published.filter((entry) => !/^\S+ 127\.0\.0\.1:\d+:\d+(\/(tcp|udp))?$/.test(entry))).toEqual([]);
   });
 
+  it('binds every listener whose port it publishes to all interfaces, not to 127.0.0.1', () => {
+    // Docker forwards a published port to the container's own address: a listener on the
+    // default 127.0.0.1 is unreachable from the host. VIGIL_HTTP_HOST was set, VIGIL_SYSLOG_HOST
+    // was not, so syslog sent to localhost:5514 went nowhere.
+    const collector = compose.services.collector;
+    const published = (collector?.ports ?? []).map((p) => Number(p.split(':').at(-1)?.split('/')[0]));
+    const env = collector?.environment ?? {};
+    const listeners = [
+      { port: env.VIGIL_HTTP_PORT, host: env.VIGIL_HTTP_HOST },
+      { port: env.VIGIL_SYSLOG_UDP_PORT, host: env.VIGIL_SYSLOG_HOST },
+      { port: env.VIGIL_SYSLOG_TCP_PORT, host: env.VIGIL_SYSLOG_HOST },
+    ].filter((l) => l.port !== undefined && published.includes(Number(l.port)));
+    expect(listeners).toHaveLength(3);
+    for (const listener of listeners) expect(['0.0.0.0', '::']).toContain(listener.host);
+  });
+
   it('sets only variables Vigil knows', () => {
     const unknown = Object.entries(compose.services)
       .filter(([name]) => ['collector', 'detector', 'alerter'].includes(name))
