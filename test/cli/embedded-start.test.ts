@@ -1,12 +1,13 @@
 // `vigil start` as a user runs it, in the embedded mode (no Kafka), from a working directory it
 // may not write: the Docker image's /app as user node, or a read-only checkout.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnVigil, type VigilProcess } from '../support/vigil-process';
+import { ROOT } from '../../tools/generated-docs';
 
 let running: VigilProcess | undefined;
 const dirs: string[] = [];
@@ -52,5 +53,25 @@ describe('vigil start, HTTP ingest limits', () => {
     const inflated = await post(gzipSync(Buffer.alloc(8192, 0x61)), { 'content-encoding': 'gzip' });
     expect(inflated.status).toBe(413);
     expect(((await inflated.json()) as { message: string }).message).toContain('(VIGIL_INGEST_MAX_DECOMPRESSED_BYTES)');
+  });
+});
+
+describe('the quickstart', () => {
+  it('shows the banner vigil start prints, line for line', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'vigil-start-'));
+    dirs.push(cwd);
+    running = spawnVigil(['start'], { VIGIL_HTTP_PORT: '0', VIGIL_INGEST_TOKENS: undefined, VIGIL_INGEST_TOKENS_FILE: undefined }, { cwd });
+    await running.waitForOutput(/Press Ctrl-C to stop\./);
+    // Port 0 picks a free port, and with it the demo hint names the address; the docs show 8080.
+    const [, port] = /HTTP on http:\/\/127\.0\.0\.1:(\d+)/.exec(running.stdout()) ?? [];
+    const normalize = (text: string) =>
+      text
+        .replaceAll(`127.0.0.1:${port}`, '127.0.0.1:8080')
+        .replace(' --url http://127.0.0.1:8080', '')
+        .replace(/vgl_[A-Za-z0-9_-]+/g, 'vgl_TOKEN');
+    const printed = normalize(running.stdout()).trim().split('\n');
+    const quickstart = readFileSync(`${ROOT}docs/quickstart.md`, 'utf8');
+    const block = /```\n(Vigil all started[^`]*Press Ctrl-C to stop\.)\n```/.exec(quickstart)?.[1];
+    expect(normalize(block ?? '').split('\n')).toEqual(printed);
   });
 });
