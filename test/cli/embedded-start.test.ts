@@ -1,10 +1,12 @@
-// `vigil start` as a user runs it, in the embedded mode (no Kafka), from a working directory it
-// may not write: the Docker image's /app as user node, or a read-only checkout.
+// `vigil start` as a user runs it, as a child process and without a Kafka broker: the embedded
+// mode (from a working directory it may not write, such as the Docker image's /app as user
+// node), its HTTP ingest limits, the quickstart's banner, and a KAFKA_BROKERS nothing answers at.
 
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnVigil, type VigilProcess } from '../support/vigil-process';
 import { ROOT } from '../../tools/generated-docs';
@@ -73,5 +75,22 @@ describe('the quickstart', () => {
     const quickstart = readFileSync(`${ROOT}docs/quickstart.md`, 'utf8');
     const block = /```\n(Vigil all started[^`]*Press Ctrl-C to stop\.)\n```/.exec(quickstart)?.[1];
     expect(normalize(block ?? '').split('\n')).toEqual(printed);
+  });
+});
+
+describe('vigil start against a Kafka it cannot reach', () => {
+  it('names KAFKA_BROKERS and what to check, not only the kafkajs error', async () => {
+    // A port that was free a moment ago: nothing answers there.
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = server.address() as { port: number };
+        server.close(() => resolve(free));
+      });
+    });
+    running = spawnVigil(['start', 'collector'], { KAFKA_BROKERS: `127.0.0.1:${port}`, VIGIL_HTTP_PORT: '0', VIGIL_LOG_LEVEL: 'silent' });
+    expect(await running.exited()).toBe(1);
+    expect(running.stderr()).toContain(`vigil: VIGIL_KAFKA_UNAVAILABLE: cannot use Kafka at KAFKA_BROKERS=127.0.0.1:${port} (Kafka admin connect failed`);
+    expect(running.stderr()).toContain('e.g. KAFKA_BROKERS=broker1:9092');
+    running = undefined;
   });
 });
