@@ -45,6 +45,16 @@ describe('HTTP outcomes', () => {
     });
   });
 
+  it('says why fetch refuses a "bad port" and does not retry it', async () => {
+    // A real fetch: it fails before connecting, so nothing needs to listen on 6000 (X11's port).
+    const error = await fetch('http://127.0.0.1:6000/hook').then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    expect(outcomeFromRequestError(error)).toMatchObject({ ok: false, retryable: false });
+    expect(outcomeFromRequestError(error)).toMatchObject({ reason: expect.stringContaining('no HTTP answer (bad port: ') });
+  });
+
   it('calls an aborted request a timeout', () => {
     expect(outcomeFromRequestError(new DOMException('signal timed out', 'TimeoutError'))).toMatchObject({
       reason: 'no HTTP answer (timeout)',

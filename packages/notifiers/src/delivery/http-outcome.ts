@@ -33,13 +33,24 @@ function requestErrorCode(error: unknown): string {
     if (current.name === 'TimeoutError' || current.name === 'AbortError') return 'timeout';
     const code = (current as NodeJS.ErrnoException).code;
     if (typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code)) return code;
+    if (current.message === BAD_PORT) return BAD_PORT;
     current = current.cause;
   }
   return 'request failed';
 }
 
-/** No answer (refused, reset, DNS, timeout) is worth retrying; a certificate that fails verification is not. */
+/**
+ * Node's fetch never connects to the Fetch standard's "bad ports" (6000, 6665-6669, 10080, ...):
+ * a receiver there fails every attempt with a cause that has no code, which read as "request
+ * failed" and was retried VIGIL_NOTIFY_MAX_ATTEMPTS times.
+ */
+const BAD_PORT = 'bad port';
+
+/** No answer (refused, reset, DNS, timeout) is worth retrying; a certificate that fails verification, or a port fetch refuses, is not. */
 export function outcomeFromRequestError(error: unknown): NotifyResult {
   const code = requestErrorCode(error);
+  if (code === BAD_PORT) {
+    return { ok: false, retryable: false, reason: 'no HTTP answer (bad port: Node\'s fetch never connects to this port, one of the Fetch standard\'s "bad ports"; give the receiver another port)' };
+  }
   return { ok: false, retryable: !isTlsVerificationFailure(code), reason: `no HTTP answer (${code})` };
 }
