@@ -279,3 +279,14 @@ describe('service cardinality', () => {
     ]);
   });
 });
+
+describe('a format that needs its template', () => {
+  // "format json needs VIGIL_JSON_FIELD_MAP to be set" was the one configuration message without
+  // an example to copy.
+  it.each([
+    ['json', 'VIGIL_JSON_FIELD_MAP', "e.g. VIGIL_JSON_FIELD_MAP=time=ts,client.ip=remote"],
+    ['nginx-custom', 'VIGIL_NGINX_LOG_FORMAT', "e.g. VIGIL_NGINX_LOG_FORMAT='$remote_addr - $remote_user [$time_local] \"$request\" $status"],
+  ] as const)('%s names %s with an example', (format, variable, example) => {
+    expect(() => createEventParser({ format })).toThrow(`format ${format} needs ${variable} to be set, ${example}`);
+  });
+});

@@ -76,7 +76,11 @@ class FormatEventParser implements EventParser {
     const parser = factory(options);
     if (parser === undefined) {
       const needs = options.format === 'json' ? 'VIGIL_JSON_FIELD_MAP' : 'VIGIL_NGINX_LOG_FORMAT';
-      throw new VigilError('VIGIL_CONFIG_INVALID', `format ${options.format} needs ${needs} to be set`);
+      const example =
+        options.format === 'json'
+          ? 'VIGIL_JSON_FIELD_MAP=time=ts,client.ip=remote,request.method=verb,request.path=uri,response.status=code,response.bytes=size'
+          : `VIGIL_NGINX_LOG_FORMAT='$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time'`;
+      throw new VigilError('VIGIL_CONFIG_INVALID', `format ${options.format} needs ${needs} to be set, e.g. ${example}`);
     }
     return [parser];
   }
