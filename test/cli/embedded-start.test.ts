@@ -94,3 +94,18 @@ describe('vigil start against a Kafka it cannot reach', () => {
     running = undefined;
   });
 });
+
+describe('vigil start with a log format it cannot build', () => {
+  // Parsers were built on first use: Vigil started, then answered every POST /v1/logs with 500
+  // "internal error" and logged an error for every batch of a followed file.
+  it.each([
+    [{ VIGIL_NGINX_LOG_FORMAT: '$remote_addr [$time_local]' }, 'VIGIL_NGINX_LOG_FORMAT must log $status and the request'],
+    [{ VIGIL_FORMAT: 'nginx-custom' }, 'format nginx-custom needs VIGIL_NGINX_LOG_FORMAT to be set, e.g. '],
+    [{ VIGIL_FILE_FORMAT: 'nginxx' }, 'VIGIL_FILE_FORMAT: unknown log format "nginxx"; use auto or one of nginx'],
+  ])('stops at start-up, naming the variable (%j)', async (env, message) => {
+    running = spawnVigil(['start'], { VIGIL_HTTP_PORT: '0', VIGIL_INGEST_TOKENS: 'format-token', ...env });
+    expect(await running.exited()).toBe(1);
+    expect(running.stderr()).toContain(`vigil: invalid configuration:\n${message}`);
+    running = undefined;
+  });
+});

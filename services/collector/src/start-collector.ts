@@ -20,7 +20,7 @@ import { INGEST_PATH, createIngestHandler } from './sources/http/ingest-handler'
 import { readStdin } from './sources/stdin/stdin-source';
 import { NetworkAllowList } from './sources/syslog/network-allow-list';
 import { startSyslogTcp, startSyslogUdp, type SyslogDeps } from './sources/syslog/syslog-servers';
-import { ParserRegistry } from './transforms/parser-registry';
+import { ParserRegistry, checkInputFormats } from './transforms/parser-registry';
 import type { ServiceDeps } from '@vigil/service';
 
 export interface RunningCollector {
@@ -77,6 +77,12 @@ export async function startCollector(deps: ServiceDeps, runtime: CollectorRuntim
   http.addReadinessCheck('collector-buffer', () => (buffer.hasRoom() ? true : 'collector buffer full'));
 
   const parsers = new ParserRegistry(parsing.options, parsing.defaultFormat);
+  checkInputFormats(parsers, [
+    ['VIGIL_FORMAT', undefined],
+    ...(config.syslogFormat === undefined ? [] : ([['VIGIL_SYSLOG_FORMAT', config.syslogFormat]] as const)),
+    ...(config.fileFormat === undefined ? [] : ([['VIGIL_FILE_FORMAT', config.fileFormat]] as const)),
+    ...(config.stdinFormat === undefined ? [] : ([['VIGIL_STDIN_FORMAT', config.stdinFormat]] as const)),
+  ]);
   const pipeline = new IngestPipeline({ buffer, parsers, metrics, tracer: telemetry.tracer, now, logger });
   const audit = new IngestAudit(logger);
   const banner: string[] = [];

@@ -1,7 +1,7 @@
 // One parser per format name, built on first use from the shared parser options, so a request's
 // ?format= and each input's own format share normalization settings (routes, redaction, identity).
 
-import { VigilError } from '@vigil/contract';
+import { VigilError, isVigilError } from '@vigil/contract';
 import { FORMAT_NAMES, createEventParser, type EventParser, type EventParserOptions, type FormatName } from '@vigil/formats';
 
 export type ParserOptionsBase = Omit<EventParserOptions, 'format'>;
@@ -35,5 +35,23 @@ export class ParserRegistry {
       this.parsers.set(format, parser);
     }
     return parser;
+  }
+}
+
+/**
+ * Builds, at start-up, the parser of every format an input is configured with (undefined: the
+ * default, VIGIL_FORMAT). Parsers are otherwise built on first use, so a VIGIL_NGINX_LOG_FORMAT
+ * without $status, VIGIL_FORMAT=nginx-custom without a template or VIGIL_FILE_FORMAT=nginxx let
+ * Vigil start and then failed every request (500) or batch of lines. Throws VIGIL_CONFIG_INVALID
+ * naming the variable instead.
+ */
+export function checkInputFormats(parsers: ParserRegistry, formats: ReadonlyArray<readonly [variable: string, format: string | undefined]>): void {
+  for (const [variable, format] of formats) {
+    try {
+      parsers.parserFor(format);
+    } catch (error) {
+      if (!isVigilError(error, 'VIGIL_CONTRACT_INVALID')) throw error;
+      throw new VigilError('VIGIL_CONFIG_INVALID', `${variable}: ${error.message}, e.g. ${variable}=nginx`, { cause: error });
+    }
   }
 }
