@@ -9,7 +9,10 @@ COPY test/package.json ./test/package.json
 # The patched dependencies of package.json (pnpm.patchedDependencies): the install applies them.
 COPY patches ./patches
 RUN pnpm install --frozen-lockfile
-ENV NODE_ENV=production VIGIL_HTTP_HOST=0.0.0.0 VIGIL_HTTP_PORT=8080
+# /app belongs to root; the file tail's offsets need a directory the node user can write (mount a
+# volume there so they survive the container).
+RUN mkdir -p /var/lib/vigil && chown node:node /var/lib/vigil
+ENV NODE_ENV=production VIGIL_HTTP_HOST=0.0.0.0 VIGIL_HTTP_PORT=8080 VIGIL_FILE_STATE_DIR=/var/lib/vigil
 EXPOSE 8080
 USER node
 # Node itself, with the flags of package.json's "vigil" script, not "pnpm vigil": pnpm hands the

@@ -49,3 +49,17 @@ describe('Dockerfile entrypoint', () => {
     expect(JSON.parse(entrypoint?.slice('ENTRYPOINT '.length) ?? 'null')).toEqual(manifest.scripts.vigil?.split(/\s+/));
   });
 });
+
+describe('Dockerfile state directory', () => {
+  it('points VIGIL_FILE_STATE_DIR at a directory it gives the user Vigil runs as', () => {
+    // The default, ./vigil-state, is under /app, which root owns: VIGIL_FILES in the image stopped
+    // at start-up because the offsets could not be saved.
+    const env = dockerfile.filter((line) => line.startsWith('ENV ')).join(' ');
+    const stateDir = /VIGIL_FILE_STATE_DIR=(\S+)/.exec(env)?.[1];
+    expect(stateDir).toBeDefined();
+    const user = dockerfile.find((line) => line.startsWith('USER '))?.slice('USER '.length).trim();
+    const userAt = dockerfile.findIndex((line) => line.startsWith('USER '));
+    const owned = dockerfile.slice(0, userAt).some((line) => line.startsWith('RUN ') && line.includes(`mkdir -p ${stateDir}`) && line.includes(`chown ${user}:${user} ${stateDir}`));
+    expect(owned).toBe(true);
+  });
+});
