@@ -50,3 +50,12 @@ describe('vigil parse output on a terminal', () => {
     expect(event.client.userAgent).toBe('curl/8 \u009b31m');
   });
 });
+
+describe('vigil parse line limit', () => {
+  it('names the character limit and its variable for a line too long to read', async () => {
+    const good = '203.0.113.9 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 1 "-" "x"';
+    const c = capturedIo({ VIGIL_MAX_LINE_LENGTH: '1000' });
+    expect(await run([logFile(`${good}\n${'a'.repeat(50_000)}\n${good}\n`)], c.io)).toBe(0);
+    expect(c.err()).toContain('line 2: line_too_long (more than 4000 bytes; the limit is 1000 characters, VIGIL_MAX_LINE_LENGTH)');
+  });
+});

@@ -89,7 +89,8 @@ class ParseRun implements LogSink {
   tooLong(length: number): void {
     this.lines++;
     this.rejected.set('line_too_long', (this.rejected.get('line_too_long') ?? 0) + 1);
-    this.io.stderr.write(`line ${this.lines}: line_too_long (more than ${length} bytes)\n`);
+    // Framing cuts at 4 bytes a character (the most UTF-8 takes); the limit users set is in characters.
+    this.io.stderr.write(`line ${this.lines}: line_too_long (more than ${length} bytes; the limit is ${length / 4} characters, VIGIL_MAX_LINE_LENGTH)\n`);
   }
 
   /** Writes buffered events; waits when stdout asks for it so a large file is not held in memory. */
