@@ -98,6 +98,8 @@ describe('email notifier against a real SMTP server', () => {
     await sink.stop();
     const down = await notifier.send(sampleNotification());
     expect(down).toMatchObject({ ok: false, retryable: true });
+    // Nothing answered: the reason says where the server was looked for.
+    expect(down.ok === false && down.reason).toMatch(/ECONNREFUSED\) at 127\.0\.0\.1:\d+$/);
     await sink.start();
     expect(await notifier.send(sampleNotification())).toEqual({ ok: true });
     await sink.waitForMessages(1);

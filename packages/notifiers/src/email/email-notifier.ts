@@ -128,6 +128,8 @@ export function createEmailNotifier(options: EmailNotifierOptions): Notifier {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const smtpUrl = new URL(options.smtpUrl);
   const requireTls = mustStartTls(smtpUrl, options.tls);
+  // nodemailer's default ports: 465 for smtps:, else 587.
+  const serverAddress = `${smtpUrl.hostname}:${smtpUrl.port || (smtpUrl.protocol === 'smtps:' ? 465 : 587)}`;
   const transporter = nodemailer.createTransport({
     url: requireTls ? withStartTlsRequired(smtpUrl) : options.smtpUrl,
     connectionTimeout: timeoutMs,
@@ -160,7 +162,10 @@ export function createEmailNotifier(options: EmailNotifierOptions): Notifier {
       return outcome.ok && outcome.warning !== undefined ? { ...outcome, warning: redactSecrets(outcome.warning, secrets) } : outcome;
     } catch (error) {
       const outcome = classifySmtpError(error as NodemailerError);
-      return outcome.ok ? outcome : { ...outcome, reason: redactSecrets(outcome.reason, secrets) };
+      if (outcome.ok) return outcome;
+      // A server that answered is named by its reply; one that did not, by where it was looked for.
+      const where = typeof (error as NodemailerError).responseCode === 'number' ? '' : ` at ${serverAddress}`;
+      return { ...outcome, reason: redactSecrets(`${outcome.reason}${where}`, secrets) };
     }
   }
 
