@@ -193,3 +193,20 @@ export function hostPortProblem(item: string): string | undefined {
   if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) return 'must be host:port';
   return undefined;
 }
+
+/**
+ * An IPv4 or IPv6 address with a prefix length (`10.0.0.0/8`, `fd00::/8`) or, when `prefix` is
+ * 'optional', a bare address too. The address must be one node:net reads (isIP): a pattern let
+ * 10.0.0/8 or 1:2:3 through, and net.BlockList or the normalizer then failed at start-up with a
+ * message that named no variable.
+ */
+export function networkProblem(item: string, prefix: 'required' | 'optional'): string | undefined {
+  const [address = '', bits, extra] = item.split('/');
+  const version = isIP(address);
+  const max = version === 6 ? 128 : 32;
+  const bitsOk = bits === undefined ? prefix === 'optional' : /^\d{1,3}$/.test(bits);
+  if (version !== 0 && bitsOk && extra === undefined) return Number(bits ?? 0) <= max ? undefined : `must have a prefix length of at most ${max}`;
+  return prefix === 'required'
+    ? 'must be a CIDR such as 10.0.0.0/8 or ::1/128'
+    : 'must be an IPv4 or IPv6 address or CIDR, e.g. 10.0.0.0/8 or fd00::/8';
+}

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { get as httpsGet } from 'node:https';
-import { Writable } from 'node:stream';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { VigilError } from '@vigil/contract';
@@ -16,6 +15,7 @@ import { sendJson } from './send-json';
 import { VigilHttpServer } from './server';
 import type { VigilHttpServerOptions } from './server';
 import { TEST_TLS, TEST_TLS_RENEWED } from '../../../test/support/tls';
+import { capturedLogger } from '../../../test/support/captured-logger';
 import { waitFor } from '../../../test/support/wait-for';
 
 const LIMITS = { maxBytes: 64 * 1024, maxDecompressedBytes: 1024 * 1024 };
@@ -26,17 +26,7 @@ afterEach(async () => {
 });
 
 async function start(options: Partial<VigilHttpServerOptions> = {}, configure: (server: VigilHttpServer) => void = () => {}) {
-  let logText = '';
-  const logger = createLogger({
-    name: 'http-test',
-    level: 'debug',
-    destination: new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logText += chunk.toString('utf8');
-        done();
-      },
-    }),
-  });
+  const { logger, text } = capturedLogger('http-test');
   const telemetry = createTelemetry('http-test');
   const server = new VigilHttpServer({ host: '127.0.0.1', port: 0, logger, telemetry, ...options });
   server.route('POST', '/echo', async (req, res) => {
@@ -46,7 +36,7 @@ async function start(options: Partial<VigilHttpServerOptions> = {}, configure: (
   configure(server);
   running.push(server);
   const { port } = await server.listen();
-  return { server, telemetry, base: `http://127.0.0.1:${port}`, logs: () => logText };
+  return { server, telemetry, base: `http://127.0.0.1:${port}`, logs: text };
 }
 
 async function json(response: Response): Promise<Record<string, unknown>> {

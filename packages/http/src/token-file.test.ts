@@ -1,23 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { commonSchema } from '@vigil/config';
-import { createLogger } from '@vigil/telemetry';
 import { describe, expect, it } from 'vitest';
+import { capturedLogger } from '../../../test/support/captured-logger';
 import { waitFor } from '../../../test/support/wait-for';
 import { followTokenFile } from './token-file';
 
-function capturingLogger(): { logger: ReturnType<typeof createLogger>; text: () => string } {
-  let text = '';
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString('utf8');
-      done();
-    },
-  });
-  return { logger: createLogger({ name: 'token-file-test', level: 'info', destination }), text: () => text };
-}
+const capturingLogger = () => capturedLogger('token-file-test', 'info');
 
 describe('followTokenFile', () => {
   it('follows the _FILE in place, never logs a token, and keeps the tokens when the file holds none', async () => {

@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import type { RejectedInput } from '@vigil/contract';
 import { createLogger, createTelemetry } from '@vigil/telemetry';
 import { describe, expect, it, vi } from 'vitest';
@@ -8,6 +7,7 @@ import { parserSettings } from './parser-settings';
 import { PublishBuffer, type PublishEntry } from './sinks/publish-buffer';
 import { itemsFromLines, type IngestItem } from './transforms/ingest-item';
 import { ParserRegistry } from './transforms/parser-registry';
+import { capturedLogger } from '../../../test/support/captured-logger';
 
 /** A pipeline with the default settings whose buffer hands what it publishes to the test. */
 function pipeline(env: Record<string, string> = {}) {
@@ -138,14 +138,7 @@ describe('IngestPipeline.ingestUnacknowledged', () => {
 describe('IngestPipeline rejection warnings', () => {
   /** A pipeline whose clock and warnings the test holds. */
   function warningPipeline() {
-    const lines: Array<{ level: number; msg: string; source: string; rejected: number; reason: string }> = [];
-    const destination = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(JSON.parse(chunk.toString('utf8')));
-        done();
-      },
-    });
-    const logger = createLogger({ name: 'collector-test', destination });
+    const { logger, warnings } = capturedLogger('collector-test', 'info');
     const buffer = new PublishBuffer({ maxItems: 1000, maxItemsPerSend: 1000, publish: async () => {} });
     const settings = parserSettings({});
     const telemetry = createTelemetry('collector-test');
@@ -159,7 +152,7 @@ describe('IngestPipeline rejection warnings', () => {
       now: () => clock.now,
       logger,
     });
-    return { ingest, clock, warnings: () => lines.filter((l) => l.level === 40) };
+    return { ingest, clock, warnings };
   }
 
   const nginxLine = '203.0.113.7 - - [10/Oct/2000:13:55:36 -0700] "GET /a HTTP/1.1" 200 5 "-" "curl/8"\n';

@@ -2,21 +2,10 @@
 // published. Parser options (format, nginx log_format, normalization, VIGIL_MAX_LINE_LENGTH) live in
 // formatsSchema.
 
-import { isIP } from 'node:net';
-import { boolean, integer, list, listenAddress, oneOf, optional, string } from '../field';
+import { boolean, integer, list, listenAddress, networkProblem, oneOf, optional, string } from '../field';
 
 const KIB = 1024;
 const MIB = 1024 * KIB;
-
-function cidrProblem(item: string): string | undefined {
-  const m = /^([0-9a-fA-F:.]+)\/(\d{1,3})$/.exec(item);
-  // The address must be one node:net reads: the syslog allow list is a net.BlockList, which
-  // throws on 10.0.0/8 or 1:2:3/64 at start-up instead of naming the variable.
-  const version = m ? isIP(m[1] as string) : 0;
-  if (version === 0) return 'must be a CIDR such as 10.0.0.0/8 or ::1/128';
-  const max = version === 6 ? 128 : 32;
-  return Number(m?.[2]) <= max ? undefined : `must have a prefix length of at most ${max}`;
-}
 
 const formatOverride = (env: string, input: string) =>
   optional(
@@ -127,7 +116,7 @@ export const collectorSchema = {
     description: 'Source networks (CIDR) syslog is accepted from, UDP and TCP; syslog carries no token. Others are dropped and counted.',
     example: '10.0.0.0/8,192.168.0.0/16,127.0.0.0/8',
     default: ['127.0.0.0/8', '::1/128'],
-    item: cidrProblem,
+    item: (item: string) => networkProblem(item, 'required'),
   }),
   syslogTlsCertFile: optional(
     string({

@@ -1,23 +1,12 @@
 // Settings for parsing and normalizing access logs (shared by the collector and vigil replay).
 // The format list mirrors FORMAT_NAMES of @vigil/formats; a test there keeps the two equal.
 
-import { isIP } from 'node:net';
-import { boolean, integer, list, oneOf, optional, string } from '../field';
+import { boolean, integer, list, networkProblem, oneOf, optional, string } from '../field';
 
 export const FORMAT_CHOICES = [
   'auto', 'nginx', 'nginx-custom', 'nginx-json', 'apache', 'envoy', 'envoy-json', 'kong', 'aws-apigateway',
   'aws-alb', 'aws-cloudfront', 'traefik', 'traefik-json', 'haproxy', 'caddy', 'json',
 ] as const;
-
-function cidrItemProblem(item: string): string | undefined {
-  const [address = '', prefix, extra] = item.split('/');
-  const v6 = address.includes(':');
-  // isIP, not a pattern: 1:2:3 passed a pattern and then stopped start-up with a message that
-  // named no variable ('trusted proxy "1:2:3" must be ...').
-  const addressOk = isIP(address) === (v6 ? 6 : 4);
-  const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (v6 ? 128 : 32));
-  return addressOk && prefixOk && extra === undefined ? undefined : 'must be an IPv4 or IPv6 address or CIDR, e.g. 10.0.0.0/8 or fd00::/8';
-}
 
 function fieldMapItemProblem(item: string): string | undefined {
   return /^[A-Za-z.]+=[^=]+$/.test(item) ? undefined : 'must be eventField=sourcePath, e.g. client.ip=remote.addr';
@@ -114,7 +103,7 @@ export const formatsSchema = {
     example: '10.0.0.0/8,fd00::/8',
     default: [],
     allowEmpty: true,
-    item: cidrItemProblem,
+    item: (item: string) => networkProblem(item, 'optional'),
   }),
   redactQueryParams: list({
     env: 'VIGIL_REDACT_QUERY_PARAMS',

@@ -1,10 +1,10 @@
 // The silence API on a real HTTP server, with the store as its only state (saving to silences.v1 is
 // covered against a real broker in test/integration/alerter/silences.test.ts).
 
-import { Writable } from 'node:stream';
 import { TokenBucketLimiter, VigilHttpServer } from '@vigil/http';
-import { createLogger, createTelemetry } from '@vigil/telemetry';
+import { createTelemetry } from '@vigil/telemetry';
 import { afterEach, describe, expect, it } from 'vitest';
+import { capturedLogger } from '../../../../test/support/captured-logger';
 import { registerSilenceApi } from './silence-api';
 import { SilenceStore } from './silence-store';
 
@@ -17,17 +17,7 @@ afterEach(async () => {
 });
 
 async function startApi() {
-  let logText = '';
-  const logger = createLogger({
-    name: 'silence-api-test',
-    level: 'debug',
-    destination: new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logText += chunk.toString('utf8');
-        done();
-      },
-    }),
-  });
+  const { logger, warnings } = capturedLogger('silence-api-test');
   const server = new VigilHttpServer({ host: '127.0.0.1', port: 0, logger, telemetry: createTelemetry('silence-api-test') });
   const store = new SilenceStore();
   registerSilenceApi(server, {
@@ -40,7 +30,7 @@ async function startApi() {
   });
   running.push(server);
   const { port } = await server.listen();
-  return { base: `http://127.0.0.1:${port}`, store, logs: () => logText };
+  return { base: `http://127.0.0.1:${port}`, store, warnings };
 }
 
 function call(base: string, method: string, path: string, body?: unknown): Promise<Response> {
@@ -64,10 +54,10 @@ describe('silence API', () => {
   });
 
   it('answers an id that is not valid percent-encoding with 400, not a server error', async () => {
-    const { base, logs } = await startApi();
+    const { base, warnings } = await startApi();
     const response = await call(base, 'DELETE', '/v1/silences/%zz');
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: 'VIGIL_CONTRACT_INVALID' });
-    expect(logs()).not.toContain('"level":50');
+    expect(warnings()).toEqual([]);
   });
 });

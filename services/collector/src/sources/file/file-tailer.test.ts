@@ -1,7 +1,6 @@
 import { appendFileSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { VigilError } from '@vigil/contract';
@@ -11,6 +10,7 @@ import { itemSample, type IngestItem } from '../../transforms/ingest-item';
 import { FileTailer, type FileTailerOptions } from './file-tailer';
 import { OffsetStore } from './offset-store';
 import { eventCarrying as carrying } from '../../sinks/event-carrying.test-helper';
+import { capturedLogger, WARN } from '../../../../../test/support/captured-logger';
 
 const logger = createLogger({ name: 'file-tailer-test', level: 'silent' });
 let dir: string;
@@ -69,17 +69,7 @@ const savedEntries = () => {
 const savedOffsets = () => Object.fromEntries(savedEntries().map((f) => [f.path, f.offset]));
 
 /** A logger that keeps its records, for what the tailer said. */
-function recordingLogger() {
-  const records: Array<{ level: number; msg: string; [field: string]: unknown }> = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      records.push(JSON.parse(String(chunk)) as { level: number; msg: string });
-      done();
-    },
-  });
-  return { records, logger: createLogger({ name: 'tail', destination }) };
-}
-const WARN = 40;
+const recordingLogger = () => capturedLogger('tail', 'info');
 
 const numbered = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `line ${from + i}`);
 const write = (path: string, lines: string[]) => appendFileSync(path, lines.map((l) => `${l}\n`).join(''));

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { Writable } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { VigilError } from '@vigil/contract';
@@ -15,6 +14,7 @@ import { IngestAudit } from '../http/ingest-audit';
 import { NetworkAllowList } from './network-allow-list';
 import { startSyslogTcp, startSyslogUdp, type SyslogDeps } from './syslog-servers';
 import { TEST_TLS } from '../../../../../test/support/tls';
+import { capturedLogger } from '../../../../../test/support/captured-logger';
 
 const logger = createLogger({ name: 'syslog-servers-test', level: 'silent' });
 const stoppers: Array<() => Promise<void>> = [];
@@ -63,19 +63,12 @@ async function tcpServer(deps: SyslogDeps): Promise<number> {
 
 /** A UDP listener whose warnings and kernel drop count the test reads. */
 async function udpServer(receiveBufferBytes: number) {
-  const warnings: string[] = [];
-  const destination = new Writable({
-    write(line: Buffer, _encoding, done) {
-      const record = JSON.parse(line.toString()) as { level: number; msg: string };
-      if (record.level >= 40) warnings.push(record.msg);
-      done();
-    },
-  });
+  const { logger, warnings } = capturedLogger('syslog-udp-test', 'info');
   const { deps, paths } = syslogDeps();
   const telemetry = createTelemetry('syslog-udp-test');
   const { name, description } = COMPONENT_METRICS.syslogUdpDropped;
   const udp = await startSyslogUdp(
-    { ...deps, logger: createLogger({ name: 'syslog-udp-test', level: 'info', destination }) },
+    { ...deps, logger },
     { host: '127.0.0.1', port: 0, receiveBufferBytes, kernelDrops: telemetry.counter(name, description), kernelDropsPollMs: 20 },
   );
   stoppers.push(udp.close);
@@ -83,7 +76,7 @@ async function udpServer(receiveBufferBytes: number) {
     const sample = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)$`, 'm').exec(await telemetry.renderPrometheus());
     return sample === null ? undefined : Number(sample[1]);
   };
-  return { udp, warnings, paths, kernelDrops };
+  return { udp, warnings: () => warnings().map((record) => record.msg), paths, kernelDrops };
 }
 
 async function connectTo(port: number): Promise<Socket & { closed: boolean }> {
@@ -190,13 +183,13 @@ describe('syslog over UDP', () => {
   it('asks the kernel for the configured receive buffer', async () => {
     const { udp, warnings } = await udpServer(128 * 1024);
     expect(udp.receiveBufferBytes).toBe(128 * 1024);
-    expect(warnings).toEqual([]);
+    expect(warnings()).toEqual([]);
   });
 
   it('warns when the kernel grants less receive buffer than asked for', async () => {
     const { udp, warnings } = await udpServer(1024 * 1024 * 1024);
     expect(udp.receiveBufferBytes).toBeLessThan(1024 * 1024 * 1024);
-    expect(warnings).toEqual([expect.stringContaining('VIGIL_SYSLOG_UDP_RECEIVE_BUFFER_BYTES')]);
+    expect(warnings()).toEqual([expect.stringContaining('VIGIL_SYSLOG_UDP_RECEIVE_BUFFER_BYTES')]);
   });
 
   it('takes the datagrams one read of the socket brings as one batch, and loses none', async () => {
