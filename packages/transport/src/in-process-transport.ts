@@ -220,6 +220,11 @@ class InProcessConsumer implements Consumer {
     this.started = false;
     await this.group.leave(this);
   }
+
+  /** In one process there is no connection to lose, and a group holds one deployment's topics. */
+  problem(): string | undefined {
+    return undefined;
+  }
 }
 
 export class InProcessTransport implements Transport {

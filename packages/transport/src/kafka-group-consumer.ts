@@ -5,7 +5,9 @@
 // partition to that point.
 
 import { randomUUID } from 'node:crypto';
-import type { Consumer as KafkaJsConsumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import kafkajs from 'kafkajs';
+import type { Consumer as KafkaJsConsumer, EachBatchPayload, GroupDescription, Kafka, KafkaMessage } from 'kafkajs';
+import { VigilError } from '@vigil/contract';
 import { revokedPartitions } from './assignment-change';
 import { kafkaUnavailable, withKafkaErrors } from './kafka-errors';
 import { retryWhileLeadershipSettles } from './leadership-retry';
@@ -56,6 +58,36 @@ export interface GroupConsumerContext {
   leaderWaitMs: number;
   /** Removes a group (a broadcast consumer's, on stop). */
   deleteGroup(groupId: string): Promise<void>;
+  /** The group's current members as the broker describes them. */
+  describeGroup(groupId: string): Promise<GroupDescription>;
+}
+
+// kafkajs is CommonJS; Node's ESM loader does detect this named export, but keep to the default import.
+const { AssignerProtocol } = kafkajs;
+
+/** The topics a member subscribed to, from its join metadata; none when it cannot be read. */
+function subscribedTopics(memberMetadata: Buffer): string[] {
+  try {
+    return AssignerProtocol.MemberMetadata.decode(memberMetadata)?.topics ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Members of one group share its partitions whatever they subscribed to: a member of another
+ * deployment (another VIGIL_TOPIC_PREFIX, same group id) is assigned partitions of ours that it
+ * never reads, and we get some of its. Named so the fix is one variable.
+ */
+function groupConflict(groupId: string, setting: string | undefined, ours: readonly string[], theirs: readonly string[]): VigilError {
+  const variable = setting ?? 'the consumer group id';
+  const example = setting === undefined ? '' : `, e.g. ${setting}=${groupId}-${ours[0]?.split('.')[0] ?? 'other'}`;
+  return new VigilError(
+    'VIGIL_CONFIG_INVALID',
+    `Kafka consumer group "${groupId}" is already used by members reading ${theirs.join(', ')}, while this one reads ${ours.join(', ')}. ` +
+      `Members of one group share its partitions, so each would leave partitions of the other unread. ` +
+      `Give each deployment (each VIGIL_TOPIC_PREFIX) a group of its own with ${variable}${example}.`,
+  );
 }
 
 export class KafkaGroupConsumer implements Consumer {
@@ -75,6 +107,12 @@ export class KafkaGroupConsumer implements Consumer {
   private readonly rewindPoints = new Map<string, string>();
   /** The chain of manual commits, so they reach Kafka in call order. */
   private commits: Promise<void> = Promise.resolve();
+  /** The group conflict found at the last join (see groupConflict), if any. */
+  private conflict: VigilError | undefined;
+  /** Joins so far, so a member check of an older join does not overwrite a newer one. */
+  private joins = 0;
+  /** Topics of other members assigned to us at the join under way (kafkajs reports them before GROUP_JOIN). */
+  private foreignTopics: string[] | undefined;
 
   constructor(
     private readonly context: GroupConsumerContext,
@@ -89,6 +127,7 @@ export class KafkaGroupConsumer implements Consumer {
     const { client, tuning, logger, leaderWaitMs } = this.context;
     const { groupId } = this;
     const { topics, fromBeginning = true } = this.options;
+    if (this.options.broadcast !== true) await this.refuseForeignGroup();
     const consumer = client.consumer({
       groupId,
       maxWaitTimeInMs: tuning.maxWaitTimeMs,
@@ -99,7 +138,12 @@ export class KafkaGroupConsumer implements Consumer {
       ...(this.options.maxBytes === undefined ? {} : { maxBytes: this.options.maxBytes }),
     });
     this.consumer = consumer;
+    consumer.on(consumer.events.RECEIVED_UNSUBSCRIBED_TOPICS, ({ payload }) => {
+      this.foreignTopics = payload.topicsNotSubscribed;
+    });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.checkMembersAfterJoin(this.foreignTopics ?? []);
+      this.foreignTopics = undefined;
       const assignment = toAssignment(payload.memberAssignment);
       const revoked = revokedPartitions(this.owned, assignment);
       this.owned = assignment;
@@ -167,6 +211,51 @@ export class KafkaGroupConsumer implements Consumer {
     if (this.options.broadcast === true || this.manualCommit) return;
     const next = (BigInt(lastOffset) + 1n).toString();
     await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: next }] }] });
+  }
+
+  /**
+   * Refuses to join a group whose members read none of our topics: joining would take partitions
+   * of that other deployment and leave them unread. Members of an older or newer Vigil share
+   * topics with us, so a rolling upgrade passes.
+   */
+  private async refuseForeignGroup(): Promise<void> {
+    const theirs = await this.foreignMembersTopics();
+    if (theirs.length > 0) throw groupConflict(this.groupId, this.options.groupSetting, this.options.topics, theirs);
+  }
+
+  /** The topics of the group's members that read none of ours (another deployment), sorted. */
+  private async foreignMembersTopics(): Promise<string[]> {
+    const { members } = await this.context.describeGroup(this.groupId);
+    const ours = new Set(this.options.topics);
+    const foreign = members.map((member) => subscribedTopics(member.memberMetadata)).filter((topics) => topics.length > 0 && !topics.some((t) => ours.has(t)));
+    return [...new Set(foreign.flat())].sort();
+  }
+
+  /**
+   * After a join: a leader assigns only its own topics, so a member of another deployment may be
+   * in the group without handing us any of its topics; ask the broker who the members are.
+   * `unsubscribed`: topics the join assigned us that we do not read (kafkajs drops them).
+   */
+  private checkMembersAfterJoin(unsubscribed: readonly string[]): void {
+    const join = ++this.joins;
+    const settle = (theirs: readonly string[]) => {
+      if (join !== this.joins) return;
+      const before = this.conflict;
+      this.conflict = theirs.length === 0 ? undefined : groupConflict(this.groupId, this.options.groupSetting, this.options.topics, theirs);
+      if (this.conflict !== undefined && before?.message !== this.conflict.message) {
+        this.context.logger.error({ groupId: this.groupId, err: this.conflict }, 'consumer group shared with another deployment');
+      }
+    };
+    settle(unsubscribed);
+    this.foreignMembersTopics().then(
+      (theirs) => settle([...new Set([...unsubscribed, ...theirs])].sort()),
+      (error: unknown) => this.context.logger.warn({ groupId: this.groupId, err: error }, 'could not list the members of the consumer group'),
+    );
+  }
+
+  problem(): string | undefined {
+    if (this.consumer === undefined) return undefined;
+    return this.conflict?.message;
   }
 
   commit(positions: readonly CommitPosition[]): Promise<void> {

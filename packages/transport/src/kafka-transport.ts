@@ -82,6 +82,10 @@ export class KafkaTransport implements Transport {
       deleteGroup: async (groupId) => {
         await this.withAdmin(`delete group ${groupId}`, (admin) => admin.deleteGroups([groupId]));
       },
+      describeGroup: async (groupId) => {
+        const { groups } = await this.withAdmin(`describe group ${groupId}`, (admin) => admin.describeGroups([groupId]));
+        return groups[0] ?? { groupId, members: [], protocol: '', protocolType: '', state: 'Dead' };
+      },
     };
   }
 

@@ -55,6 +55,11 @@ export interface CommitPosition {
 export interface ConsumerOptions {
   /** The consumer group; with `broadcast`, the start of a name the transport makes unique. */
   groupId: string;
+  /**
+   * The setting that names groupId (e.g. `VIGIL_DETECTOR_GROUP_ID`), for the error when the group
+   * already belongs to members reading other topics (another deployment under another prefix).
+   */
+  groupSetting?: string;
   topics: readonly string[];
   /** Where a group with no committed offset starts. Default true. */
   fromBeginning?: boolean;
@@ -104,6 +109,11 @@ export interface Consumer {
   commit(positions: readonly CommitPosition[]): Promise<void>;
   /** Finishes the in-flight batch, commits (with commit 'auto'), leaves the group. */
   stop(): Promise<void>;
+  /**
+   * Why this member is not consuming as it should although started (its group is shared with
+   * members of other topics), for readiness; undefined while all is well.
+   */
+  problem(): string | undefined;
 }
 
 export interface Transport {

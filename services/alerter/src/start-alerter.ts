@@ -127,6 +127,7 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
   http.addReadinessCheck('alerter', () => consuming || 'alerter consumer not running');
   const consumer = transport.consumer({
     groupId: config.consumerGroup,
+    groupSetting: alerterSchema.consumerGroup.env,
     topics: [topics.anomalies],
     fromBeginning: true,
     // A batch returns once its notifications are queued; the flow commits when they are done.

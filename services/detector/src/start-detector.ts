@@ -63,6 +63,7 @@ export async function startDetector(deps: ServiceDeps, runtime: DetectorRuntimeO
   // Offsets are committed only as far as a durable checkpoint covers (the runtime says when).
   const consumer = transport.consumer({
     groupId: service.groupId,
+    groupSetting: detectorServiceSchema.groupId.env,
     topics: [topics.events, topics.repartition],
     fromBeginning: true,
     commit: 'manual',
