@@ -107,6 +107,8 @@ export class KafkaGroupConsumer implements Consumer {
   private readonly rewindPoints = new Map<string, string>();
   /** The chain of manual commits, so they reach Kafka in call order. */
   private commits: Promise<void> = Promise.resolve();
+  /** Since the last crash, until the next join: why this member does not consume. */
+  private crashed: string | undefined;
   /** The group conflict found at the last join (see groupConflict), if any. */
   private conflict: VigilError | undefined;
   /** Joins so far, so a member check of an older join does not overwrite a newer one. */
@@ -142,6 +144,7 @@ export class KafkaGroupConsumer implements Consumer {
       this.foreignTopics = payload.topicsNotSubscribed;
     });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.crashed = undefined;
       this.checkMembersAfterJoin(this.foreignTopics ?? []);
       this.foreignTopics = undefined;
       const assignment = toAssignment(payload.memberAssignment);
@@ -158,6 +161,9 @@ export class KafkaGroupConsumer implements Consumer {
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       const level = payload.restart ? 'warn' : 'error';
+      this.crashed = payload.restart
+        ? `consumer lost Kafka and is reconnecting: ${payload.error.message}`
+        : `consumer stopped for good (restart the process): ${payload.error.message}`;
       logger[level]({ groupId, restart: payload.restart, err: payload.error }, 'consumer crashed');
     });
     try {
@@ -255,7 +261,7 @@ export class KafkaGroupConsumer implements Consumer {
 
   problem(): string | undefined {
     if (this.consumer === undefined) return undefined;
-    return this.conflict?.message;
+    return this.conflict?.message ?? this.crashed;
   }
 
   commit(positions: readonly CommitPosition[]): Promise<void> {

@@ -110,8 +110,9 @@ export interface Consumer {
   /** Finishes the in-flight batch, commits (with commit 'auto'), leaves the group. */
   stop(): Promise<void>;
   /**
-   * Why this member is not consuming as it should although started (its group is shared with
-   * members of other topics), for readiness; undefined while all is well.
+   * Why this member is not consuming as it should although started (it lost Kafka and is
+   * reconnecting, or its group is shared with members of other topics), for readiness; undefined
+   * while all is well.
    */
   problem(): string | undefined;
 }

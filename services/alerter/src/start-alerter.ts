@@ -124,7 +124,6 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
   });
 
   let consuming = false;
-  http.addReadinessCheck('alerter', () => consuming || 'alerter consumer not running');
   const consumer = transport.consumer({
     groupId: config.consumerGroup,
     groupSetting: alerterSchema.consumerGroup.env,
@@ -137,6 +136,7 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
     eachBatch: (batch) => flow.handleBatch(batch.records),
   });
   commit = (positions) => consumer.commit(positions);
+  http.addReadinessCheck('alerter', () => (consuming ? consumer.problem() ?? true : 'alerter consumer not running'));
   await consumer.start();
   consuming = true;
   const ticker = setInterval(() => {

@@ -109,9 +109,16 @@ export class DetectorRuntime {
   private owned: { events: ReadonlySet<number>; repartition: ReadonlySet<number> } = { events: new Set(), repartition: new Set() };
   /** Every step, tick and rebalance runs alone: tasks are not safe to interleave. */
   private queue: Promise<unknown> = Promise.resolve();
-  assigned = false;
+
+  /** Set once the first assignment's state is restored; the partitions may still be none. */
+  private assignmentDone = false;
 
   constructor(private readonly deps: DetectorRuntimeDeps) {}
+
+  /** Ready to detect: an assignment was taken in and it holds at least one input partition. */
+  get ownsPartitions(): boolean {
+    return this.assignmentDone && this.owned.events.size + this.owned.repartition.size > 0;
+  }
 
   private serialize<T>(work: () => Promise<T>): Promise<T> {
     const run = this.queue.then(work);
@@ -128,7 +135,7 @@ export class DetectorRuntime {
       // A new generation starts every partition at its committed offset anyway.
       this.mustRewind.clear();
       await this.restoreOwned(RESTORE_ATTEMPTS);
-      this.assigned = true;
+      this.assignmentDone = true;
       this.deps.logger.info({ events: [...this.owned.events], repartition: [...this.owned.repartition] }, 'detector partitions assigned');
     });
   }

@@ -94,7 +94,12 @@ export async function startDetector(deps: ServiceDeps, runtime: DetectorRuntimeO
     tracer: telemetry.tracer,
   });
 
-  http.addReadinessCheck('detector', () => detectorRuntime.assigned || 'detector has no partitions of its consumer group yet');
+  http.addReadinessCheck(
+    'detector',
+    () =>
+      consumer.problem() ??
+      (detectorRuntime.ownsPartitions || 'detector owns no partition of its consumer group (start-up, a rebalance, or more instances than partitions)'),
+  );
   await consumer.start();
 
   const timer =

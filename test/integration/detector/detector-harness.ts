@@ -12,6 +12,7 @@ import { waitFor } from '../../support/wait-for';
 import { detectorTransport } from './in-process-detector';
 
 export { startInProcessDetector } from './in-process-detector';
+export type { InProcessDetector } from './in-process-detector';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 

@@ -21,6 +21,8 @@ export function detectorTransport(env: Env): KafkaTransport {
 
 export interface InProcessDetector {
   detector: RunningDetector;
+  /** Its HTTP port (/readyz, /metrics): `http://127.0.0.1:<port>`. */
+  url: string;
   stop(): Promise<void>;
 }
 
@@ -30,9 +32,12 @@ export async function startInProcessDetector(env: Env): Promise<InProcessDetecto
   const telemetry = createTelemetry('vigil-detector');
   const http = new VigilHttpServer({ host: '127.0.0.1', port: 0, logger, telemetry });
   const detector = await startDetector({ transport, logger, telemetry, http, env }, { tickMs: 200 });
+  const address = await http.listen();
   return {
     detector,
+    url: `http://127.0.0.1:${address.port}`,
     async stop() {
+      await http.close();
       await detector.stop();
       await transport.close();
     },
