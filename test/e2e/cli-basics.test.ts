@@ -26,6 +26,27 @@ describe('vigil command', () => {
     expect(running.stderr()).toMatch(/KAFKA_BROKERS item "not a host:port" must be host:port .*e\.g\. KAFKA_BROKERS=/);
   });
 
+  it('vigil start collector names KAFKA_BROKERS when no broker answers there: a closed port, and a port that is not Kafka', async () => {
+    const closedPort = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    // Accepts the connection and closes it, as a wrong service or a TLS-only listener would.
+    const notKafka = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => notKafka.listen(0, '127.0.0.1', resolve));
+    try {
+      for (const address of [`127.0.0.1:${closedPort}`, `127.0.0.1:${(notKafka.address() as AddressInfo).port}`]) {
+        running = spawnVigil(['start', 'collector'], { KAFKA_BROKERS: address, VIGIL_HTTP_PORT: '0', VIGIL_LOG_LEVEL: 'silent' });
+        expect(await running.exited()).toBe(1);
+        expect(running.stderr()).toContain(`VIGIL_KAFKA_UNAVAILABLE: No Kafka broker answered at KAFKA_BROKERS=${address}`);
+      }
+    } finally {
+      notKafka.close();
+    }
+  }, 90_000);
+
   it('vigil start stops with a message naming the variable when VIGIL_BUCKET_SECONDS=-1', async () => {
     running = spawnVigil(['start'], { VIGIL_BUCKET_SECONDS: '-1', VIGIL_HTTP_PORT: '0' });
     expect(await running.exited()).toBe(1);

@@ -39,3 +39,31 @@ export async function withKafkaErrors<T>(action: string, call: () => Promise<T>)
     throw kafkaUnavailable(action, error);
   }
 }
+
+/** kafkajs's errors for a broker that cannot be connected to (refused, unknown host, closed, timed out). */
+const CONNECTION_ERRORS = new Set(['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSRequestTimeoutError']);
+
+function isConnectionFailure(error: unknown): boolean {
+  let current = error as (KafkaJsLikeError & { name?: string }) | undefined;
+  for (let depth = 0; depth < 10 && current !== undefined && current !== null && typeof current === 'object'; depth++) {
+    if (current.name !== undefined && CONNECTION_ERRORS.has(current.name)) return true;
+    current = (current.originalError ?? current.cause) as typeof current;
+  }
+  return false;
+}
+
+/**
+ * The first connection failed: most often KAFKA_BROKERS (or TLS/SASL) is wrong rather than the
+ * cluster down, so say which variable to check. Other failures pass through unchanged.
+ */
+export function brokersUnreachable(brokers: readonly string[], error: unknown): unknown {
+  if (!isConnectionFailure(error)) return error;
+  const root = rootCause(error).message ?? String(error);
+  return new VigilError(
+    'VIGIL_KAFKA_UNAVAILABLE',
+    `No Kafka broker answered at KAFKA_BROKERS=${brokers.join(',')} (${root}). ` +
+      'Check that each entry is the host:port of a broker listener reachable from here and that the cluster is up; ' +
+      'a cluster that needs TLS or SASL also needs KAFKA_TLS=on and KAFKA_SASL_MECHANISM.',
+    { retryable: true, cause: error },
+  );
+}

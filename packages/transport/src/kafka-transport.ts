@@ -8,7 +8,7 @@ import { VigilError, topicName } from '@vigil/contract';
 import type { TopicRole } from '@vigil/contract';
 import { createKafkaClient } from './kafka-client';
 import type { KafkaSettings } from './kafka-client';
-import { withKafkaErrors } from './kafka-errors';
+import { brokersUnreachable, withKafkaErrors } from './kafka-errors';
 import { KafkaGroupConsumer, toIncomingRecord } from './kafka-group-consumer';
 import type { GroupConsumerContext, GroupConsumerTuning } from './kafka-group-consumer';
 import { fetchOffsetsWhenSettled, leaderNotAvailable, retryWhileLeadershipSettles } from './leadership-retry';
@@ -100,7 +100,7 @@ export class KafkaTransport implements Transport {
       return admin;
     }).catch((error: unknown) => {
       this.admin = undefined;
-      throw error;
+      throw brokersUnreachable(this.settings.brokers ?? [], error);
     });
     return this.admin;
   }
