@@ -156,6 +156,23 @@ export class KafkaTransport implements Transport {
     });
     await this.waitForServingLeaders(planned.map((topic) => topic.name));
     await this.checkCompaction(planned.filter((topic) => topic.compacted).map((topic) => topic.name));
+    await this.warnAboutFewerPartitions(planned.map((topic) => topic.name));
+  }
+
+  /**
+   * Topics someone created beforehand keep their own partition count: fewer than
+   * VIGIL_TOPIC_PARTITIONS caps how many detector or alerter instances get work, silently so far.
+   */
+  private async warnAboutFewerPartitions(names: readonly string[]): Promise<void> {
+    const wanted = this.settings.topicPartitions;
+    const { topics } = await this.withAdmin('describe topics', (admin) => admin.fetchTopicMetadata({ topics: [...names] }));
+    const fewer = topics.filter((topic) => topic.partitions.length < wanted).map((topic) => `${topic.name} (${topic.partitions.length})`);
+    if (fewer.length === 0) return;
+    this.logger.warn(
+      { topics: fewer },
+      `topics have fewer partitions than VIGIL_TOPIC_PARTITIONS=${wanted}: ${fewer.join(', ')}. Vigil leaves existing topics as they are, ` +
+        'so no more consumer instances than a topic has partitions get work from it (the others stay idle and not ready)',
+    );
   }
 
   /**

@@ -3,7 +3,9 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { COMPACTED_TOPICS, TOPICS } from '@vigil/contract';
 import type { TopicRole } from '@vigil/contract';
-import type { KafkaTransport } from '@vigil/transport';
+import { kafkaSchema, loadConfig } from '@vigil/config';
+import { KafkaTransport } from '@vigil/transport';
+import type { LogFields, TransportLogger } from '@vigil/transport';
 import { kafkaBrokers, uniqueName } from '../../support/kafka';
 import { kafkaTransportFor } from './kafka-fixture';
 
@@ -67,5 +69,28 @@ describe('topic creation on the real broker', () => {
       code: 'VIGIL_KAFKA_TOPIC',
       message: expect.stringContaining(`${prefix}.silences.v1 holds state and must be compacted`),
     });
+  });
+
+  it('real broker: ensureTopics warns, naming the topic and VIGIL_TOPIC_PARTITIONS, when an existing topic has fewer partitions', async () => {
+    const brokers = kafkaBrokers();
+    const prefix = uniqueName('few-partitions');
+    const warnings: string[] = [];
+    const ignore = (_fields: LogFields, _message: string) => {};
+    const logger: TransportLogger = { error: ignore, info: ignore, debug: ignore, warn: (_fields, message) => void warnings.push(message) };
+    const kafka = loadConfig(kafkaSchema, { KAFKA_BROKERS: brokers.join(','), VIGIL_TOPIC_PREFIX: `${prefix}.`, VIGIL_TOPIC_PARTITIONS: '4' });
+    transport = new KafkaTransport({ kafka, logger });
+    const admin = adminFor(brokers);
+    await admin.connect();
+    try {
+      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: transport.topic('events'), numPartitions: 2 }] });
+    } finally {
+      await admin.disconnect();
+    }
+    await transport.ensureTopics();
+    const warning = warnings.find((message) => message.includes('fewer partitions'));
+    expect(warning).toContain('VIGIL_TOPIC_PARTITIONS=4');
+    expect(warning).toContain(`${prefix}.events.v1 (2)`);
+    // Only that topic: the ones Vigil created have the partitions asked for.
+    expect(warning).not.toContain(`${prefix}.repartition.v1`);
   });
 });
