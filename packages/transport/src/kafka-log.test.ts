@@ -33,4 +33,21 @@ describe('kafkaLogCreator', () => {
     });
     expect(lines[0]?.level).toBe('warn');
   });
+
+  it('logs one failed attempt to reach a seed broker as a warning: a broker outage repeats it twice a second', () => {
+    const { lines, logger } = recordingLogger();
+    kafkaLogCreator(logger)(logLevel.INFO)({
+      namespace: 'BrokerPool',
+      level: logLevel.ERROR,
+      label: 'ERROR',
+      log: {
+        timestamp: 'now',
+        logger: 'kafkajs',
+        message: 'Failed to connect to seed broker, trying another broker from the list: Connection error: connect ECONNREFUSED 127.0.0.1:9092',
+        retryCount: 1,
+        retryTime: 400,
+      },
+    });
+    expect(lines[0]?.level).toBe('warn');
+  });
 });

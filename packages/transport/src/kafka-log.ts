@@ -13,9 +13,11 @@ function withoutSecrets(fields: LogFields): LogFields {
 
 function methodFor(level: logLevel, namespace: string): keyof TransportLogger {
   // kafkajs's Connection logs every error response of a single request ("coordinator not
-  // available", "not the leader") at ERROR although the layers above retry it; their own failure
-  // is logged at ERROR by them. A warning is what one such response is.
-  if (level === logLevel.ERROR && namespace === 'Connection') return 'warn';
+  // available", "not the leader") at ERROR although the layers above retry it, and its BrokerPool
+  // every failed attempt to reach a seed broker (about two a second per process while the
+  // cluster is down); their own failure is logged at ERROR by them. A warning is what one such
+  // attempt is.
+  if (level === logLevel.ERROR && (namespace === 'Connection' || namespace === 'BrokerPool')) return 'warn';
   if (level === logLevel.ERROR || level === logLevel.NOTHING) return 'error';
   if (level === logLevel.WARN) return 'warn';
   if (level === logLevel.INFO) return 'info';
