@@ -110,6 +110,8 @@ export class DetectorRuntime {
   /** Every step, tick and rebalance runs alone: tasks are not safe to interleave. */
   private queue: Promise<unknown> = Promise.resolve();
 
+  /** The tick queued or running, which further tick() calls join. */
+  private pendingTick: Promise<void> | undefined;
   /** Set once the first assignment's state is restored; the partitions may still be none. */
   private assignmentDone = false;
 
@@ -181,8 +183,20 @@ export class DetectorRuntime {
     });
   }
 
-  /** Advances idle partitions by the wall clock (see SourceWatermarks) and checkpoints the tasks that are due. */
+  /**
+   * Advances idle partitions by the wall clock (see SourceWatermarks) and checkpoints the tasks that
+   * are due. A call while a tick is still queued or running joins it: while Kafka is down a tick
+   * takes seconds (its restore fails only after the client's retries), and ticks queued every
+   * second would pile up behind it and hold drain() — so SIGTERM — for minutes.
+   */
   tick(): Promise<void> {
+    this.pendingTick ??= this.idleTick().finally(() => {
+      this.pendingTick = undefined;
+    });
+    return this.pendingTick;
+  }
+
+  private idleTick(): Promise<void> {
     return this.serialize(async () => {
       // An events partition without a task sends no watermark and would hold every route back.
       await this.restoreOwned(1);

@@ -41,6 +41,26 @@ class FailOnceTransport extends InProcessTransport {
   }
 }
 
+/** Reads of the state topic fail, as while the broker is down, each only once the test opens the gate. */
+class OutageTransport extends FailOnceTransport {
+  down = false;
+  reads = 0;
+  private gate: Promise<void> | undefined;
+  private release: (() => void) | undefined;
+  hold(): void {
+    this.gate = new Promise((resolve) => (this.release = resolve));
+  }
+  open(): void {
+    this.release?.();
+  }
+  override async readAll(topic: string, partitions?: readonly number[]) {
+    if (!this.down) return super.readAll(topic, partitions);
+    this.reads += 1;
+    await this.gate;
+    throw new VigilError('VIGIL_KAFKA_UNAVAILABLE', 'injected outage', { retryable: true });
+  }
+}
+
 async function harness(env: Record<string, string> = ENV, transport = new InProcessTransport({ partitions: PARTITIONS, prefix: 'test.' })) {
   await transport.ensureTopics();
   const logger = createLogger({ name: 'detector-test', level: 'silent' });
@@ -199,6 +219,31 @@ describe('startDetector over the in-process transport', () => {
     const received = Number(/vigil_events_received_total\{component="detector"\} (\d+)/.exec(await h.telemetry.renderPrometheus())?.[1]);
     // The partition whose checkpoint failed got its share of the second half again.
     expect(received).toBeGreaterThan(firstBucket.length + scenarioTraffic(1, 40).length);
+    await detector.stop();
+  });
+
+  it('lets idle ticks join the one still running instead of queueing behind it while Kafka is down', async () => {
+    const transport = new OutageTransport();
+    const h = await harness({ ...ENV, VIGIL_CHECKPOINT_INTERVAL_MS: '1000' }, transport);
+    const detector = await h.start();
+    await h.send(0, 1);
+    await settle();
+    // A failed checkpoint drops the partition's task; every tick then tries to restore it.
+    transport.failNextSendTo(transport.topic('detectorState'));
+    h.clock.advance(1000);
+    await detector.tick();
+    expect(transport.failed).toBe(true);
+
+    transport.down = true;
+    transport.hold();
+    // The timer fires every second while one restore waits for Kafka's retries.
+    const ticks = Array.from({ length: 10 }, () => detector.tick());
+    await settle();
+    transport.open();
+    await Promise.all(ticks);
+    expect(transport.reads).toBe(1);
+
+    transport.down = false;
     await detector.stop();
   });
 
