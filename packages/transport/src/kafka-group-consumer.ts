@@ -107,6 +107,8 @@ export class KafkaGroupConsumer implements Consumer {
   private readonly rewindPoints = new Map<string, string>();
   /** The chain of manual commits, so they reach Kafka in call order. */
   private commits: Promise<void> = Promise.resolve();
+  /** A restart under way at stop() joined anyway: its batches are not ours to process. */
+  private rejoinedAfterStop = false;
   /** Since the last crash, until the next join: why this member does not consume. */
   private crashed: string | undefined;
   /** The group conflict found at the last join (see groupConflict), if any. */
@@ -136,6 +138,10 @@ export class KafkaGroupConsumer implements Consumer {
       sessionTimeout: tuning.sessionTimeoutMs,
       heartbeatInterval: tuning.heartbeatIntervalMs,
       allowAutoTopicCreation: false,
+      // kafkajs restarts a consumer that lost Kafka, which carries a member through an outage.
+      // After stop() no restart: one would rejoin the group once Kafka is back, in a process that
+      // has stopped (kafkajs's disconnect does not cancel a restart already under way).
+      retry: { restartOnFailure: async () => this.consumer === consumer },
       ...(this.options.maxBytesPerPartition === undefined ? {} : { maxBytesPerPartition: this.options.maxBytesPerPartition }),
       ...(this.options.maxBytes === undefined ? {} : { maxBytes: this.options.maxBytes }),
     });
@@ -144,6 +150,13 @@ export class KafkaGroupConsumer implements Consumer {
       this.foreignTopics = payload.topicsNotSubscribed;
     });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      if (this.consumer !== consumer) {
+        // A restart under way when stop() came has joined after all: leave again, hand over nothing.
+        this.rejoinedAfterStop = true;
+        logger.warn({ groupId }, 'a stopped consumer rejoined its group; leaving it again');
+        void consumer.disconnect().catch(() => {});
+        return;
+      }
       this.crashed = undefined;
       this.checkMembersAfterJoin(this.foreignTopics ?? []);
       this.foreignTopics = undefined;
@@ -177,7 +190,7 @@ export class KafkaGroupConsumer implements Consumer {
           autoCommit: false,
           eachBatchAutoResolve: false,
           partitionsConsumedConcurrently: 1,
-          eachBatch: (payload) => this.processBatch(payload, consumer),
+          eachBatch: (payload) => (this.rejoinedAfterStop ? Promise.resolve() : this.processBatch(payload, consumer)),
         }),
       );
     } catch (error) {
