@@ -41,6 +41,7 @@ describe('vigil command', () => {
         running = spawnVigil(['start', 'collector'], { KAFKA_BROKERS: address, VIGIL_HTTP_PORT: '0', VIGIL_LOG_LEVEL: 'silent' });
         expect(await running.exited()).toBe(1);
         expect(running.stderr()).toContain(`VIGIL_KAFKA_UNAVAILABLE: No Kafka broker answered at KAFKA_BROKERS=${address}`);
+        expect(running.stderr()).toContain('e.g. KAFKA_BROKERS=broker1:9092');
       }
     } finally {
       notKafka.close();

@@ -62,8 +62,9 @@ export function brokersUnreachable(brokers: readonly string[], error: unknown): 
   return new VigilError(
     'VIGIL_KAFKA_UNAVAILABLE',
     `No Kafka broker answered at KAFKA_BROKERS=${brokers.join(',')} (${root}). ` +
-      'Check that each entry is the host:port of a broker listener reachable from here and that the cluster is up; ' +
-      'a cluster that needs TLS or SASL also needs KAFKA_TLS=on and KAFKA_SASL_MECHANISM.',
+      'Check that each entry is the host:port of a broker listener reachable from here, e.g. KAFKA_BROKERS=broker1:9092,broker2:9092, ' +
+      'and that the cluster is up; a cluster that needs TLS or SASL also needs KAFKA_TLS=on and KAFKA_SASL_MECHANISM (docs/deployment.md). ' +
+      'Without KAFKA_BROKERS, "vigil start" runs embedded.',
     { retryable: true, cause: error },
   );
 }

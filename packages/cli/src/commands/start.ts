@@ -108,19 +108,6 @@ function checkEveryVariable(env: Env): void {
   }
 }
 
-/**
- * The first Kafka call failing at start-up is nearly always the settings: "Kafka admin connect
- * failed: ... ECONNREFUSED 127.0.0.1:1" named neither the variable nor what to check.
- */
-function kafkaUnreachable(error: unknown, brokers: readonly string[]): unknown {
-  if (!isVigilError(error, 'VIGIL_KAFKA_UNAVAILABLE')) return error;
-  return new VigilError(
-    'VIGIL_KAFKA_UNAVAILABLE',
-    `cannot use Kafka at KAFKA_BROKERS=${brokers.join(',')} (${error.message}). Check that KAFKA_BROKERS names the brokers' bootstrap address as this machine reaches it, e.g. KAFKA_BROKERS=broker1:9092,broker2:9092, and for a managed cluster KAFKA_TLS and KAFKA_SASL_MECHANISM (docs/deployment.md); without KAFKA_BROKERS, "vigil start" runs embedded`,
-    { cause: error, retryable: error.retryable },
-  );
-}
-
 export async function run(args: string[], io: CommandIo): Promise<number> {
   const role = parseRole(args);
   checkEveryVariable(io.env);
@@ -178,9 +165,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
   };
   let signalled: Promise<NodeJS.Signals>;
   try {
-    await transport.ensureTopics().catch((error: unknown) => {
-      throw kafka.brokers === undefined ? error : kafkaUnreachable(error, kafka.brokers);
-    });
+    await transport.ensureTopics();
     for (const name of names) {
       const service = await STARTERS[name]({ transport, logger: logger.child({ service: name }), telemetry, http, env });
       running.push({ name, ...service });
