@@ -9,44 +9,30 @@ function recordingLogger() {
   return { lines, logger: { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') } };
 }
 
+/** What a logger made by kafkaLogCreator writes for one ERROR entry of kafkajs's `namespace`. */
+function logError(namespace: string, log: { message: string; [field: string]: unknown }) {
+  const { lines, logger } = recordingLogger();
+  kafkaLogCreator(logger)(logLevel.INFO)({ namespace, level: logLevel.ERROR, label: 'ERROR', log: { timestamp: 'now', logger: 'kafkajs', ...log } });
+  return lines;
+}
+
 describe('kafkaLogCreator', () => {
   it('never passes SASL credentials on to the logger', () => {
-    const { lines, logger } = recordingLogger();
-    const log = kafkaLogCreator(logger)(logLevel.INFO);
-    log({
-      namespace: 'SASLAuthenticator',
-      level: logLevel.ERROR,
-      label: 'ERROR',
-      log: { timestamp: 'now', logger: 'kafkajs', message: 'SASL authentication failed', sasl: { password: 'hunter2' }, password: 'hunter2', broker: 'b:9092' },
-    });
+    const lines = logError('SASLAuthenticator', { message: 'SASL authentication failed', sasl: { password: 'hunter2' }, password: 'hunter2', broker: 'b:9092' });
     expect(JSON.stringify(lines)).not.toContain('hunter2');
     expect(lines[0]).toMatchObject({ level: 'error', message: 'SASL authentication failed', fields: { kafkajs: 'SASLAuthenticator', broker: 'b:9092' } });
   });
 
   it('logs one failed request of a retried operation as a warning', () => {
-    const { lines, logger } = recordingLogger();
-    kafkaLogCreator(logger)(logLevel.INFO)({
-      namespace: 'Connection',
-      level: logLevel.ERROR,
-      label: 'ERROR',
-      log: { timestamp: 'now', logger: 'kafkajs', message: 'Response Produce(key: 0, version: 7)', error: 'not the leader' },
-    });
+    const lines = logError('Connection', { message: 'Response Produce(key: 0, version: 7)', error: 'not the leader' });
     expect(lines[0]?.level).toBe('warn');
   });
 
   it('logs one failed attempt to reach a seed broker as a warning: a broker outage repeats it twice a second', () => {
-    const { lines, logger } = recordingLogger();
-    kafkaLogCreator(logger)(logLevel.INFO)({
-      namespace: 'BrokerPool',
-      level: logLevel.ERROR,
-      label: 'ERROR',
-      log: {
-        timestamp: 'now',
-        logger: 'kafkajs',
-        message: 'Failed to connect to seed broker, trying another broker from the list: Connection error: connect ECONNREFUSED 127.0.0.1:9092',
-        retryCount: 1,
-        retryTime: 400,
-      },
+    const lines = logError('BrokerPool', {
+      message: 'Failed to connect to seed broker, trying another broker from the list: Connection error: connect ECONNREFUSED 127.0.0.1:9092',
+      retryCount: 1,
+      retryTime: 400,
     });
     expect(lines[0]?.level).toBe('warn');
   });

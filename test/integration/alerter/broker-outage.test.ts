@@ -6,14 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sampleAnomaly } from '@vigil/notifiers';
 import { startBroker, type LocalBroker } from '../../../tools/kafka/broker';
 import { startHttpSink } from '../../support/http-sink';
-import { waitFor } from '../../support/wait-for';
+import { readinessThroughBrokerOutage } from '../../support/readiness';
 import { alerterTestEnv, startInProcessAlerter, topicClient } from './alerter-harness';
-
-async function readiness(url: string): Promise<{ status: number; reasons: Record<string, string> }> {
-  const response = await fetch(`${url}/readyz`);
-  const body = (await response.json()) as { reasons?: Record<string, string> };
-  return { status: response.status, reasons: body.reasons ?? {} };
-}
 
 let cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -37,20 +31,8 @@ describe('alerter during a broker outage (real broker)', () => {
     cleanup.push(() => topics.close());
     const alerter = await startInProcessAlerter(env);
     cleanup.push(() => alerter.stop());
-    await waitFor(async () => (await readiness(alerter.url)).status === 200, { timeoutMs: 60_000, message: 'the alerter to be ready' });
-
-    await broker.kill();
-    const down = await waitFor(
-      async () => {
-        const state = await readiness(alerter.url);
-        return state.status === 503 ? state : undefined;
-      },
-      { timeoutMs: 90_000, intervalMs: 200, message: '/readyz to report the lost broker' },
-    );
+    const down = await readinessThroughBrokerOutage(alerter.url, broker, 'alerter');
     expect(down.reasons['alerter']).toMatch(/lost Kafka/);
-
-    await broker.restart();
-    await waitFor(async () => (await readiness(alerter.url)).status === 200, { timeoutMs: 120_000, intervalMs: 200, message: 'the alerter to be ready again' });
     await topics.publish([sampleAnomaly({ id: 'an-after-outage', severity: 'critical' })]);
     const [message] = await slack.waitForRequests(1, 60_000);
     expect(message?.body).toContain('an-after-outage');

@@ -4,6 +4,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBroker, type LocalBroker } from '../../../tools/kafka/broker';
+import { readiness, readinessThroughBrokerOutage } from '../../support/readiness';
 import { waitFor } from '../../support/wait-for';
 import { detectorTestEnv, ScenarioTopics, startInProcessDetector, type InProcessDetector } from './detector-harness';
 import type { Env } from '@vigil/config';
@@ -11,17 +12,6 @@ import type { Env } from '@vigil/config';
 /** Creates the deployment's topics (vigil start does it before the services start). */
 async function createTopics(env: Env): Promise<void> {
   await (await ScenarioTopics.create(env)).close();
-}
-
-interface Readiness {
-  status: number;
-  reasons: Record<string, string>;
-}
-
-async function readiness(url: string): Promise<Readiness> {
-  const response = await fetch(`${url}/readyz`);
-  const body = (await response.json()) as { reasons?: Record<string, string> };
-  return { status: response.status, reasons: body.reasons ?? {} };
 }
 
 describe('detector readiness (real broker)', () => {
@@ -56,19 +46,7 @@ describe('detector readiness (real broker)', () => {
     await createTopics(env);
     const detector = await startInProcessDetector(env);
     running.push(detector);
-    await waitFor(async () => (await readiness(detector.url)).status === 200, { timeoutMs: 60_000, message: 'the detector to be ready' });
-
-    await broker.kill();
-    const down = await waitFor(
-      async () => {
-        const state = await readiness(detector.url);
-        return state.status === 503 ? state : undefined;
-      },
-      { timeoutMs: 90_000, intervalMs: 200, message: '/readyz to report the lost broker' },
-    );
+    const down = await readinessThroughBrokerOutage(detector.url, broker, 'detector');
     expect(down.reasons['detector']).toMatch(/lost Kafka/);
-
-    await broker.restart();
-    await waitFor(async () => (await readiness(detector.url)).status === 200, { timeoutMs: 120_000, intervalMs: 200, message: 'the detector to be ready again' });
   });
 });

@@ -16,6 +16,17 @@ function adminFor(brokers: string[]) {
   return new Kafka({ clientId: 'vigil-test-inspect', brokers, logLevel: logLevel.NOTHING }).admin();
 }
 
+/** Creates `topic` as an operator might have, before Vigil, with the broker's other defaults. */
+async function createTopicAsIs(brokers: string[], topic: string, numPartitions: number): Promise<void> {
+  const admin = adminFor(brokers);
+  await admin.connect();
+  try {
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions }] });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 describe('topic creation on the real broker', () => {
   let transport: KafkaTransport | undefined;
   afterEach(async () => {
@@ -58,13 +69,7 @@ describe('topic creation on the real broker', () => {
     const brokers = kafkaBrokers();
     const prefix = uniqueName('bad-state-topic');
     transport = kafkaTransportFor({ brokers, prefix, partitions: 1 });
-    const admin = adminFor(brokers);
-    await admin.connect();
-    try {
-      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: transport.topic('silences'), numPartitions: 1 }] });
-    } finally {
-      await admin.disconnect();
-    }
+    await createTopicAsIs(brokers, transport.topic('silences'), 1);
     await expect(transport.ensureTopics()).rejects.toMatchObject({
       code: 'VIGIL_KAFKA_TOPIC',
       message: expect.stringContaining(`${prefix}.silences.v1 holds state and must be compacted`),
@@ -79,13 +84,7 @@ describe('topic creation on the real broker', () => {
     const logger: TransportLogger = { error: ignore, info: ignore, debug: ignore, warn: (_fields, message) => void warnings.push(message) };
     const kafka = loadConfig(kafkaSchema, { KAFKA_BROKERS: brokers.join(','), VIGIL_TOPIC_PREFIX: `${prefix}.`, VIGIL_TOPIC_PARTITIONS: '4' });
     transport = new KafkaTransport({ kafka, logger });
-    const admin = adminFor(brokers);
-    await admin.connect();
-    try {
-      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: transport.topic('events'), numPartitions: 2 }] });
-    } finally {
-      await admin.disconnect();
-    }
+    await createTopicAsIs(brokers, transport.topic('events'), 2);
     await transport.ensureTopics();
     const warning = warnings.find((message) => message.includes('fewer partitions'));
     expect(warning).toContain('VIGIL_TOPIC_PARTITIONS=4');
