@@ -80,4 +80,10 @@ describe('vigil config', () => {
     expect(captured.err()).toContain('error: VIGIL_SLACK_WEBHOOK_URL must use https or http (got <secret>)');
     for (const secret of ['hookpass', 'WEBHOOKTOK', 'amPASS', 'otlpPASS', 'slackTOK']) expect(captured.out() + captured.err()).not.toContain(secret);
   });
+
+  it('warns of a token short enough to guess, by its variable and length only', async () => {
+    const captured = capturedIo({ VIGIL_ADMIN_TOKENS: 'adm-0123456789abcdef,letmein', VIGIL_INGEST_TOKENS: 'ing-0123456789abcdef' });
+    expect(await main(['config'], captured.io)).toBe(0);
+    expect(captured.err()).toBe('warning: VIGIL_ADMIN_TOKENS holds a token of 7 characters, which can be guessed; use at least 16 random characters, e.g. from "openssl rand -hex 24"\n');
+  });
 });

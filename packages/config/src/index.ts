@@ -2,7 +2,7 @@
 
 export { boolean, hostPortProblem, integer, list, number, oneOf, optional, string, url } from './field';
 export type { Field } from './field';
-export { checkConfig, describeConfig, loadConfig, renderConfigTable, unknownVariableWarnings } from './load';
+export { checkConfig, describeConfig, loadConfig, renderConfigTable, shortTokenWarnings, unknownVariableWarnings } from './load';
 export type { ConfigOf, ConfigProblem, Env, Schema } from './load';
 export { kafkaSchema } from './schemas/kafka';
 export { commonSchema } from './schemas/common';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isVigilError } from '@vigil/contract';
 import { integer, list, listenAddress, optional, string, url } from './field';
-import { checkConfig, describeConfig, loadConfig, renderConfigTable, unknownVariableWarnings } from './load';
+import { checkConfig, describeConfig, loadConfig, renderConfigTable, shortTokenWarnings, unknownVariableWarnings } from './load';
 import { detectorSchema } from './schemas/detector';
 import { kafkaSchema } from './schemas/kafka';
 
@@ -162,6 +162,24 @@ describe('unknownVariableWarnings', () => {
 
   it('knows _FILE twins of secrets', () => {
     expect(unknownVariableWarnings({ VIGIL_TEST_TOKEN_FILE: '/x' }, [schema])).toEqual([]);
+  });
+});
+
+describe('shortTokenWarnings', () => {
+  const tokens = { admin: optional(list({ env: 'VIGIL_TEST_TOKENS', description: 'd', example: 'adm-1', secret: true })) };
+
+  it('warns of a guessable token by its length, never showing it', () => {
+    const warnings = shortTokenWarnings({ VIGIL_TEST_TOKENS: 'a-long-enough-token-0123,hunter2' }, [tokens]);
+    expect(warnings).toEqual([expect.stringMatching(/^VIGIL_TEST_TOKENS holds a token of 7 characters, which can be guessed; use at least 16/)]);
+    expect(warnings.join()).not.toContain('hunter2');
+  });
+
+  it('reads a token file as the config does, and says nothing of long tokens or of unset lists', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'vigil-tokens-')), 'tokens');
+    writeFileSync(file, 'short\n');
+    expect(shortTokenWarnings({ VIGIL_TEST_TOKENS_FILE: file }, [tokens])).toHaveLength(1);
+    expect(shortTokenWarnings({ VIGIL_TEST_TOKENS: '0123456789abcdef' }, [tokens])).toEqual([]);
+    expect(shortTokenWarnings({}, [tokens, schema])).toEqual([]);
   });
 });
 

@@ -121,6 +121,34 @@ function editDistance(a: string, b: string): number {
   return prev[b.length] as number;
 }
 
+/**
+ * A bearer token shorter than this can be guessed: the endpoints limit the rate of requests, not
+ * the number of tries over days. Vigil's own generated token is 32 hex characters.
+ */
+const MIN_TOKEN_LENGTH = 16;
+
+/**
+ * Warnings for the token lists (secret lists named *_TOKENS) holding a token shorter than
+ * MIN_TOKEN_LENGTH: one per variable, with how short, never the token itself. Values that do not
+ * load are left to checkConfig's problems.
+ */
+export function shortTokenWarnings(env: Env, schemas: readonly Schema[]): string[] {
+  const warnings: string[] = [];
+  for (const s of schemas) {
+    for (const field of Object.values(s)) {
+      if (!field.secret || !field.env.endsWith('_TOKENS')) continue;
+      const { config, problems } = checkConfig({ tokens: field }, env);
+      if (problems.length > 0 || !Array.isArray(config.tokens)) continue;
+      const shortest = Math.min(...(config.tokens as string[]).map((token) => token.length));
+      if (shortest >= MIN_TOKEN_LENGTH) continue;
+      warnings.push(
+        `${field.env} holds a token of ${shortest} characters, which can be guessed; use at least ${MIN_TOKEN_LENGTH} random characters, e.g. from "openssl rand -hex 24"`,
+      );
+    }
+  }
+  return [...new Set(warnings)];
+}
+
 /** Warnings for VIGIL_* variables no schema knows, with the nearest known name. */
 export function unknownVariableWarnings(env: Env, schemas: readonly Schema[]): string[] {
   const known = new Set<string>();

@@ -1,7 +1,7 @@
 // `vigil config`: the effective configuration with secrets masked, every problem, and warnings
 // for unknown VIGIL_* variables. `--markdown` prints the README's configuration table.
 
-import { checkConfig, describeConfig, renderConfigTable, unknownVariableWarnings } from '@vigil/config';
+import { checkConfig, describeConfig, renderConfigTable, shortTokenWarnings, unknownVariableWarnings } from '@vigil/config';
 import { VigilError } from '@vigil/contract';
 import { CONFIG_SECTIONS } from '../config-sections';
 import type { CommandIo } from '../io';
@@ -29,6 +29,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     for (const p of checked.problems) io.stderr.write(`error: ${p.message}\n`);
     problems += checked.problems.length;
   }
-  for (const w of unknownVariableWarnings(io.env, CONFIG_SECTIONS.map((s) => s.schema))) io.stderr.write(`warning: ${w}\n`);
+  const schemas = CONFIG_SECTIONS.map((s) => s.schema);
+  for (const w of [...unknownVariableWarnings(io.env, schemas), ...shortTokenWarnings(io.env, schemas)]) io.stderr.write(`warning: ${w}\n`);
   return problems === 0 ? 0 : 1;
 }

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkConfig, commonSchema, kafkaSchema, loadConfig, unknownVariableWarnings, type Env } from '@vigil/config';
+import { checkConfig, commonSchema, kafkaSchema, loadConfig, shortTokenWarnings, unknownVariableWarnings, type Env } from '@vigil/config';
 import { isVigilError, VigilError } from '@vigil/contract';
 import { followTokenFile, localAddressOf, urlHost, VigilHttpServer } from '@vigil/http';
 import { createLogger, createTelemetry, exportFailureLog, tracingSchema } from '@vigil/telemetry';
@@ -122,7 +122,8 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
   const embedded = role === 'all' && kafka.brokers === undefined;
   const { env, token: generatedToken } = embedded ? withGeneratedIngestToken(io.env) : { env: io.env };
   const logger = createLogger({ name: `vigil-${role}`, level: common.logLevel });
-  for (const warning of unknownVariableWarnings(io.env, CONFIG_SECTIONS.map((s) => s.schema))) logger.warn(warning);
+  const schemas = CONFIG_SECTIONS.map((s) => s.schema);
+  for (const warning of [...unknownVariableWarnings(io.env, schemas), ...shortTokenWarnings(io.env, schemas)]) logger.warn(warning);
   const tracing = loadConfig(tracingSchema, io.env);
   const onExportFailure = tracing.otlpTracesUrl === undefined ? undefined : exportFailureLog(logger, tracing.otlpTracesUrl);
   const telemetry = createTelemetry(`vigil-${role}`, { tracing: { ...tracing, onExportFailure } });
