@@ -77,11 +77,12 @@ export async function startCollector(deps: ServiceDeps, runtime: CollectorRuntim
   http.addReadinessCheck('collector-buffer', () => (buffer.hasRoom() ? true : 'collector buffer full'));
 
   const parsers = new ParserRegistry(parsing.options, parsing.defaultFormat);
+  // An input without a format of its own uses VIGIL_FORMAT's parser, checked first.
   checkInputFormats(parsers, [
     ['VIGIL_FORMAT', undefined],
-    ...(config.syslogFormat === undefined ? [] : ([['VIGIL_SYSLOG_FORMAT', config.syslogFormat]] as const)),
-    ...(config.fileFormat === undefined ? [] : ([['VIGIL_FILE_FORMAT', config.fileFormat]] as const)),
-    ...(config.stdinFormat === undefined ? [] : ([['VIGIL_STDIN_FORMAT', config.stdinFormat]] as const)),
+    ['VIGIL_SYSLOG_FORMAT', config.syslogFormat],
+    ['VIGIL_FILE_FORMAT', config.fileFormat],
+    ['VIGIL_STDIN_FORMAT', config.stdinFormat],
   ]);
   const pipeline = new IngestPipeline({ buffer, parsers, metrics, tracer: telemetry.tracer, now, logger });
   const audit = new IngestAudit(logger);
