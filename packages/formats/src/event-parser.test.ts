@@ -106,6 +106,18 @@ describe('createEventParser wrappers and detection', () => {
     expect(syslog.ok && cri.ok).toBe(true);
   });
 
+  it('strips an RFC 3164 header without a hostname, as HAProxy and nginx (nohostname) send it', () => {
+    const haproxy = '10.0.1.2:33317 [06/Feb/2009:12:14:14.655] http-in static/srv1 10/0/30/69/109 200 2750 - - ---- 1/1/1/1/0 0/0 "GET /index.html HTTP/1.1"';
+    expect(createEventParser({ format: 'auto' }).parseLine(`<134>Feb  6 12:14:14 haproxy[14389]: ${haproxy}`, ctx)).toMatchObject({
+      ok: true,
+      event: { gateway: 'haproxy', client: { ip: '10.0.1.2' }, request: { path: '/index.html' } },
+    });
+    expect(createEventParser({ format: 'nginx' }).parseLine(`<190>Oct 10 13:55:36 nginx: ${COMBINED}`, ctx)).toMatchObject({
+      ok: true,
+      event: { client: { ip: '203.0.113.9' } },
+    });
+  });
+
   it('unwraps Docker and Kubernetes JSON wrappers around text lines', () => {
     const parser = createEventParser({ format: 'auto' });
     expect(parser.parseLine(JSON.stringify({ log: `${COMBINED}\n`, stream: 'stdout' }), ctx).ok).toBe(true);

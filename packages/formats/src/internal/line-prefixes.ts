@@ -24,7 +24,7 @@ function criPrefixLength(line: string): number {
 }
 
 /**
- * RFC 3164 `[<pri>]Mmm dd hh:mm:ss host tag[pid]: ` or RFC 5424 `<pri>1 ts host app procid msgid sd `;
+ * RFC 3164 `[<pri>]Mmm dd hh:mm:ss [host ]tag[pid]: ` or RFC 5424 `<pri>1 ts host app procid msgid sd `;
  * offset of the message, 0 when absent.
  */
 function syslogPrefixLength(line: string): number {
@@ -39,6 +39,8 @@ function syslogPrefixLength(line: string): number {
   if (line.charCodeAt(p + 9) !== 58 || line.charCodeAt(p + 12) !== 58 || line.charCodeAt(p + 15) !== 32) return 0;
   const hostEnd = line.indexOf(' ', p + 16);
   if (hostEnd === -1) return 0;
+  // No hostname: HAProxy sends none unless log-send-hostname is set, nginx none with `nohostname`.
+  if (line.charCodeAt(hostEnd - 1) === 58 && hostEnd - p - 16 <= 64 && line.lastIndexOf(':', hostEnd - 2) < p + 16) return hostEnd + 1;
   const tagEnd = line.indexOf(': ', hostEnd + 1);
   if (tagEnd === -1 || tagEnd - hostEnd > 64 || line.lastIndexOf(' ', tagEnd - 1) !== hostEnd) return 0;
   return tagEnd + 2;
