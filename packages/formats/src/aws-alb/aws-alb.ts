@@ -2,6 +2,7 @@
 //   type time elb client:port target:port req_time target_time resp_time elb_status target_status
 //   received sent "request" "user_agent" cipher protocol target_group "trace_id" "domain" ...
 
+import { addressOfAddressPort } from '../internal/address-port';
 import { FieldReader, present } from '../internal/field-reader';
 import type { FormatParser } from '../internal/format-parser';
 import { newRawAccess, reject, type RawResult } from '../internal/raw-access';
@@ -40,7 +41,7 @@ export function createAwsAlbFormat(): FormatParser {
       raw.time = parseIsoTime(fields.next() ?? '');
       if (Number.isNaN(raw.time)) return reject('invalid_timestamp');
       fields.next();
-      raw.peerIp = present(fields.next());
+      raw.peerIp = addressOfAddressPort(present(fields.next()));
       fields.next();
       const requestTime = secondsOrUnknown(fields.next());
       const targetTime = secondsOrUnknown(fields.next());

@@ -2,6 +2,7 @@
 //   client:port [accept date] frontend backend/server [host] Tq/Tw/Tc/Tr/Tt status bytes ... "request"
 // The accept date carries no zone: it is read as UTC.
 
+import { addressOfAddressPort } from '../internal/address-port';
 import type { FormatParser } from '../internal/format-parser';
 import { newRawAccess, reject, type RawResult } from '../internal/raw-access';
 import { applyRequestLine, parseIntField } from '../internal/request-line';
@@ -35,7 +36,7 @@ export function createHaproxyFormat(): FormatParser {
       const close = line.indexOf('] ', open);
       if (close === -1) return reject('format_mismatch', 'unterminated [date]');
       const raw = newRawAccess('haproxy');
-      raw.peerIp = line.slice(0, open);
+      raw.peerIp = addressOfAddressPort(line.slice(0, open));
       raw.time = parseClfTime(line, open + 2, close);
       if (Number.isNaN(raw.time)) return reject('invalid_timestamp', line.slice(open + 2, close));
       const quote = line.indexOf(' "', close);
