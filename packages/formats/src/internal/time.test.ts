@@ -47,4 +47,10 @@ describe('parseAnyTime', () => {
     expect(parseAnyTime('10/Jun/2023:15:36:28 +0000')).toBe(Date.UTC(2023, 5, 10, 15, 36, 28));
     expect(parseAnyTime('yesterday')).toBeNaN();
   });
+
+  it('reads epoch microseconds and nanoseconds by their magnitude', () => {
+    expect(parseAnyTime(1693840791756499)).toBe(1693840791756);
+    expect(parseAnyTime(1693840791756499500)).toBe(1693840791756);
+    expect(parseAnyTime('1693840791756499500')).toBe(1693840791756);
+  });
 });

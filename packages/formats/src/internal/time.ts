@@ -112,10 +112,16 @@ export function parseIsoTime(s: string): number {
   return Date.parse(s);
 }
 
-/** Epoch seconds (e.g. 1693840791.75) or milliseconds: values below 1e11 are taken as seconds; fractions of a ms are dropped, as for ISO times. */
+/**
+ * Epoch seconds (e.g. 1693840791.75), milliseconds, microseconds or nanoseconds (Caddy's
+ * `time_format unix_nano`), told apart by magnitude: each unit's values for the years 1973 to 5138
+ * fall in a range of their own. Fractions of a ms are dropped, as for ISO times.
+ */
 export function epochToMs(n: number): number {
   if (!Number.isFinite(n) || n <= 0) return Number.NaN;
-  return n < 1e11 ? Math.floor(n * 1000) : Math.floor(n);
+  if (n < 1e11) return Math.floor(n * 1000);
+  if (n < 1e14) return Math.floor(n);
+  return Math.floor(n < 1e17 ? n / 1000 : n / 1_000_000);
 }
 
 /** Any time value a JSON log may carry: epoch number or numeric string, ISO 8601, or CLF. */
