@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { parseAnyTime, parseClfTime } from './time';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseAnyTime, parseClfTime, parseIsoTime } from './time';
 
 const clf = (s: string) => parseClfTime(s, 0, s.length);
 
@@ -52,5 +52,29 @@ describe('parseAnyTime', () => {
     expect(parseAnyTime(1693840791756499)).toBe(1693840791756);
     expect(parseAnyTime(1693840791756499500)).toBe(1693840791756);
     expect(parseAnyTime('1693840791756499500')).toBe(1693840791756);
+  });
+});
+
+describe('zone-less times', () => {
+  const zone = process.env.TZ;
+  afterEach(() => {
+    if (zone === undefined) delete process.env.TZ;
+    else process.env.TZ = zone;
+  });
+
+  it('reads an ISO time without a zone as UTC, whatever the collector\'s zone', () => {
+    process.env.TZ = 'Europe/Paris';
+    expect(parseIsoTime('2024-03-12T15:22:28')).toBe(Date.UTC(2024, 2, 12, 15, 22, 28));
+    expect(parseIsoTime('2024-03-12 15:22:28.5')).toBe(Date.UTC(2024, 2, 12, 15, 22, 28, 500));
+    expect(parseIsoTime('2024-03-12T15:22:28+01:00')).toBe(Date.UTC(2024, 2, 12, 14, 22, 28));
+    expect(parseIsoTime('2024-03-12T15:22:28.1-0500')).toBe(Date.UTC(2024, 2, 12, 20, 22, 28, 100));
+    expect(parseIsoTime('2024-03-12')).toBe(Date.UTC(2024, 2, 12));
+  });
+
+  it('reads Caddy\'s wall times (yyyy/mm/dd, in UTC)', () => {
+    process.env.TZ = 'America/New_York';
+    expect(parseAnyTime('2023/09/04 15:19:51')).toBe(Date.UTC(2023, 8, 4, 15, 19, 51));
+    expect(parseAnyTime('2023/09/04 15:19:51.751')).toBe(Date.UTC(2023, 8, 4, 15, 19, 51, 751));
+    expect(parseAnyTime('2023/09/04 15:19:51.751234567')).toBe(Date.UTC(2023, 8, 4, 15, 19, 51, 751));
   });
 });

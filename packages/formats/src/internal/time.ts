@@ -105,11 +105,21 @@ function parseClfTimeText(s: string, start: number, end: number): number {
   return dayStartMs(year, month, day) + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis;
 }
 
-/** ISO 8601 / RFC 3339 with a zone; fractions beyond milliseconds are truncated. NaN when malformed. */
+/** Whether an ISO 8601 date-time ends in a zone: `Z`, or an offset after the seconds. */
+function hasZone(s: string): boolean {
+  const last = s.charCodeAt(s.length - 1);
+  return last === 90 || last === 122 || s.indexOf('+', 19) !== -1 || s.indexOf('-', 19) !== -1;
+}
+
+/**
+ * ISO 8601 / RFC 3339; fractions beyond milliseconds are truncated. A time without a zone is UTC,
+ * as the gateways that write one mean it (Envoy's START_TIME, Caddy's wall clock), never the
+ * collector's local time. NaN when malformed.
+ */
 export function parseIsoTime(s: string): number {
   const c = s.charCodeAt(0);
   if (s.length < 10 || c < 48 || c > 57) return Number.NaN;
-  return Date.parse(s);
+  return s.length > 10 && !hasZone(s) ? Date.parse(`${s}Z`) : Date.parse(s);
 }
 
 /**
@@ -124,12 +134,18 @@ export function epochToMs(n: number): number {
   return Math.floor(n < 1e17 ? n / 1000 : n / 1_000_000);
 }
 
-/** Any time value a JSON log may carry: epoch number or numeric string, ISO 8601, or CLF. */
+/**
+ * Any time value a JSON log may carry: epoch number or numeric string, ISO 8601, CLF, or
+ * `yyyy/mm/dd hh:mm:ss[.fff]` (Caddy's `wall` time formats, written in UTC).
+ */
 export function parseAnyTime(value: unknown): number {
   if (typeof value === 'number') return epochToMs(value);
   if (typeof value !== 'string' || value === '') return Number.NaN;
   if (value.charCodeAt(2) === 47) return parseClfTime(value, 0, value.length);
   if (value.charCodeAt(4) === 45) return parseIsoTime(value);
+  if (value.charCodeAt(4) === 47 && value.charCodeAt(7) === 47) {
+    return parseIsoTime(`${value.slice(0, 4)}-${value.slice(5, 7)}-${value.slice(8)}`);
+  }
   const n = Number(value);
   return Number.isFinite(n) ? epochToMs(n) : Number.NaN;
 }
