@@ -8,6 +8,37 @@ import { newRawAccess, reject, type RawResult } from '../internal/raw-access';
 import { toNumber } from '../internal/request-line';
 import { parseAnyTime } from '../internal/time';
 
+/** Milliseconds per unit of a Go duration string (`1.5ms`, `2m3.1s`, `750µs`). */
+const GO_DURATION_UNITS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, 'µs': 0.001, 'μs': 0.001, ns: 0.000_001 };
+const GO_DURATION_PART = /(\d+(?:\.\d+)?)(ms|us|µs|μs|ns|h|m|s)/y;
+
+/** A Go duration string to ms; undefined unless the whole text is one. */
+function goDurationMs(text: string): number | undefined {
+  GO_DURATION_PART.lastIndex = 0;
+  let total = 0;
+  while (GO_DURATION_PART.lastIndex < text.length) {
+    const part = GO_DURATION_PART.exec(text);
+    if (part === null) return undefined;
+    total += Number(part[1]) * (GO_DURATION_UNITS[part[2] as string] as number);
+  }
+  return text === '' ? undefined : total;
+}
+
+/**
+ * `duration` in any of Caddy's duration_format settings: seconds (the default, a fraction),
+ * nano (an integer of nanoseconds: a request takes more than 1000 ns, and a time in seconds is never
+ * a whole number of them that large) or string (a Go duration, `1.234567ms`).
+ */
+function durationMs(value: unknown): number | undefined {
+  if (typeof value === 'string') {
+    const ms = goDurationMs(value);
+    if (ms !== undefined) return Math.round(ms * 1000) / 1000;
+  }
+  const n = toNumber(value);
+  if (n === undefined || n < 0) return undefined;
+  return Number.isInteger(n) && n >= 1000 ? Math.round(n / 1000) / 1000 : Math.round(n * 1_000_000) / 1000;
+}
+
 export function createCaddyFormat(): FormatParser {
   return {
     name: 'caddy',
@@ -35,8 +66,7 @@ export function createCaddyFormat(): FormatParser {
       const status = toNumber(record.status);
       raw.status = status === 0 ? 200 : (status ?? Number.NaN);
       raw.bytes = toNumber(record.size) ?? 0;
-      const duration = toNumber(record.duration);
-      raw.latencyMs = duration === undefined ? undefined : Math.round(duration * 1_000_000) / 1000;
+      raw.latencyMs = durationMs(record.duration);
       return raw;
     },
   };
