@@ -1,5 +1,8 @@
 // Envoy's default access-log format (also Ambassador's, which prefixes "ACCESS "):
 //   [START_TIME] "METHOD PATH PROTOCOL" CODE FLAGS RX TX DURATION UPSTREAM_TIME "XFF" "UA" "REQ_ID" "AUTHORITY" "UPSTREAM"
+// and Istio's proxy text format, which puts two or three fields after FLAGS (response code details,
+// connection termination details or mixer status, "upstream transport failure reason") and appends
+//   UPSTREAM_CLUSTER UPSTREAM_LOCAL DOWNSTREAM_LOCAL DOWNSTREAM_REMOTE SNI ROUTE_NAME
 
 import { FieldReader, present } from '../internal/field-reader';
 import type { FormatParser } from '../internal/format-parser';
@@ -8,6 +11,13 @@ import { applyRequestLine, parseIntField, toNumber } from '../internal/request-l
 import { parseIsoTime } from '../internal/time';
 
 const AMBASSADOR_PREFIX = 'ACCESS ';
+
+/** The most fields Istio's formats put between the response flags and the bytes received. */
+const ISTIO_EXTRA_FIELDS = 3;
+
+function isDigits(value: string): boolean {
+  return value !== '' && parseIntField(value, 0, value.length, Number.NaN) >= 0;
+}
 
 function body(line: string): number {
   return line.startsWith(AMBASSADOR_PREFIX) ? AMBASSADOR_PREFIX.length : 0;
@@ -35,7 +45,13 @@ export function createEnvoyTextFormat(): FormatParser {
       const status = fields.next() ?? '';
       raw.status = parseIntField(status, 0, status.length, Number.NaN);
       fields.next();
-      fields.next();
+      // The bytes received come next: a number. Istio writes up to three other fields first.
+      let received = fields.next();
+      let skipped = 0;
+      while (received !== undefined && !isDigits(received) && skipped < ISTIO_EXTRA_FIELDS) {
+        received = fields.next();
+        skipped++;
+      }
       const sent = fields.next() ?? '-';
       raw.bytes = parseIntField(sent, 0, sent.length, 0);
       raw.latencyMs = toNumber(fields.next());
@@ -44,6 +60,13 @@ export function createEnvoyTextFormat(): FormatParser {
       raw.userAgent = present(fields.next());
       raw.requestId = present(fields.next());
       raw.service = present(fields.next());
+      if (skipped > 0) {
+        fields.next();
+        fields.next();
+        fields.next();
+        fields.next();
+        raw.peerIp = present(fields.next());
+      }
       return raw;
     },
   };
