@@ -7,6 +7,12 @@ import { newRawAccess, reject, type RawResult } from '../internal/raw-access';
 import { toNumber } from '../internal/request-line';
 import { epochToMs } from '../internal/time';
 
+/** Kong writes `proxy: -1` when the request never reached an upstream (a plugin answered it). */
+function latencyMs(value: unknown): number | undefined {
+  const ms = toNumber(value);
+  return ms === undefined || ms < 0 ? undefined : ms;
+}
+
 export function createKongFormat(): FormatParser {
   return {
     name: 'kong',
@@ -31,8 +37,8 @@ export function createKongFormat(): FormatParser {
       raw.status = toNumber(response.status) ?? Number.NaN;
       raw.bytes = toNumber(response.size) ?? 0;
       const latencies = recordField(record, 'latencies');
-      raw.latencyMs = toNumber(latencies?.request);
-      raw.upstreamLatencyMs = toNumber(latencies?.proxy);
+      raw.latencyMs = latencyMs(latencies?.request);
+      raw.upstreamLatencyMs = latencyMs(latencies?.proxy);
       return raw;
     },
   };
