@@ -22,3 +22,35 @@ describe('haproxy option httplog', () => {
     expect(eventOf(parser.parseLine(httplog('10.0.1.2:33317'), ctx)).client.ip).toBe('10.0.1.2');
   });
 });
+
+/** `option httplog clf`: HAProxy's fixed log-format for it, with the date in GMT. */
+const clf = (timers = '10 0 30 69 109') =>
+  `10.0.1.2 - - [06/Feb/2009:12:14:14 +0000] "GET /v1/users/7 HTTP/1.1" 200 2750 "" "" 33317 655 "http-in" "api" "srv1" ${timers} "----" 1 1 1 1 0 0 0 "" "" "" ""`;
+
+describe('haproxy option httplog clf', () => {
+  it('reads the backend as service and the timers as latencies, under the haproxy format and auto', () => {
+    for (const format of ['haproxy', 'auto'] as const) {
+      expect(eventOf(createEventParser({ format }).parseLine(`<134>Feb  6 12:14:14 haproxy[14389]: ${clf()}`, ctx)), format).toMatchObject({
+        gateway: 'haproxy',
+        time: Date.UTC(2009, 1, 6, 12, 14, 14),
+        service: 'api',
+        client: { ip: '10.0.1.2', userAgent: undefined },
+        request: { method: 'GET', path: '/v1/users/7', route: '/v1/users/{id}', protocol: 'HTTP/1.1' },
+        response: { status: 200, bytes: 2750, latencyMs: 109, upstreamLatencyMs: 69 },
+      });
+    }
+  });
+
+  it('leaves out timers HAProxy never reached, and reads a logasap total', () => {
+    expect(eventOf(createEventParser({ format: 'haproxy' }).parseLine(clf('-1 -1 -1 -1 0'), ctx)).response).toMatchObject({ latencyMs: 0, upstreamLatencyMs: undefined });
+    expect(eventOf(createEventParser({ format: 'haproxy' }).parseLine(clf('10 0 30 69 +109'), ctx)).response).toMatchObject({ latencyMs: 109 });
+  });
+
+  it('leaves nginx combined lines to the nginx format', () => {
+    const nginx = '10.0.1.2 - - [06/Feb/2009:12:14:14 +0000] "GET /x HTTP/1.1" 200 2750 "-" "curl/8.5.0" "203.0.113.7"';
+    expect(createEventParser({ format: 'haproxy' }).parseLine(nginx, ctx)).toMatchObject({ ok: false, reason: 'format_mismatch' });
+    const auto = createEventParser({ format: 'auto' });
+    expect(auto.parseLine(nginx, ctx).ok).toBe(true);
+    expect(auto.lastDetected()).toBe('nginx');
+  });
+});

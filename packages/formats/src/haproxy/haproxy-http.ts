@@ -1,10 +1,14 @@
 // HAProxy's HTTP log (`option httplog`), usually behind a syslog header that the line reader strips:
 //   client:port [accept date] frontend backend/server [host] Tq/Tw/Tc/Tr/Tt status bytes ... "request"
-// The accept date carries no zone: it is read as UTC.
+// The accept date carries no zone: it is read as UTC. Also `option httplog clf`, a combined line
+// whose referer and user agent are always "" followed by
+//   client_port ms "frontend" "backend" "server" TR Tw Tc Tr Ta "term_state" ...
 
 import { addressOfAddressPort } from '../internal/address-port';
+import { endsWithMs, looksLikeClf, scanClf } from '../internal/clf-scanner';
+import { FieldReader, present } from '../internal/field-reader';
 import type { FormatParser } from '../internal/format-parser';
-import { newRawAccess, reject, type RawResult } from '../internal/raw-access';
+import { newRawAccess, reject, type RawAccess, type RawResult } from '../internal/raw-access';
 import { applyRequestLine, parseIntField } from '../internal/request-line';
 import { parseClfTime } from '../internal/time';
 
@@ -21,6 +25,37 @@ function parseTimers(token: string): number[] | undefined {
   return values;
 }
 
+/** Tr (server response time) is the upstream latency, the last timer (Tt, Ta) the latency; -1 is "never reached". */
+function applyTimers(raw: RawAccess, serverResponse: number, total: number): void {
+  raw.latencyMs = total >= 0 ? total : undefined;
+  raw.upstreamLatencyMs = serverResponse >= 0 ? serverResponse : undefined;
+}
+
+/** A timer field of the CLF variant: an integer, `+` allowed (option logasap); NaN otherwise. */
+function timer(value: string | undefined): number {
+  return value === undefined || value === '' || !/^[+-]?\d+$/.test(value) ? Number.NaN : Number(value);
+}
+
+/** `option httplog clf`: the combined fields, then HAProxy's own after the empty referer and agent. */
+function parseClfVariant(line: string): RawResult {
+  const raw = newRawAccess('haproxy');
+  const tail = scanClf(line, 0, line.length, raw);
+  if (typeof tail !== 'number') return tail;
+  const fields = new FieldReader(line, tail);
+  const port = timer(fields.next());
+  const millis = timer(fields.next());
+  fields.next();
+  const backend = fields.next();
+  fields.next();
+  const timers = [fields.next(), fields.next(), fields.next(), fields.next(), fields.next()].map(timer);
+  if (Number.isNaN(port) || Number.isNaN(millis) || timers.some(Number.isNaN)) {
+    return reject('format_mismatch', 'not HAProxy\'s httplog clf: expected port, ms, frontend, backend, server and five timers after the user agent');
+  }
+  raw.service = present(backend);
+  applyTimers(raw, timers[3] as number, timers[4] as number);
+  return raw;
+}
+
 function sniffHaproxy(line: string): boolean {
   const open = line.indexOf(' [');
   return open > 0 && open < 60 && line.indexOf(' ') === open && line.charCodeAt(open + 4) === 47 && line.charCodeAt(open + 13) === 58;
@@ -29,10 +64,11 @@ function sniffHaproxy(line: string): boolean {
 export function createHaproxyFormat(): FormatParser {
   return {
     name: 'haproxy',
-    sniffLine: sniffHaproxy,
+    sniffLine: (line) => sniffHaproxy(line) || (looksLikeClf(line) && !endsWithMs(line)),
     parseLine(line: string): RawResult {
       const open = line.indexOf(' [');
-      if (open <= 0 || line.indexOf(' ') !== open) return reject('format_mismatch', 'expected "client:port [date]"');
+      if (open > 0 && line.indexOf(' ') !== open && looksLikeClf(line)) return parseClfVariant(line);
+      if (open <= 0 || line.indexOf(' ') !== open) return reject('format_mismatch', 'expected "client:port [date]" or httplog clf');
       const close = line.indexOf('] ', open);
       if (close === -1) return reject('format_mismatch', 'unterminated [date]');
       const raw = newRawAccess('haproxy');
@@ -46,8 +82,7 @@ export function createHaproxyFormat(): FormatParser {
       const timers = parseTimers(head[timersAt] as string) as number[];
       const backend = head[1] ?? '';
       raw.service = backend.slice(0, backend.indexOf('/') === -1 ? backend.length : backend.indexOf('/'));
-      raw.latencyMs = (timers[4] as number) >= 0 ? (timers[4] as number) : undefined;
-      raw.upstreamLatencyMs = (timers[3] as number) >= 0 ? (timers[3] as number) : undefined;
+      applyTimers(raw, timers[3] as number, timers[4] as number);
       const status = head[timersAt + 1] ?? '';
       raw.status = parseIntField(status, 0, status.length, Number.NaN);
       const bytes = (head[timersAt + 2] ?? '').replace(/^\+/, '');
