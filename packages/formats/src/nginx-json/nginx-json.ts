@@ -4,7 +4,15 @@
 import type { FormatParser } from '../internal/format-parser';
 import type { JsonRecord } from '../internal/json-fields';
 import { newRawAccess, type RawResult } from '../internal/raw-access';
+import { parseAnyTime } from '../internal/time';
 import { applyNginxVariable } from '../nginx-custom/nginx-variables';
+
+/**
+ * Keys JSON log_format templates commonly give `$time_iso8601` or `$msec` instead of the variable's
+ * name (`"time": "$time_iso8601"`, `"@timestamp"` for Elasticsearch); read when no variable-named key
+ * gave a time.
+ */
+const TIME_KEYS = ['time', '@timestamp', 'timestamp', 'ts'];
 
 export function createNginxJsonFormat(): FormatParser {
   return {
@@ -19,6 +27,7 @@ export function createNginxJsonFormat(): FormatParser {
         if (typeof value !== 'string' && typeof value !== 'number') continue;
         applyNginxVariable(raw, key.charCodeAt(0) === 36 ? key.slice(1) : key, String(value), headers);
       }
+      for (let i = 0; i < TIME_KEYS.length && Number.isNaN(raw.time); i++) raw.time = parseAnyTime(record[TIME_KEYS[i] as string]);
       if (headers.size > 0) raw.header = (name) => headers.get(name);
       return raw;
     },
