@@ -23,6 +23,14 @@ function routeOfKey(routeKey: string | undefined): string | undefined {
   return space === -1 ? routeKey : routeKey.slice(space + 1);
 }
 
+/**
+ * Whether a gateway route matches any path, so it tells nothing about the endpoint: an HTTP API's
+ * `$default` route, a greedy `{proxy+}` resource. The path is templated instead when one is logged.
+ */
+function isCatchAll(route: string): boolean {
+  return route === '$default' || route.endsWith('+}');
+}
+
 export function createAwsApiGatewayFormat(): FormatParser {
   return {
     name: 'aws-apigateway',
@@ -40,8 +48,10 @@ export function createAwsApiGatewayFormat(): FormatParser {
       raw.service = first(record, ['domainName', 'apiId']);
       const routeKey = first(record, ['routeKey']);
       raw.method = first(record, ['httpMethod', 'eventType']) ?? routeKey?.split(' ')[0] ?? '-';
-      raw.route = first(record, ['resourcePath']) ?? routeOfKey(routeKey);
-      raw.target = first(record, ['path']) ?? raw.route ?? '-';
+      const route = first(record, ['resourcePath']) ?? routeOfKey(routeKey);
+      const path = first(record, ['path']);
+      raw.route = route !== undefined && path !== undefined && isCatchAll(route) ? undefined : route;
+      raw.target = path ?? route ?? '-';
       raw.protocol = first(record, ['protocol']);
       raw.status = toNumber(record.status) ?? Number.NaN;
       raw.bytes = toNumber(record.responseLength) ?? 0;
