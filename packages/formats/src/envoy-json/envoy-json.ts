@@ -1,5 +1,6 @@
 // Envoy with a JSON access-log format: keys named after the command operators, in the spellings
-// Envoy's docs, Istio and Envoy Gateway use (`response_code`, `x-envoy-origin-path`, `:authority`...).
+// Envoy's docs, Istio, Envoy Gateway and Contour use (`response_code`, `x-envoy-origin-path`,
+// `:authority`...; Contour logs START_TIME as `@timestamp`).
 
 import type { FormatParser } from '../internal/format-parser';
 import { stringField, type JsonRecord } from '../internal/json-fields';
@@ -22,7 +23,7 @@ export function createEnvoyJsonFormat(): FormatParser {
     parseRecord(record: JsonRecord): RawResult {
       const raw = newRawAccess('envoy');
       raw.record = record;
-      raw.time = parseAnyTime(record.start_time);
+      raw.time = parseAnyTime(first(record, ['start_time', '@timestamp', 'timestamp']));
       raw.method = stringField(first(record, ['method', ':method']));
       raw.target = stringField(first(record, ['x-envoy-origin-path', 'path', ':path']));
       raw.protocol = stringField(record.protocol);
