@@ -70,6 +70,24 @@ describe('aws-cloudfront', () => {
     expect(parser.parseLine('#Fields: date time x-edge-location sc-bytes c-ip cs-method', ctx)).toMatchObject({ ok: false, reason: 'not_an_access_log' });
   });
 
+  it('reads the lines after a #Fields header in its order, with fields left out', () => {
+    const reader = createEventParser({ format: 'aws-cloudfront' });
+    const header = '#Fields: date time c-ip cs-method cs-uri-stem sc-status time-taken sc-bytes x-host-header cs(User-Agent)';
+    expect(reader.parseLine(header, ctx)).toMatchObject({ ok: false, reason: 'not_an_access_log' });
+    const line = ['2024-03-12', '15:22:28', '2001:db8::7', 'POST', '/v1/orders/9', '201', '0.250', '512', 'api.example.com', 'curl/8.5.0'].join('\t');
+    expect(eventOf(reader.parseLine(line, ctx))).toMatchObject({
+      time: Date.UTC(2024, 2, 12, 15, 22, 28),
+      service: 'api.example.com',
+      client: { ip: '2001:db8::7', userAgent: 'curl/8.5.0' },
+      request: { method: 'POST', path: '/v1/orders/9', route: '/v1/orders/{id}', query: undefined, protocol: undefined },
+      response: { status: 201, bytes: 512, latencyMs: 250 },
+    });
+    const auto = createEventParser({ format: 'auto' });
+    auto.parseLine('#Version: 1.0', ctx);
+    auto.parseLine(header, ctx);
+    expect(eventOf(auto.parseLine(line, ctx))).toMatchObject({ gateway: 'aws-cloudfront', response: { status: 201, latencyMs: 250 } });
+  });
+
   it('rejects a line with too few fields as missing_field', () => {
     const short = cloudFrontLine().split('\t').slice(0, 20).join('\t');
     expect(parser.parseLine(short, ctx)).toMatchObject({ ok: false, reason: 'missing_field' });
