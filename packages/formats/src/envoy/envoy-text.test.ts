@@ -37,3 +37,19 @@ describe('envoy text', () => {
     expect(eventOf(createEventParser({ format: 'auto' }).parseLine(istio18, ctx))).toMatchObject({ gateway: 'envoy', response: { bytes: 612 } });
   });
 });
+
+describe('envoy text with quotes in client-sent values, which Envoy writes unescaped', () => {
+  const parser = createEventParser({ format: 'envoy' });
+
+  it('keeps a quote inside the user agent from moving the request id and authority', () => {
+    for (const agent of ['curl "evil" x', 'x" "evil.example.com" "y']) {
+      const line = `${request} 0 612 15 12 "203.0.113.5" "${agent}" "7c1d-aa" "api.example.com" "10.1.2.3:8080"`;
+      expect(eventOf(parser.parseLine(line, ctx)), agent).toMatchObject({ ...expected, client: { ip: '203.0.113.5', userAgent: agent } });
+    }
+  });
+
+  it('keeps a quote inside the path from moving the status', () => {
+    const line = `[2024-04-25T17:51:55.294Z] "GET /v1/a"b HTTP/1.1" 404 - ${common}`;
+    expect(eventOf(parser.parseLine(line, ctx))).toMatchObject({ request: { path: '/v1/a"b' }, response: { status: 404, bytes: 612 } });
+  });
+});

@@ -19,6 +19,37 @@ function isDigits(value: string): boolean {
   return value !== '' && parseIntField(value, 0, value.length, Number.NaN) >= 0;
 }
 
+/**
+ * The quote closing the request: the first one followed by ` <status> `. Envoy writes the path as the
+ * client sent it, quotes included, so the first quote may be inside it.
+ */
+function requestClosingQuote(line: string, from: number): number {
+  const first = line.indexOf('"', from);
+  for (let q = first; q !== -1; q = line.indexOf('"', q + 1)) {
+    const space = line.indexOf(' ', q + 2);
+    if (line.charCodeAt(q + 1) === 32 && space > q + 2 && isDigits(line.slice(q + 2, space))) return q;
+  }
+  return first;
+}
+
+/** The quoted fields after the upstream time, "XFF" "UA" "REQ_ID" "AUTHORITY" "UPSTREAM_HOST". */
+const QUOTED_TAIL_FIELDS = 5;
+
+/**
+ * Splits the quoted fields from `from` to the line's last quote at `" "`, and the unquoted fields
+ * after it (Istio's) at spaces. Envoy writes header values unescaped: a quote inside the user agent
+ * moves no other field, and the extra pieces a `" "` inside it makes are joined back into it.
+ */
+function quotedTail(line: string, from: number): { quoted: string[]; after: string[] } {
+  const open = line.indexOf('"', from);
+  const close = line.lastIndexOf('"');
+  if (open === -1 || close <= open) return { quoted: [], after: [] };
+  const quoted = line.slice(open + 1, close).split('" "');
+  const extra = quoted.length - QUOTED_TAIL_FIELDS;
+  if (extra > 0) quoted.splice(1, extra + 1, quoted.slice(1, extra + 2).join('" "'));
+  return { quoted, after: line.slice(close + 1).trim().split(' ') };
+}
+
 function body(line: string): number {
   return line.startsWith(AMBASSADOR_PREFIX) ? AMBASSADOR_PREFIX.length : 0;
 }
@@ -37,11 +68,12 @@ export function createEnvoyTextFormat(): FormatParser {
       const raw = newRawAccess('envoy');
       raw.time = parseIsoTime(line.slice(at + 1, close));
       if (Number.isNaN(raw.time)) return reject('invalid_timestamp', line.slice(at + 1, close));
-      const fields = new FieldReader(line, close + 2);
-      const request = fields.next();
-      if (request === undefined) return reject('format_mismatch', 'unterminated "request"');
+      const requestEnd = requestClosingQuote(line, close + 3);
+      if (requestEnd === -1) return reject('format_mismatch', 'unterminated "request"');
+      const request = line.slice(close + 3, requestEnd);
       if (request === '- - -') return reject('not_an_access_log', 'TCP proxy connection, not an HTTP request');
-      applyRequestLine(raw, request);
+      applyRequestLine(raw, request, false);
+      const fields = new FieldReader(line, requestEnd + 1);
       const status = fields.next() ?? '';
       raw.status = parseIntField(status, 0, status.length, Number.NaN);
       fields.next();
@@ -56,17 +88,12 @@ export function createEnvoyTextFormat(): FormatParser {
       raw.bytes = parseIntField(sent, 0, sent.length, 0);
       raw.latencyMs = toNumber(fields.next());
       raw.upstreamLatencyMs = toNumber(fields.next());
-      raw.forwardedFor = present(fields.next());
-      raw.userAgent = present(fields.next());
-      raw.requestId = present(fields.next());
-      raw.service = present(fields.next());
-      if (skipped > 0) {
-        fields.next();
-        fields.next();
-        fields.next();
-        fields.next();
-        raw.peerIp = present(fields.next());
-      }
+      const tail = quotedTail(line, fields.position);
+      raw.forwardedFor = present(tail.quoted[0]);
+      raw.userAgent = present(tail.quoted[1]);
+      raw.requestId = present(tail.quoted[2]);
+      raw.service = present(tail.quoted[3]);
+      if (skipped > 0) raw.peerIp = present(tail.after[3]);
       return raw;
     },
   };
