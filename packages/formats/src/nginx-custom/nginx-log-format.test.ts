@@ -34,6 +34,18 @@ describe('nginx-custom log_format', () => {
     expect(result.ok && result.event).toMatchObject({ time: 1700000000123, request: { path: '/a"b' }, response: { status: 404, bytes: 0 } });
   });
 
+  it('takes a template pasted with its nginx.conf quoting, directive and semicolon included', () => {
+    const line = '10.0.0.7 - - [01/May/2024:12:00:00 +0200] "GET /v1/users/42 HTTP/1.1" 200 512 "-" "curl/8" "198.51.100.4"';
+    const expected = { ok: true, event: { client: { ip: '198.51.100.4', userAgent: 'curl/8' }, request: { path: '/v1/users/42' }, response: { status: 200, bytes: 512 } } };
+    for (const nginxLogFormat of [
+      `'$remote_addr - $remote_user [$time_local] "$request" '\n    '$status $body_bytes_sent "$http_referer" '\n    '"$http_user_agent" "$http_x_forwarded_for"'`,
+      `log_format  main  '$remote_addr - $remote_user [$time_local] "$request" ' '$status $body_bytes_sent "$http_referer" ' '"$http_user_agent" "$http_x_forwarded_for"';`,
+    ]) {
+      const parser = createEventParser({ format: 'nginx-custom', nginxLogFormat, normalize: { trustedProxies: ['10.0.0.0/8'] } });
+      expect(parser.parseLine(line, ctx), nginxLogFormat).toMatchObject(expected);
+    }
+  });
+
   it('rejects a line that does not follow the template as format_mismatch', () => {
     const parser = createEventParser({ format: 'nginx-custom', nginxLogFormat: '$remote_addr [$time_local] "$request" $status' });
     expect(parser.parseLine('hello world', ctx)).toMatchObject({ ok: false, reason: 'format_mismatch' });

@@ -31,8 +31,33 @@ function invalid(problem: string): VigilError {
   );
 }
 
+const LOG_FORMAT_DIRECTIVE = /^log_format\s+\S+\s+(?:escape=\S+\s+)?/;
+
+/**
+ * The template itself when given with its nginx.conf quoting: single-quoted strings, which nginx
+ * joins (`'$remote_addr - ... "$request" ' '$status ...'`), optionally with the `log_format name`
+ * directive and `;` around them. Anything else is returned as it is.
+ */
+function unquoteConfTemplate(given: string): string {
+  let text = given.trim().replace(LOG_FORMAT_DIRECTIVE, '');
+  if (text.endsWith(';')) text = text.slice(0, -1).trimEnd();
+  if (!text.startsWith("'") || !text.endsWith("'")) return given;
+  let joined = '';
+  for (let i = 0; i < text.length; ) {
+    if (text[i] !== "'") return given;
+    let close = i + 1;
+    while (close < text.length && text[close] !== "'") close += text[close] === '\\' ? 2 : 1;
+    if (close >= text.length) return given;
+    joined += text.slice(i + 1, close).replace(/\\(['"\\])/g, '$1');
+    i = close + 1;
+    while (i < text.length && /\s/.test(text[i] as string)) i++;
+  }
+  return joined;
+}
+
 /** Compiles a log_format template; throws VIGIL_CONFIG_INVALID when it cannot be parsed back. */
-function compileLogFormat(template: string): Step[] {
+function compileLogFormat(given: string): Step[] {
+  const template = unquoteConfTemplate(given);
   const parts: Array<{ literal: string } | { variable: string }> = [];
   let literal = '';
   for (let i = 0; i < template.length; ) {
