@@ -118,6 +118,14 @@ describe('createEventParser wrappers and detection', () => {
     });
   });
 
+  it('strips a bare <pri> prefix, as HAProxy writes with format priority or short', () => {
+    const haproxy = '10.0.1.2:33317 [06/Feb/2009:12:14:14.655] http-in static/srv1 10/0/30/69/109 200 2750 - - ---- 1/1/1/1/0 0/0 "GET /index.html HTTP/1.1"';
+    for (const pri of ['<134>', '<6>']) {
+      expect(createEventParser({ format: 'haproxy' }).parseLine(`${pri}${haproxy}`, ctx), pri).toMatchObject({ ok: true, event: { client: { ip: '10.0.1.2' } } });
+    }
+    expect(createEventParser({ format: 'auto' }).parseLine('<request id="x"> <ip>203.0.113.7</ip> </request>', ctx)).toMatchObject({ ok: false, reason: 'unknown_format' });
+  });
+
   it('unwraps Docker and Kubernetes JSON wrappers around text lines', () => {
     const parser = createEventParser({ format: 'auto' });
     expect(parser.parseLine(JSON.stringify({ log: `${COMBINED}\n`, stream: 'stdout' }), ctx).ok).toBe(true);

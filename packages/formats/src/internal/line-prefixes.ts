@@ -24,25 +24,27 @@ function criPrefixLength(line: string): number {
 }
 
 /**
- * RFC 3164 `[<pri>]Mmm dd hh:mm:ss [host ]tag[pid]: ` or RFC 5424 `<pri>1 ts host app procid msgid sd `;
- * offset of the message, 0 when absent.
+ * RFC 3164 `[<pri>]Mmm dd hh:mm:ss [host ]tag[pid]: `, RFC 5424 `<pri>1 ts host app procid msgid sd `,
+ * or `<pri>` alone; offset of the message, 0 when absent.
  */
 function syslogPrefixLength(line: string): number {
   let p = 0;
   if (line.charCodeAt(0) === 60) {
     const gt = line.indexOf('>');
     if (gt < 2 || gt > 4) return 0;
+    for (let i = 1; i < gt; i++) if (!isDigit(line.charCodeAt(i))) return 0;
     p = gt + 1;
     if (line.charCodeAt(p) === 49 && line.charCodeAt(p + 1) === 32) return rfc5424MessageStart(line, p + 2);
   }
-  if (!isMonthInitial(line.charCodeAt(p)) || line.charCodeAt(p + 3) !== 32) return 0;
-  if (line.charCodeAt(p + 9) !== 58 || line.charCodeAt(p + 12) !== 58 || line.charCodeAt(p + 15) !== 32) return 0;
+  // `<pri>` alone before the message: HAProxy's `format priority` and `format short` (for journald).
+  if (!isMonthInitial(line.charCodeAt(p)) || line.charCodeAt(p + 3) !== 32) return p;
+  if (line.charCodeAt(p + 9) !== 58 || line.charCodeAt(p + 12) !== 58 || line.charCodeAt(p + 15) !== 32) return p;
   const hostEnd = line.indexOf(' ', p + 16);
-  if (hostEnd === -1) return 0;
+  if (hostEnd === -1) return p;
   // No hostname: HAProxy sends none unless log-send-hostname is set, nginx none with `nohostname`.
   if (line.charCodeAt(hostEnd - 1) === 58 && hostEnd - p - 16 <= 64 && line.lastIndexOf(':', hostEnd - 2) < p + 16) return hostEnd + 1;
   const tagEnd = line.indexOf(': ', hostEnd + 1);
-  if (tagEnd === -1 || tagEnd - hostEnd > 64 || line.lastIndexOf(' ', tagEnd - 1) !== hostEnd) return 0;
+  if (tagEnd === -1 || tagEnd - hostEnd > 64 || line.lastIndexOf(' ', tagEnd - 1) !== hostEnd) return p;
   return tagEnd + 2;
 }
 
