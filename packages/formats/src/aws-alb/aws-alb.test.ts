@@ -31,3 +31,13 @@ describe('aws-alb', () => {
     });
   });
 });
+
+describe('aws-alb requests it could not parse', () => {
+  it('gives a request line ALB logs as "- <url>- -" method, path and route "-", not the root path', () => {
+    const line = albLine('192.168.131.39:2817').replace('"GET https://api.example.com:443/v1/users/5 HTTP/2.0"', '"- https://api.example.com:443- -"');
+    expect(eventOf(createEventParser({ format: 'aws-alb' }).parseLine(line.replace('"api.example.com"', '"-"'), ctx))).toMatchObject({
+      service: 'api.example.com',
+      request: { method: '-', path: '-', route: '-' },
+    });
+  });
+});

@@ -57,8 +57,10 @@ export function createAwsAlbFormat(): FormatParser {
       const request = fields.next();
       if (request === undefined) return reject('missing_field', 'request');
       applyRequestLine(raw, request);
-      const split = splitAbsoluteTarget(raw.target ?? '-');
-      raw.target = split.target;
+      // A request ALB could not parse is logged as "- https://host:443- -": no path, but the host.
+      const unparsed = raw.target === '-';
+      const split = splitAbsoluteTarget(unparsed ? (request.split(' ')[1] ?? '-') : (raw.target ?? '-'));
+      if (!unparsed) raw.target = split.target;
       raw.userAgent = present(fields.next());
       fields.next();
       fields.next();

@@ -25,9 +25,10 @@ export function applyRequestLine(raw: RawAccess, loggedLine: string, escaped = t
   if (raw.target === '') raw.target = '-';
 }
 
-/** An HTTP method token: 1 to 32 of A-Z, "-" and "_". */
+/** An HTTP method token: 1 to 32 of A-Z, "-" and "_", starting with a letter ("-" is a log's placeholder). */
 export function isMethod(s: string, end = s.length): boolean {
-  if (end < 1 || end > 32) return false;
+  const first = s.charCodeAt(0);
+  if (end < 1 || end > 32 || first < 65 || first > 90) return false;
   for (let i = 0; i < end; i++) {
     const c = s.charCodeAt(i);
     if (!((c >= 65 && c <= 90) || c === 45 || c === 95)) return false;
