@@ -7,6 +7,15 @@ import { toNumber } from '../internal/request-line';
 import { parseAnyTime } from '../internal/time';
 import { setClientHost } from '../traefik/client-host';
 
+/**
+ * A `request_<Header>` field's value. Traefik writes `REDACTED` for headers in `redact` mode (its
+ * advice for credentials): that is no value, or every client would share it as user agent or id.
+ */
+function headerValue(value: unknown): string | undefined {
+  const text = stringField(value);
+  return text === 'REDACTED' ? undefined : text;
+}
+
 function nanosToMs(value: unknown): number | undefined {
   const n = toNumber(value);
   return n === undefined ? undefined : Math.round(n / 1000) / 1000;
@@ -20,7 +29,7 @@ export function createTraefikJsonFormat(): FormatParser {
       const raw = newRawAccess('traefik');
       raw.record = record;
       raw.time = parseAnyTime(record.StartUTC ?? record.time);
-      raw.forwardedFor = stringField(record['request_X-Forwarded-For']);
+      raw.forwardedFor = headerValue(record['request_X-Forwarded-For']);
       setClientHost(raw, stringField(record.ClientHost) ?? stringField(record.ClientAddr));
       raw.service = stringField(record.ServiceName) ?? stringField(record.BackendName) ?? stringField(record.RequestHost);
       raw.method = stringField(record.RequestMethod);
@@ -30,11 +39,11 @@ export function createTraefikJsonFormat(): FormatParser {
       raw.bytes = toNumber(record.DownstreamContentSize) ?? 0;
       raw.latencyMs = nanosToMs(record.Duration);
       raw.upstreamLatencyMs = nanosToMs(record.OriginDuration);
-      raw.userAgent = stringField(record['request_User-Agent']);
-      raw.requestId = stringField(record['request_X-Request-Id']);
+      raw.userAgent = headerValue(record['request_User-Agent']);
+      raw.requestId = headerValue(record['request_X-Request-Id']);
       raw.header = (name) => {
         for (const key of Object.keys(record)) {
-          if (key.startsWith('request_') && key.slice(8).toLowerCase() === name) return stringField(record[key]);
+          if (key.startsWith('request_') && key.slice(8).toLowerCase() === name) return headerValue(record[key]);
         }
         return undefined;
       };
