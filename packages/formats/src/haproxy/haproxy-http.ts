@@ -31,8 +31,8 @@ function applyTimers(raw: RawAccess, serverResponse: number, total: number): voi
   raw.upstreamLatencyMs = serverResponse >= 0 ? serverResponse : undefined;
 }
 
-/** A timer field of the CLF variant: an integer, `+` allowed (option logasap); NaN otherwise. */
-function timer(value: string | undefined): number {
+/** An integer field of the CLF variant (port, ms, timers; `+` as option logasap writes); NaN otherwise. */
+function integerField(value: string | undefined): number {
   return value === undefined || value === '' || !/^[+-]?\d+$/.test(value) ? Number.NaN : Number(value);
 }
 
@@ -42,12 +42,12 @@ function parseClfVariant(line: string): RawResult {
   const tail = scanClf(line, 0, line.length, raw);
   if (typeof tail !== 'number') return tail;
   const fields = new FieldReader(line, tail);
-  const port = timer(fields.next());
-  const millis = timer(fields.next());
+  const port = integerField(fields.next());
+  const millis = integerField(fields.next());
   fields.next();
   const backend = fields.next();
   fields.next();
-  const timers = [fields.next(), fields.next(), fields.next(), fields.next(), fields.next()].map(timer);
+  const timers = [fields.next(), fields.next(), fields.next(), fields.next(), fields.next()].map(integerField);
   if (Number.isNaN(port) || Number.isNaN(millis) || timers.some(Number.isNaN)) {
     return reject('format_mismatch', 'not HAProxy\'s httplog clf: expected port, ms, frontend, backend, server and five timers after the user agent');
   }
