@@ -75,7 +75,7 @@ describe('renderSlack', () => {
     expect(summary).toContain(`\`GET ${MARKUP.path}\``);
     expect(summary).toContain(`\`${MARKUP.userAgent}\``);
     expect(summary).toContain('`@here`');
-    expect(summary).toContain('`*now*,` see `https://evil.example/phish @channel` 1,240 times.');
+    expect(summary).toContain('`*now*`, see `https://evil.example/phish @channel` 1,240 times.');
     expect(message.text).toBe(':red_circle: [Vigil CRITICAL] `traffic-spike` on client `@here`');
     expect(message.attachments[0].fallback).toBe(message.text);
   });
@@ -97,6 +97,25 @@ describe('renderSlack', () => {
     );
     expect(inertProse('see *this* and _that_ at evil.example now', [])).toBe('see `*this*` and `_that_` at `evil.example` now');
     expect(inertProse('a`b <!here>', [])).toBe('`aˋb &lt;!here&gt;`');
+  });
+
+  it('leaves the punctuation that ends a key or quoted run outside its code span', () => {
+    // A ratio-surge summary: the client key is followed by a colon.
+    expect(inertProse('client 10.0.0.7: 40 of 50 requests failed', ['10.0.0.7'])).toBe('client `10.0.0.7`: 40 of 50 requests failed');
+    expect(inertProse('route GET /login: 40 of 50 failed', ['GET /login'])).toBe('route `GET /login`: 40 of 50 failed');
+    expect(inertProse('seen at evil.example/a, then evil.example/b.', [])).toBe('seen at `evil.example/a`, then `evil.example/b`.');
+    expect(inertProse('odd *one*?! here', [])).toBe('odd `*one*`?! here');
+    // Punctuation alone is no key and no span of its own.
+    expect(inertProse('wait ... :: done', [])).toBe('wait `... ::` done');
+  });
+
+  it('renders a ratio-surge client alert with the colon after the client code span', () => {
+    const anomaly = sampleAnomaly({
+      entity: { kind: 'client', key: '10.0.0.7' },
+      summary: 'client 10.0.0.7: 40 of 50 requests were server errors (80%, normally 1%)',
+    });
+    const [summary] = mrkdwnTexts(renderSlack(sampleNotification({ anomaly }))).slice(2);
+    expect(summary).toContain('client `10.0.0.7`: 40 of 50 requests were server errors (80%, normally 1%)');
   });
 
   it('colours the attachment by severity and green once resolved', () => {

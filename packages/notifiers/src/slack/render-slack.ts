@@ -58,37 +58,63 @@ export function codeSpan(text: string): string {
 // between letters (a domain Slack would link), no slash (a path or URL).
 const INERT_WORD = /^\(?(?:[A-Za-z]+(?:['-][A-Za-z]+)*|\d+(?:,\d{3})*(?:\.\d+)?[%×]?)\)?[.,;:!?]?$/;
 
+// Punctuation that ends a sentence or clause: it stays after a code span, as prose, rather than
+// being shown as part of a key (`1.2.3.4`: rather than `1.2.3.4:`).
+const TRAILING_PUNCTUATION = /[.,;:!?]+$/;
+
+/** A word and the punctuation that ends it; a word that is all punctuation keeps it. */
+function splitTrailingPunctuation(word: string): [core: string, punctuation: string] {
+  const match = TRAILING_PUNCTUATION.exec(word);
+  if (match === null || match.index === 0) return [word, ''];
+  return [word.slice(0, match.index), match[0]];
+}
+
 /**
  * Untrusted prose, such as an anomaly's summary, kept readable and made inert: plain words stay as
  * they are, each of the alert's own keys found between spaces goes whole into a code span, and any
- * other run of words that is not plain goes into one code span too. Spans always have a space or
- * the end of the text on both sides, which Slack needs to see them as code.
+ * other run of words that is not plain goes into one code span too. The punctuation that ends a
+ * key or run stays after its span. Spans always have a space or the start of the text before them
+ * and a space, that punctuation or the end of the text after, which Slack needs to see them as code.
  */
 export function inertProse(text: string, keys: readonly string[]): string {
   const keyWords = [...new Set(keys)].filter((key) => key.trim() !== '').map((key) => key.split(' ')).sort((a, b) => b.length - a.length);
   const words = text.split(' ');
   const out: string[] = [];
   let run: string[] = [];
-  const closeRun = () => {
-    if (run.length > 0) out.push(inlineCode(run.join(' ')));
+  const closeRun = (punctuation = '') => {
+    if (run.length > 0) out.push(inlineCode(run.join(' ')) + punctuation);
     run = [];
   };
+  /** Words of a key starting at `i`, the last one maybe followed by punctuation; that punctuation. */
+  const keyAt = (i: number): [key: string[], punctuation: string] | undefined => {
+    for (const candidate of keyWords) {
+      const last = candidate.length - 1;
+      if (!candidate.slice(0, last).every((word, j) => words[i + j] === word)) continue;
+      const lastWord = words[i + last];
+      if (lastWord === candidate[last]) return [candidate, ''];
+      const [core, punctuation] = splitTrailingPunctuation(lastWord ?? '');
+      if (punctuation !== '' && core === candidate[last]) return [candidate, punctuation];
+    }
+    return undefined;
+  };
   for (let i = 0; i < words.length; ) {
-    const key = keyWords.find((candidate) => candidate.every((word, j) => words[i + j] === word));
+    const key = keyAt(i);
     if (key !== undefined) {
       closeRun();
-      out.push(inlineCode(key.join(' ')));
-      i += key.length;
+      out.push(inlineCode(key[0].join(' ')) + key[1]);
+      i += key[0].length;
       continue;
     }
     const word = words[i] as string;
-    if (word !== '' && !INERT_WORD.test(word)) {
-      run.push(word);
-    } else {
+    i += 1;
+    if (word === '' || INERT_WORD.test(word)) {
       closeRun();
       out.push(word);
+      continue;
     }
-    i += 1;
+    const [core, punctuation] = splitTrailingPunctuation(word);
+    run.push(core);
+    if (punctuation !== '') closeRun(punctuation);
   }
   closeRun();
   return out.join(' ');
