@@ -59,3 +59,20 @@ describe('vigil parse line limit', () => {
     expect(c.err()).toContain('line 2: line_too_long (more than 4000 bytes; the limit is 1000 characters, VIGIL_MAX_LINE_LENGTH)');
   });
 });
+
+describe('vigil parse on a log in the wrong format', () => {
+  it('shows the first rejections and the first of each later reason, then counts each reason', async () => {
+    const good = '203.0.113.9 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 1 "-" "x"';
+    const wrong = Array.from({ length: 5000 }, (_, i) => `not an access log line ${i}`);
+    const badTime = '203.0.113.7 - - [10/Oct/2000?x] "GET / HTTP/1.1" 200 5';
+    const c = capturedIo();
+    expect(await run([logFile([good, ...wrong, badTime, 'not an access log line again', ''].join('\n'))], c.io)).toBe(0);
+    const shown = c.err().split('\n').filter((line) => /^line \d+: /.test(line));
+    expect(shown).toHaveLength(11);
+    expect(shown.slice(0, 10).map((line) => line.split(':')[0])).toEqual(Array.from({ length: 10 }, (_, i) => `line ${i + 2}`));
+    expect(shown[10]).toMatch(/^line 5002: invalid_timestamp/);
+    expect(c.err()).toMatch(/5003 lines, 1 parsed, 5002 rejected \(\w+=5001, invalid_timestamp=1\)\n  4991 rejected lines not shown: above are the first 10 and the first of each reason\n/);
+    // stdout stays one event per parsed line.
+    expect(c.out().trim().split('\n')).toHaveLength(1);
+  });
+});

@@ -1,6 +1,8 @@
 // `vigil parse <file|-> [--format F]`: streams a log through the same parser and normalizer the
-// collector uses. One ApiAccessEvent JSON per parsed line on stdout; each rejected line (number,
-// reason, truncated and redacted sample) and a closing summary on stderr. Exit 0 whenever it ran.
+// collector uses. One ApiAccessEvent JSON per parsed line on stdout; on stderr the first rejected
+// lines and the first of each reason (number, reason, truncated and redacted sample), so a log in
+// the wrong format does not flood the terminal, and a closing summary with the count of each
+// reason. Exit 0 whenever it ran.
 
 import { once } from 'node:events';
 import type { RejectionReason } from '@vigil/contract';
@@ -11,13 +13,16 @@ import { FORMAT_OPTION_HELP, logCommandUsage, logParserOptions, logSource, openL
 import { readLog, type LogSink } from './log-reader';
 
 const SAMPLE_MAX = 200;
+/** Rejections shown one by one; after these, only the first of each further reason. */
+const REJECTIONS_SHOWN = 10;
 const OUTPUT_FLUSH_BYTES = 64 * 1024;
 const USAGE = logCommandUsage('parse');
 
 export const HELP = `${USAGE}
 Parses a log (or stdin, -) with the collector's parser and normalizer, without Kafka or detection.
-Writes one ApiAccessEvent JSON line per parsed line to stdout; each rejected line (number, reason,
-sample) and a summary of formats and rejections to stderr. Exit 0 when it ran, whatever it rejected.
+Writes one ApiAccessEvent JSON line per parsed line to stdout. To stderr: the first ${REJECTIONS_SHOWN} rejected
+lines and the first of each other reason (number, reason, sample), then a summary of formats and
+of rejections, counted by reason. Exit 0 when it ran, whatever it rejected.
 Lines may be text or JSON objects (NDJSON). Input that is one JSON document instead (a pretty-printed
 object such as a saved Kong http-log payload, or an array of records) is read as the collector reads
 such a request body: each record of the array, or the object, is one record. A CloudWatch Logs
@@ -36,6 +41,8 @@ class ParseRun implements LogSink {
   unit: 'line' | 'record' = 'line';
   parsed = 0;
   readonly rejected = new Map<string, number>();
+  /** Rejections written to stderr; the rest are only counted. */
+  private shown = 0;
   readonly detected = new Map<string, number>();
   private output = '';
   private readonly ctx: { source: string; receivedAt: number };
@@ -74,12 +81,21 @@ class ParseRun implements LogSink {
       this.output += `${terminalSafeJson(result.event)}\n`;
       return;
     }
-    this.rejected.set(result.reason, (this.rejected.get(result.reason) ?? 0) + 1);
+    if (!this.reject(result.reason)) return;
     const full = typeof text === 'string' ? text : text();
     const sample = this.parser.redactSample(full, SAMPLE_MAX);
     // The detail may quote the line: redacted and escaped like the sample, without the quotes around it.
     const detail = result.detail === undefined ? '' : ` (${terminalSafeJson(this.parser.redactSample(result.detail, SAMPLE_MAX)).slice(1, -1)})`;
     this.io.stderr.write(`${this.unit} ${this.lines}: ${result.reason}${detail}: ${terminalSafeJson(sample)}\n`);
+  }
+
+  /** Counts a rejection; true when it is to be shown (one of the first, or the first of its reason). */
+  private reject(reason: string): boolean {
+    const before = this.rejected.get(reason) ?? 0;
+    this.rejected.set(reason, before + 1);
+    if (this.shown >= REJECTIONS_SHOWN && before > 0) return false;
+    this.shown++;
+    return true;
   }
 
   warn(message: string): void {
@@ -88,7 +104,7 @@ class ParseRun implements LogSink {
 
   tooLong(length: number): void {
     this.lines++;
-    this.rejected.set('line_too_long', (this.rejected.get('line_too_long') ?? 0) + 1);
+    if (!this.reject('line_too_long')) return;
     // Framing cuts at 4 bytes a character (the most UTF-8 takes); the limit users set is in characters.
     this.io.stderr.write(`line ${this.lines}: line_too_long (more than ${length} bytes; the limit is ${length / 4} characters, VIGIL_MAX_LINE_LENGTH)\n`);
   }
@@ -106,8 +122,10 @@ class ParseRun implements LogSink {
     const reasons = [...this.rejected].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r}=${n}`).join(', ');
     const formats = [...this.detected].sort((a, b) => b[1] - a[1]).map(([f, n]) => `${f}=${n}`).join(', ');
     const rate = seconds > 0 ? Math.round(this.lines / seconds) : this.lines;
+    const hidden = rejectedTotal - this.shown;
     return [
       `vigil parse: ${this.lines} ${this.unit}${this.lines === 1 ? '' : 's'}${this.unit === 'record' ? ' of one JSON document' : ''}, ${this.parsed} parsed, ${rejectedTotal} rejected${reasons ? ` (${reasons})` : ''}`,
+      ...(hidden > 0 ? [`  ${hidden} rejected ${this.unit}${hidden === 1 ? '' : 's'} not shown: above are the first ${REJECTIONS_SHOWN} and the first of each reason`] : []),
       `  formats: ${formats || 'none detected'}`,
       `  ${seconds.toFixed(3)} s, ${rate} ${this.unit}s/s`,
     ].join('\n');
