@@ -174,9 +174,10 @@ export class KafkaGroupConsumer implements Consumer {
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       const level = payload.restart ? 'warn' : 'error';
+      // For /readyz, which anyone may read: kafkajs's error names brokers and addresses, so it goes to the log only.
       this.crashed = payload.restart
-        ? `consumer lost Kafka and is reconnecting: ${payload.error.message}`
-        : `consumer stopped for good (restart the process): ${payload.error.message}`;
+        ? 'consumer lost Kafka and is reconnecting (the log has the error: "consumer crashed")'
+        : 'consumer stopped for good: restart the process (the log has the error: "consumer crashed")';
       logger[level]({ groupId, restart: payload.restart, err: payload.error }, 'consumer crashed');
     });
     try {

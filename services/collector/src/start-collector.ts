@@ -72,7 +72,7 @@ export async function startCollector(deps: ServiceDeps, runtime: CollectorRuntim
   });
   http.addReadinessCheck('collector-kafka', () => {
     const status = buffer.status();
-    return status.kafkaAvailable ? true : `Kafka unavailable: ${status.lastError ?? 'last send failed'}`;
+    return status.kafkaAvailable ? true : `Kafka unavailable: ${status.problem ?? 'the last send failed'} (the log has Kafka's error)`;
   });
   http.addReadinessCheck('collector-buffer', () => (buffer.hasRoom() ? true : 'collector buffer full'));
 

@@ -29,7 +29,11 @@ export interface BufferStatus {
   full: boolean;
   /** False from a failed or timed-out send until the next successful one. */
   kafkaAvailable: boolean;
-  lastError: string | undefined;
+  /**
+   * Why Kafka counts as unavailable, in Vigil's words for /readyz (which anyone may read): Kafka's
+   * own error names brokers and their addresses, so it goes to the log only (onSendFailed).
+   */
+  problem: string | undefined;
 }
 
 interface Pending {
@@ -51,7 +55,7 @@ export class PublishBuffer {
   private sending = false;
   private closed = false;
   private kafkaAvailable = true;
-  private lastError: string | undefined;
+  private problem: string | undefined;
   private retryDelay: number;
   private retryTimer: NodeJS.Timeout | undefined;
   private roomWaiters: Array<() => void> = [];
@@ -64,7 +68,7 @@ export class PublishBuffer {
   }
 
   status(): BufferStatus {
-    return { queuedItems: this.queuedItems, full: !this.hasRoom(), kafkaAvailable: this.kafkaAvailable, lastError: this.lastError };
+    return { queuedItems: this.queuedItems, full: !this.hasRoom(), kafkaAvailable: this.kafkaAvailable, problem: this.problem };
   }
 
   hasRoom(): boolean {
@@ -140,9 +144,9 @@ export class PublishBuffer {
     if (queuedAt !== -1) this.queue.splice(queuedAt, 1);
     // No acknowledgement in time is Kafka being slow or down, even before the send itself fails.
     this.kafkaAvailable = false;
-    this.lastError ??= `no acknowledgement within ${timeoutMs} ms`;
+    this.problem ??= `no acknowledgement within ${timeoutMs} ms`;
     // The sender reads this message: Kafka's error names brokers and their addresses, so it stays
-    // in the log and on /readyz, for the operator.
+    // in the log, for the operator.
     this.settle(pending, this.backpressure(`Kafka did not acknowledge within ${timeoutMs} ms`));
     this.pump();
   }
@@ -193,7 +197,7 @@ export class PublishBuffer {
     this.inFlight = [];
     this.sending = false;
     this.kafkaAvailable = true;
-    this.lastError = undefined;
+    this.problem = undefined;
     this.retryDelay = this.retry.initial;
     this.pump();
   }
@@ -211,7 +215,7 @@ export class PublishBuffer {
       return;
     }
     this.kafkaAvailable = false;
-    this.lastError = error instanceof Error ? error.message : String(error);
+    this.problem = 'the last send failed';
     // Back to the front, in order; entries whose offerer gave up are not retried.
     this.queue.unshift(...batch.filter((pending) => !pending.abandoned));
     this.retryTimer = setTimeout(() => {
