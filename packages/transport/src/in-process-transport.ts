@@ -271,6 +271,7 @@ export class InProcessTransport implements Transport {
   async producer(): Promise<Producer> {
     return {
       send: async (topic, records) => this.append(topic, records),
+      problem: () => undefined,
       close: async () => {},
     };
   }

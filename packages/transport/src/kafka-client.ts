@@ -37,7 +37,8 @@ function tlsOptions(settings: KafkaSettings): KafkaConfig['ssl'] {
   }
 }
 
-export function createKafkaClient(settings: KafkaSettings, logger: TransportLogger): Kafka {
+/** `overrides` replace the defaults below, e.g. for a client that must fail fast and quietly. */
+export function createKafkaClient(settings: KafkaSettings, logger: TransportLogger, overrides: Pick<KafkaConfig, 'retry' | 'logLevel' | 'requestTimeout'> = {}): Kafka {
   const brokers = settings.brokers ?? [];
   if (brokers.length === 0) {
     throw new VigilError('VIGIL_CONFIG_INVALID', 'KAFKA_BROKERS is required for the Kafka transport, e.g. KAFKA_BROKERS=127.0.0.1:9092');
@@ -53,5 +54,6 @@ export function createKafkaClient(settings: KafkaSettings, logger: TransportLogg
     retry: { initialRetryTime: 200, retries: 5 },
     logLevel: logLevel.INFO,
     logCreator: kafkaLogCreator(logger),
+    ...overrides,
   });
 }

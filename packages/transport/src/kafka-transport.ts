@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import kafkajs from 'kafkajs';
 import type { Admin, ICustomPartitioner, Kafka, Producer as KafkaJsProducer } from 'kafkajs';
+import { BrokerCheck } from './broker-check';
 import { VigilError, topicName } from '@vigil/contract';
 import type { TopicRole } from '@vigil/contract';
 import { createKafkaClient } from './kafka-client';
@@ -34,6 +35,8 @@ export interface KafkaTransportOptions {
    */
   leaderWaitMs?: number;
   metrics?: TransportMetrics;
+  /** How often a producer whose problem() was asked checks that a broker answers. Default 5 s. */
+  brokerCheckMs?: number;
 }
 
 const PRODUCER_RETRY = { initialRetryTime: 200, retries: 5 };
@@ -60,9 +63,11 @@ export class KafkaTransport implements Transport {
   private readonly readAllTimeoutMs: number;
   private readonly leaderWaitMs: number;
   private readonly metrics: TransportMetrics | undefined;
+  private readonly brokerCheckMs: number;
   private readonly groupContext: GroupConsumerContext;
   private admin: Promise<Admin> | undefined;
   private readonly producers = new Set<KafkaJsProducer>();
+  private readonly brokerChecks = new Set<BrokerCheck>();
   private readonly consumers = new Set<KafkaGroupConsumer>();
 
   constructor(options: KafkaTransportOptions) {
@@ -72,6 +77,7 @@ export class KafkaTransport implements Transport {
     this.readAllTimeoutMs = options.readAllTimeoutMs ?? 60000;
     this.leaderWaitMs = options.leaderWaitMs ?? 30000;
     this.metrics = options.metrics;
+    this.brokerCheckMs = options.brokerCheckMs ?? 5000;
     this.client = createKafkaClient(options.kafka, options.logger);
     this.groupContext = {
       client: this.client,
@@ -228,7 +234,15 @@ export class KafkaTransport implements Transport {
     });
     await withKafkaErrors('producer connect', () => producer.connect());
     this.producers.add(producer);
+    const brokerCheck = new BrokerCheck({
+      client: createKafkaClient(this.settings, this.logger, { retry: { retries: 0 }, logLevel: kafkajs.logLevel.NOTHING, requestTimeout: this.brokerCheckMs }),
+      intervalMs: this.brokerCheckMs,
+      timeoutMs: this.brokerCheckMs,
+      logger: this.logger,
+    });
+    this.brokerChecks.add(brokerCheck);
     return {
+      problem: () => brokerCheck.problem(),
       send: async (topic: string, records: readonly OutgoingRecord[]) => {
         if (records.length === 0) return;
         await withKafkaErrors(`send to ${topic}`, () =>
@@ -246,6 +260,8 @@ export class KafkaTransport implements Transport {
         this.metrics?.sent(topic, records.length);
       },
       close: async () => {
+        this.brokerChecks.delete(brokerCheck);
+        await brokerCheck.stop();
         this.producers.delete(producer);
         await withKafkaErrors('producer disconnect', () => producer.disconnect());
       },
@@ -331,6 +347,8 @@ export class KafkaTransport implements Transport {
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((consumer) => consumer.stop()));
     this.consumers.clear();
+    await Promise.all([...this.brokerChecks].map((check) => check.stop()));
+    this.brokerChecks.clear();
     await Promise.all([...this.producers].map((producer) => producer.disconnect()));
     this.producers.clear();
     const admin = this.admin;

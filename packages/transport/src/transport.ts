@@ -28,6 +28,12 @@ export interface IncomingRecord {
 export interface Producer {
   /** Resolves once every record is acknowledged (acks=all on Kafka); rejects with a VigilError. */
   send(topic: string, records: readonly OutgoingRecord[]): Promise<void>;
+  /**
+   * Why records could not reach the cluster now, for readiness, even with nothing to send: on
+   * Kafka, no broker answered the last of the checks the first call starts (one metadata request
+   * every few seconds); undefined while all is well.
+   */
+  problem(): string | undefined;
   close(): Promise<void>;
 }
 

@@ -72,7 +72,10 @@ export async function startCollector(deps: ServiceDeps, runtime: CollectorRuntim
   });
   http.addReadinessCheck('collector-kafka', () => {
     const status = buffer.status();
-    return status.kafkaAvailable ? true : `Kafka unavailable: ${status.problem ?? 'the last send failed'} (the log has Kafka's error)`;
+    if (!status.kafkaAvailable) return `Kafka unavailable: ${status.problem ?? 'the last send failed'} (the log has Kafka's error)`;
+    // Without traffic no send fails: the producer's own check of the brokers tells of an outage.
+    const unreachable = producer.problem();
+    return unreachable === undefined ? true : `Kafka unavailable: ${unreachable}`;
   });
   http.addReadinessCheck('collector-buffer', () => (buffer.hasRoom() ? true : 'collector buffer full'));
 

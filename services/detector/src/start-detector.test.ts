@@ -36,6 +36,7 @@ class FailOnceTransport extends InProcessTransport {
         }
         await inner.send(topic, records);
       },
+      problem: () => inner.problem(),
       close: () => inner.close(),
     };
   }

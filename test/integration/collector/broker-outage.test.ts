@@ -1,6 +1,7 @@
 // The delivery guarantee with the broker killed mid-stream: the collector answers 503 with
 // Retry-After instead of acknowledging, reports not ready, recovers when the broker is back,
-// and every request it answered with 200 is on the topic.
+// and every request it answered with 200 is on the topic. Without traffic it still reports the
+// outage on /readyz.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEvents, ENCODING_HEADER } from '@vigil/contract';
@@ -8,26 +9,26 @@ import { kafkaSchema, loadConfig } from '@vigil/config';
 import { createLogger } from '@vigil/telemetry';
 import { createTransport } from '@vigil/transport';
 import { startBroker, type LocalBroker } from '../../../tools/kafka/broker';
-import { readiness } from '../../support/readiness';
+import { readiness, readinessThroughBrokerOutage } from '../../support/readiness';
 import { waitFor } from '../../support/wait-for';
 import { collectorTestEnv, nginxLine, startTestCollector, type TestCollector } from './collector-harness';
 
 let broker: LocalBroker;
-let collector: TestCollector | undefined;
+const collectors: TestCollector[] = [];
 
 beforeAll(async () => {
   // A broker of this test's own: killing the shared one would break every other test.
   broker = await startBroker();
 }, 120_000);
 afterAll(async () => {
-  await collector?.stop();
+  for (const collector of collectors) await collector.stop();
   await broker.stop();
 }, 60_000);
 
 describe('collector during a broker outage', () => {
   it('answers 503 while Kafka is down, recovers after, and loses nothing it acknowledged', async () => {
-    collector = await startTestCollector(collectorTestEnv(broker.brokers, { VIGIL_INGEST_ACK_TIMEOUT_MS: '1500', VIGIL_TOPIC_PARTITIONS: '2' }));
-    const running = collector;
+    const running = await startTestCollector(collectorTestEnv(broker.brokers, { VIGIL_INGEST_ACK_TIMEOUT_MS: '1500', VIGIL_TOPIC_PARTITIONS: '2' }));
+    collectors.push(running);
     const acknowledged: string[] = [];
     const refusals: Array<{ status: number; retryAfter: string | null }> = [];
     let sequence = 0;
@@ -64,5 +65,14 @@ describe('collector during a broker outage', () => {
     } finally {
       await reader.close();
     }
+  }, 240_000);
+
+  it('is not ready while the broker is down even when no traffic arrives, and ready again once it is back', async () => {
+    const idle = await startTestCollector(collectorTestEnv(broker.brokers, { VIGIL_TOPIC_PARTITIONS: '1' }));
+    collectors.push(idle);
+    const down = await readinessThroughBrokerOutage(idle.url, broker, 'collector');
+    expect(down.reasons['collector-kafka']).toBe(
+      'Kafka unavailable: no Kafka broker answered the last connection check (the log has the error: "Kafka broker check failed")',
+    );
   }, 240_000);
 });
