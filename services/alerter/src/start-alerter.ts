@@ -16,7 +16,7 @@ import { groupKeyFunction, type GroupByField } from './dispatch/group-key';
 import { GroupOwnership } from './dispatch/group-ownership';
 import { decodeLogRecord, type NotificationLogRecord } from './notification-log/log-records';
 import { NotificationLog } from './notification-log/notification-log';
-import { NotifyPipeline } from './notify/notify-pipeline';
+import { NotifyPipeline, type PendingDelivery } from './notify/notify-pipeline';
 import { createRecordStage } from './notify/record-stage';
 import type { RetryEnvironment } from './notify/retry-stage';
 import { retryWarning } from './notify/retry-warning';
@@ -44,6 +44,26 @@ const retryEnvironment: RetryEnvironment = {
 
 function partitionsOf(assignment: readonly PartitionAssignment[], topic: string): number[] {
   return assignment.find((entry) => entry.topic === topic)?.partitions ?? [];
+}
+
+/** Most undelivered notifications a stop names one by one in its log line. */
+const UNDELIVERED_LISTED = 20;
+
+function logUndelivered(logger: Logger, undelivered: readonly PendingDelivery[], embedded: boolean): void {
+  if (undelivered.length === 0) return;
+  const listed = undelivered.slice(0, UNDELIVERED_LISTED).map(({ channel, notification }) => ({
+    channel,
+    kind: notification.kind,
+    alertId: notification.anomaly.id,
+    groupKey: notification.groupKey,
+  }));
+  const count = `${undelivered.length} notification${undelivered.length === 1 ? '' : 's'}`;
+  logger.warn(
+    { undelivered: listed, total: undelivered.length },
+    embedded
+      ? `stopped with ${count} not delivered; they are lost (the embedded mode keeps nothing across a restart)`
+      : `stopped with ${count} not delivered; left uncommitted, the next start delivers them`,
+  );
 }
 
 export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOptions = {}): Promise<RunningService> {
@@ -151,13 +171,16 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
     async stop() {
       clearInterval(ticker);
       stopFollowingTokens();
-      // No retries on the way out: what is not delivered by then stays uncommitted, so the next
-      // start (of this or another instance) delivers it; stop waits at most for attempts under way.
-      pipeline.interrupt();
+      // On Kafka, no retries on the way out: what is not delivered by then stays uncommitted, so
+      // the next start (of this or another instance) delivers it; stop waits at most for attempts
+      // under way. The embedded mode keeps nothing across a restart, so what is queued or waiting
+      // for a retry gets VIGIL_NOTIFY_TIMEOUT_SECONDS to go out first.
+      await pipeline.stop(embedded ? config.notifyTimeoutSeconds * 1000 : 0);
       await flow.drain();
       consuming = false;
       await consumer.stop();
       await flow.drain();
+      logUndelivered(logger, pipeline.undelivered(), embedded);
       await silenceSync.stop();
       await Promise.all([...notifiers.values()].map((n) => n.close?.()));
       await producer.close();

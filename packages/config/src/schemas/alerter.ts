@@ -228,7 +228,7 @@ export const alerterSchema = {
   ),
   notifyTimeoutSeconds: integer({
     env: 'VIGIL_NOTIFY_TIMEOUT_SECONDS',
-    description: 'How long one delivery attempt waits for a channel.',
+    description: 'How long one delivery attempt waits for a channel. In the embedded mode also how long a stop waits for notifications still queued or waiting for a retry.',
     example: '5',
     default: 10,
     min: 1,

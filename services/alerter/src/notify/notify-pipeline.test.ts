@@ -6,6 +6,7 @@ import type { DeadLetterRecord, DeliveryRecord } from '../notification-log/log-r
 import { NotificationLog } from '../notification-log/notification-log';
 import { DeliveryInterrupted, NotifyPipeline } from './notify-pipeline';
 import type { RecordSink } from './record-stage';
+import type { RetryEnvironment } from './retry-stage';
 import { StormControl } from './storm-control-stage';
 
 const NOW = 10_000_000;
@@ -37,7 +38,7 @@ class HeldNotifier implements Notifier {
   }
 }
 
-function setup<S extends Notifier = ScriptedNotifier>(options: { slack?: S; stormMax?: number; log?: NotificationLog } = {}) {
+function setup<S extends Notifier = ScriptedNotifier>(options: { slack?: S; stormMax?: number; log?: NotificationLog; retryEnvironment?: RetryEnvironment } = {}) {
   const slack = (options.slack ?? new ScriptedNotifier('slack')) as S;
   const email = new ScriptedNotifier('email');
   const records: DeliveryRecord[] = [];
@@ -54,7 +55,7 @@ function setup<S extends Notifier = ScriptedNotifier>(options: { slack?: S; stor
     storm: new StormControl(options.stormMax ?? 100),
     log,
     retry: { maxAttempts: 3, baseMs: 10, maxMs: 100 },
-    retryEnvironment: { wait: async () => undefined, random: () => 0 },
+    retryEnvironment: options.retryEnvironment ?? { wait: async () => undefined, random: () => 0 },
     sink,
     clock: () => NOW,
   });
@@ -151,5 +152,50 @@ describe('NotifyPipeline', () => {
     expect(slack.sent.map((n) => n.kind)).toEqual(['firing', 'firing', 'summary']);
     expect(records.filter((r) => r.outcome === 'folded')).toHaveLength(8);
     expect(log.has('slack', 'k9')).toBe(true);
+  });
+
+  describe('stop', () => {
+    const GRACE_MS = 5000;
+    /** Waits that end only when aborted, except the stop's grace when `graceRunsOut`: time never passes on its own. */
+    const untilAborted = (graceRunsOut: boolean): RetryEnvironment => ({
+      random: () => 0,
+      wait: (ms, signal) =>
+        graceRunsOut && ms === GRACE_MS
+          ? Promise.resolve()
+          : new Promise((resolve) => (signal?.aborted ? resolve() : signal?.addEventListener('abort', () => resolve(), { once: true }))),
+    });
+    const failing: NotifyResult = { ok: false, retryable: true, reason: 'HTTP 503' };
+
+    it('with time to spare, retries at once what waits for a retry and delivers the lane behind it', async () => {
+      const { pipeline, slack } = setup({ slack: new ScriptedNotifier('slack', [failing, { ok: true }]), retryEnvironment: untilAborted(false) });
+      const { settled } = await pipeline.submit([notification('k1', 'warning'), notification('k2', 'warning')]);
+      await vi.waitFor(() => expect(pipeline.undelivered()).toHaveLength(2));
+      await pipeline.stop(GRACE_MS);
+      await settled;
+      expect(slack.sent.map((n) => n.idempotencyKey)).toEqual(['k1', 'k2']);
+      expect(pipeline.undelivered()).toEqual([]);
+    });
+
+    it('without time to spare, cuts the retry wait short and reports every delivery it left', async () => {
+      const { pipeline, slack } = setup({ slack: new ScriptedNotifier('slack', [failing, { ok: true }]), retryEnvironment: untilAborted(false) });
+      const { settled } = await pipeline.submit([notification('k1', 'warning'), notification('k2', 'warning')]);
+      await pipeline.stop(0);
+      await expect(settled).rejects.toBeInstanceOf(DeliveryInterrupted);
+      expect(slack.sent).toEqual([]);
+      expect(pipeline.undelivered().map(({ channel, notification }) => [channel, notification.idempotencyKey])).toEqual([
+        ['slack', 'k1'],
+        ['slack', 'k2'],
+      ]);
+    });
+
+    it('reports what is still undelivered when the time to spare runs out', async () => {
+      const { pipeline, records } = setup({ slack: new ScriptedNotifier('slack', [failing]), retryEnvironment: untilAborted(true) });
+      const { settled } = await pipeline.submit([notification('k1', 'warning')]);
+      await pipeline.stop(GRACE_MS);
+      await expect(settled).rejects.toBeInstanceOf(DeliveryInterrupted);
+      expect(pipeline.undelivered().map(({ notification }) => notification.idempotencyKey)).toEqual(['k1']);
+      // Neither delivered nor failed: the next start (on Kafka) delivers it.
+      expect(records).toEqual([]);
+    });
   });
 });

@@ -46,6 +46,12 @@ export interface Submitted {
   settled: Promise<void>;
 }
 
+/** A notification on its way to a channel: queued, being attempted or waiting for a retry. */
+export interface PendingDelivery {
+  channel: string;
+  notification: Notification;
+}
+
 /** A delivery that stop cut short: neither delivered nor parked, so its offset must not be committed. */
 export class DeliveryInterrupted extends Error {
   constructor(channel: string) {
@@ -76,9 +82,36 @@ export class NotifyPipeline {
   /** Per channel, the end of its lane: the delivery submitted last. */
   private readonly lanes = new Map<string, Promise<void>>();
   private readonly stopping = new AbortController();
+  /** Aborted when a stop with time to spare begins: each delivery then gets one retry at once. */
+  private readonly retryNow = new AbortController();
+  /** Deliveries submitted and not yet delivered, parked or ended otherwise than by a stop. */
+  private readonly pending = new Set<PendingDelivery>();
 
   constructor(private readonly o: NotifyPipelineOptions) {
     this.configured = new Set(o.notifiers.keys());
+  }
+
+  /**
+   * The retry waits of one delivery. Once a stop with time to spare begins, its next retry comes
+   * at once (a wait under way ends), and those after it after their usual backoff.
+   */
+  private retryWaits(): RetryEnvironment {
+    const { retryEnvironment } = this.o;
+    let hurried = false;
+    return {
+      random: () => retryEnvironment.random(),
+      wait: async (ms, signal) => {
+        if (this.retryNow.signal.aborted) {
+          if (!hurried) {
+            hurried = true;
+            return;
+          }
+          return retryEnvironment.wait(ms, signal);
+        }
+        await retryEnvironment.wait(ms, AbortSignal.any([this.retryNow.signal, ...(signal === undefined ? [] : [signal])]));
+        if (this.retryNow.signal.aborted) hurried = true;
+      },
+    };
   }
 
   /** Records what is muted or already delivered, queues the rest on the channels' lanes. */
@@ -101,7 +134,7 @@ export class NotifyPipeline {
       }
     }
     const deliveries = [...byChannel].flatMap(([channel, queued]) =>
-      this.o.storm.admit(channel, queued, now).map((admitted) => this.enqueue(channel, () => this.deliver(channel, admitted, traceOf))),
+      this.o.storm.admit(channel, queued, now).map((admitted) => this.enqueue({ channel, notification: admitted.notification }, () => this.deliver(channel, admitted, traceOf))),
     );
     const settled = Promise.all(deliveries).then(() => undefined);
     settled.catch(() => undefined); // the caller awaits it later; until then a rejection is not unhandled
@@ -114,6 +147,35 @@ export class NotifyPipeline {
    */
   interrupt(): void {
     this.stopping.abort();
+  }
+
+  /**
+   * Stop with `graceMs` to spare: each delivery's next retry comes at once, the lanes go on
+   * (further retries after their usual backoff) until every one is idle or the time is up, then
+   * interrupt(). With 0, interrupt() at once.
+   */
+  async stop(graceMs: number): Promise<void> {
+    if (graceMs > 0 && this.pending.size > 0) {
+      this.retryNow.abort();
+      const idle = new AbortController();
+      await Promise.race([this.idle().then(() => idle.abort()), this.o.retryEnvironment.wait(graceMs, idle.signal)]);
+    }
+    this.interrupt();
+  }
+
+  /** What was submitted and is neither delivered nor parked (after a stop: what it cut short). */
+  undelivered(): PendingDelivery[] {
+    return [...this.pending];
+  }
+
+  /** Resolves once every lane has run out, including deliveries queued meanwhile. */
+  private async idle(): Promise<void> {
+    for (;;) {
+      const ends = [...this.lanes.values()];
+      await Promise.all(ends);
+      const now = [...this.lanes.values()];
+      if (now.length === ends.length && now.every((end, i) => end === ends[i])) return;
+    }
   }
 
   /** Writes until Kafka takes it (records must not be lost, nor offsets pass them); throws only once stopping. */
@@ -129,12 +191,20 @@ export class NotifyPipeline {
     }
   }
 
-  private enqueue(channel: string, delivery: () => Promise<void>): Promise<void> {
+  private enqueue(entry: PendingDelivery, delivery: () => Promise<void>): Promise<void> {
+    const { channel } = entry;
+    this.pending.add(entry);
     const run = (this.lanes.get(channel) ?? Promise.resolve()).then(() => {
       if (this.stopping.signal.aborted) throw new DeliveryInterrupted(channel);
       return delivery();
     });
-    this.lanes.set(channel, run.catch(() => undefined));
+    const ended = run.then(
+      () => this.pending.delete(entry),
+      (error: unknown) => {
+        if (!(error instanceof DeliveryInterrupted)) this.pending.delete(entry);
+      },
+    );
+    this.lanes.set(channel, ended.then(() => undefined));
     return run;
   }
 
@@ -153,7 +223,7 @@ export class NotifyPipeline {
       notifier,
       notification,
       this.o.retry,
-      this.o.retryEnvironment,
+      this.retryWaits(),
       (failure) => this.o.onRetry?.(channel, failure.reason),
       this.stopping.signal,
     );
