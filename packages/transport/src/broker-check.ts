@@ -23,16 +23,27 @@ export class BrokerCheck {
   private started = false;
   private stopped = false;
   private failing = false;
+  /** When the last check that a broker answered started (epoch ms). */
+  private answeredCheckStartedAt: number | undefined;
 
   constructor(private readonly options: BrokerCheckOptions) {}
 
   /** Why the cluster is unreachable as of the last check, or undefined. The first call starts the checks. */
   problem(): string | undefined {
-    if (!this.started && !this.stopped) {
-      this.started = true;
-      void this.check();
-    }
+    this.start();
     return this.failing ? BROKER_CHECK_FAILED : undefined;
+  }
+
+  /** True once a broker answered a check that started at `time` (epoch ms) or later. Starts the checks. */
+  answeredSince(time: number): boolean {
+    this.start();
+    return this.answeredCheckStartedAt !== undefined && this.answeredCheckStartedAt >= time;
+  }
+
+  private start(): void {
+    if (this.started || this.stopped) return;
+    this.started = true;
+    void this.check();
   }
 
   async stop(): Promise<void> {
@@ -46,8 +57,10 @@ export class BrokerCheck {
     const timeout = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
     });
+    const startedAt = Date.now();
     try {
       await Promise.race([this.describeCluster(), timeout]);
+      this.answeredCheckStartedAt = startedAt;
       if (this.failing) this.options.logger.info({}, 'Kafka broker check answered again');
       this.failing = false;
     } catch (error) {

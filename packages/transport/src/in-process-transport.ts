@@ -272,6 +272,7 @@ export class InProcessTransport implements Transport {
     return {
       send: async (topic, records) => this.append(topic, records),
       problem: () => undefined,
+      answeredSince: () => true,
       close: async () => {},
     };
   }

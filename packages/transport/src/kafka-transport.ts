@@ -243,6 +243,7 @@ export class KafkaTransport implements Transport {
     this.brokerChecks.add(brokerCheck);
     return {
       problem: () => brokerCheck.problem(),
+      answeredSince: (time) => brokerCheck.answeredSince(time),
       send: async (topic: string, records: readonly OutgoingRecord[]) => {
         if (records.length === 0) return;
         await withKafkaErrors(`send to ${topic}`, () =>

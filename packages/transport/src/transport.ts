@@ -34,6 +34,8 @@ export interface Producer {
    * every few seconds); undefined while all is well.
    */
   problem(): string | undefined;
+  /** True once the cluster answered a check begun at `time` (epoch ms) or later; like problem(), starts the checks. */
+  answeredSince(time: number): boolean;
   close(): Promise<void>;
 }
 

@@ -72,7 +72,10 @@ export async function startCollector(deps: ServiceDeps, runtime: CollectorRuntim
   });
   http.addReadinessCheck('collector-kafka', () => {
     const status = buffer.status();
-    if (!status.kafkaAvailable) return `Kafka unavailable: ${status.problem ?? 'the last send failed'} (the log has Kafka's error)`;
+    // A failed send counts until a send succeeds, or, once nothing waits to be sent (every sender
+    // gave up, and a load balancer that heeds /readyz sends no more), until the brokers answer.
+    const failed = !status.kafkaAvailable && (status.queuedItems > 0 || !producer.answeredSince(status.failedAt ?? 0));
+    if (failed) return `Kafka unavailable: ${status.problem ?? 'the last send failed'} (the log has Kafka's error)`;
     // Without traffic no send fails: the producer's own check of the brokers tells of an outage.
     const unreachable = producer.problem();
     return unreachable === undefined ? true : `Kafka unavailable: ${unreachable}`;

@@ -37,6 +37,7 @@ class FailOnceTransport extends InProcessTransport {
         await inner.send(topic, records);
       },
       problem: () => inner.problem(),
+      answeredSince: (time) => inner.answeredSince(time),
       close: () => inner.close(),
     };
   }

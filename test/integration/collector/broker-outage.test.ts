@@ -75,4 +75,29 @@ describe('collector during a broker outage', () => {
       'Kafka unavailable: no Kafka broker answered the last connection check (the log has the error: "Kafka broker check failed")',
     );
   }, 240_000);
+
+  it('is ready again once the broker is back, although the traffic stopped during the outage', async () => {
+    const running = await startTestCollector(collectorTestEnv(broker.brokers, { VIGIL_INGEST_ACK_TIMEOUT_MS: '1500', VIGIL_TOPIC_PARTITIONS: '1' }));
+    collectors.push(running);
+    await waitFor(async () => (await readiness(running.url)).status === 200, { timeoutMs: 60_000, message: 'the collector to be ready' });
+    expect((await running.post(nginxLine('/before'))).status).toBe(200);
+
+    await broker.kill();
+    let sequence = 0;
+    await waitFor(async () => (await running.post(nginxLine(`/during/${sequence++}`))).status === 503, {
+      timeoutMs: 60_000,
+      intervalMs: 10,
+      message: 'a 503 while the broker is down',
+    });
+    // The send behind that 503 failed: its request gave up waiting, so nothing is sent again.
+    await waitFor(async () => /vigil_errors_total\{component="collector",stage="publish"\} [1-9]/.test(await (await fetch(`${running.url}/metrics`)).text()), {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+      message: 'the failed send in /metrics',
+    });
+    expect((await readiness(running.url)).status).toBe(503);
+
+    await broker.restart();
+    await waitFor(async () => (await readiness(running.url)).status === 200, { timeoutMs: 120_000, intervalMs: 200, message: 'the collector to be ready again' });
+  }, 240_000);
 });

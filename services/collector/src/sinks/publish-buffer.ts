@@ -29,6 +29,8 @@ export interface BufferStatus {
   full: boolean;
   /** False from a failed or timed-out send until the next successful one. */
   kafkaAvailable: boolean;
+  /** While kafkaAvailable is false: when the latest send failed or timed out (epoch ms). */
+  failedAt: number | undefined;
   /**
    * Why Kafka counts as unavailable, in Vigil's words for /readyz (which anyone may read): Kafka's
    * own error names brokers and their addresses, so it goes to the log only (onSendFailed).
@@ -55,6 +57,7 @@ export class PublishBuffer {
   private sending = false;
   private closed = false;
   private kafkaAvailable = true;
+  private failedAt: number | undefined;
   private problem: string | undefined;
   private retryDelay: number;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -68,7 +71,7 @@ export class PublishBuffer {
   }
 
   status(): BufferStatus {
-    return { queuedItems: this.queuedItems, full: !this.hasRoom(), kafkaAvailable: this.kafkaAvailable, problem: this.problem };
+    return { queuedItems: this.queuedItems, full: !this.hasRoom(), kafkaAvailable: this.kafkaAvailable, failedAt: this.failedAt, problem: this.problem };
   }
 
   hasRoom(): boolean {
@@ -143,7 +146,7 @@ export class PublishBuffer {
     const queuedAt = this.queue.indexOf(pending);
     if (queuedAt !== -1) this.queue.splice(queuedAt, 1);
     // No acknowledgement in time is Kafka being slow or down, even before the send itself fails.
-    this.kafkaAvailable = false;
+    this.markUnavailable();
     this.problem ??= `no acknowledgement within ${timeoutMs} ms`;
     // The sender reads this message: Kafka's error names brokers and their addresses, so it stays
     // in the log, for the operator.
@@ -197,6 +200,7 @@ export class PublishBuffer {
     this.inFlight = [];
     this.sending = false;
     this.kafkaAvailable = true;
+    this.failedAt = undefined;
     this.problem = undefined;
     this.retryDelay = this.retry.initial;
     this.pump();
@@ -214,7 +218,7 @@ export class PublishBuffer {
       this.pump();
       return;
     }
-    this.kafkaAvailable = false;
+    this.markUnavailable();
     this.problem = 'the last send failed';
     // Back to the front, in order; entries whose offerer gave up are not retried.
     this.queue.unshift(...batch.filter((pending) => !pending.abandoned));
@@ -224,6 +228,11 @@ export class PublishBuffer {
     }, this.retryDelay);
     this.retryDelay = Math.min(this.retry.max, this.retryDelay * 2);
     if (this.closed) this.close();
+  }
+
+  private markUnavailable(): void {
+    this.failedAt = Date.now();
+    this.kafkaAvailable = false;
   }
 
   private wakeIdleWaiters(): void {
