@@ -86,6 +86,52 @@ describe('DetectionEngine', () => {
     expect(resolved[0]!.window.start).toBeGreaterThanOrEqual(T0 + 180 * BUCKET);
   });
 
+  it('catches a quiet route failing outright once ten of its requests failed in a row, as one incident until it recovers', () => {
+    // /webhook gets one request every other bucket (never 10 failures in one), /items 20 a bucket.
+    const engine = new DetectionEngine(DEFAULT_DETECTION_CONFIG);
+    const out = [];
+    for (let b = 0; b < 240; b++) {
+      feed(engine, burst(b, 20));
+      if (b % 2 === 0) feed(engine, burst(b, 1, { route: '/webhook', client: 'stripe', status: b >= 100 && b < 200 ? 502 : 200 }));
+      out.push(...engine.advanceTo(T0 + (b + 1) * BUCKET));
+    }
+    const surge = out.filter((a) => a.detector === 'error-surge');
+    expect(surge.map((a) => `${a.state} ${a.entity.kind} ${a.entity.key}`)).toEqual(['firing route GET /webhook', 'resolved route GET /webhook']);
+    const [firing, resolved] = surge;
+    expect(firing!.window.start).toBe(T0 + 118 * BUCKET);
+    expect(firing!.summary).toBe('route GET /webhook (shop): 10 of 10 requests in the last 3 min were 5xx (100%, normally 1%)');
+    expect(resolved!.window.start).toBeGreaterThanOrEqual(T0 + 200 * BUCKET);
+    expect(resolved!.window.start).toBeLessThan(T0 + 206 * BUCKET);
+  });
+
+  it('judges a failure that lasts against the share from before it, not the one its failures taught the baseline', () => {
+    // /pay at 6 requests a bucket, all failing for 20 minutes: never 10 failures in one bucket.
+    const engine = new DetectionEngine(DEFAULT_DETECTION_CONFIG);
+    const out = [];
+    for (let b = 0; b < 200; b++) {
+      feed(engine, burst(b, 40));
+      feed(engine, burst(b, 6, { route: '/pay', client: 'carol', status: b >= 60 && b < 180 ? 503 : 200 }));
+      out.push(...engine.advanceTo(T0 + (b + 1) * BUCKET));
+    }
+    const surge = out.filter((a) => a.detector === 'error-surge' && a.entity.kind === 'route');
+    expect(surge.map((a) => a.state)).toEqual(['firing', 'resolved']);
+    expect(surge[0]!.window.start).toBe(T0 + 61 * BUCKET);
+    expect(surge[0]!.expected).toBe(0.01);
+    expect(surge[1]!.window.start).toBeGreaterThanOrEqual(T0 + 180 * BUCKET);
+  });
+
+  it('checkpoints the runs of failing buckets, and restores them', () => {
+    const engine = new DetectionEngine(DEFAULT_DETECTION_CONFIG);
+    for (let b = 0; b < 64; b++) {
+      feed(engine, burst(b, 20));
+      feed(engine, burst(b, 2, { route: '/pay', status: b >= 60 ? 503 : 200 }));
+      engine.advanceTo(T0 + (b + 1) * BUCKET);
+    }
+    const state = engine.snapshot();
+    expect(state.errorRuns).toEqual([['2\0shop\0GET /pay', { failures: 8, requests: 8, buckets: 4, baselineShare: 0 }]]);
+    expect(new DetectionEngine(DEFAULT_DETECTION_CONFIG, JSON.parse(JSON.stringify(state))).snapshot()).toEqual(state);
+  });
+
   it('publishes no update while the observed value stays where it was, 0 included', () => {
     // The route /orders goes from 40 requests a bucket to none; /items goes on, so time advances.
     const engine = new DetectionEngine(DEFAULT_DETECTION_CONFIG);

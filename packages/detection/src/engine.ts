@@ -12,6 +12,7 @@ import { ewAlpha } from './detectors/slow-ramp';
 import { DETECTORS } from './detectors/registry';
 import { EntityTable, STAT, isDense, kindCode, localKey, type EntityTableState } from './entity-table';
 import { alphaForHalfLife, countSd, decayByFactor, robustStep, warmAlpha, winsorize } from './ew-stats';
+import { extendFailureRun, type FailureRun } from './failure-run';
 import { IncidentTracker, type IncidentState } from './incident-tracker';
 import { emptySeasonalProfile, seasonalExpected, updateSeasonal, type SeasonalProfile } from './seasonal-profile';
 import { distinctCount } from './sketch/distinct-counter';
@@ -31,6 +32,9 @@ export interface EngineState {
   cooldowns: Array<[string, number]>;
   /** Routes and services by id -> consecutive quiet buckets (absent in checkpoints taken before it existed). */
   quiet?: Array<[string, number]>;
+  /** Routes and services by id -> their run of failing buckets, 5xx and 401/403 (absent in older checkpoints). */
+  errorRuns?: Array<[string, FailureRun]>;
+  authRuns?: Array<[string, FailureRun]>;
 }
 
 export interface EngineStats {
@@ -102,6 +106,11 @@ export class DetectionEngine {
   private readonly restartAfterBuckets: number;
   /** Dense slot -> consecutive closed buckets without its events (absent: 0). */
   private readonly quietBuckets = new Map<number, number>();
+  /** Dense slot -> its run of buckets failing at the error-surge (5xx) and auth-failure-surge (401/403) min ratio. */
+  private readonly errorRuns = new Map<number, FailureRun>();
+  private readonly authRuns = new Map<number, FailureRun>();
+  /** A failure run weighs at most one baseline half-life of buckets. */
+  private readonly runCapBuckets: number;
   private readonly alphaRampShort: number;
   private readonly alphaSeasonal: number;
   private readonly maxEmptyBuckets: number;
@@ -129,7 +138,7 @@ export class DetectionEngine {
   private readonly view: BaselineView = {
     trackedBuckets: 0, warm: false, expectedRequests: 0, requestVariance: 0, errorMean: 0, authFailureMean: 0,
     requestMean: 0, bytesMean: 0, bytesVariance: 0, objectIdsMean: 0, objectIdsVariance: 0, latencyLogMean: 0,
-    latencyLogVariance: 0, latencyBuckets: 0, rampLong: 0, rampShort: 0,
+    latencyLogVariance: 0, latencyBuckets: 0, rampLong: 0, rampShort: 0, errorRun: undefined, authRun: undefined,
   };
   /** One detector input, refilled per call (detectors keep none of it). */
   private readonly input: DetectorInput;
@@ -150,6 +159,7 @@ export class DetectionEngine {
     this.alphaRampShort = ewAlpha(config.slowRampShortHalfLifeSeconds, config.bucketSeconds);
     this.alphaSeasonal = alphaForHalfLife((config.seasonalityHalfLifeDays * 3600) / config.bucketSeconds);
     this.maxEmptyBuckets = emptyBucketsPerAdvance(config);
+    this.runCapBuckets = Math.max(1, Math.round(config.baselineHalfLifeSeconds / config.bucketSeconds));
     this.input = { entity: { kind: 'client', key: '' }, bucket: EMPTY_BUCKET, baseline: this.view, config, settings: config.detectors['traffic-spike'] };
     this.detectorsByKind = { client: [], ip: [], route: [], service: [] };
     for (const detector of DETECTORS) {
@@ -173,6 +183,8 @@ export class DetectionEngine {
         const slot = this.table.slotOf(id);
         if (slot >= 0) this.quietBuckets.set(slot, quiet);
       }
+      this.restoreRuns(this.errorRuns, state.errorRuns);
+      this.restoreRuns(this.authRuns, state.authRuns);
       for (const [start, entries] of state.buckets) {
         const index = start / this.bucketMs;
         const store = new BucketStore(this.table.capacity);
@@ -291,7 +303,20 @@ export class DetectionEngine {
       incidents: incidents.incidents,
       cooldowns: incidents.cooldowns,
       quiet: [...this.quietBuckets].filter(([slot]) => this.table.denseSlots.has(slot)).map(([slot, quiet]): [string, number] => [this.table.idOf(slot), quiet]),
+      errorRuns: this.runsState(this.errorRuns),
+      authRuns: this.runsState(this.authRuns),
     };
+  }
+
+  private runsState(runs: Map<number, FailureRun>): Array<[string, FailureRun]> {
+    return [...runs].filter(([slot]) => this.table.denseSlots.has(slot)).map(([slot, run]): [string, FailureRun] => [this.table.idOf(slot), { ...run }]);
+  }
+
+  private restoreRuns(runs: Map<number, FailureRun>, state: Array<[string, FailureRun]> | undefined): void {
+    for (const [id, run] of state ?? []) {
+      const slot = this.table.slotOf(id);
+      if (slot >= 0) runs.set(slot, { ...run });
+    }
   }
 
   stats(): EngineStats {
@@ -397,7 +422,11 @@ export class DetectionEngine {
       const quiet = this.quietBuckets.get(slot) ?? 0;
       if (bucket === undefined) {
         this.quietBuckets.set(slot, quiet + 1);
-        if (quiet >= this.restartAfterBuckets) continue;
+        if (quiet >= this.restartAfterBuckets) {
+          this.errorRuns.delete(slot);
+          this.authRuns.delete(slot);
+          continue;
+        }
       } else {
         if (quiet > this.restartAfterBuckets) this.table.restart(slot, index);
         if (quiet > 0) this.quietBuckets.delete(slot);
@@ -444,6 +473,7 @@ export class DetectionEngine {
       if (anomaly !== undefined) out.push(anomaly);
     }
     if (!amendment) {
+      if (seasonalId !== undefined) this.extendRuns(slot, bucket);
       this.updateBaseline(slot, seasonalId, bucket, index, start);
       this.table.setScoredThrough(slot, index);
     }
@@ -470,6 +500,24 @@ export class DetectionEngine {
     v.latencyBuckets = t.stat(slot, STAT.latencyBuckets);
     v.rampLong = t.stat(slot, STAT.rampLong);
     v.rampShort = t.stat(slot, STAT.rampShort);
+    v.errorRun = seasonalId === undefined ? undefined : this.errorRuns.get(slot);
+    v.authRun = seasonalId === undefined ? undefined : this.authRuns.get(slot);
+  }
+
+  /** Folds a route's or service's bucket into its failure runs; the view still holds the baseline from before it. */
+  private extendRuns(slot: number, bucket: BucketAggregate): void {
+    const v = this.view;
+    // A slot new to its entity (first bucket, or one reused after an eviction) has no run yet.
+    const fresh = v.trackedBuckets === 0;
+    const share = (failureMean: number) => (v.warm && v.requestMean > 0 ? failureMean / v.requestMean : -1);
+    const detectors = this.config.detectors;
+    this.setRun(this.errorRuns, slot, extendFailureRun(fresh ? undefined : v.errorRun, bucket.status5xx, bucket.requests, detectors['error-surge'].minRatio, share(v.errorMean), this.runCapBuckets));
+    this.setRun(this.authRuns, slot, extendFailureRun(fresh ? undefined : v.authRun, bucket.authFailures, bucket.requests, detectors['auth-failure-surge'].minRatio, share(v.authFailureMean), this.runCapBuckets));
+  }
+
+  private setRun(runs: Map<number, FailureRun>, slot: number, run: FailureRun | undefined): void {
+    if (run === undefined) runs.delete(slot);
+    else runs.set(slot, run);
   }
 
   /**

@@ -9,6 +9,8 @@ interface DetectorKnobDefaults {
   catches: string;
   minCount: number;
   minCountMeaning: string;
+  /** Where the minimum count is counted, when not "in a bucket". */
+  minCountWhere?: string;
   minRatio: number;
   minRatioMeaning: string;
 }
@@ -35,7 +37,7 @@ function detectorKnobs<P extends string>(prefix: P, envName: string, d: Detector
     }),
     [`${prefix}MinCount`]: number({
       env: `VIGIL_${envName}_MIN_COUNT`,
-      description: `Minimum ${d.minCountMeaning} in a bucket before the ${d.catches} detector may fire.`,
+      description: `Minimum ${d.minCountMeaning} ${d.minCountWhere ?? 'in a bucket'} before the ${d.catches} detector may fire.`,
       example: String(d.minCount * 2),
       default: d.minCount,
       min: 0,
@@ -216,6 +218,7 @@ export const detectorSchema = {
     catches: 'error-surge (5xx ratio; route, service)',
     minCount: 10,
     minCountMeaning: '5xx responses',
+    minCountWhere: 'in a bucket (on a route or service: or in the run of failing buckets it continues)',
     minRatio: 0.1,
     minRatioMeaning: 'share of 5xx responses',
   }),
@@ -223,6 +226,7 @@ export const detectorSchema = {
     catches: 'auth-failure-surge (401/403; IP, client, service)',
     minCount: 10,
     minCountMeaning: '401/403 responses',
+    minCountWhere: 'in a bucket (on a route or service: or in the run of failing buckets it continues)',
     minRatio: 0.1,
     minRatioMeaning: 'share of 401/403 responses',
   }),

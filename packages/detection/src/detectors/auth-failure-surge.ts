@@ -9,6 +9,7 @@ export const authFailureSurgeDetector = ratioSurgeDetector({
   signal: 'auth_failure_ratio',
   failures: (bucket) => bucket.authFailures,
   baselineFailures: (baseline) => baseline.authFailureMean,
+  run: (baseline) => baseline.authRun,
   what: '401/403',
   samples: 'auth',
 });

@@ -4,6 +4,7 @@
 import { serviceLabel, UNNAMED_SERVICE, type EntityKind } from '@vigil/contract';
 import type { BucketAggregate } from '../bucket';
 import type { DetectionConfig, DetectorName, DetectorSettings } from '../config';
+import type { FailureRun } from '../failure-run';
 
 export interface EntityRef {
   kind: EntityKind;
@@ -36,6 +37,9 @@ export interface BaselineView {
   /** Slow-ramp levels: long and short EW means of requests. */
   rampLong: number;
   rampShort: number;
+  /** Routes and services: the runs of failing buckets (5xx, 401/403) just before this bucket, if any. */
+  errorRun: FailureRun | undefined;
+  authRun: FailureRun | undefined;
 }
 
 export interface DetectorInput {

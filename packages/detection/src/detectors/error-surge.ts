@@ -8,6 +8,7 @@ export const errorSurgeDetector = ratioSurgeDetector({
   signal: 'error_ratio',
   failures: (bucket) => bucket.status5xx,
   baselineFailures: (baseline) => baseline.errorMean,
+  run: (baseline) => baseline.errorRun,
   what: '5xx',
   samples: 'errors',
 });
