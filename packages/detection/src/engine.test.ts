@@ -120,6 +120,23 @@ describe('DetectionEngine', () => {
     expect(surge[1]!.window.start).toBeGreaterThanOrEqual(T0 + 180 * BUCKET);
   });
 
+  it('watches the 401 share of a route: stuffing spread over many addresses that the rest of the service dilutes', () => {
+    // 200 requests a bucket on /items, 5 on /login; then 10 failed logins a bucket, each from a new address.
+    const engine = new DetectionEngine(DEFAULT_DETECTION_CONFIG);
+    const out = [];
+    for (let b = 0; b < 120; b++) {
+      feed(engine, burst(b, 200));
+      feed(engine, burst(b, 5, { route: '/login', client: 'bob', ip: '10.0.0.2' }));
+      if (b >= 60 && b < 100) {
+        feed(engine, Array.from({ length: 10 }, (_, i) => event(T0 + b * BUCKET + i * 900, { route: '/login', client: `guess-${b}-${i}`, ip: `10.1.${b}.${i}`, status: 401 })));
+      }
+      out.push(...engine.advanceTo(T0 + (b + 1) * BUCKET));
+    }
+    const surge = out.filter((a) => a.detector === 'auth-failure-surge');
+    expect(surge.map((a) => `${a.state} ${a.entity.kind} ${a.entity.key}`)).toEqual(['firing route GET /login', 'resolved route GET /login']);
+    expect(surge[0]!.window.start).toBe(T0 + 60 * BUCKET);
+  });
+
   it('checkpoints the runs of failing buckets, and restores them', () => {
     const engine = new DetectionEngine(DEFAULT_DETECTION_CONFIG);
     for (let b = 0; b < 64; b++) {

@@ -223,7 +223,7 @@ export const detectorSchema = {
     minRatioMeaning: 'share of 5xx responses',
   }),
   ...detectorKnobs('authFailureSurge', 'AUTH_FAILURE_SURGE', {
-    catches: 'auth-failure-surge (401/403; IP, client, service)',
+    catches: 'auth-failure-surge (401/403; IP, client, route, service)',
     minCount: 10,
     minCountMeaning: '401/403 responses',
     minCountWhere: 'in a bucket (on a route or service: or in the run of failing buckets it continues)',
