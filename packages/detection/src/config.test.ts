@@ -7,7 +7,8 @@ describe('detectionConfigFromEnv', () => {
     expect(DEFAULT_DETECTION_CONFIG.bucketSeconds).toBe(10);
     expect(DEFAULT_DETECTION_CONFIG.allowedLatenessSeconds).toBe(60);
     expect(DEFAULT_DETECTION_CONFIG.detectors['rate-limit'].enabled).toBe(false);
-    expect(DEFAULT_DETECTION_CONFIG.detectors['traffic-spike']).toEqual({ enabled: true, threshold: 0.8, minCount: 30, minRatio: 3, cooldownSeconds: 300 });
+    expect(DEFAULT_DETECTION_CONFIG.detectors['traffic-spike']).toEqual({ enabled: true, threshold: 0.8, minCount: 30, minRatio: 3, cooldownSeconds: 300, forSeconds: 0 });
+    expect(DEFAULT_DETECTION_CONFIG.detectors['error-surge'].forSeconds).toBe(30);
   });
 
   it('reads every detector knob from VIGIL_* variables', () => {

@@ -14,6 +14,8 @@ export interface DetectorSettings {
   /** Minimum of the detector's ratio (see docs/detection.md for each detector's meaning). */
   minRatio: number;
   cooldownSeconds: number;
+  /** An incident fires only once the detector's buckets have been anomalous for more than this long. */
+  forSeconds: number;
 }
 
 export interface DetectionConfig {
@@ -47,6 +49,7 @@ function settings(c: SchemaConfig, prefix: KnobPrefix): DetectorSettings {
     minCount: c[`${prefix}MinCount`],
     minRatio: c[`${prefix}MinRatio`],
     cooldownSeconds: c[`${prefix}CooldownSeconds`],
+    forSeconds: c[`${prefix}ForSeconds`],
   };
 }
 
@@ -84,6 +87,7 @@ export function detectionConfigFrom(c: SchemaConfig): DetectionConfig {
         minCount: c.rateLimitPerClient,
         minRatio: 1,
         cooldownSeconds: c.rateLimitCooldownSeconds,
+        forSeconds: 0,
       },
     },
   };

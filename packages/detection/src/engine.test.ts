@@ -62,7 +62,7 @@ describe('DetectionEngine', () => {
     const out = [];
     for (let b = 0; b < 80; b++) {
       feed(engine, burst(b, 20));
-      if (b >= 60 && b < 63) feed(engine, burst(b, b === 60 ? 15 : 200, { client: 'bob', status: 503 }));
+      if (b >= 60 && b < 66) feed(engine, burst(b, b < 64 ? 15 : 200, { client: 'bob', status: 503 }));
       out.push(...engine.advanceTo(T0 + (b + 1) * BUCKET));
     }
     const surge = out.filter((a) => a.detector === 'error-surge' && a.entity.kind === 'service');
@@ -98,10 +98,32 @@ describe('DetectionEngine', () => {
     const surge = out.filter((a) => a.detector === 'error-surge');
     expect(surge.map((a) => `${a.state} ${a.entity.kind} ${a.entity.key}`)).toEqual(['firing route GET /webhook', 'resolved route GET /webhook']);
     const [firing, resolved] = surge;
-    expect(firing!.window.start).toBe(T0 + 118 * BUCKET);
-    expect(firing!.summary).toBe('route GET /webhook (shop): 10 of 10 requests in the last 3 min were 5xx (100%, normally 1%)');
+    // Anomalous from bucket 118 on (the tenth failure), it fires once that has lasted over 30 s.
+    expect(firing!.startedAt).toBe(T0 + 118 * BUCKET);
+    expect(firing!.window.start).toBe(T0 + 121 * BUCKET);
+    expect(firing!.summary).toBe('route GET /webhook (shop): 11 of 11 requests in the last 4 min were 5xx (100%, normally 1%)');
     expect(resolved!.window.start).toBeGreaterThanOrEqual(T0 + 200 * BUCKET);
     expect(resolved!.window.start).toBeLessThan(T0 + 206 * BUCKET);
+  });
+
+  it("lets a deploy's 20 seconds of 502s pass, and fires on 5xx that last past _FOR_SECONDS, dated from their start", () => {
+    // 50 requests a bucket; every one fails for 20 s from the middle of bucket 60, then for 60 s from bucket 120.
+    const engine = new DetectionEngine(DEFAULT_DETECTION_CONFIG);
+    const out = [];
+    for (let b = 0; b < 150; b++) {
+      const events = burst(b, 50).map((e) => {
+        const t = e.time - T0;
+        const failing = (t >= 605_000 && t < 625_000) || (t >= 1_200_000 && t < 1_260_000);
+        return failing ? { ...e, response: { ...e.response, status: 502 } } : e;
+      });
+      feed(engine, events);
+      out.push(...engine.advanceTo(T0 + (b + 1) * BUCKET));
+    }
+    const surge = out.filter((a) => a.detector === 'error-surge' && a.state === 'firing');
+    expect(surge.map((a) => [a.entity.kind, a.startedAt, a.window.start])).toEqual([
+      ['route', T0 + 120 * BUCKET, T0 + 123 * BUCKET],
+      ['service', T0 + 120 * BUCKET, T0 + 123 * BUCKET],
+    ]);
   });
 
   it('judges a failure that lasts against the share from before it, not the one its failures taught the baseline', () => {
@@ -115,7 +137,7 @@ describe('DetectionEngine', () => {
     }
     const surge = out.filter((a) => a.detector === 'error-surge' && a.entity.kind === 'route');
     expect(surge.map((a) => a.state)).toEqual(['firing', 'resolved']);
-    expect(surge[0]!.window.start).toBe(T0 + 61 * BUCKET);
+    expect(surge[0]!.startedAt).toBe(T0 + 61 * BUCKET);
     expect(surge[0]!.expected).toBe(0.01);
     expect(surge[1]!.window.start).toBeGreaterThanOrEqual(T0 + 180 * BUCKET);
   });

@@ -30,6 +30,8 @@ export interface EngineState {
   buckets: Array<[number, Array<[string, BucketAggregate]>]>;
   incidents: IncidentState[];
   cooldowns: Array<[string, number]>;
+  /** Pending streaks of anomalous buckets, see IncidentTrackerState (absent in older checkpoints). */
+  pending?: Array<[string, number, number]>;
   /** Routes and services by id -> consecutive quiet buckets (absent in checkpoints taken before it existed). */
   quiet?: Array<[string, number]>;
   /** Routes and services by id -> their run of failing buckets, 5xx and 401/403 (absent in older checkpoints). */
@@ -302,6 +304,7 @@ export class DetectionEngine {
       ]),
       incidents: incidents.incidents,
       cooldowns: incidents.cooldowns,
+      pending: incidents.pending,
       quiet: [...this.quietBuckets].filter(([slot]) => this.table.denseSlots.has(slot)).map(([slot, quiet]): [string, number] => [this.table.idOf(slot), quiet]),
       errorRuns: this.runsState(this.errorRuns),
       authRuns: this.runsState(this.authRuns),

@@ -1,6 +1,7 @@
-// Anomaly lifecycle per (detector, entity): 'firing' once, 'updated' on a material change while
-// it lasts, 'resolved' after N quiet buckets, the same id throughout; then a cool-down during
-// which the same pair cannot fire again.
+// Anomaly lifecycle per (detector, entity): pending while its anomalous buckets have not yet
+// lasted the detector's _FOR_SECONDS, then 'firing' once, 'updated' on a material change while it
+// lasts, 'resolved' after N quiet buckets, the same id throughout; then a cool-down during which
+// the same pair cannot fire again.
 
 import type { Anomaly, Severity } from '@vigil/contract';
 import type { BucketAggregate } from './bucket';
@@ -36,6 +37,18 @@ function sampleIds(bucket: BucketAggregate, which: Finding['samples']): string[]
   return [...bucket.sampleIds];
 }
 
+interface PendingStreak {
+  first: number;
+  last: number;
+}
+
+export interface IncidentTrackerState {
+  incidents: IncidentState[];
+  cooldowns: Array<[string, number]>;
+  /** Pending streaks: key, first and last anomalous bucket index (absent in older checkpoints). */
+  pending?: Array<[string, number, number]>;
+}
+
 export interface FindingContext {
   detector: DetectorName;
   entityKey: string;
@@ -49,15 +62,18 @@ export interface FindingContext {
 export class IncidentTracker {
   private readonly incidents = new Map<string, IncidentState>();
   private readonly cooldownUntil = new Map<string, number>();
+  /** Pairs anomalous in every bucket from `first` to `last` that have not lasted _FOR_SECONDS yet. */
+  private readonly pending = new Map<string, PendingStreak>();
   private readonly bucketMs: number;
 
   constructor(
     private readonly config: DetectionConfig,
-    state?: { incidents: IncidentState[]; cooldowns: Array<[string, number]> },
+    state?: IncidentTrackerState,
   ) {
     this.bucketMs = config.bucketSeconds * 1000;
     for (const incident of state?.incidents ?? []) this.incidents.set(incident.key, incident);
     for (const [key, until] of state?.cooldowns ?? []) this.cooldownUntil.set(key, until);
+    for (const [key, first, last] of state?.pending ?? []) this.pending.set(key, { first, last });
   }
 
   get active(): number {
@@ -75,8 +91,10 @@ export class IncidentTracker {
     const current = this.incidents.get(key);
     if (current === undefined) {
       if ((this.cooldownUntil.get(key) ?? -Infinity) > ctx.bucketIndex) return undefined;
+      const first = this.lastedLongEnough(key, ctx);
+      if (first === undefined) return undefined;
       const recent = [ctx.finding.expected, ctx.finding.observed];
-      const anomaly = this.build(ctx, 'firing', ctx.bucketStart, recent);
+      const anomaly = this.build(ctx, 'firing', first * this.bucketMs, recent);
       this.incidents.set(key, { key, anomaly, lastAnomalousIndex: ctx.bucketIndex, recent });
       return anomaly;
     }
@@ -93,8 +111,27 @@ export class IncidentTracker {
     return current.anomaly;
   }
 
-  /** Resolves incidents quiet for resolveAfterBuckets as of the bucket just closed. */
+  /**
+   * The first bucket of the pair's streak of anomalous buckets once it has lasted more than the
+   * detector's _FOR_SECONDS, else undefined (and the streak is recorded as pending).
+   */
+  private lastedLongEnough(key: string, ctx: FindingContext): number | undefined {
+    const forSeconds = this.config.detectors[ctx.detector].forSeconds;
+    if (forSeconds <= 0) return ctx.bucketIndex;
+    let streak = this.pending.get(key);
+    if (streak === undefined || ctx.bucketIndex > streak.last + 1) {
+      streak = { first: ctx.bucketIndex, last: ctx.bucketIndex };
+      this.pending.set(key, streak);
+    }
+    streak.last = Math.max(streak.last, ctx.bucketIndex);
+    if ((streak.last - streak.first + 1) * this.config.bucketSeconds <= forSeconds) return undefined;
+    this.pending.delete(key);
+    return streak.first;
+  }
+
+  /** Resolves incidents quiet for resolveAfterBuckets as of the bucket just closed; forgets broken pending streaks. */
   resolveQuiet(bucketIndex: number): Anomaly[] {
+    for (const [key, streak] of this.pending) if (streak.last < bucketIndex) this.pending.delete(key);
     const resolved: Anomaly[] = [];
     for (const [key, incident] of this.incidents) {
       if (bucketIndex - incident.lastAnomalousIndex < this.config.resolveAfterBuckets) continue;
@@ -116,6 +153,7 @@ export class IncidentTracker {
     return resolved;
   }
 
+  /** `startedAt`: the start of the incident's first anomalous bucket, which a pending streak puts before the one it fires in. */
   private build(ctx: FindingContext, state: 'firing' | 'updated', startedAt: number, recent: number[], id?: string): Anomaly {
     const { finding, entity, bucket } = ctx;
     return {
@@ -141,7 +179,11 @@ export class IncidentTracker {
     };
   }
 
-  toState(): { incidents: IncidentState[]; cooldowns: Array<[string, number]> } {
-    return { incidents: [...this.incidents.values()], cooldowns: [...this.cooldownUntil] };
+  toState(): IncidentTrackerState {
+    return {
+      incidents: [...this.incidents.values()],
+      cooldowns: [...this.cooldownUntil],
+      pending: [...this.pending].map(([key, { first, last }]): [string, number, number] => [key, first, last]),
+    };
   }
 }

@@ -13,10 +13,14 @@ interface DetectorKnobDefaults {
   minCountWhere?: string;
   minRatio: number;
   minRatioMeaning: string;
+  /** Default of _FOR_SECONDS (0: fire on the first anomalous bucket). */
+  forSeconds?: number;
+  /** Why the default is what it is, for the description. */
+  forSecondsWhy?: string;
 }
 
 type DetectorKnobs<P extends string> = { [K in `${P}Enabled`]: Field<boolean> } & {
-  [K in `${P}Threshold` | `${P}MinCount` | `${P}MinRatio` | `${P}CooldownSeconds`]: Field<number>;
+  [K in `${P}Threshold` | `${P}MinCount` | `${P}MinRatio` | `${P}CooldownSeconds` | `${P}ForSeconds`]: Field<number>;
 };
 
 function detectorKnobs<P extends string>(prefix: P, envName: string, d: DetectorKnobDefaults): DetectorKnobs<P> {
@@ -54,6 +58,13 @@ function detectorKnobs<P extends string>(prefix: P, envName: string, d: Detector
       description: `After a ${d.catches} anomaly resolves, the same entity cannot fire it again for this long.`,
       example: '900',
       default: 300,
+      min: 0,
+    }),
+    [`${prefix}ForSeconds`]: integer({
+      env: `VIGIL_${envName}_FOR_SECONDS`,
+      description: `A ${d.catches} anomaly fires only once every bucket has been anomalous for more than this long (0: at its first anomalous bucket); shorter bursts are never published.${d.forSecondsWhy === undefined ? '' : ` ${d.forSecondsWhy}`}`,
+      example: String((d.forSeconds ?? 0) + 30),
+      default: d.forSeconds ?? 0,
       min: 0,
     }),
   } as DetectorKnobs<P>;
@@ -221,6 +232,8 @@ export const detectorSchema = {
     minCountWhere: 'in a bucket (on a route or service: or in the run of failing buckets it continues)',
     minRatio: 0.1,
     minRatioMeaning: 'share of 5xx responses',
+    forSeconds: 30,
+    forSecondsWhy: 'The default lets the few seconds of 502/503 of a deploy or restart pass.',
   }),
   ...detectorKnobs('authFailureSurge', 'AUTH_FAILURE_SURGE', {
     catches: 'auth-failure-surge (401/403; IP, client, route, service)',
