@@ -458,6 +458,11 @@ export class DetectionEngine {
     // Only dense entities (routes, services) have seasonal profiles, keyed by entity id.
     const seasonalId = isDense(entity.kind) ? this.table.idOf(slot) : undefined;
     this.fillView(slot, seasonalId, index, start);
+    if (amendment) {
+      // The runs already hold this bucket as first scored: a late event re-judges it alone.
+      this.view.errorRun = undefined;
+      this.view.authRun = undefined;
+    }
     const input = this.input;
     input.entity = entity;
     input.bucket = bucket;
@@ -503,19 +508,22 @@ export class DetectionEngine {
     v.latencyBuckets = t.stat(slot, STAT.latencyBuckets);
     v.rampLong = t.stat(slot, STAT.rampLong);
     v.rampShort = t.stat(slot, STAT.rampShort);
-    v.errorRun = seasonalId === undefined ? undefined : this.errorRuns.get(slot);
-    v.authRun = seasonalId === undefined ? undefined : this.authRuns.get(slot);
+    // Runs are kept for routes and services only; a slot in its first bucket (new, or reused after
+    // an eviction) has none yet.
+    const runs = seasonalId !== undefined && v.trackedBuckets > 0;
+    v.errorRun = runs ? this.errorRuns.get(slot) : undefined;
+    v.authRun = runs ? this.authRuns.get(slot) : undefined;
   }
 
   /** Folds a route's or service's bucket into its failure runs; the view still holds the baseline from before it. */
   private extendRuns(slot: number, bucket: BucketAggregate): void {
     const v = this.view;
-    // A slot new to its entity (first bucket, or one reused after an eviction) has no run yet.
-    const fresh = v.trackedBuckets === 0;
-    const share = (failureMean: number) => (v.warm && v.requestMean > 0 ? failureMean / v.requestMean : -1);
+    const learned = v.warm && v.requestMean > 0;
+    const errorShare = learned ? v.errorMean / v.requestMean : -1;
+    const authShare = learned ? v.authFailureMean / v.requestMean : -1;
     const detectors = this.config.detectors;
-    this.setRun(this.errorRuns, slot, extendFailureRun(fresh ? undefined : v.errorRun, bucket.status5xx, bucket.requests, detectors['error-surge'].minRatio, share(v.errorMean), this.runCapBuckets));
-    this.setRun(this.authRuns, slot, extendFailureRun(fresh ? undefined : v.authRun, bucket.authFailures, bucket.requests, detectors['auth-failure-surge'].minRatio, share(v.authFailureMean), this.runCapBuckets));
+    this.setRun(this.errorRuns, slot, extendFailureRun(v.errorRun, bucket.status5xx, bucket.requests, detectors['error-surge'].minRatio, errorShare, this.runCapBuckets));
+    this.setRun(this.authRuns, slot, extendFailureRun(v.authRun, bucket.authFailures, bucket.requests, detectors['auth-failure-surge'].minRatio, authShare, this.runCapBuckets));
   }
 
   private setRun(runs: Map<number, FailureRun>, slot: number, run: FailureRun | undefined): void {
