@@ -215,6 +215,20 @@ describe('DetectionEngine', () => {
     expect(firing.filter((f) => f.startsWith('slow-ramp'))).toEqual([]);
   });
 
+  it('does not call a level that jumped and stayed up, once slow-ramp takes it over from traffic-spike, a gradual climb', () => {
+    // An hour of alice at 20 a bucket, then 50 to 80 for an hour: traffic-spike's baseline learns it
+    // slowly, its incident ends with the level still up, and slow-ramp reports the level.
+    const engine = new DetectionEngine(DEFAULT_DETECTION_CONFIG);
+    const out = [];
+    for (let b = 0; b < 780; b++) {
+      feed(engine, burst(b, b >= 400 ? 50 + ((b * 7) % 31) : 20));
+      out.push(...engine.advanceTo(T0 + (b + 1) * BUCKET));
+    }
+    const client = out.filter((a) => a.entity.kind === 'client' && a.state === 'firing');
+    expect(client.map((a) => a.detector).slice(0, 2)).toEqual(['traffic-spike', 'slow-ramp']);
+    expect(client[1]!.summary).toMatch(/^client alice is at [\d.]+ requests per bucket against a baseline of [\d.]+ \([\d.]+×\): a level that has stayed up, not a single spike$/);
+  });
+
   it('does not fire again for the same entity during the cool-down', () => {
     // Attacks at buckets 60 and 75: the first resolves at 62, its 300 s cool-down lasts to 92.
     const engine = new DetectionEngine(DEFAULT_DETECTION_CONFIG);

@@ -38,7 +38,7 @@ export const slowRampDetector: Detector = {
       expected,
       score: scoreFromPValue(countSpikeP(level * window, expected * window, variance)),
       // Present tense: the same summary goes out in the updates while the level comes back down.
-      summary: `${describeEntity(entity)} is at ${formatNumber(level)} requests per bucket against a baseline of ${formatNumber(expected)} (${formatRatio(level, expected)}), reached gradually rather than in one jump`,
+      summary: `${describeEntity(entity)} is at ${formatNumber(level)} requests per bucket against a baseline of ${formatNumber(expected)} (${formatRatio(level, expected)}): a level that has stayed up, not a single spike`,
       samples: 'all',
     };
   },
