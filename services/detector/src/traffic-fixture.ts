@@ -128,6 +128,7 @@ export const SCENARIO = {
   expectedFirings: [
     'auth-failure-surge client key-2 @32',
     'auth-failure-surge ip 192.168.0.3 @32',
+    'auth-failure-surge route POST /login @32',
     'auth-failure-surge service shop @32',
     'enumeration client 10.0.0.4 @25',
     'traffic-spike client 10.0.0.4 @25',
