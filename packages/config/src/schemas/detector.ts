@@ -55,14 +55,14 @@ function detectorKnobs<P extends string>(prefix: P, envName: string, d: Detector
     }),
     [`${prefix}CooldownSeconds`]: integer({
       env: `VIGIL_${envName}_COOLDOWN_SECONDS`,
-      description: `After a ${d.catches} anomaly resolves, the same entity cannot fire it again for this long.`,
+      description: `After an anomaly of ${d.catches} resolves, the same entity cannot fire it again for this long.`,
       example: '900',
       default: 300,
       min: 0,
     }),
     [`${prefix}ForSeconds`]: integer({
       env: `VIGIL_${envName}_FOR_SECONDS`,
-      description: `A ${d.catches} anomaly fires only once every bucket has been anomalous for more than this long (0: at its first anomalous bucket); shorter bursts are never published.${d.forSecondsWhy === undefined ? '' : ` ${d.forSecondsWhy}`}`,
+      description: `An anomaly of ${d.catches} fires only once every bucket has been anomalous for more than this long (0: at its first anomalous bucket); shorter bursts are never published.${d.forSecondsWhy === undefined ? '' : ` ${d.forSecondsWhy}`}`,
       example: String((d.forSeconds ?? 0) + 30),
       default: d.forSeconds ?? 0,
       min: 0,
