@@ -269,6 +269,61 @@ describe('InProcessTransport', () => {
     expect((await transport.readAll('t', [1])).map((r) => r.value.toString())).toEqual(['v1', 'v4']);
   });
 
+  describe('retention', () => {
+    const KIB = 'x'.repeat(1024);
+    const records = (count: number, key: (n: number) => string | null = () => null) =>
+      Array.from({ length: count }, (_, n) => ({ key: key(n), value: `${n} ${KIB}`, partition: 0 }));
+    const values = async (transport: InProcessTransport, topic: string) =>
+      (await transport.readAll(topic)).map((r) => r.value.toString().split(' ')[0]);
+
+    it('forgets records every group committed beyond the retained bytes, so a long-running stream stays bounded', async () => {
+      const transport = new InProcessTransport({ partitions: 1, retainedBytesPerPartition: 16 * 1024 });
+      const seen = recorder();
+      await transport.consumer({ groupId: 'g', topics: ['t'], eachBatch: async (b) => seen.add(b) }).start();
+      const producer = await transport.producer();
+      for (let round = 0; round < 10; round++) await producer.send('t', records(100));
+      await seen.until(1000);
+      await vi.waitFor(async () => expect((await transport.readAll('t')).length).toBeLessThan(16));
+      expect(transport.retainedBytes('t', 0)).toBeLessThanOrEqual(16 * 1024);
+      expect((await transport.readAll('t')).at(-1)?.value.toString().startsWith('99 ')).toBe(true);
+      await transport.close();
+    });
+
+    it('keeps every record a group has not committed yet, whatever the retention', async () => {
+      const transport = new InProcessTransport({ partitions: 1, retainedBytesPerPartition: 1024 });
+      const seen = recorder();
+      const consumer = transport.consumer({ groupId: 'g', topics: ['t'], commit: 'manual', eachBatch: async (b) => seen.add(b) });
+      await consumer.start();
+      await (await transport.producer()).send('t', records(50));
+      await seen.until(50);
+      expect(await values(transport, 't')).toHaveLength(50);
+      await consumer.commit([{ topic: 't', partition: 0, offset: '40' }]);
+      expect(await values(transport, 't')).toEqual(['40', '41', '42', '43', '44', '45', '46', '47', '48', '49']);
+      await transport.close();
+    });
+
+    it('keeps the latest record of every key of a compacted topic, and only that once consumed', async () => {
+      const transport = new InProcessTransport({ partitions: 1, retainedBytesPerPartition: 8 * 1024 });
+      const topic = transport.topic('silences');
+      const seen = recorder();
+      await transport.consumer({ groupId: 'silences', topics: [topic], broadcast: true, eachBatch: async (b) => seen.add(b) }).start();
+      await (await transport.producer()).send(topic, records(300, (n) => `key-${n % 3}`));
+      await seen.until(300);
+      await vi.waitFor(async () => expect(await values(transport, topic)).toEqual(['297', '298', '299']));
+      await transport.close();
+    });
+
+    it('lets a stopped broadcast consumer hold nothing back', async () => {
+      const transport = new InProcessTransport({ partitions: 1, retainedBytesPerPartition: 4 * 1024 });
+      const broadcast = transport.consumer({ groupId: 'b', topics: ['t'], broadcast: true, commit: 'manual', eachBatch: async () => {} });
+      await broadcast.start();
+      await broadcast.stop();
+      await (await transport.producer()).send('t', records(100));
+      expect((await transport.readAll('t')).length).toBeLessThan(8);
+      await transport.close();
+    });
+  });
+
   it('creates every Vigil topic under the prefix', async () => {
     const transport = new InProcessTransport({ partitions: 2, prefix: 'x.' });
     await transport.ensureTopics();

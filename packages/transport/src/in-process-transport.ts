@@ -2,13 +2,14 @@
 // for `vigil replay`. Topics have partitions, a key always maps to the same partition (the same
 // murmur2 as Kafka), and consumer groups keep committed offsets, so a batch whose handler throws
 // is delivered again — at-least-once, exactly as with Kafka. A member with commit 'manual' moves
-// on without committing; a throw or a rebalance goes back to what it committed. Nothing survives
-// the process.
+// on without committing; a throw or a rebalance goes back to what it committed. Records every
+// group committed are forgotten beyond a retention (PartitionLog). Nothing survives the process.
 
 import { VigilError, topicName } from '@vigil/contract';
 import type { TopicRole } from '@vigil/contract';
 import { revokedPartitions } from './assignment-change';
 import { partitionForKey } from './murmur2-partitioner';
+import { PartitionLog } from './partition-log';
 import { planTopics } from './topic-plan';
 import type {
   CommitPosition,
@@ -32,14 +33,20 @@ export interface InProcessTransportOptions {
   maxBatchRecords?: number;
   /** First delay before redelivering a batch whose handler threw; doubles up to 5 s. Default 50 ms. */
   retryDelayMs?: number;
+  /**
+   * Bytes of records every consumer group committed that a partition keeps, for readAll; older
+   * ones are forgotten (a compacted topic keeps the latest record of each key instead). Default 1 MiB.
+   */
+  retainedBytesPerPartition?: number;
   logger?: TransportLogger;
   metrics?: TransportMetrics;
 }
 
 const MAX_RETRY_DELAY_MS = 5000;
+const DEFAULT_RETAINED_BYTES_PER_PARTITION = 1024 * 1024;
 
 interface StoredTopic {
-  partitions: IncomingRecord[][];
+  partitions: PartitionLog[];
 }
 
 /** A wake-up signal: resolves every waiter when anything happens (a record, a member change). */
@@ -72,9 +79,12 @@ class InProcessGroup {
   constructor(
     readonly groupId: string,
     private readonly transport: InProcessTransport,
+    /** A broadcast group ends with its member; its offsets then hold no record back. */
+    readonly transient = false,
   ) {}
 
   join(member: InProcessConsumer): void {
+    this.transport.activeGroups.add(this);
     this.members.push(member);
     this.changeMembership();
     this.loop ??= this.run().finally(() => {
@@ -88,6 +98,7 @@ class InProcessGroup {
     const index = this.members.indexOf(member);
     if (index < 0) return;
     this.members.splice(index, 1);
+    if (this.transient && this.members.length === 0) this.transport.activeGroups.delete(this);
     if (this.loop === undefined) return;
     const done = this.rebalanced.wait();
     this.changeMembership();
@@ -125,7 +136,7 @@ class InProcessGroup {
         entry.partitions.push(partition);
         const key = `${topic}/${partition}`;
         if (!this.committed.has(key)) {
-          this.committed.set(key, owner.options.fromBeginning === false ? this.transport.storedTopic(topic).partitions[partition]!.length : 0);
+          this.committed.set(key, owner.options.fromBeginning === false ? this.transport.storedTopic(topic).partitions[partition]!.nextOffset : 0);
         }
         // As on Kafka, every owner (a member keeping its partition too) resumes from the committed offset.
         this.positions.set(key, this.committed.get(key)!);
@@ -149,15 +160,18 @@ class InProcessGroup {
           if (this.needsRebalance || !this.members.includes(member)) return delivered;
           const key = `${topic}/${partition}`;
           const from = this.positions.get(key)!;
-          const log = this.transport.storedTopic(topic).partitions[partition]!;
-          if (from >= log.length) continue;
-          const records = log.slice(from, from + this.transport.maxBatchRecords);
+          const records = this.transport.storedTopic(topic).partitions[partition]!.readFrom(from, this.transport.maxBatchRecords);
+          if (records.length === 0) continue;
+          const next = Number(records[records.length - 1]!.offset) + 1;
           delivered = true;
           this.transport.metrics?.received(topic, records.length);
           try {
             await member.options.eachBatch({ topic, partition, records, heartbeat: async () => {} });
-            this.positions.set(key, from + records.length);
-            if (!member.manualCommit) this.committed.set(key, from + records.length);
+            this.positions.set(key, next);
+            if (!member.manualCommit) {
+              this.committed.set(key, next);
+              this.transport.trim(topic, partition);
+            }
             this.failures = 0;
           } catch (error) {
             this.positions.set(key, this.committed.get(key)!);
@@ -174,7 +188,10 @@ class InProcessGroup {
   commit(member: InProcessConsumer, positions: readonly CommitPosition[]): void {
     const owned = this.assignment.get(member) ?? [];
     for (const { topic, partition, offset } of positions) {
-      if (owned.some((a) => a.topic === topic && a.partitions.includes(partition))) this.committed.set(`${topic}/${partition}`, Number(offset));
+      if (owned.some((a) => a.topic === topic && a.partitions.includes(partition))) {
+        this.committed.set(`${topic}/${partition}`, Number(offset));
+        this.transport.trim(topic, partition);
+      }
     }
   }
 
@@ -234,8 +251,12 @@ export class InProcessTransport implements Transport {
   readonly retryDelayMs: number;
   readonly logger: TransportLogger | undefined;
   readonly metrics: TransportMetrics | undefined;
+  /** Groups whose committed offsets hold records back from retention. */
+  readonly activeGroups = new Set<InProcessGroup>();
   private readonly partitions: number;
   private readonly prefix: string;
+  private readonly retainedBytesPerPartition: number;
+  private readonly compactedTopics: ReadonlySet<string>;
   private readonly topics = new Map<string, StoredTopic>();
   private readonly groups = new Map<string, InProcessGroup>();
   private readonly consumers = new Set<InProcessConsumer>();
@@ -246,6 +267,8 @@ export class InProcessTransport implements Transport {
     this.prefix = options.prefix ?? 'vigil.';
     this.maxBatchRecords = options.maxBatchRecords ?? 1000;
     this.retryDelayMs = options.retryDelayMs ?? 50;
+    this.retainedBytesPerPartition = options.retainedBytesPerPartition ?? DEFAULT_RETAINED_BYTES_PER_PARTITION;
+    this.compactedTopics = new Set(planTopics(this.prefix).filter((planned) => planned.compacted).map((planned) => planned.name));
     this.logger = options.logger;
     this.metrics = options.metrics;
   }
@@ -262,7 +285,8 @@ export class InProcessTransport implements Transport {
   storedTopic(topic: string): StoredTopic {
     let stored = this.topics.get(topic);
     if (stored === undefined) {
-      stored = { partitions: Array.from({ length: this.partitions }, () => []) };
+      const retention = { bytes: this.retainedBytesPerPartition, compacted: this.compactedTopics.has(topic) };
+      stored = { partitions: Array.from({ length: this.partitions }, () => new PartitionLog(retention)) };
       this.topics.set(topic, stored);
     }
     return stored;
@@ -280,29 +304,31 @@ export class InProcessTransport implements Transport {
   private append(topic: string, records: readonly OutgoingRecord[]): void {
     const stored = this.storedTopic(topic);
     const count = stored.partitions.length;
+    const touched = new Set<number>();
     for (const record of records) {
       const partition = record.partition ?? (record.key === null ? this.roundRobin++ % count : partitionForKey(record.key, count));
       const log = stored.partitions[partition];
       if (log === undefined) {
         throw new VigilError('VIGIL_KAFKA_TOPIC', `${topic} has ${count} partitions; partition ${partition} does not exist`);
       }
-      log.push({
+      log.append({
         topic,
         partition,
-        offset: String(log.length),
         key: record.key,
         value: typeof record.value === 'string' ? Buffer.from(record.value) : record.value,
         headers: { ...record.headers },
         timestamp: Date.now(),
       });
+      touched.add(partition);
     }
+    for (const partition of touched) this.trim(topic, partition);
     this.metrics?.sent(topic, records.length);
     this.signal.notify();
   }
 
   consumer(options: ConsumerOptions): Consumer {
     // A broadcast consumer is a group of one that nobody can join, so it is never kept in the registry.
-    let group = options.broadcast === true ? new InProcessGroup(options.groupId, this) : this.groups.get(options.groupId);
+    let group = options.broadcast === true ? new InProcessGroup(options.groupId, this, true) : this.groups.get(options.groupId);
     if (group === undefined) {
       group = new InProcessGroup(options.groupId, this);
       this.groups.set(options.groupId, group);
@@ -322,7 +348,22 @@ export class InProcessTransport implements Transport {
 
   async readAll(topic: string, partitions?: readonly number[]): Promise<IncomingRecord[]> {
     const stored = this.storedTopic(topic);
-    return stored.partitions.flatMap((log, partition) => (partitions === undefined || partitions.includes(partition) ? [...log] : []));
+    return stored.partitions.flatMap((log, partition) => (partitions === undefined || partitions.includes(partition) ? log.all() : []));
+  }
+
+  /** Bytes a partition holds now: what retention keeps plus what a group has yet to commit. */
+  retainedBytes(topic: string, partition: number): number {
+    return this.storedTopic(topic).partitions[partition]?.retainedBytes ?? 0;
+  }
+
+  /** Applies retention to what every active group committed in the partition. */
+  trim(topic: string, partition: number): void {
+    const log = this.storedTopic(topic).partitions[partition];
+    if (log === undefined) return;
+    let consumedUpTo = log.nextOffset;
+    const key = `${topic}/${partition}`;
+    for (const group of this.activeGroups) consumedUpTo = Math.min(consumedUpTo, group.committed.get(key) ?? consumedUpTo);
+    log.trim(consumedUpTo);
   }
 
   async close(): Promise<void> {

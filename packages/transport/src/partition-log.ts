@@ -1,0 +1,91 @@
+// One partition of an in-process topic. Like a Kafka partition it has retention: records that every
+// consumer group has committed are forgotten once the partition holds more than its retained
+// bytes, so an embedded Vigil that runs for months does not keep every event it ever received.
+// A compacted topic (silences, detector state) instead keeps the latest record of every key.
+
+import type { IncomingRecord } from './transport';
+
+/** What a record costs beyond its key and value: the object, its offset string, headers. */
+const RECORD_OVERHEAD_BYTES = 256;
+
+function sizeOf(record: IncomingRecord): number {
+  let bytes = RECORD_OVERHEAD_BYTES + record.value.length + (record.key?.length ?? 0);
+  for (const name in record.headers) bytes += name.length + (record.headers[name]?.length ?? 0);
+  return bytes;
+}
+
+export interface PartitionRetention {
+  /** Bytes of consumed records kept; unconsumed records are always kept. */
+  bytes: number;
+  /** Compacted: a consumed record is forgotten only when a later one has the same key. */
+  compacted: boolean;
+}
+
+export class PartitionLog {
+  /** Ascending offsets; gaps where compaction removed records. */
+  private records: IncomingRecord[] = [];
+  private bytes = 0;
+  private next = 0;
+  /** Where the last compaction stopped: compacting again waits for enough newly consumed records. */
+  private compactedUpTo = 0;
+
+  constructor(private readonly retention: PartitionRetention) {}
+
+  /** The offset the next record gets: the end of the log. */
+  get nextOffset(): number {
+    return this.next;
+  }
+
+  get retainedBytes(): number {
+    return this.bytes;
+  }
+
+  append(record: Omit<IncomingRecord, 'offset'>): void {
+    const stored: IncomingRecord = { ...record, offset: String(this.next++) };
+    this.records.push(stored);
+    this.bytes += sizeOf(stored);
+  }
+
+  /** Up to `max` records at or after `offset`; a forgotten offset reads from the oldest kept one. */
+  readFrom(offset: number, max: number): IncomingRecord[] {
+    let low = 0;
+    let high = this.records.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (Number(this.records[mid]!.offset) < offset) low = mid + 1;
+      else high = mid;
+    }
+    return this.records.slice(low, low + max);
+  }
+
+  all(): IncomingRecord[] {
+    return [...this.records];
+  }
+
+  /** Forgets what retention allows of the records before `consumedUpTo` (every group is past them). */
+  trim(consumedUpTo: number): void {
+    if (this.bytes <= this.retention.bytes) return;
+    if (this.retention.compacted) {
+      // Half the log newly consumed before each pass over it keeps compaction O(1) per record.
+      if (consumedUpTo - this.compactedUpTo >= Math.max(1, this.records.length / 2)) this.compact(consumedUpTo);
+      return;
+    }
+    let drop = 0;
+    while (this.bytes > this.retention.bytes && drop < this.records.length && Number(this.records[drop]!.offset) < consumedUpTo) {
+      this.bytes -= sizeOf(this.records[drop]!);
+      drop++;
+    }
+    if (drop > 0) this.records.splice(0, drop);
+  }
+
+  private compact(consumedUpTo: number): void {
+    const latest = new Map<string, number>();
+    for (const record of this.records) if (record.key !== null) latest.set(record.key, Number(record.offset));
+    this.records = this.records.filter((record) => {
+      const offset = Number(record.offset);
+      return offset >= consumedUpTo || (record.key !== null && latest.get(record.key) === offset);
+    });
+    this.bytes = this.records.reduce((sum, record) => sum + sizeOf(record), 0);
+    this.compactedUpTo = consumedUpTo;
+  }
+}
