@@ -22,7 +22,7 @@ async function startApi() {
   const store = new SilenceStore();
   registerSilenceApi(server, {
     store,
-    save: async (silence) => store.put(silence),
+    save: async (silence) => store.put(silence, NOW),
     adminTokens: [TOKEN],
     limiter: new TokenBucketLimiter({ ratePerSecond: 100, burst: 100 }),
     clock: () => NOW,

@@ -30,7 +30,7 @@ export async function startSilenceSync(options: {
     try {
       const silence = validateSilence(parseJson('silences record', record.value));
       if (silence.endsAt !== null && silence.endsAt <= clock()) store.remove(silence.id);
-      else store.put(silence);
+      else store.put(silence, clock());
     } catch (error) {
       logger.warn({ err: error, partition: record.partition, offset: record.offset }, 'ignored an invalid silences.v1 record');
     }
@@ -49,7 +49,7 @@ export async function startSilenceSync(options: {
     async save(silence) {
       await producer.send(topic, [{ key: silence.id, value: JSON.stringify(silence) }]);
       if (silence.endsAt !== null && silence.endsAt <= clock()) store.remove(silence.id);
-      else store.put(silence);
+      else store.put(silence, clock());
     },
     stop: () => consumer.stop(),
   };
