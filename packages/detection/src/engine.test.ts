@@ -328,6 +328,17 @@ describe('DetectionEngine', () => {
     expect(stats.entities).toBeLessThanOrEqual(110);
     expect(stats.evictedEntities).toBeGreaterThan(300);
   });
+
+  it('drops the seasonal profiles of evicted routes, so routes that come and go do not pile up profiles', () => {
+    const config: DetectionConfig = { ...DEFAULT_DETECTION_CONFIG, maxEntities: 100, seasonality: true };
+    const engine = new DetectionEngine(config);
+    for (let b = 0; b < 200; b++) {
+      for (let r = 0; r < 20; r++) engine.observe(event(T0 + b * BUCKET, { route: `/r/${b}/${r}` }));
+      engine.advanceTo(T0 + (b + 1) * BUCKET);
+    }
+    expect(engine.stats().evictedEntities).toBeGreaterThan(3000);
+    expect(engine.snapshot().seasonal.length).toBeLessThanOrEqual(2 * 110 + 1024 + 1);
+  });
 });
 
 describe('DetectionEngine across a leap in event time', () => {

@@ -62,6 +62,8 @@ const RESTART_AFTER_HALF_LIVES = 4;
 const EMPTY_BUCKET: BucketAggregate = emptyBucket();
 /** Distinct (route, method, service) keys cached before the cache starts over. */
 const ROUTE_CACHE_LIMIT = 4096;
+/** Seasonal profiles kept beyond twice the dense entities before those of evicted ones are dropped. */
+const SEASONAL_SWEEP_SLACK = 1024;
 /** observeAll warms the cache first for batches of at least this many events ... */
 const WARM_BATCH_MIN = 16;
 /** ... once this many entities are tracked (below it they fit in the cache anyway). */
@@ -602,9 +604,19 @@ export class DetectionEngine {
       if (profile === undefined) {
         profile = emptySeasonalProfile();
         this.seasonal.set(seasonalId, profile);
+        if (this.seasonal.size > 2 * this.table.denseSlots.size + SEASONAL_SWEEP_SLACK) this.forgetEvictedSeasonal();
       }
       updateSeasonal(profile, start, bucket.requests, this.alphaSeasonal);
     }
+  }
+
+  /**
+   * Drops the profiles of entities the table evicted: route entities come and go with clients'
+   * methods and paths, and a profile kept for each would grow without bound under VIGIL_MAX_ENTITIES.
+   * Run when the profiles outnumber twice the dense entities, so it costs O(1) per profile made.
+   */
+  private forgetEvictedSeasonal(): void {
+    for (const id of this.seasonal.keys()) if (this.table.slotOf(id) < 0) this.seasonal.delete(id);
   }
 
   private updateLatency(slot: number, bucket: BucketAggregate): void {
