@@ -13,6 +13,7 @@ export interface FormatsConfig {
   defaultService: string;
   routeMaxPerService: number;
   routeMaxServices: number;
+  routeMaxLength: number;
   clientIdHeader?: string | undefined;
   clientIdField?: string | undefined;
   hashClientIdHeader: boolean;
@@ -40,6 +41,7 @@ export function eventParserOptionsFromConfig(config: FormatsConfig): EventParser
       defaultService: config.defaultService,
       routeMaxPerService: config.routeMaxPerService,
       routeMaxServices: config.routeMaxServices,
+      routeMaxLength: config.routeMaxLength,
       clientIdHeader: config.clientIdHeader,
       clientIdField: config.clientIdField,
       hashClientIdHeader: config.hashClientIdHeader,

@@ -58,6 +58,8 @@ export interface NormalizeOptions {
   routeMaxPerService: number;
   /** Services whose routes are tracked; routes of services beyond it fold into `/{other}`. */
   routeMaxServices: number;
+  /** Longest route template kept; a longer one folds into `/{other}`. */
+  routeMaxLength: number;
   /** Request header whose value identifies the client (e.g. x-api-key); hashed unless hashClientIdHeader is false. */
   clientIdHeader?: string;
   /** Dotted path of a JSON record field holding the client id (e.g. consumer.username). */

@@ -75,6 +75,14 @@ export const formatsSchema = {
     default: 1000,
     min: 1,
   }),
+  routeMaxLength: integer({
+    env: 'VIGIL_ROUTE_MAX_LENGTH',
+    description:
+      'Longest route template kept, in characters; a longer one (paths are client-chosen, up to VIGIL_MAX_LINE_LENGTH) folds into /{other}, so the routes kept under VIGIL_ROUTE_MAX_PER_SERVICE stay small.',
+    example: '1024',
+    default: 512,
+    min: 16,
+  }),
   clientIdHeader: optional(
     string({
       env: 'VIGIL_CLIENT_ID_HEADER',

@@ -20,6 +20,7 @@ export const DEFAULT_NORMALIZE_OPTIONS: NormalizeOptions = {
   defaultService: UNNAMED_SERVICE,
   routeMaxPerService: 500,
   routeMaxServices: 1000,
+  routeMaxLength: 512,
   hashClientIdHeader: true,
   trustedProxies: [],
   redactQueryParams: DEFAULT_REDACT_QUERY_PARAMS,
@@ -68,7 +69,7 @@ export class Normalizer {
         `VIGIL_CLIENT_ID_FIELD may not be ${options.clientIdField}: it holds credentials, which never leave the collector; name a field such as consumer.username`,
       );
     }
-    this.templater = new RouteTemplater(options.routeMaxPerService, options.routeMaxServices);
+    this.templater = new RouteTemplater(options.routeMaxPerService, options.routeMaxServices, options.routeMaxLength);
     this.trusted = new CidrSet(options.trustedProxies);
     this.redactor = new QueryRedactor(options.redactQueryParams);
     this.samples = new SampleRedactor(this.redactor);

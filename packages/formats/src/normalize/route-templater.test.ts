@@ -82,11 +82,19 @@ describe('RouteTemplater', () => {
 describe('RouteTemplater route tree', () => {
   it('tells apart literal segments whose hashes collide', () => {
     // With multiplier 1 a segment's hash is the sum of its codes: "ab" and "ba" collide, as do "ad" and "bc".
-    const templater = new RouteTemplater(10, 1, 1);
+    const templater = new RouteTemplater(10, 1, Number.POSITIVE_INFINITY, 1);
     for (const path of ['/ab', '/ba', '/ad', '/bc', '/ab/x', '/ba/x']) expect(templater.template('api', path)).toBe(path);
     for (const path of ['/ab', '/ba', '/ad', '/bc', '/ab/x', '/ba/x']) expect(templater.template('api', path)).toBe(path);
     expect(templater.template('api', '/cb')).toBe('/cb');
     expect(templater.template('api', '/ca')).toBe('/ca');
+  });
+
+  it('folds a route longer than the length cap into /{other} and keeps nothing of it', () => {
+    const templater = new RouteTemplater(1000, 1, 32);
+    for (let n = 0; n < 100; n++) expect(templater.template('api', `/${'scan'.repeat(10)}/${n}x`)).toBe(OVERFLOW_ROUTE);
+    expect(templater.routeSegments('api')).toBe(0);
+    expect(templater.template('api', `/users/${'9'.repeat(200)}`)).toBe('/users/{id}');
+    expect(templater.routeSegments('api')).toBe(2);
   });
 
   it('counts a literal "{id}" segment and an id as one route, as the route text is the same', () => {

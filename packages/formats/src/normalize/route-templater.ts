@@ -166,10 +166,14 @@ export class RouteTemplater {
   /** The first id the last call replaced; read right after template(). */
   lastObjectId: string | undefined;
 
-  /** `hashMultiplier` is for tests that need segments whose hashes collide. */
+  /**
+   * `maxRouteLength` bounds what one admitted route costs: the route count is capped, but a path
+   * can be as long as a log line. `hashMultiplier` is for tests that need segments whose hashes collide.
+   */
   constructor(
     private readonly maxRoutesPerService: number,
     private readonly maxServices: number,
+    private readonly maxRouteLength = Number.POSITIVE_INFINITY,
     private readonly hashMultiplier = randomHashMultiplier(),
   ) {}
 
@@ -255,6 +259,7 @@ export class RouteTemplater {
     if (routes.routes.has(route)) return route;
     const admitted = routes.routes.size;
     if (admitted >= this.maxRoutesPerService || (!admitNew && admitted * 2 >= this.maxRoutesPerService)) return OVERFLOW_ROUTE;
+    if (route.length > this.maxRouteLength) return OVERFLOW_ROUTE;
     const stored = detached(route);
     routes.routes.add(stored);
     let node = routes.tree;
