@@ -29,6 +29,13 @@ describe('NotificationLog', () => {
     log.prune(20);
     expect([log.has('slack', 'old'), log.has('slack', 'new')]).toEqual([false, true]);
   });
+
+  it('forgets the oldest deliveries beyond its size cap, however recent, so an alert storm stays bounded', () => {
+    const log = new NotificationLog(1000);
+    for (let n = 0; n < 50_000; n++) log.markDelivered('slack', `storm-${n}`, 1000 + n);
+    expect(log.size()).toBe(1000);
+    expect([log.has('slack', 'storm-48999'), log.has('slack', 'storm-49999'), log.has('slack', 'storm-49000')]).toEqual([false, true, true]);
+  });
 });
 
 describe('restoreFromRecords', () => {
