@@ -7,7 +7,7 @@ const T0 = Date.UTC(2026, 10, 29, 12);
 const MINUTE = 60_000;
 
 function silence(n: number, startsAt: number, endsAt: number | null): Silence {
-  return { id: `s-${n}`, matchers: { entityKey: `client-${n}` }, startsAt, endsAt, createdBy: 'token:test', comment: '' };
+  return { v: 1, id: `s-${n}`, matchers: { entityKey: `client-${n}` }, startsAt, endsAt, createdBy: 'token:test', comment: '' };
 }
 
 const anomalyFor = (entityKey: string) => ({ detector: 'traffic-spike', entity: { kind: 'client', key: entityKey } }) as unknown as Anomaly;
