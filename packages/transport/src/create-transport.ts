@@ -19,5 +19,6 @@ export function createTransport({ kafka, logger, telemetry }: CreateTransportOpt
   if (kafka.brokers !== undefined && kafka.brokers.length > 0) {
     return new KafkaTransport({ kafka, logger, metrics });
   }
-  return new InProcessTransport({ partitions: kafka.topicPartitions, prefix: kafka.topicPrefix, logger, metrics });
+  // Only the collector sends to events.v1, so waiting there for the detector cannot wait on itself.
+  return new InProcessTransport({ partitions: kafka.topicPartitions, prefix: kafka.topicPrefix, boundedTopics: ['events'], logger, metrics });
 }

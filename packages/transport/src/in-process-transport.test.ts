@@ -313,6 +313,47 @@ describe('InProcessTransport', () => {
       await transport.close();
     });
 
+    it('makes a send to a bounded topic wait while a group is behind by more than the limit, and no other', async () => {
+      const transport = new InProcessTransport({ partitions: 1, prefix: 'x.', boundedTopics: ['events'], maxUndeliveredBytesPerPartition: 8 * 1024 });
+      const events = transport.topic('events');
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const seen = recorder();
+      await transport.consumer({ groupId: 'g', topics: [events, 'other'], eachBatch: async (b) => { seen.add(b); await gate; } }).start();
+      const producer = await transport.producer();
+      await producer.send(events, records(1));
+      await seen.until(1);
+      let sent = false;
+      const backlog = producer.send(events, records(20)).then(() => (sent = true));
+      await producer.send('other', records(20));
+      for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
+      expect(sent).toBe(false);
+      open();
+      await backlog;
+      expect(seen.records.length).toBeGreaterThan(1);
+      await transport.close();
+    });
+
+    it('lets a send to a bounded topic through once the group behind it is stopping', async () => {
+      const transport = new InProcessTransport({ partitions: 1, prefix: 'x.', boundedTopics: ['events'], maxUndeliveredBytesPerPartition: 4 * 1024 });
+      const events = transport.topic('events');
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const seen = recorder();
+      const consumer = transport.consumer({ groupId: 'g', topics: [events], eachBatch: async (b) => { seen.add(b); await gate; } });
+      await consumer.start();
+      const producer = await transport.producer();
+      await producer.send(events, records(1));
+      await seen.until(1);
+      const backlog = producer.send(events, records(20));
+      const stopping = consumer.stop();
+      await backlog;
+      open();
+      await stopping;
+      expect(seen.records).toHaveLength(1);
+      await transport.close();
+    });
+
     it('lets a stopped broadcast consumer hold nothing back', async () => {
       const transport = new InProcessTransport({ partitions: 1, retainedBytesPerPartition: 4 * 1024 });
       const broadcast = transport.consumer({ groupId: 'b', topics: ['t'], broadcast: true, commit: 'manual', eachBatch: async () => {} });

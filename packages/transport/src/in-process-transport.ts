@@ -38,12 +38,22 @@ export interface InProcessTransportOptions {
    * ones are forgotten (a compacted topic keeps the latest record of each key instead). Default 1 MiB.
    */
   retainedBytesPerPartition?: number;
+  /**
+   * Topics whose sends wait while a consuming group has more than maxUndeliveredBytesPerPartition
+   * of the partition still to deliver: Kafka's disk takes a backlog, memory must not, so a producer
+   * faster than its consumers is slowed (the collector then answers 503) instead of filling memory.
+   * Never a topic that a consumer's own handler sends to, which would wait for itself.
+   */
+  boundedTopics?: readonly TopicRole[];
+  /** Default 16 MiB. */
+  maxUndeliveredBytesPerPartition?: number;
   logger?: TransportLogger;
   metrics?: TransportMetrics;
 }
 
 const MAX_RETRY_DELAY_MS = 5000;
 const DEFAULT_RETAINED_BYTES_PER_PARTITION = 1024 * 1024;
+const DEFAULT_MAX_UNDELIVERED_BYTES_PER_PARTITION = 16 * 1024 * 1024;
 
 interface StoredTopic {
   partitions: PartitionLog[];
@@ -109,6 +119,14 @@ class InProcessGroup {
     this.needsRebalance = true;
     this.membershipChanged.notify();
     this.transport.signal.notify();
+    this.transport.delivered.notify();
+  }
+
+  /** Bytes of the partition this group has yet to deliver; none once it has no member. */
+  undeliveredBytes(key: string, log: PartitionLog): number {
+    if (this.members.length === 0) return 0;
+    const position = this.positions.get(key);
+    return position === undefined ? 0 : log.bytesFrom(position);
   }
 
   private async run(): Promise<void> {
@@ -168,6 +186,7 @@ class InProcessGroup {
           try {
             await member.options.eachBatch({ topic, partition, records, heartbeat: async () => {} });
             this.positions.set(key, next);
+            this.transport.delivered.notify();
             if (!member.manualCommit) {
               this.committed.set(key, next);
               this.transport.trim(topic, partition);
@@ -247,6 +266,8 @@ class InProcessConsumer implements Consumer {
 export class InProcessTransport implements Transport {
   readonly kind = 'in-process' as const;
   readonly signal = new Signal();
+  /** Wakes sends waiting for a backlog to shrink: a delivery, a member leaving, closing. */
+  readonly delivered = new Signal();
   readonly maxBatchRecords: number;
   readonly retryDelayMs: number;
   readonly logger: TransportLogger | undefined;
@@ -257,6 +278,9 @@ export class InProcessTransport implements Transport {
   private readonly prefix: string;
   private readonly retainedBytesPerPartition: number;
   private readonly compactedTopics: ReadonlySet<string>;
+  private readonly boundedTopics: ReadonlySet<string>;
+  private readonly maxUndeliveredBytesPerPartition: number;
+  private closed = false;
   private readonly topics = new Map<string, StoredTopic>();
   private readonly groups = new Map<string, InProcessGroup>();
   private readonly consumers = new Set<InProcessConsumer>();
@@ -269,6 +293,8 @@ export class InProcessTransport implements Transport {
     this.retryDelayMs = options.retryDelayMs ?? 50;
     this.retainedBytesPerPartition = options.retainedBytesPerPartition ?? DEFAULT_RETAINED_BYTES_PER_PARTITION;
     this.compactedTopics = new Set(planTopics(this.prefix).filter((planned) => planned.compacted).map((planned) => planned.name));
+    this.boundedTopics = new Set((options.boundedTopics ?? []).map((role) => this.topic(role)));
+    this.maxUndeliveredBytesPerPartition = options.maxUndeliveredBytesPerPartition ?? DEFAULT_MAX_UNDELIVERED_BYTES_PER_PARTITION;
     this.logger = options.logger;
     this.metrics = options.metrics;
   }
@@ -301,7 +327,7 @@ export class InProcessTransport implements Transport {
     };
   }
 
-  private append(topic: string, records: readonly OutgoingRecord[]): void {
+  private async append(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
     const stored = this.storedTopic(topic);
     const count = stored.partitions.length;
     const touched = new Set<number>();
@@ -324,6 +350,19 @@ export class InProcessTransport implements Transport {
     for (const partition of touched) this.trim(topic, partition);
     this.metrics?.sent(topic, records.length);
     this.signal.notify();
+    if (this.boundedTopics.has(topic)) for (const partition of touched) await this.untilDelivered(topic, partition);
+  }
+
+  /** Resolves once no group with members has more than the allowed bytes of the partition left to deliver. */
+  private async untilDelivered(topic: string, partition: number): Promise<void> {
+    const log = this.storedTopic(topic).partitions[partition]!;
+    const key = `${topic}/${partition}`;
+    while (!this.closed) {
+      let backlog = 0;
+      for (const group of this.activeGroups) backlog = Math.max(backlog, group.undeliveredBytes(key, log));
+      if (backlog <= this.maxUndeliveredBytesPerPartition) return;
+      await this.delivered.wait();
+    }
   }
 
   consumer(options: ConsumerOptions): Consumer {
@@ -367,6 +406,8 @@ export class InProcessTransport implements Transport {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    this.delivered.notify();
     await Promise.all([...this.consumers].map((consumer) => consumer.stop()));
     this.consumers.clear();
   }

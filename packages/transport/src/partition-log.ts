@@ -24,6 +24,9 @@ export interface PartitionRetention {
 export class PartitionLog {
   /** Ascending offsets; gaps where compaction removed records. */
   private records: IncomingRecord[] = [];
+  /** Per record, the bytes appended to the log before it: what is left to read from it is a subtraction. */
+  private appendedBefore: number[] = [];
+  private appended = 0;
   private bytes = 0;
   private next = 0;
   /** Where the last compaction stopped: compacting again waits for enough newly consumed records. */
@@ -42,12 +45,26 @@ export class PartitionLog {
 
   append(record: Omit<IncomingRecord, 'offset'>): void {
     const stored: IncomingRecord = { ...record, offset: String(this.next++) };
+    const size = sizeOf(stored);
     this.records.push(stored);
-    this.bytes += sizeOf(stored);
+    this.appendedBefore.push(this.appended);
+    this.appended += size;
+    this.bytes += size;
   }
 
   /** Up to `max` records at or after `offset`; a forgotten offset reads from the oldest kept one. */
   readFrom(offset: number, max: number): IncomingRecord[] {
+    const at = this.indexAtOrAfter(offset);
+    return this.records.slice(at, at + max);
+  }
+
+  /** Bytes of the records kept at or after `offset`: a reader's lag. */
+  bytesFrom(offset: number): number {
+    const at = this.indexAtOrAfter(offset);
+    return at >= this.records.length ? 0 : this.appended - this.appendedBefore[at]!;
+  }
+
+  private indexAtOrAfter(offset: number): number {
     let low = 0;
     let high = this.records.length;
     while (low < high) {
@@ -55,7 +72,7 @@ export class PartitionLog {
       if (Number(this.records[mid]!.offset) < offset) low = mid + 1;
       else high = mid;
     }
-    return this.records.slice(low, low + max);
+    return low;
   }
 
   all(): IncomingRecord[] {
@@ -75,16 +92,21 @@ export class PartitionLog {
       this.bytes -= sizeOf(this.records[drop]!);
       drop++;
     }
-    if (drop > 0) this.records.splice(0, drop);
+    if (drop > 0) {
+      this.records.splice(0, drop);
+      this.appendedBefore.splice(0, drop);
+    }
   }
 
   private compact(consumedUpTo: number): void {
     const latest = new Map<string, number>();
     for (const record of this.records) if (record.key !== null) latest.set(record.key, Number(record.offset));
-    this.records = this.records.filter((record) => {
+    const kept = this.records.map((record) => {
       const offset = Number(record.offset);
       return offset >= consumedUpTo || (record.key !== null && latest.get(record.key) === offset);
     });
+    this.records = this.records.filter((_, index) => kept[index]);
+    this.appendedBefore = this.appendedBefore.filter((_, index) => kept[index]);
     this.bytes = this.records.reduce((sum, record) => sum + sizeOf(record), 0);
     this.compactedUpTo = consumedUpTo;
   }
