@@ -49,6 +49,17 @@ describe('InProcessTransport', () => {
     await transport.close();
   });
 
+  it('lets the event loop serve other work between batches while a backlog is delivered', async () => {
+    const transport = new InProcessTransport({ partitions: 1, maxBatchRecords: 1 });
+    await (await transport.producer()).send('t', keyedRecords(1, 50));
+    const seen = recorder();
+    await transport.consumer({ groupId: 'g', topics: ['t'], eachBatch: async (b) => seen.add(b) }).start();
+    const seenWhenIoRan = await new Promise<number>((resolve) => setImmediate(() => resolve(seen.records.length)));
+    expect(seenWhenIoRan).toBeLessThan(50);
+    await seen.until(50);
+    await transport.close();
+  });
+
   it('puts a key on the partition partitionFor names', async () => {
     const transport = new InProcessTransport({ partitions: 6 });
     const producer = await transport.producer();

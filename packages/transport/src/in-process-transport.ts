@@ -192,6 +192,9 @@ class InProcessGroup {
               this.transport.trim(topic, partition);
             }
             this.failures = 0;
+            // Handlers that never wait on I/O resolve in microtasks: without a turn of the event loop
+            // after each batch a backlog would be worked off before any socket is read, /healthz included.
+            await new Promise((resolve) => setImmediate(resolve));
           } catch (error) {
             this.positions.set(key, this.committed.get(key)!);
             await this.backOff(error, topic, partition);
