@@ -257,6 +257,22 @@ describe('client identity and credentials', () => {
     expect(result.ok && result.event.client.id).toBe('HTTPie');
   });
 
+  it('keeps a client id or address longer than 256 characters as a digest, so one line cannot make a huge entity key', () => {
+    const parser = createEventParser({ format: 'kong', normalize: { clientIdField: 'request.headers.user-agent' } });
+    const idOf = (agent: string, clientIp = '192.168.144.1') => {
+      const result = parser.parseObject({ ...kongRecord, client_ip: clientIp, request: { ...kongRecord.request, headers: { 'user-agent': agent } } }, ctx);
+      if (!result.ok) throw new Error(result.reason);
+      return result.event.client;
+    };
+    expect(idOf('a'.repeat(256)).id).toBe('a'.repeat(256));
+    const long = idOf('a'.repeat(5000));
+    expect(long.id).toMatch(/^long-[0-9a-f]{16}$/);
+    expect(long.key).toBe(long.id);
+    expect(idOf('a'.repeat(5000)).id).toBe(long.id);
+    expect(idOf(`${'a'.repeat(4999)}b`).id).not.toBe(long.id);
+    expect(idOf('', 'x'.repeat(300)).ip).toMatch(/^long-[0-9a-f]{16}$/);
+  });
+
   it('pseudonymizes the client IP when a key is set', () => {
     const result = createEventParser({ format: 'kong', normalize: { ipPseudonymizeKey: 'k' } }).parseObject(kongRecord, ctx);
     expect(result.ok && result.event.client.ip).toMatch(/^ip-[0-9a-f]{16}$/);

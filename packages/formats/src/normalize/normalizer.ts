@@ -4,6 +4,7 @@
 // templates the route, resolves the client (consumer id, configured header or field, else IP after
 // trusted-proxy handling), pseudonymizes.
 
+import { createHash } from 'node:crypto';
 import type { ApiAccessEvent } from '@vigil/contract';
 import { UNNAMED_SERVICE, VigilError } from '@vigil/contract';
 import { getPath, stringField } from '../internal/json-fields';
@@ -31,6 +32,18 @@ const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'coo
 
 /** Statuses saying the path is no route of the service: mostly scanners' guesses. */
 const NO_SUCH_ROUTE = new Set([400, 404, 405, 414]);
+
+/**
+ * Longest client address or id kept as logged. No address comes near it, but an id from a gateway
+ * field, or an X-Forwarded-For hop a misconfigured proxy passes on, may be as long as the line,
+ * and every client key is held by the detector as an entity (VIGIL_MAX_ENTITIES of them).
+ */
+export const MAX_CLIENT_KEY_LENGTH = 256;
+
+/** A longer address or id as `long-<16 hex>`: bounded, and distinct values stay distinct. */
+function boundedClientKey(value: string): string {
+  return value.length <= MAX_CLIENT_KEY_LENGTH ? value : `long-${createHash('sha256').update(value).digest('hex').slice(0, 16)}`;
+}
 
 /** Where the path starts in an absolute-form target (`https://host:443/p`), else 0. */
 function pathStart(target: string): number {
@@ -94,8 +107,9 @@ export class Normalizer {
     const route = raw.route ?? this.templater.template(service, routed === 0 ? path : path.slice(routed) || '/', !NO_SUCH_ROUTE.has(raw.status));
     const objectId = raw.route === undefined ? this.templater.lastObjectId : undefined;
     const resolvedIp = resolveClientIp(raw.peerIp, raw.forwardedFor, this.trusted);
-    const ip = this.ipPseudonyms && resolvedIp !== '-' ? this.ipPseudonyms.apply(resolvedIp) : resolvedIp;
-    const clientId = this.clientId(raw);
+    const ip = this.ipPseudonyms && resolvedIp !== '-' ? this.ipPseudonyms.apply(resolvedIp) : boundedClientKey(resolvedIp);
+    const id = this.clientId(raw);
+    const clientId = id === undefined ? undefined : boundedClientKey(id);
     const event: ApiAccessEvent = {
       v: 1,
       time: raw.time,
