@@ -4,9 +4,9 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpSink, type HttpSink } from '../support/http-sink';
-import { spawnVigil, type VigilProcess } from '../support/vigil-process';
+import type { VigilProcess } from '../support/vigil-process';
 import { waitFor } from '../support/wait-for';
-import { ATTACKER, logWithBruteForce } from '../support/brute-force-log';
+import { ATTACKER, logWithBruteForce, spawnEmbeddedVigilAlertingSlack } from '../support/brute-force-log';
 
 const TOKEN = 'e2e-first-alert-token';
 
@@ -17,17 +17,8 @@ describe('vigil start, the README run command', () => {
 
   beforeAll(async () => {
     slack = await startHttpSink();
-    vigil = spawnVigil(['start'], {
-      KAFKA_BROKERS: undefined,
-      VIGIL_HTTP_PORT: '0',
-      VIGIL_INGEST_TOKENS: TOKEN,
-      VIGIL_SLACK_WEBHOOK_URL: `${slack.url}/services/T000/B000/e2e`,
-      VIGIL_ROUTE_CRITICAL: 'slack',
-      VIGIL_ROUTE_WARNING: 'slack',
-      VIGIL_ROUTE_INFO: 'slack',
-      // One-second buckets: the brute force spans several, each scored two seconds after it ends.
-      VIGIL_BUCKET_SECONDS: '1',
-    });
+    // One-second buckets: the brute force spans several, each scored two seconds after it ends.
+    vigil = spawnEmbeddedVigilAlertingSlack(`${slack.url}/services/T000/B000/e2e`, TOKEN);
     [, port = ''] = await vigil.waitForOutput(/HTTP on http:\/\/127\.0\.0\.1:(\d+)/);
   });
 

@@ -4,9 +4,9 @@
 // for Slack and fails the first delivery, so the alert is waiting for a retry when Vigil stops.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { ATTACKER, logWithBruteForce } from '../support/brute-force-log';
+import { ATTACKER, logWithBruteForce, spawnEmbeddedVigilAlertingSlack } from '../support/brute-force-log';
 import { startHttpSink, type HttpSink, type ScriptedResponse } from '../support/http-sink';
-import { spawnVigil, type VigilProcess } from '../support/vigil-process';
+import type { VigilProcess } from '../support/vigil-process';
 
 const TOKEN = 'e2e-stop-token';
 let vigil: VigilProcess | undefined;
@@ -22,15 +22,7 @@ afterEach(async () => {
 /** Starts the embedded Vigil with Slack on a sink answering `responses`, and sends it a brute force. */
 async function vigilWithAnAlertWaitingForRetry(responses: ScriptedResponse[], defaultResponse: ScriptedResponse, env: Record<string, string> = {}): Promise<{ vigil: VigilProcess; slack: HttpSink }> {
   slack = await startHttpSink({ responses, defaultResponse });
-  vigil = spawnVigil(['start'], {
-    KAFKA_BROKERS: undefined,
-    VIGIL_HTTP_PORT: '0',
-    VIGIL_INGEST_TOKENS: TOKEN,
-    VIGIL_SLACK_WEBHOOK_URL: `${slack.url}/services/T000/B000/stop`,
-    VIGIL_ROUTE_CRITICAL: 'slack',
-    VIGIL_ROUTE_WARNING: 'slack',
-    VIGIL_ROUTE_INFO: 'slack',
-    VIGIL_BUCKET_SECONDS: '1',
+  vigil = spawnEmbeddedVigilAlertingSlack(`${slack.url}/services/T000/B000/stop`, TOKEN, {
     // The retry after the failed first delivery would come 30 to 60 s later: long after the stop.
     VIGIL_NOTIFY_BACKOFF_BASE_MS: '60000',
     VIGIL_NOTIFY_BACKOFF_MAX_MS: '60000',

@@ -1,5 +1,7 @@
-// An nginx access log with a brute force in it, for tests that need the embedded `vigil start` to
-// raise a real alert (auth-failure-surge on client ATTACKER) within seconds.
+// An nginx access log with a brute force in it, and the embedded `vigil start` that alerts on it,
+// for tests that need a real alert (auth-failure-surge on client ATTACKER) within seconds.
+
+import { spawnVigil, type VigilProcess } from './vigil-process';
 
 /** The address that tries the passwords. */
 export const ATTACKER = '203.0.113.9';
@@ -36,4 +38,22 @@ export function logWithBruteForce(now: number): string {
     .sort((a, b) => a.time - b.time)
     .map((l) => l.line)
     .join('\n')}\n`;
+}
+
+/**
+ * The embedded `vigil start` (no Kafka), listening on a free port, with one-second buckets so the
+ * brute force is scored within seconds, and every severity routed to the Slack webhook `slackUrl`.
+ */
+export function spawnEmbeddedVigilAlertingSlack(slackUrl: string, ingestToken: string, env: Record<string, string> = {}): VigilProcess {
+  return spawnVigil(['start'], {
+    KAFKA_BROKERS: undefined,
+    VIGIL_HTTP_PORT: '0',
+    VIGIL_INGEST_TOKENS: ingestToken,
+    VIGIL_SLACK_WEBHOOK_URL: slackUrl,
+    VIGIL_ROUTE_CRITICAL: 'slack',
+    VIGIL_ROUTE_WARNING: 'slack',
+    VIGIL_ROUTE_INFO: 'slack',
+    VIGIL_BUCKET_SECONDS: '1',
+    ...env,
+  });
 }

@@ -38,7 +38,7 @@ const NO_SUCH_ROUTE = new Set([400, 404, 405, 414]);
  * field, or an X-Forwarded-For hop a misconfigured proxy passes on, may be as long as the line,
  * and every client key is held by the detector as an entity (VIGIL_MAX_ENTITIES of them).
  */
-export const MAX_CLIENT_KEY_LENGTH = 256;
+const MAX_CLIENT_KEY_LENGTH = 256;
 
 /** A longer address or id as `long-<16 hex>`: bounded, and distinct values stay distinct. */
 function boundedClientKey(value: string): string {
