@@ -56,7 +56,7 @@ export class PublishBuffer {
   private queuedItems = 0;
   private sending = false;
   private closed = false;
-  private kafkaAvailable = true;
+  /** When the latest send failed or timed out, until a send succeeds: Kafka counts as unavailable meanwhile. */
   private failedAt: number | undefined;
   private problem: string | undefined;
   private retryDelay: number;
@@ -71,7 +71,7 @@ export class PublishBuffer {
   }
 
   status(): BufferStatus {
-    return { queuedItems: this.queuedItems, full: !this.hasRoom(), kafkaAvailable: this.kafkaAvailable, failedAt: this.failedAt, problem: this.problem };
+    return { queuedItems: this.queuedItems, full: !this.hasRoom(), kafkaAvailable: this.failedAt === undefined, failedAt: this.failedAt, problem: this.problem };
   }
 
   hasRoom(): boolean {
@@ -146,7 +146,7 @@ export class PublishBuffer {
     const queuedAt = this.queue.indexOf(pending);
     if (queuedAt !== -1) this.queue.splice(queuedAt, 1);
     // No acknowledgement in time is Kafka being slow or down, even before the send itself fails.
-    this.markUnavailable();
+    this.failedAt = Date.now();
     this.problem ??= `no acknowledgement within ${timeoutMs} ms`;
     // The sender reads this message: Kafka's error names brokers and their addresses, so it stays
     // in the log, for the operator.
@@ -199,7 +199,6 @@ export class PublishBuffer {
     for (const pending of this.inFlight) this.settle(pending);
     this.inFlight = [];
     this.sending = false;
-    this.kafkaAvailable = true;
     this.failedAt = undefined;
     this.problem = undefined;
     this.retryDelay = this.retry.initial;
@@ -218,7 +217,7 @@ export class PublishBuffer {
       this.pump();
       return;
     }
-    this.markUnavailable();
+    this.failedAt = Date.now();
     this.problem = 'the last send failed';
     // Back to the front, in order; entries whose offerer gave up are not retried.
     this.queue.unshift(...batch.filter((pending) => !pending.abandoned));
@@ -228,11 +227,6 @@ export class PublishBuffer {
     }, this.retryDelay);
     this.retryDelay = Math.min(this.retry.max, this.retryDelay * 2);
     if (this.closed) this.close();
-  }
-
-  private markUnavailable(): void {
-    this.failedAt = Date.now();
-    this.kafkaAvailable = false;
   }
 
   private wakeIdleWaiters(): void {
