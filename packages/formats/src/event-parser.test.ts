@@ -174,6 +174,20 @@ describe('createEventParser wrappers and detection', () => {
     }
   });
 
+  it('folds an IPv4-mapped client into its IPv4 address in every format that logs a peer', () => {
+    const lines: Array<[string, string]> = [
+      ['nginx', COMBINED.replace('203.0.113.9', '::ffff:203.0.113.9')],
+      ['haproxy', '::FFFF:203.0.113.9:33317 [06/Feb/2009:12:14:14.655] http-in static/srv1 10/0/30/69/109 200 2750 - - ---- 1/1/1/1/0 0/0 "GET /x HTTP/1.1"'],
+      ['envoy-json', '{"start_time":"2024-03-01T10:00:00.000Z","method":"GET","path":"/x","response_code":200,"downstream_remote_address":"[::ffff:203.0.113.9]:51234"}'],
+      ['kong', '{"started_at":1709287200000,"client_ip":"::ffff:203.0.113.9","request":{"method":"GET","uri":"/x"},"response":{"status":200,"size":1}}'],
+    ];
+    for (const [format, line] of lines) {
+      const result = createEventParser({ format: format as 'nginx' }).parseLine(line, ctx);
+      if (!result.ok) throw new Error(`${format}: ${result.reason} ${result.detail}`);
+      expect(result.event.client, format).toMatchObject({ ip: '203.0.113.9', key: '203.0.113.9' });
+    }
+  });
+
   it('rejects unknown format names and names the known ones', () => {
     expect(() => createEventParser({ format: 'iis' as 'nginx' })).toThrow(/known: auto, nginx/);
     expect(FORMAT_NAMES).toContain('kong');

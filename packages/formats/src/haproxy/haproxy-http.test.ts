@@ -18,7 +18,7 @@ describe('haproxy option httplog', () => {
   it('takes the port off an IPv6 client, which HAProxy writes without brackets', () => {
     const parser = createEventParser({ format: 'haproxy' });
     expect(eventOf(parser.parseLine(httplog('2001:db8::5:33317'), ctx)).client.ip).toBe('2001:db8::5');
-    expect(eventOf(parser.parseLine(httplog('::ffff:10.0.1.2:33317'), ctx)).client.ip).toBe('::ffff:10.0.1.2');
+    expect(eventOf(parser.parseLine(httplog('::ffff:10.0.1.2:33317'), ctx)).client.ip).toBe('10.0.1.2');
     expect(eventOf(parser.parseLine(httplog('10.0.1.2:33317'), ctx)).client.ip).toBe('10.0.1.2');
   });
 });

@@ -52,6 +52,17 @@ describe('CidrSet', () => {
     expect(bareIp('fd00::1')).toBe('fd00::1');
     expect(bareIp(' tcp://10.0.2.1:80')).toBe('10.0.2.1');
   });
+
+  it('writes an IPv4-mapped IPv6 address as its IPv4 address, in any case and spelling', () => {
+    expect(bareIp('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(bareIp('::FFFF:203.0.113.7')).toBe('203.0.113.7');
+    expect(bareIp('[::ffff:203.0.113.7]:443')).toBe('203.0.113.7');
+    expect(bareIp('::ffff:cb00:7107')).toBe('203.0.113.7');
+    expect(bareIp('0:0:0:0:0:ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(bareIp('::1')).toBe('::1');
+    expect(bareIp('::fffe:203.0.113.7')).toBe('::fffe:203.0.113.7');
+    expect(bareIp('64:ff9b::203.0.113.7')).toBe('64:ff9b::203.0.113.7');
+  });
 });
 
 describe('resolveClientIp', () => {
@@ -74,6 +85,12 @@ describe('resolveClientIp', () => {
 
   it('stops at the first untrusted hop so a client cannot spoof the left-most entry', () => {
     expect(resolveClientIp('10.0.0.5', '6.6.6.6, 198.51.100.1, 10.0.0.9', trusted)).toBe('198.51.100.1');
+  });
+
+  it('folds IPv4-mapped peers and hops, so a dual-stack listener does not split one client in two', () => {
+    expect(resolveClientIp('::ffff:203.0.113.7', undefined, new CidrSet([]))).toBe('203.0.113.7');
+    expect(resolveClientIp('::ffff:10.0.0.5', '::FFFF:203.0.113.7, ::ffff:10.0.0.9', trusted)).toBe('203.0.113.7');
+    expect(resolveClientIp('10.0.0.5', '203.0.113.7, ::ffff:10.0.0.9', new CidrSet(['::ffff:10.0.0.0/104']))).toBe('203.0.113.7');
   });
 
   it('takes the right-most X-Forwarded-For entry when the log has no peer', () => {

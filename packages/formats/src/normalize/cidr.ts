@@ -77,8 +77,10 @@ export function parseIp(s: string): Uint8Array | undefined {
 }
 
 /**
- * Strips what gateways wrap around an address: `[v6]:port`, `[v6]`, `v4:port`, `tcp://` and spaces.
- * Returns the input itself when there is nothing to strip.
+ * Strips what gateways wrap around an address: `[v6]:port`, `[v6]`, `v4:port`, `tcp://` and spaces,
+ * and writes an IPv4-mapped IPv6 address (`::ffff:203.0.113.7`, what a dual-stack listener reports
+ * for an IPv4 peer) as the IPv4 address it is, so one client is one client whichever socket it
+ * reached. Returns the input itself when there is nothing to change.
  */
 export function bareIp(value: string): string {
   let s = value;
@@ -87,11 +89,26 @@ export function bareIp(value: string): string {
   if (s.charCodeAt(0) === 116 && s.startsWith('tcp://')) s = s.slice(6);
   if (s.charCodeAt(0) === 91) {
     const close = s.indexOf(']');
-    return close === -1 ? s : s.slice(1, close);
+    return unmappedIPv4(close === -1 ? s : s.slice(1, close));
   }
   const colon = s.indexOf(':');
-  if (colon !== -1 && colon === s.lastIndexOf(':')) return s.slice(0, colon);
-  return s;
+  if (colon === -1) return s;
+  if (colon === s.lastIndexOf(':')) return s.slice(0, colon);
+  return unmappedIPv4(s);
+}
+
+/**
+ * The IPv4 address an IPv4-mapped IPv6 address holds (`::ffff:203.0.113.7`, `::FFFF:cb00:7107`,
+ * `0:0:0:0:0:ffff:…`), else s itself. Only a text starting with `:` or `0` can be one, so other
+ * IPv6 addresses cost one character check.
+ */
+function unmappedIPv4(s: string): string {
+  const first = s.charCodeAt(0);
+  if (first !== 58 && first !== 48) return s;
+  const bytes = parseIPv6(s);
+  if (bytes === undefined || bytes[10] !== 0xff || bytes[11] !== 0xff) return s;
+  for (let i = 0; i < 10; i++) if (bytes[i] !== 0) return s;
+  return `${bytes[12]}.${bytes[13]}.${bytes[14]}.${bytes[15]}`;
 }
 
 interface Cidr {
