@@ -162,15 +162,46 @@ describe('createEventParser wrappers and detection', () => {
     expect([...routes]).toEqual(['/shop/cart;jsessionid=REDACTED']);
   });
 
-  it('redacts the userinfo of an absolute-form request target, on the fast path and the general one', () => {
+  it('keeps the path of an absolute-form request target, userinfo never, on the fast path and the general one', () => {
     const parser = createEventParser({ format: 'nginx' });
-    for (const target of ['http://alice:hunter2@example.com/admin?x=1', 'https://ghp_T0KEN@example.com/repo']) {
+    const targets: Array<[string, string, string | undefined]> = [
+      ['http://alice:hunter2@example.com/admin/7?x=1', '/admin/7', 'x=1'],
+      ['https://ghp_T0KEN@example.com/repo', '/repo', undefined],
+      ['HTTPS://[2001:db8::1]:8443/v1/users/12?token=abc', '/v1/users/12', 'token=REDACTED'],
+      ['http://example.com', '/', undefined],
+      ['http://example.com?next=/a/b', '/', 'next=/a/b'],
+    ];
+    for (const [target, path, query] of targets) {
       const line = `203.0.113.9 - - [29/Jul/2023:10:26:06 -0700] "GET ${target} HTTP/1.1" 200 5 "-" "-"`;
       for (const result of [parser.parseLine(line, ctx), parser.parseLineAt(`x\n${line}\n`, 2, 2 + line.length, ctx)]) {
         if (!result.ok) throw new Error(result.reason);
-        expect(JSON.stringify(result.event)).not.toMatch(/hunter2|alice|T0KEN/);
-        expect(result.event.request.path).toMatch(/^https?:\/\/REDACTED@example\.com\//);
+        expect(JSON.stringify(result.event)).not.toMatch(/hunter2|alice|T0KEN|example\.com|2001/);
+        expect(result.event.request, target).toMatchObject({ path, query });
+        expect(result.event.request.route).toBe(path.replace(/\/\d+/g, '/{id}'));
       }
+    }
+  });
+
+  it('leaves targets that only look absolute as they are', () => {
+    const parser = createEventParser({ format: 'nginx' });
+    for (const target of ['/redirect?u=http://example.com/x', 'a=b://c/d']) {
+      const line = `203.0.113.9 - - [29/Jul/2023:10:26:06 -0700] "GET ${target} HTTP/1.1" 200 5 "-" "-"`;
+      const result = parser.parseLine(line, ctx);
+      if (!result.ok) throw new Error(result.reason);
+      expect(result.event.request.path).toBe(target.split('?')[0]);
+    }
+  });
+
+  it('keeps the path of the absolute-form targets HAProxy logs for HTTP/2, Envoy and Traefik for proxied requests', () => {
+    const lines: Array<[string, string]> = [
+      ['haproxy', '10.0.1.2:33317 [06/Feb/2009:12:14:14.655] http-in static/srv1 10/0/30/69/109 200 2750 - - ---- 1/1/1/1/0 0/0 "GET https://api.example.com/users/1 HTTP/2.0"'],
+      ['envoy', '[2024-03-01T10:00:00.000Z] "GET http://api.example.com:8080/users/1 HTTP/1.1" 200 - 0 12 3 2 "-" "curl/8.5.0" "req-1" "api.example.com" "10.0.0.7:8080"'],
+      ['traefik', '203.0.113.9 - - [29/Jul/2023:10:26:06 +0000] "GET http://api.example.com/users/1 HTTP/1.1" 200 5 "-" "-" 7 "api@docker" "http://10.0.0.7:80" 3ms'],
+    ];
+    for (const [format, line] of lines) {
+      const result = createEventParser({ format: format as 'nginx' }).parseLine(line, ctx);
+      if (!result.ok) throw new Error(`${format}: ${result.reason} ${result.detail}`);
+      expect(result.event.request, format).toMatchObject({ path: '/users/1', route: '/users/{id}', objectId: '1' });
     }
   });
 

@@ -32,6 +32,17 @@ describe('aws-alb', () => {
   });
 });
 
+describe('aws-alb without a logged domain', () => {
+  it('names the service by the host of the URL, never by its userinfo or port', () => {
+    const line = albLine('192.168.131.39:2817')
+      .replace('https://api.example.com:443/', 'https://alice:hunter2@api.example.com:443/')
+      .replace('"api.example.com"', '"-"');
+    const event = eventOf(createEventParser({ format: 'aws-alb' }).parseLine(line, ctx));
+    expect(event.service).toBe('api.example.com');
+    expect(JSON.stringify(event)).not.toMatch(/alice|hunter2/);
+  });
+});
+
 describe('aws-alb requests it could not parse', () => {
   it('gives a request line ALB logs as "- <url>- -" method, path and route "-", not the root path', () => {
     const line = albLine('192.168.131.39:2817').replace('"GET https://api.example.com:443/v1/users/5 HTTP/2.0"', '"- https://api.example.com:443- -"');

@@ -8,6 +8,7 @@ import type { FormatParser } from '../internal/format-parser';
 import { newRawAccess, reject, type RawResult } from '../internal/raw-access';
 import { applyRequestLine, parseIntField, toNumber } from '../internal/request-line';
 import { parseIsoTime } from '../internal/time';
+import { hostOfAbsoluteTarget } from '../normalize/absolute-target';
 
 const TYPES = new Set(['http', 'https', 'h2', 'grpcs', 'ws', 'wss']);
 
@@ -15,16 +16,6 @@ const TYPES = new Set(['http', 'https', 'h2', 'grpcs', 'ws', 'wss']);
 function secondsOrUnknown(value: string | undefined): number | undefined {
   const n = toNumber(value);
   return n === undefined || n < 0 ? undefined : Math.round(n * 1_000_000) / 1000;
-}
-
-/** ALB logs the absolute URL; the event keeps the path, and the host when no domain is logged. */
-function splitAbsoluteTarget(target: string): { host: string | undefined; target: string } {
-  const scheme = target.indexOf('://');
-  if (scheme === -1) return { host: undefined, target };
-  const slash = target.indexOf('/', scheme + 3);
-  const authority = target.slice(scheme + 3, slash === -1 ? target.length : slash);
-  const colon = authority.lastIndexOf(':');
-  return { host: colon === -1 ? authority : authority.slice(0, colon), target: slash === -1 ? '/' : target.slice(slash) };
 }
 
 export function createAwsAlbFormat(): FormatParser {
@@ -57,16 +48,15 @@ export function createAwsAlbFormat(): FormatParser {
       const request = fields.next();
       if (request === undefined) return reject('missing_field', 'request');
       applyRequestLine(raw, request);
-      // A request ALB could not parse is logged as "- https://host:443- -": no path, but the host.
-      const unparsed = raw.target === '-';
-      const split = splitAbsoluteTarget(unparsed ? (request.split(' ')[1] ?? '-') : (raw.target ?? '-'));
-      if (!unparsed) raw.target = split.target;
+      // ALB logs the absolute URL; the normalizer keeps its path. A request ALB could not parse is
+      // logged as "- https://host:443- -": no path, but the host.
+      const url = raw.target === '-' ? (request.split(' ')[1] ?? '-') : (raw.target ?? '-');
       raw.userAgent = present(fields.next());
       fields.next();
       fields.next();
       fields.next();
       raw.requestId = present(fields.next());
-      raw.service = present(fields.next()) ?? split.host;
+      raw.service = present(fields.next()) ?? hostOfAbsoluteTarget(url);
       return raw;
     },
   };

@@ -1,8 +1,8 @@
 // Turns a format's RawAccess into the ApiAccessEvent every stage consumes: validates what the log
-// must carry, splits path and query, redacts credentials (in the query, in path parameters and in
-// the userinfo of an absolute-form target),
-// templates the route, resolves the client (consumer id, configured header or field, else IP after
-// trusted-proxy handling), pseudonymizes.
+// must carry, keeps the path of an absolute-form target (scheme, host and userinfo dropped), splits
+// path and query, redacts credentials (in the query and in path parameters), templates the route,
+// resolves the client (consumer id, configured header or field, else IP after trusted-proxy
+// handling), pseudonymizes.
 
 import { createHash } from 'node:crypto';
 import type { ApiAccessEvent } from '@vigil/contract';
@@ -10,10 +10,11 @@ import { UNNAMED_SERVICE, VigilError } from '@vigil/contract';
 import { getPath, stringField } from '../internal/json-fields';
 import { reject, type RawAccess } from '../internal/raw-access';
 import type { NormalizeOptions, ParseResult } from '../types';
+import { originFormOf } from './absolute-target';
 import { CidrSet } from './cidr';
 import { resolveClientIp } from './client-ip';
 import { Pseudonymizer } from './pseudonymize';
-import { DEFAULT_REDACT_QUERY_PARAMS, QueryRedactor, redactUserinfo } from './redact-query';
+import { DEFAULT_REDACT_QUERY_PARAMS, QueryRedactor } from './redact-query';
 import { SampleRedactor } from './redact-sample';
 import { RouteTemplater } from './route-templater';
 
@@ -43,15 +44,6 @@ const MAX_CLIENT_KEY_LENGTH = 256;
 /** A longer address or id as `long-<16 hex>`: bounded, and distinct values stay distinct. */
 function boundedClientKey(value: string): string {
   return value.length <= MAX_CLIENT_KEY_LENGTH ? value : `long-${createHash('sha256').update(value).digest('hex').slice(0, 16)}`;
-}
-
-/** Where the path starts in an absolute-form target (`https://host:443/p`), else 0. */
-function pathStart(target: string): number {
-  if (target.charCodeAt(0) === 47) return 0;
-  const scheme = target.indexOf('://');
-  if (scheme <= 0 || scheme > 8) return 0;
-  const slash = target.indexOf('/', scheme + 3);
-  return slash === -1 ? target.length : slash;
 }
 
 export class Normalizer {
@@ -95,16 +87,15 @@ export class Normalizer {
     if (!(raw.status >= 100 && raw.status <= 999)) return reject('invalid_status', String(raw.status));
     if (raw.method === undefined) return reject('missing_field', 'method');
     if (raw.target === undefined) return reject('missing_field', 'path');
-    const target = raw.target;
+    const target = originFormOf(raw.target);
     const queryAt = target.indexOf('?');
-    const path = this.redactor.redactPath(redactUserinfo(queryAt === -1 ? target : target.slice(0, queryAt)));
+    const path = this.redactor.redactPath(queryAt === -1 ? target : target.slice(0, queryAt));
     const rawQuery = queryAt === -1 ? raw.query : target.slice(queryAt + 1);
     const query = rawQuery === undefined || rawQuery === '' ? undefined : this.redactor.redact(rawQuery);
     // A log that writes `-` for the host names no service either.
     const named = raw.service;
     const service = this.templater.service(named === undefined || named === UNNAMED_SERVICE || named === '' ? this.options.defaultService : named);
-    const routed = pathStart(path);
-    const route = raw.route ?? this.templater.template(service, routed === 0 ? path : path.slice(routed) || '/', !NO_SUCH_ROUTE.has(raw.status));
+    const route = raw.route ?? this.templater.template(service, path, !NO_SUCH_ROUTE.has(raw.status));
     const objectId = raw.route === undefined ? this.templater.lastObjectId : undefined;
     const resolvedIp = resolveClientIp(raw.peerIp, raw.forwardedFor, this.trusted);
     const ip = this.ipPseudonyms && resolvedIp !== '-' ? this.ipPseudonyms.apply(resolvedIp) : boundedClientKey(resolvedIp);

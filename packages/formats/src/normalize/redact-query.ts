@@ -236,20 +236,6 @@ export function userinfoEnd(text: string, from: number, end: number): number {
   return at >= from ? at : -1;
 }
 
-/**
- * An absolute-form request target (`GET http://user:password@host/p`, as a forward proxy or a
- * scanner sends it) with its userinfo replaced by REDACTED, the user name too: a token is often
- * given as the user name alone (`https://<token>@host/`). Returns target itself when it has none.
- */
-export function redactUserinfo(target: string): string {
-  if (target.charCodeAt(0) === SLASH) return target;
-  const scheme = target.indexOf('://');
-  if (scheme <= 0) return target;
-  const from = scheme + 3;
-  const at = userinfoEnd(target, from, authorityEnd(target, from));
-  return at === -1 ? target : `${target.slice(0, from)}${REDACTED}${target.slice(at)}`;
-}
-
 /** How deep values holding encoded queries are followed (`%253D` is an `=` encoded twice). */
 const MAX_NESTED_QUERIES = 3;
 
