@@ -18,6 +18,13 @@ export type GatewayKind = (typeof GATEWAY_KINDS)[number];
 /** The service of events whose log names none, unless VIGIL_DEFAULT_SERVICE names it. */
 export const UNNAMED_SERVICE = '-';
 
+/**
+ * `response.status` of a request the gateway sent no response to, mostly because the client went
+ * away first: Envoy logs 0, HAProxy -1, Traefik `-` or 0, CloudFront 000. Such an event counts as a
+ * request (rates, latency, bytes) and never as a 4xx or 5xx, an auth failure or a rate limit.
+ */
+export const NO_RESPONSE_STATUS = 0;
+
 /** What alerts add after the unnamed service: what it is, and how to name it. */
 export const UNNAMED_SERVICE_HINT = ' (unnamed: set VIGIL_DEFAULT_SERVICE)';
 
@@ -57,6 +64,7 @@ export interface ApiAccessEvent {
     protocol?: string;
   };
   response: {
+    /** HTTP status, 100–999; NO_RESPONSE_STATUS (0) when the gateway sent no response. */
     status: number;
     bytes: number;
     latencyMs?: number;

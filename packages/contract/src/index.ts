@@ -2,7 +2,7 @@
 
 export { ERROR_CODES, VigilError, isVigilError } from './errors';
 export type { VigilErrorCode, VigilErrorOptions } from './errors';
-export { GATEWAY_KINDS, serviceLabel, UNNAMED_SERVICE, UNNAMED_SERVICE_HINT } from './event';
+export { GATEWAY_KINDS, NO_RESPONSE_STATUS, serviceLabel, UNNAMED_SERVICE, UNNAMED_SERVICE_HINT } from './event';
 export type { ApiAccessEvent, GatewayKind } from './event';
 export { ANOMALY_STATES, ENTITY_KINDS, SEVERITIES } from './anomaly';
 export type { Anomaly, AnomalyState, EntityKind, RankedKey, Severity } from './anomaly';

@@ -1,4 +1,4 @@
-import type { ApiAccessEvent, EntityKind } from '@vigil/contract';
+import { NO_RESPONSE_STATUS, type ApiAccessEvent, type EntityKind } from '@vigil/contract';
 import { describe, expect, it } from 'vitest';
 import { aggregateBucket, mergeBucket, routeKey } from './bucket';
 import { BucketStore } from './bucket-store';
@@ -68,5 +68,13 @@ describe('BucketStore', () => {
     expect(store.slotAt(999)).toBe(999);
     expect(store.get(999)).toEqual(aggregateBucket([EVENTS[4] as ApiAccessEvent].map((e) => ({ ...e, request: { ...e.request, route: '/x' } })), 'client'));
     expect(store.get(500)).toBe(partial);
+  });
+});
+
+describe('a request the gateway sent no response to (status 0)', () => {
+  it('counts as a request, never as a 4xx, a 5xx, an auth failure or a rate limit', () => {
+    const bucket = aggregateBucket([event(0, { status: NO_RESPONSE_STATUS, latencyMs: 1200, id: 'gone' }), event(1, { status: 200 })], 'service');
+    expect(bucket).toMatchObject({ requests: 2, status4xx: 0, status5xx: 0, authFailures: 0, rateLimited: 0, errorSampleIds: [], authSampleIds: [] });
+    expect(bucket.sampleIds).toEqual(['gone']);
   });
 });

@@ -219,6 +219,48 @@ describe('createEventParser wrappers and detection', () => {
     }
   });
 
+  it('keeps requests the gateway sent no response to, as status 0', () => {
+    const lines: Array<[string, string]> = [
+      ['haproxy', '10.0.1.2:33317 [06/Feb/2009:12:14:14.655] http-in static/srv1 10/0/30/-1/109 -1 0 - - CD-- 1/1/1/1/0 0/0 "GET /users/2 HTTP/1.1"'],
+      ['haproxy', '10.0.1.2 - - [06/Feb/2009:12:14:14 +0000] "GET /users/2 HTTP/1.1" -1 0 "" "" 33317 655 "http-in" "static" "srv1" 10 0 30 -1 109 "CD--"'],
+      ['envoy', '[2024-03-01T10:00:00.000Z] "GET /users/2 HTTP/1.1" 0 DC 0 0 1234 - "-" "curl/8.5.0" "req-1" "api.example.com" "10.0.0.7:8080"'],
+      ['envoy-json', '{"start_time":"2024-03-01T10:00:00.000Z","method":"GET","path":"/users/2","response_code":0,"response_flags":"DC"}'],
+      ['traefik', '172.17.0.1 - - [08/Dec/2021:13:59:39 +0000] "GET /users/2 HTTP/1.1" - - "-" "Nikto" 242 "test@docker" "http://172.17.0.3:80" 1ms'],
+      ['traefik-json', '{"StartUTC":"2024-06-12T07:35:15.622Z","DownstreamStatus":0,"OriginStatus":0,"RequestMethod":"GET","RequestPath":"/users/2","ClientHost":"10.0.0.1"}'],
+    ];
+    for (const [format, line] of lines) {
+      for (const chosen of [format, 'auto']) {
+        const result = createEventParser({ format: chosen as 'nginx' }).parseLine(line, ctx);
+        if (!result.ok) throw new Error(`${format} as ${chosen}: ${result.reason} ${result.detail}`);
+        expect(result.event.response.status, format).toBe(0);
+        expect(result.event.request.path, format).toBe('/users/2');
+      }
+    }
+  });
+
+  it('rejects a status that is none, saying what a status may be', () => {
+    const parser = createEventParser({ format: 'nginx' });
+    for (const status of ['42', '1000', '-2', 'abc']) {
+      const result = parser.parseLine(COMBINED.replace(' 200 ', ` ${status} `), ctx);
+      expect(result, status).toMatchObject({ ok: false, reason: 'invalid_status' });
+    }
+    expect(parser.parseLine(COMBINED.replace(' 200 ', ' 42 '), ctx)).toMatchObject({ detail: expect.stringMatching(/^42: .*100-999.*no response/) });
+  });
+
+  it('admits no new route for a request without a response once half the route cap is used', () => {
+    const parser = createEventParser({ format: 'envoy', normalize: { routeMaxPerService: 2 } });
+    const line = (path: string, status: number) =>
+      `[2024-03-01T10:00:00.000Z] "GET ${path} HTTP/1.1" ${status} - 0 0 5 - "-" "-" "-" "api.example.com" "-"`;
+    const routeOf = (path: string, status: number) => {
+      const result = parser.parseLine(line(path, status), ctx);
+      if (!result.ok) throw new Error(result.reason);
+      return result.event.request.route;
+    };
+    expect(routeOf('/known', 200)).toBe('/known');
+    expect(routeOf('/probe-a', 0)).toBe('/{other}');
+    expect(routeOf('/known', 0)).toBe('/known');
+  });
+
   it('rejects unknown format names and names the known ones', () => {
     expect(() => createEventParser({ format: 'iis' as 'nginx' })).toThrow(/known: auto, nginx/);
     expect(FORMAT_NAMES).toContain('kong');

@@ -93,9 +93,12 @@ describe('aws-cloudfront', () => {
     expect(parser.parseLine(short, ctx)).toMatchObject({ ok: false, reason: 'missing_field' });
   });
 
-  it('rejects an impossible date as invalid_timestamp and status 000 as invalid_status', () => {
+  it('rejects an impossible date as invalid_timestamp', () => {
     expect(parser.parseLine(cloudFrontLine().replace('2024-03-12', '2024-13-45'), ctx)).toMatchObject({ ok: false, reason: 'invalid_timestamp' });
-    expect(parser.parseLine(cloudFrontLine({ status: '000' }), ctx)).toMatchObject({ ok: false, reason: 'invalid_status' });
+  });
+
+  it('keeps status 000 (the viewer closed the connection before a response) as status 0', () => {
+    expect(eventOf(parser.parseLine(cloudFrontLine({ status: '000' }), ctx)).response.status).toBe(0);
   });
 
   it('is picked by auto-detection, also after another format', () => {

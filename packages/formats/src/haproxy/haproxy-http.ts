@@ -9,7 +9,7 @@ import { endsWithMs, looksLikeClf, scanClf } from '../internal/clf-scanner';
 import { FieldReader, present } from '../internal/field-reader';
 import type { FormatParser } from '../internal/format-parser';
 import { newRawAccess, reject, type RawAccess, type RawResult } from '../internal/raw-access';
-import { applyRequestLine, parseIntField } from '../internal/request-line';
+import { applyRequestLine, parseIntField, parseStatusField } from '../internal/request-line';
 import { parseClfTime } from '../internal/time';
 
 /** Splits "Tq/Tw/Tc/Tr/Tt"; undefined unless it is five slash-separated integers (+ and - allowed). */
@@ -84,7 +84,7 @@ export function createHaproxyFormat(): FormatParser {
       raw.service = backend.slice(0, backend.indexOf('/') === -1 ? backend.length : backend.indexOf('/'));
       applyTimers(raw, timers[3] as number, timers[4] as number);
       const status = head[timersAt + 1] ?? '';
-      raw.status = parseIntField(status, 0, status.length, Number.NaN);
+      raw.status = parseStatusField(status, 0, status.length);
       const bytes = (head[timersAt + 2] ?? '').replace(/^\+/, '');
       raw.bytes = parseIntField(bytes, 0, bytes.length, 0);
       const requestEnd = line.indexOf('"', quote + 2);

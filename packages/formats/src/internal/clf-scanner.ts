@@ -9,7 +9,7 @@
 
 import { CharFinder } from './char-finder';
 import { findClosingQuote, unescapeLogString } from './escapes';
-import { applyRequestLine, commonMethodAt, commonProtocolBefore, isHttpAt, isMethod, parseIntField, protocolAt } from './request-line';
+import { applyRequestLine, commonMethodAt, commonProtocolBefore, isHttpAt, isMethod, parseIntField, parseStatusField, protocolAt } from './request-line';
 import { reject, type RawAccess } from './raw-access';
 import type { Rejection } from '../types';
 import { parseClfTime } from './time';
@@ -43,7 +43,7 @@ export function scanClf(s: string, start: number, end: number, raw: RawAccess): 
   const statusStart = requestEnd + 2;
   let statusEnd = SPACE.in(s, statusStart, end);
   if (statusEnd === -1) statusEnd = end;
-  raw.status = parseIntField(s, statusStart, statusEnd, Number.NaN);
+  raw.status = parseStatusField(s, statusStart, statusEnd);
   if (Number.isNaN(raw.status)) return reject('invalid_status', s.slice(statusStart, statusEnd));
   if (statusEnd === end) return reject('missing_field', 'bytes');
   let bytesEnd = SPACE.in(s, statusEnd + 1, end);
@@ -148,13 +148,20 @@ function isStatusAfter(s: string, quote: number, end: number): boolean {
   );
 }
 
+/** Whether ` - ` or ` -1 ` (no response was sent: Traefik, HAProxy) follows the quote at `quote`. */
+function isNoResponseAfter(s: string, quote: number, end: number): boolean {
+  if (quote + 3 >= end || s.charCodeAt(quote + 1) !== 32 || s.charCodeAt(quote + 2) !== 45) return false;
+  const next = s.charCodeAt(quote + 3);
+  return next === 32 || (next === 49 && quote + 4 < end && s.charCodeAt(quote + 4) === 32);
+}
+
 /**
  * The quote closing the request. Old Apache versions wrote quotes inside the request unescaped
  * (`"GET" /x?a=' HTTP/1.0" 501`), so a quote not followed by a status is skipped when a later one is.
  */
 function requestClosingQuote(s: string, from: number, end: number): number {
   const quote = findClosingQuote(s, from, end);
-  if (quote === -1 || isStatusAfter(s, quote, end)) return quote;
+  if (quote === -1 || isStatusAfter(s, quote, end) || isNoResponseAfter(s, quote, end)) return quote;
   for (let q = QUOTE.in(s, quote + 1, end); q !== -1; q = QUOTE.in(s, q + 1, end)) {
     if (isStatusAfter(s, q, end)) return q;
   }

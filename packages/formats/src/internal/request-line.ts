@@ -2,6 +2,7 @@
 // handshake on a plain port, "-" for a closed connection) is still a request the client made: it
 // keeps method and path "-" so rates and error ratios count it.
 
+import { NO_RESPONSE_STATUS } from '@vigil/contract';
 import { unescapeLogString } from './escapes';
 import type { RawAccess } from './raw-access';
 
@@ -100,6 +101,15 @@ export function parseIntField(s: string, start: number, end: number, dash: numbe
     n = n * 10 + d;
   }
   return n;
+}
+
+/**
+ * A status field: its digits, or NO_RESPONSE_STATUS for `-1` (HAProxy) and `-` (Traefik CLF), which
+ * gateways write when no response was sent. NaN when it is neither.
+ */
+export function parseStatusField(s: string, start: number, end: number): number {
+  if (s.charCodeAt(start) === 45 && (end - start === 1 || (end - start === 2 && s.charCodeAt(start + 1) === 49))) return NO_RESPONSE_STATUS;
+  return end > start ? parseIntField(s, start, end, Number.NaN) : Number.NaN;
 }
 
 /** Seconds with a fraction ("0.123", "-" = undefined) to milliseconds. Sums nginx's "0.1, 0.2" lists. */

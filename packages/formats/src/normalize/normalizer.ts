@@ -6,7 +6,7 @@
 
 import { createHash } from 'node:crypto';
 import type { ApiAccessEvent } from '@vigil/contract';
-import { UNNAMED_SERVICE, VigilError } from '@vigil/contract';
+import { NO_RESPONSE_STATUS, UNNAMED_SERVICE, VigilError } from '@vigil/contract';
 import { getPath, stringField } from '../internal/json-fields';
 import { reject, type RawAccess } from '../internal/raw-access';
 import type { NormalizeOptions, ParseResult } from '../types';
@@ -31,8 +31,11 @@ export const DEFAULT_NORMALIZE_OPTIONS: NormalizeOptions = {
 /** Headers that carry credentials: never a source of anything that leaves the collector. */
 const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
 
-/** Statuses saying the path is no route of the service: mostly scanners' guesses. */
-const NO_SUCH_ROUTE = new Set([400, 404, 405, 414]);
+/**
+ * Statuses saying the path is no route of the service (mostly scanners' guesses), and "no response",
+ * where nothing says it is one: neither admits a new route once a service's routes fill half the cap.
+ */
+const NO_SUCH_ROUTE = new Set([400, 404, 405, 414, NO_RESPONSE_STATUS]);
 
 /**
  * Longest client address or id kept as logged. No address comes near it, but an id from a gateway
@@ -84,7 +87,12 @@ export class Normalizer {
 
   toEvent(raw: RawAccess): ParseResult {
     if (Number.isNaN(raw.time)) return reject('invalid_timestamp', 'no usable time');
-    if (!(raw.status >= 100 && raw.status <= 999)) return reject('invalid_status', String(raw.status));
+    // -1 is HAProxy's "no response" when it reaches us as a number (a JSON log-format).
+    const status = raw.status === -1 ? NO_RESPONSE_STATUS : raw.status;
+    if (!(status >= 100 && status <= 999) && status !== NO_RESPONSE_STATUS) {
+      const what = Number.isNaN(status) ? 'missing or not a number' : String(status);
+      return reject('invalid_status', `${what}: an HTTP status is 100-999, or 0, -1 or - where the gateway sent no response`);
+    }
     if (raw.method === undefined) return reject('missing_field', 'method');
     if (raw.target === undefined) return reject('missing_field', 'path');
     const target = originFormOf(raw.target);
@@ -95,7 +103,7 @@ export class Normalizer {
     // A log that writes `-` for the host names no service either.
     const named = raw.service;
     const service = this.templater.service(named === undefined || named === UNNAMED_SERVICE || named === '' ? this.options.defaultService : named);
-    const route = raw.route ?? this.templater.template(service, path, !NO_SUCH_ROUTE.has(raw.status));
+    const route = raw.route ?? this.templater.template(service, path, !NO_SUCH_ROUTE.has(status));
     const objectId = raw.route === undefined ? this.templater.lastObjectId : undefined;
     const resolvedIp = resolveClientIp(raw.peerIp, raw.forwardedFor, this.trusted);
     const ip = this.ipPseudonyms && resolvedIp !== '-' ? this.ipPseudonyms.apply(resolvedIp) : boundedClientKey(resolvedIp);
@@ -117,7 +125,7 @@ export class Normalizer {
         protocol: raw.protocol,
       },
       response: {
-        status: raw.status,
+        status,
         bytes: raw.bytes,
         latencyMs: raw.latencyMs,
         upstreamLatencyMs: raw.upstreamLatencyMs,
