@@ -23,6 +23,17 @@ describe('RouteTemplater', () => {
     expect(template(path).route).toBe(route);
   });
 
+  it('sees through percent-encoded letters and digits, so an encoded id is still an id', () => {
+    expect(template('/users/%34%32')).toEqual({ route: '/users/{id}', objectId: '42' });
+    expect(template('/%75sers/%2e%2E/42')).toEqual({ route: '/users/../{id}', objectId: '42' });
+    const templater = new RouteTemplater(100, 10);
+    expect([template('/users/42', templater).route, template('/%55sers/42', templater).route]).toEqual(['/users/{id}', '/Users/{id}']);
+  });
+
+  it('keeps other escapes as they are: an encoded slash, space or UTF-8 byte changes the path', () => {
+    expect(template('/files/a%2Fb/x%20y/%E2%82%AC/%zz/%4').route).toBe('/files/a%2Fb/x%20y/%E2%82%AC/%zz/%4');
+  });
+
   it('keeps words made only of hex letters (no digit) as they are', () => {
     expect(template('/cafebabe/facade').route).toBe('/cafebabe/facade');
   });
@@ -176,7 +187,7 @@ function templateByString(path: string): string {
 
 describe('RouteTemplater against references', () => {
   const segment = fc.oneof(
-    fc.constantFrom('users', 'v1', 'orders', '', '123', '0', 'deadbeef01', 'cafebabe', '3f2c9a1e-7b4d-4e8f-9a6b-1c2d3e4f5a6b', 'a@b.co', 'FMuukC2JOJ5HKmLBujjE_BkDo', 'é', '{id}', '%2F'),
+    fc.constantFrom('users', 'v1', 'orders', '', '123', '0', 'deadbeef01', 'cafebabe', '3f2c9a1e-7b4d-4e8f-9a6b-1c2d3e4f5a6b', 'a@b.co', 'FMuukC2JOJ5HKmLBujjE_BkDo', 'é', '{id}', '%2F', '%34%32', '%75sers', '%'),
     fc.string({ maxLength: 6 }).filter((s) => !s.includes('/')),
   );
   const path = fc.array(segment, { maxLength: 80 }).map((segments) => `/${segments.join('/')}`);

@@ -96,6 +96,34 @@ function classifySegment(path: string, start: number, multiplier: number): Kind 
   return Kind.Keep;
 }
 
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  const lower = c | 32;
+  return lower >= 97 && lower <= 102 ? lower - 87 : -1;
+}
+
+/**
+ * path with percent-encoded unreserved characters (letters, digits, `-`, `.`, `_`, `~`) decoded:
+ * RFC 3986 makes `/users/%34%32` the same path as `/users/42`, so a client encoding an id would
+ * otherwise hide it from the templater (no `{id}`, no object id, a new route per id). Other
+ * escapes (`%2F`, `%20`, UTF-8 bytes) stay as they are: decoding them would change the path.
+ */
+function decodeUnreserved(path: string): string {
+  let out = '';
+  let copied = 0;
+  for (let at = path.indexOf('%'); at !== -1 && at + 2 < path.length; at = path.indexOf('%', at + 1)) {
+    const high = hexValue(path.charCodeAt(at + 1));
+    const low = hexValue(path.charCodeAt(at + 2));
+    if (high < 0 || low < 0) continue;
+    const c = high * 16 + low;
+    const unreserved = (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 45 || c === 46 || c === 95 || c === 126;
+    if (!unreserved) continue;
+    out += path.slice(copied, at) + String.fromCharCode(c);
+    copied = at + 3;
+  }
+  return copied === 0 ? path : out + path.slice(copied);
+}
+
 /** Whether path[start, end) is `text`. */
 function isTextAt(text: string, path: string, start: number, end: number): boolean {
   if (end - start !== text.length) return false;
@@ -194,9 +222,10 @@ export class RouteTemplater {
    * `admitNew` false (a response saying there is no such route) admits no new route once the
    * service's routes fill half the cap.
    */
-  template(service: string, path: string, admitNew = true): string {
+  template(service: string, loggedPath: string, admitNew = true): string {
     this.lastObjectId = undefined;
-    if (path.charCodeAt(0) !== 47) return NO_ROUTE;
+    if (loggedPath.charCodeAt(0) !== 47) return NO_ROUTE;
+    const path = loggedPath.indexOf('%') === -1 ? loggedPath : decodeUnreserved(loggedPath);
     let routes = service === this.lastService ? this.lastRoutes : this.byService.get(service);
     if (routes === undefined) {
       if (this.service(service) === OVERFLOW_SERVICE) {
