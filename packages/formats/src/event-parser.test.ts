@@ -261,6 +261,24 @@ describe('createEventParser wrappers and detection', () => {
     expect(routeOf('/known', 0)).toBe('/known');
   });
 
+  it('names one service for every spelling of a Host: case, default port, trailing dot', () => {
+    const envoy = (authority: string) => `[2024-03-01T10:00:00.000Z] "GET /x HTTP/2" 200 - 0 7 1 1 "-" "grpc-go/1.60.1" "id" "${authority}" "10.0.0.7:8080"`;
+    const caddy = (host: string) =>
+      `{"level":"info","ts":1709287200.1,"logger":"http.log.access","msg":"handled request","request":{"client_ip":"203.0.113.5","proto":"HTTP/1.1","method":"GET","host":"${host}","uri":"/x","headers":{}},"duration":0.001,"size":1,"status":200}`;
+    const cases: Array<[string, (host: string) => string]> = [['envoy', envoy], ['caddy', caddy]];
+    for (const [format, line] of cases) {
+      const parser = createEventParser({ format: format as 'nginx' });
+      const services = ['api.example.com', 'API.Example.com', 'api.example.com:443', 'api.example.com:80', 'api.example.com.'].map((host) => {
+        const result = parser.parseLine(line(host), ctx);
+        if (!result.ok) throw new Error(`${format}: ${result.reason}`);
+        return result.event.service;
+      });
+      expect(new Set(services), format).toEqual(new Set(['api.example.com']));
+      const other = parser.parseLine(line('api.example.com:8443'), ctx);
+      expect(other.ok && other.event.service).toBe('api.example.com:8443');
+    }
+  });
+
   it('rejects unknown format names and names the known ones', () => {
     expect(() => createEventParser({ format: 'iis' as 'nginx' })).toThrow(/known: auto, nginx/);
     expect(FORMAT_NAMES).toContain('kong');

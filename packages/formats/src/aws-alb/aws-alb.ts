@@ -9,6 +9,7 @@ import { newRawAccess, reject, type RawResult } from '../internal/raw-access';
 import { applyRequestLine, parseIntField, toNumber } from '../internal/request-line';
 import { parseIsoTime } from '../internal/time';
 import { hostOfAbsoluteTarget } from '../normalize/absolute-target';
+import { serviceOfHost } from '../internal/host-service';
 
 const TYPES = new Set(['http', 'https', 'h2', 'grpcs', 'ws', 'wss']);
 
@@ -56,7 +57,7 @@ export function createAwsAlbFormat(): FormatParser {
       fields.next();
       fields.next();
       raw.requestId = present(fields.next());
-      raw.service = present(fields.next()) ?? hostOfAbsoluteTarget(url);
+      raw.service = serviceOfHost(present(fields.next()) ?? hostOfAbsoluteTarget(url));
       return raw;
     },
   };

@@ -9,6 +9,7 @@ import type { FormatParser } from '../internal/format-parser';
 import { newRawAccess, reject, type RawResult } from '../internal/raw-access';
 import { parseIntField, secondsToMs } from '../internal/request-line';
 import { parseIsoTime } from '../internal/time';
+import { serviceOfHost } from '../internal/host-service';
 
 /** The fields read, by the names the `#Fields` header gives them. */
 const FIELDS = {
@@ -100,7 +101,7 @@ export function createAwsCloudFrontFormat(): FormatParser {
       raw.status = parseIntField(status, 0, status.length, Number.NaN);
       raw.userAgent = decodeUserAgent(field('userAgent'));
       raw.requestId = present(field('requestId'));
-      raw.service = present(field('hostHeader')) ?? present(field('host'));
+      raw.service = serviceOfHost(present(field('hostHeader')) ?? present(field('host')));
       raw.latencyMs = secondsToMs(field('timeTaken'));
       raw.forwardedFor = present(field('forwardedFor'));
       raw.protocol = present(field('protocolVersion'));

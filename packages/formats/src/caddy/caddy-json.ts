@@ -7,6 +7,7 @@ import { headerReader, recordField, stringField, type JsonRecord } from '../inte
 import { newRawAccess, reject, type RawResult } from '../internal/raw-access';
 import { toNumber } from '../internal/request-line';
 import { parseAnyTime } from '../internal/time';
+import { serviceOfHost } from '../internal/host-service';
 
 /** Milliseconds per unit of a Go duration string (`1.5ms`, `2m3.1s`, `750µs`). */
 const GO_DURATION_UNITS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, 'µs': 0.001, 'μs': 0.001, ns: 0.000_001 };
@@ -55,7 +56,7 @@ export function createCaddyFormat(): FormatParser {
       raw.record = record;
       raw.time = parseAnyTime(record.ts);
       raw.peerIp = stringField(request.client_ip) ?? stringField(request.remote_ip);
-      raw.service = stringField(request.host);
+      raw.service = serviceOfHost(stringField(request.host));
       raw.method = stringField(request.method);
       raw.target = stringField(request.uri);
       raw.protocol = stringField(request.proto);

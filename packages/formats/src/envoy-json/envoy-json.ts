@@ -7,6 +7,7 @@ import { stringField, type JsonRecord } from '../internal/json-fields';
 import { newRawAccess, type RawResult } from '../internal/raw-access';
 import { toNumber } from '../internal/request-line';
 import { parseAnyTime } from '../internal/time';
+import { serviceOfHost } from '../internal/host-service';
 
 function first(record: JsonRecord, keys: readonly string[]): unknown {
   for (const key of keys) {
@@ -35,7 +36,7 @@ export function createEnvoyJsonFormat(): FormatParser {
       raw.forwardedFor = stringField(first(record, ['x-forwarded-for', 'x_forwarded_for']));
       raw.userAgent = stringField(first(record, ['user-agent', 'user_agent']));
       raw.requestId = stringField(first(record, ['x-request-id', 'request_id']));
-      raw.service = stringField(first(record, [':authority', 'authority', 'host']));
+      raw.service = serviceOfHost(stringField(first(record, [':authority', 'authority', 'host'])));
       raw.header = (name) => stringField(record[name]);
       return raw;
     },

@@ -9,6 +9,7 @@ import type { FormatParser } from '../internal/format-parser';
 import { newRawAccess, reject, type RawResult } from '../internal/raw-access';
 import { applyRequestLine, parseIntField, toNumber } from '../internal/request-line';
 import { parseIsoTime } from '../internal/time';
+import { serviceOfHost } from '../internal/host-service';
 
 const AMBASSADOR_PREFIX = 'ACCESS ';
 
@@ -92,7 +93,7 @@ export function createEnvoyTextFormat(): FormatParser {
       raw.forwardedFor = present(tail.quoted[0]);
       raw.userAgent = present(tail.quoted[1]);
       raw.requestId = present(tail.quoted[2]);
-      raw.service = present(tail.quoted[3]);
+      raw.service = serviceOfHost(present(tail.quoted[3]));
       if (skipped > 0) raw.peerIp = present(tail.after[3]);
       return raw;
     },

@@ -4,6 +4,7 @@
 import type { RawAccess } from '../internal/raw-access';
 import { applyRequestLine, secondsToMs, toNumber } from '../internal/request-line';
 import { parseClfTime, parseIsoTime } from '../internal/time';
+import { serviceOfHost } from '../internal/host-service';
 
 type Apply = (raw: RawAccess, value: string) => void;
 
@@ -36,8 +37,8 @@ const VARIABLES: Record<string, Apply> = {
   upstream_response_time: (raw, v) => (raw.upstreamLatencyMs = secondsToMs(v)),
   http_user_agent: (raw, v) => (raw.userAgent = v),
   http_x_forwarded_for: (raw, v) => (raw.forwardedFor = v),
-  host: (raw, v) => (raw.service = v),
-  http_host: (raw, v) => (raw.service ??= v),
+  host: (raw, v) => (raw.service = serviceOfHost(v)),
+  http_host: (raw, v) => (raw.service ??= serviceOfHost(v)),
   server_name: (raw, v) => (raw.service ??= v),
   request_id: (raw, v) => (raw.requestId = v),
 };

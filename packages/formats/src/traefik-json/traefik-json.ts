@@ -6,6 +6,7 @@ import { newRawAccess, type RawResult } from '../internal/raw-access';
 import { toNumber } from '../internal/request-line';
 import { parseAnyTime } from '../internal/time';
 import { setClientHost } from '../traefik/client-host';
+import { serviceOfHost } from '../internal/host-service';
 
 /**
  * A `request_<Header>` field's value. Traefik writes `REDACTED` for headers in `redact` mode (its
@@ -31,7 +32,7 @@ export function createTraefikJsonFormat(): FormatParser {
       raw.time = parseAnyTime(record.StartUTC ?? record.time);
       raw.forwardedFor = headerValue(record['request_X-Forwarded-For']);
       setClientHost(raw, stringField(record.ClientHost) ?? stringField(record.ClientAddr));
-      raw.service = stringField(record.ServiceName) ?? stringField(record.BackendName) ?? stringField(record.RequestHost);
+      raw.service = stringField(record.ServiceName) ?? stringField(record.BackendName) ?? serviceOfHost(stringField(record.RequestHost));
       raw.method = stringField(record.RequestMethod);
       raw.target = stringField(record.RequestPath);
       raw.protocol = stringField(record.RequestProtocol);
