@@ -54,12 +54,13 @@ export function scanClf(s: string, start: number, end: number, raw: RawAccess): 
 }
 
 /**
- * Index of the first " [" in s(from, end), -1 when none. A search for the one character is a
- * fast native scan; a two-character pattern is not.
+ * Index of the first " [dd/" in s(from, end), the opening of the [time], -1 when none. A search for
+ * the one character is a fast native scan; a longer pattern is not. The "/" matters: a user name
+ * before the time is the client's to choose, and may hold " [".
  */
 function indexOfSpaceBracket(s: string, from: number, end: number): number {
   for (let b = OPEN_BRACKET.in(s, from + 1, end); b !== -1; b = OPEN_BRACKET.in(s, b + 1, end)) {
-    if (s.charCodeAt(b - 1) === 32) return b - 1;
+    if (s.charCodeAt(b - 1) === 32 && s.charCodeAt(b + 3) === 47) return b - 1;
   }
   return -1;
 }
@@ -200,7 +201,10 @@ function fillIdentity(s: string, start: number, open: number, raw: RawAccess): b
     return true;
   }
   const s2 = SPACE.in(s, s1 + 1, open + 1);
-  if (s2 === open) {
+  // "ip user", or "ip - user": the user is the rest, spaces and all. nginx and Apache log the user
+  // name of any Basic credentials a client sends, unescaped spaces included, so counting tokens
+  // would let a client make its address read as a virtual host, or its line not parse at all.
+  if (s2 === open || isDashToken(s, s1, s2)) {
     raw.peerIp = s.slice(start, s1);
     return true;
   }
@@ -209,13 +213,18 @@ function fillIdentity(s: string, start: number, open: number, raw: RawAccess): b
     raw.peerIp = s.slice(start, s1);
     return true;
   }
-  const s4 = SPACE.in(s, s3 + 1, open + 1);
-  if (s4 === open) {
+  // "vhost ip - user", the user again the rest.
+  if (isDashToken(s, s2, s3) || SPACE.in(s, s3 + 1, open + 1) === open) {
     raw.service = s.slice(start, s1);
     raw.peerIp = s.slice(s1 + 1, s2);
     return true;
   }
   return false;
+}
+
+/** Whether the token between the spaces at `before` and `after` is "-". */
+function isDashToken(s: string, before: number, after: number): boolean {
+  return after === before + 2 && s.charCodeAt(before + 1) === 45;
 }
 
 /** Cheap test used by auto-detection: "token ... [dd/Mon/yyyy:" with a quote after the time. */

@@ -38,3 +38,21 @@ describe('nginx combined with fields appended', () => {
     }
   });
 });
+
+describe('nginx and Apache remote user', () => {
+  const parse = (line: string) => eventOf(createEventParser({ format: 'nginx' }).parseLine(line, ctx));
+  const line = (prefix: string) => `${prefix} [10/Oct/2023:13:55:36 +0200] "GET /v1/users/7 HTTP/1.1" 401 0 "-" "curl/8.5.0"`;
+
+  it('keeps the client when a Basic user name it sent holds spaces, which the log writes unescaped', () => {
+    for (const user of ['frank smith', 'a b c d e', '10.0.0.1', 'x [y']) {
+      expect(parse(line(`203.0.113.9 - ${user}`)), user).toMatchObject({ service: '-', client: { ip: '203.0.113.9' } });
+      expect(parse(line(`api.example.com:443 203.0.113.9 - ${user}`)), user).toMatchObject({ service: 'api.example.com:443', client: { ip: '203.0.113.9' } });
+    }
+  });
+
+  it('still reads an ident and a user, and a user without ident', () => {
+    expect(parse(line('203.0.113.9 ident frank'))).toMatchObject({ service: '-', client: { ip: '203.0.113.9' } });
+    expect(parse(line('www.example.com 203.0.113.9 ident frank'))).toMatchObject({ service: 'www.example.com', client: { ip: '203.0.113.9' } });
+    expect(parse(line('203.0.113.9 frank'))).toMatchObject({ service: '-', client: { ip: '203.0.113.9' } });
+  });
+});
