@@ -227,12 +227,19 @@ function isDashToken(s: string, before: number, after: number): boolean {
   return after === before + 2 && s.charCodeAt(before + 1) === 45;
 }
 
+/**
+ * How far into a CLF line the [time] may open. The user name before it is whatever Basic
+ * credentials the client sent (nginx reads request headers of up to 8 KiB by default), so a
+ * tighter bound would let a client make its lines unrecognised under auto-detection.
+ */
+const MAX_TIME_OFFSET = 8192;
+
 /** Cheap test used by auto-detection: "token ... [dd/Mon/yyyy:" with a quote after the time. */
 export function looksLikeClf(s: string, start = 0, end = s.length): boolean {
   const open = indexOfSpaceBracket(s, start, end);
   return (
     open > start &&
-    open - start < 300 &&
+    open - start < MAX_TIME_OFFSET &&
     open + 8 < end &&
     s.charCodeAt(open + 4) === 47 &&
     s.charCodeAt(open + 8) === 47 &&

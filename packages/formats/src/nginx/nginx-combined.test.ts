@@ -50,6 +50,11 @@ describe('nginx and Apache remote user', () => {
     }
   });
 
+  it('recognises the line under auto-detection however long the user name', () => {
+    const result = createEventParser({ format: 'auto' }).parseLine(line(`203.0.113.9 - ${'a '.repeat(1500)}`), ctx);
+    expect(eventOf(result).client.ip).toBe('203.0.113.9');
+  });
+
   it('still reads an ident and a user, and a user without ident', () => {
     expect(parse(line('203.0.113.9 ident frank'))).toMatchObject({ service: '-', client: { ip: '203.0.113.9' } });
     expect(parse(line('www.example.com 203.0.113.9 ident frank'))).toMatchObject({ service: 'www.example.com', client: { ip: '203.0.113.9' } });
