@@ -238,6 +238,12 @@ describe('createEventParser wrappers and detection', () => {
     }
   });
 
+  it('reads the -1 of an HAProxy JSON log-format as status 0 too', () => {
+    const parser = createEventParser({ format: 'json', jsonFieldMap: { time: 't', 'client.ip': 'ip', 'request.method': 'm', 'request.path': 'p', 'response.status': 's' } });
+    const result = parser.parseLine('{"t":"2024-03-01T10:00:00Z","ip":"203.0.113.9","m":"GET","p":"/x","s":-1}', ctx);
+    expect(result).toMatchObject({ ok: true, event: { response: { status: 0 } } });
+  });
+
   it('rejects a status that is none, saying what a status may be', () => {
     const parser = createEventParser({ format: 'nginx' });
     for (const status of ['42', '1000', '-2', 'abc']) {
