@@ -54,3 +54,19 @@ describe('haproxy option httplog clf', () => {
     expect(auto.lastDetected()).toBe('nginx');
   });
 });
+
+describe('haproxy messages that share the syslog stream', () => {
+  it('names connection, proxy and server messages not_an_access_log, under haproxy and auto', () => {
+    const messages = [
+      'Mar  1 10:00:00 lb haproxy[1234]: Connect from 203.0.113.7:33317 to 10.0.0.1:443 (fe/HTTP)',
+      'Mar  1 10:00:00 lb haproxy[1234]: Proxy fe started.',
+      'Mar  1 10:00:00 lb haproxy[1234]: Stopping frontend fe in 0 ms.',
+      'Mar  1 10:00:00 lb haproxy[1234]: Server be/srv1 is DOWN, reason: Layer4 connection problem. 0 active and 0 backup servers left.',
+      '<133>Mar  1 10:00:00 haproxy[1234]: backend be has no server available!',
+    ];
+    for (const format of ['haproxy', 'auto'] as const) {
+      const parser = createEventParser({ format });
+      for (const line of messages) expect(parser.parseLine(line, ctx), `${format}: ${line}`).toMatchObject({ ok: false, reason: 'not_an_access_log' });
+    }
+  });
+});
