@@ -31,7 +31,7 @@ describe('documentation', () => {
     const missing = [...Object.values(detectorSchema), ...Object.values(detectorServiceSchema)]
       .map((f) => f.env)
       // The six per-detector knobs are documented once, by detector prefix (VIGIL_TRAFFIC_SPIKE_).
-      .map((name) => /^(VIGIL_[A-Z_]+_)(ENABLED|THRESHOLD|MIN_COUNT|MIN_RATIO|COOLDOWN_SECONDS|FOR_SECONDS)$/.exec(name)?.[1] ?? name)
+      .map((name) => /^(VIGIL_[A-Z_]+_)(ENABLED|THRESHOLD|MIN_COUNT|MIN_RATIO|COOLDOWN_SECONDS|FOR_SECONDS|KEEP_FIRING_SECONDS)$/.exec(name)?.[1] ?? name)
       .filter((name) => !tuning.includes(name));
     expect(missing).toEqual([]);
   });

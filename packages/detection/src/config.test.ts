@@ -7,8 +7,9 @@ describe('detectionConfigFromEnv', () => {
     expect(DEFAULT_DETECTION_CONFIG.bucketSeconds).toBe(10);
     expect(DEFAULT_DETECTION_CONFIG.allowedLatenessSeconds).toBe(60);
     expect(DEFAULT_DETECTION_CONFIG.detectors['rate-limit'].enabled).toBe(false);
-    expect(DEFAULT_DETECTION_CONFIG.detectors['traffic-spike']).toEqual({ enabled: true, threshold: 0.8, minCount: 30, minRatio: 3, cooldownSeconds: 300, forSeconds: 0 });
+    expect(DEFAULT_DETECTION_CONFIG.detectors['traffic-spike']).toEqual({ enabled: true, threshold: 0.8, minCount: 30, minRatio: 3, cooldownSeconds: 300, forSeconds: 0, keepFiringSeconds: 0 });
     expect(DEFAULT_DETECTION_CONFIG.detectors['error-surge'].forSeconds).toBe(30);
+    expect(DEFAULT_DETECTION_CONFIG.detectors['latency-spike'].keepFiringSeconds).toBe(300);
   });
 
   it('reads every detector knob from VIGIL_* variables', () => {
@@ -17,7 +18,9 @@ describe('detectionConfigFromEnv', () => {
       VIGIL_ENUMERATION_ENABLED: 'off',
       VIGIL_ERROR_SURGE_MIN_RATIO: '0.25',
       VIGIL_RATE_LIMIT_PER_CLIENT: '500',
+      VIGIL_LATENCY_SPIKE_KEEP_FIRING_SECONDS: '0',
     });
+    expect(config.detectors['latency-spike'].keepFiringSeconds).toBe(0);
     expect(config.bucketSeconds).toBe(30);
     expect(config.detectors.enumeration.enabled).toBe(false);
     expect(config.detectors['error-surge'].minRatio).toBe(0.25);

@@ -16,6 +16,8 @@ export interface DetectorSettings {
   cooldownSeconds: number;
   /** An incident fires only once the detector's buckets have been anomalous for more than this long. */
   forSeconds: number;
+  /** An incident resolves only once its entity has been quiet this long (and resolveAfterBuckets buckets). */
+  keepFiringSeconds: number;
 }
 
 export interface DetectionConfig {
@@ -50,6 +52,7 @@ function settings(c: SchemaConfig, prefix: KnobPrefix): DetectorSettings {
     minRatio: c[`${prefix}MinRatio`],
     cooldownSeconds: c[`${prefix}CooldownSeconds`],
     forSeconds: c[`${prefix}ForSeconds`],
+    keepFiringSeconds: c[`${prefix}KeepFiringSeconds`],
   };
 }
 
@@ -88,6 +91,7 @@ export function detectionConfigFrom(c: SchemaConfig): DetectionConfig {
         minRatio: 1,
         cooldownSeconds: c.rateLimitCooldownSeconds,
         forSeconds: 0,
+        keepFiringSeconds: 0,
       },
     },
   };

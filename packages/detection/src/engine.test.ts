@@ -431,6 +431,51 @@ describe('DetectionEngine.observeAll', () => {
   }, 60_000);
 });
 
+/**
+ * A p99 cliff: 60 requests a bucket on GET /reports, of which 4% take 2 s instead of 20-30 ms for
+ * 90 buckets (15 minutes). The p95 crosses its threshold only in the buckets where the slow ones
+ * happen to pass 5%, with quiet buckets between.
+ */
+function runTailSlowdown(config: DetectionConfig): ReturnType<DetectionEngine['advanceTo']> {
+  let seed = 12345;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const engine = new DetectionEngine(config);
+  const out = [];
+  for (let b = 0; b < 210; b++) {
+    for (let i = 0; i < 60; i++) {
+      const slow = b >= 60 && b < 150 && random() < 0.04;
+      const e = event(T0 + b * BUCKET + Math.floor((i * BUCKET) / 60), { client: `c${i % 20}`, route: '/reports', id: `r${b}-${i}` });
+      engine.observe({ ...e, response: { ...e.response, latencyMs: slow ? 2000 + random() * 500 : 20 + random() * 10 } });
+    }
+    out.push(...engine.advanceTo(T0 + (b + 1) * BUCKET));
+  }
+  return out.filter((a) => a.detector === 'latency-spike' && a.entity.kind === 'route');
+}
+
+describe('incident hysteresis (_KEEP_FIRING_SECONDS)', () => {
+  it('keeps an intermittent p99 cliff one latency-spike incident by default', () => {
+    const anomalies = runTailSlowdown(DEFAULT_DETECTION_CONFIG);
+    expect(anomalies.filter((a) => a.state === 'firing')).toHaveLength(1);
+    const resolved = anomalies.filter((a) => a.state === 'resolved');
+    expect(resolved).toHaveLength(1);
+    expect(new Set(anomalies.map((a) => a.id)).size).toBe(1);
+    // Resolved once the route was quiet for 300 s (30 buckets) after the slowdown ended at bucket 150.
+    expect(resolved[0]!.window.start).toBeGreaterThanOrEqual(T0 + 150 * BUCKET);
+    expect(resolved[0]!.summary).toMatch(/^Resolved after 30 quiet buckets/);
+  });
+
+  it('with _KEEP_FIRING_SECONDS=0 resolves after VIGIL_RESOLVE_AFTER_BUCKETS and fires again after the cool-down', () => {
+    const config: DetectionConfig = {
+      ...DEFAULT_DETECTION_CONFIG,
+      detectors: { ...DEFAULT_DETECTION_CONFIG.detectors, 'latency-spike': { ...DEFAULT_DETECTION_CONFIG.detectors['latency-spike'], keepFiringSeconds: 0 } },
+    };
+    expect(runTailSlowdown(config).filter((a) => a.state === 'firing').length).toBeGreaterThan(1);
+  });
+});
+
 describe('mergeBucket', () => {
   it('is associative on the counts and sketches', () => {
     const [x, y, z] = [0, 1, 2].map((k) =>

@@ -1,7 +1,8 @@
 // Anomaly lifecycle per (detector, entity): pending while its anomalous buckets have not yet
 // lasted the detector's _FOR_SECONDS, then 'firing' once, 'updated' on a material change while it
-// lasts, 'resolved' after N quiet buckets, the same id throughout; then a cool-down during which
-// the same pair cannot fire again.
+// lasts, 'resolved' after N quiet buckets (more when the detector's _KEEP_FIRING_SECONDS asks for
+// a longer quiet: hysteresis, so an intermittent problem stays one incident), the same id
+// throughout; then a cool-down during which the same pair cannot fire again.
 
 import type { Anomaly, Severity } from '@vigil/contract';
 import type { BucketAggregate } from './bucket';
@@ -129,15 +130,22 @@ export class IncidentTracker {
     return streak.first;
   }
 
-  /** Resolves incidents quiet for resolveAfterBuckets as of the bucket just closed; forgets broken pending streaks. */
+  /** Quiet buckets after which an incident of `detector` resolves. */
+  private quietBucketsToResolve(detector: DetectorName): number {
+    const keepFiringBuckets = Math.ceil(this.config.detectors[detector].keepFiringSeconds / this.config.bucketSeconds);
+    return Math.max(this.config.resolveAfterBuckets, keepFiringBuckets);
+  }
+
+  /** Resolves incidents quiet long enough as of the bucket just closed; forgets broken pending streaks. */
   resolveQuiet(bucketIndex: number): Anomaly[] {
     for (const [key, streak] of this.pending) if (streak.last < bucketIndex) this.pending.delete(key);
     const resolved: Anomaly[] = [];
     for (const [key, incident] of this.incidents) {
-      if (bucketIndex - incident.lastAnomalousIndex < this.config.resolveAfterBuckets) continue;
-      this.incidents.delete(key);
       const last = incident.anomaly;
       const detector = last.detector as DetectorName;
+      const quietBuckets = this.quietBucketsToResolve(detector);
+      if (bucketIndex - incident.lastAnomalousIndex < quietBuckets) continue;
+      this.incidents.delete(key);
       const cooldownBuckets = Math.ceil(this.config.detectors[detector].cooldownSeconds / this.config.bucketSeconds);
       this.cooldownUntil.set(key, bucketIndex + cooldownBuckets);
       const start = bucketIndex * this.bucketMs;
@@ -145,7 +153,7 @@ export class IncidentTracker {
         ...last,
         state: 'resolved',
         window: { start, end: start + this.bucketMs },
-        summary: `Resolved after ${this.config.resolveAfterBuckets} quiet buckets; the last anomalous one: ${last.summary}`,
+        summary: `Resolved after ${quietBuckets} quiet buckets; the last anomalous one: ${last.summary}`,
         evidence: { ...last.evidence, recent: [...incident.recent] },
       });
     }
