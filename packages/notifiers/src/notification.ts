@@ -15,6 +15,12 @@ export interface Notification {
   groupSize: number;
   /** 'summary' (storm control): the alerts folded into one message. */
   suppressed?: Anomaly[];
+  /**
+   * Alerts of other groups announced as part of this incident (correlation: they share the
+   * attacking client, the route or the service), each as its latest anomaly, in the order they
+   * joined; `state: 'resolved'` once that alert is over.
+   */
+  related?: Anomaly[];
 }
 
 /**

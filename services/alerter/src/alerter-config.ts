@@ -2,6 +2,7 @@
 
 import { alerterSchema, type ConfigOf } from '@vigil/config';
 import { VigilError } from '@vigil/contract';
+import type { CorrelateByField, CorrelationSettings } from './dispatch/correlation';
 import type { DispatchTiming } from './dispatch/dispatcher';
 import { detectorRoutes, type RoutingTable } from './route/router';
 import type { Silence } from './silence/silence';
@@ -14,6 +15,11 @@ export function dispatchTiming(config: AlerterConfig): DispatchTiming {
     groupIntervalMs: config.groupIntervalSeconds * 1000,
     repeatIntervalMs: config.repeatIntervalSeconds * 1000,
   };
+}
+
+export function correlationSettings(config: AlerterConfig): CorrelationSettings {
+  const by = config.correlateBy.filter((field) => field !== 'none') as CorrelateByField[]; /* values checked by the schema */
+  return { by, windowMs: config.correlateWindowSeconds * 1000 };
 }
 
 export function routingTable(config: AlerterConfig, consoleOn: boolean): RoutingTable {

@@ -8,7 +8,7 @@ import { followTokenFile, TokenBucketLimiter, type VigilHttpServer } from '@vigi
 import type { Logger, Telemetry } from '@vigil/telemetry';
 import type { CommitPosition, IncomingRecord, PartitionAssignment } from '@vigil/transport';
 import { AlertFlow, invalidRecordSample } from './alert-flow';
-import { dispatchTiming, routingTable, staticSilences } from './alerter-config';
+import { correlationSettings, dispatchTiming, routingTable, staticSilences } from './alerter-config';
 import { consoleEnabled, createNotifiers } from './channels/create-notifiers';
 import { systemClock, type Clock } from './clock';
 import { Dispatcher } from './dispatch/dispatcher';
@@ -91,6 +91,7 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
     dispatchTiming(config),
     groupKeyFunction(config.groupBy as GroupByField[]) /* values checked by the schema */,
     (anomaly, now) => silences.mutedBy(anomaly, now)?.id,
+    correlationSettings(config),
   );
   const ownership = new GroupOwnership({
     dispatcher,

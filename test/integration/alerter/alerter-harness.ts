@@ -27,6 +27,9 @@ export function alerterTestEnv(overrides: Env = {}): Env {
     VIGIL_NOTIFY_MAX_ATTEMPTS: '30',
     VIGIL_CONSOLE_ALERTS: 'off',
     VIGIL_LOG_LEVEL: 'warn',
+    // These tests follow each anomaly's own notifications (and share evidence between entities);
+    // correlation has its own tests (dispatcher.test.ts, test/e2e/correlated-alerts.test.ts).
+    VIGIL_CORRELATE_BY: 'none',
     ...overrides,
   };
 }

@@ -7,6 +7,9 @@ describe('alerterSchema', () => {
   it('has working defaults with no variable set', () => {
     const config = loadConfig(alerterSchema, {});
     expect(config.groupBy).toEqual(['detector', 'entityKind', 'entityKey']);
+    expect(config.correlateBy).toEqual(['client', 'route', 'service']);
+    expect(config.correlateWindowSeconds).toBe(3600);
+    expect(loadConfig(alerterSchema, { VIGIL_CORRELATE_BY: 'none' }).correlateBy).toEqual(['none']);
     expect(config.routeCritical).toEqual(['slack', 'email', 'webhook', 'alertmanager']);
     expect(config.staticSilences).toEqual([]);
     expect(config.consoleAlerts).toBe('auto');
@@ -30,9 +33,12 @@ describe('alerterSchema', () => {
       VIGIL_ROUTE_DETECTORS: 'spike=slack+fax',
       VIGIL_GROUP_BY: 'detector,userAgent',
       VIGIL_REPEAT_INTERVAL_SECONDS: '0',
+      VIGIL_CORRELATE_BY: 'client,user-agent',
+      VIGIL_CORRELATE_WINDOW_SECONDS: '0',
     });
-    expect(problems.map((p) => p.env).sort()).toEqual(['VIGIL_GROUP_BY', 'VIGIL_REPEAT_INTERVAL_SECONDS', 'VIGIL_ROUTE_CRITICAL', 'VIGIL_ROUTE_DETECTORS', 'VIGIL_SILENCES']);
+    expect(problems.map((p) => p.env).sort()).toEqual(['VIGIL_CORRELATE_BY', 'VIGIL_CORRELATE_WINDOW_SECONDS', 'VIGIL_GROUP_BY', 'VIGIL_REPEAT_INTERVAL_SECONDS', 'VIGIL_ROUTE_CRITICAL', 'VIGIL_ROUTE_DETECTORS', 'VIGIL_SILENCES']);
     expect(problems.find((p) => p.env === 'VIGIL_SILENCES')?.message).toMatch(/e\.g\. VIGIL_SILENCES=/);
+    expect(problems.find((p) => p.env === 'VIGIL_CORRELATE_BY')?.message).toMatch(/must be one of client, route, service, or none.*e\.g\. VIGIL_CORRELATE_BY=client,route/);
   });
 
   it('refuses routes and silences naming a detector that does not exist, and takes every real one', () => {

@@ -21,6 +21,9 @@ interface StaticSilence {
 
 const GROUP_BY_FIELDS = ['detector', 'entityKind', 'entityKey', 'service', 'signal'] as const;
 
+/** What alerts of different groups may share to be one incident (docs/alerting.md, Correlation). */
+const CORRELATE_BY_FIELDS = ['client', 'route', 'service'] as const;
+
 function channelProblem(value: string): string | undefined {
   return (ALERT_CHANNELS as readonly string[]).includes(value) ? undefined : `must be one of ${ALERT_CHANNELS.join(', ')}`;
 }
@@ -137,6 +140,22 @@ export const alerterSchema = {
     description: 'A still-firing alert is notified again after this long without any other notification (0 would repeat it at every tick).',
     example: '3600',
     default: 4 * 3600,
+    min: 1,
+    max: 7 * 24 * 3600,
+  }),
+  correlateBy: list({
+    env: 'VIGIL_CORRELATE_BY',
+    description: `What alerts of different groups must share to be announced as one incident: ${CORRELATE_BY_FIELDS.join(', ')} (the entity, or the client or route standing out in its evidence). A new alert that shares one with an open incident is a follow-up update of it, not a new page. none: every group is its own incident.`,
+    example: 'client,route',
+    default: [...CORRELATE_BY_FIELDS],
+    item: (v) => (v === 'none' || (CORRELATE_BY_FIELDS as readonly string[]).includes(v) ? undefined : `must be one of ${CORRELATE_BY_FIELDS.join(', ')}, or none`),
+  }),
+  correlateWindowSeconds: integer({
+    env: 'VIGIL_CORRELATE_WINDOW_SECONDS',
+    description:
+      'An open incident takes in related alerts only this long (event time) after it started; later ones open an incident of their own, so an incident cannot keep growing for ever.',
+    example: '1800',
+    default: 3600,
     min: 1,
     max: 7 * 24 * 3600,
   }),

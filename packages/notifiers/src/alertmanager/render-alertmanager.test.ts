@@ -30,6 +30,16 @@ describe('renderAlertmanager', () => {
     expect(alerts.map((alert) => alert.labels.entity)).toEqual(['10.0.0.1', '10.0.0.2']);
   });
 
+  it('posts every alert of a correlated incident, each resolved by its own state', () => {
+    const related = [sampleAnomaly({ id: 'r', entity: { kind: 'route', key: 'POST /login' } }), sampleAnomaly({ id: 's', entity: { kind: 'service', key: 'accounts' }, state: 'resolved' })];
+    const alerts = renderAlertmanager(sampleNotification({ kind: 'updated', related }));
+    expect(alerts.map((alert) => [alert.labels.entity, alert.endsAt === undefined])).toEqual([
+      ['1.2.3.4', true],
+      ['POST /login', true],
+      ['accounts', false],
+    ]);
+  });
+
   it('removes control characters from labels and caps their length', () => {
     const [alert] = renderAlertmanager(hostileNotification());
     expect(alert?.labels.entity).not.toMatch(/[\r\n]/);

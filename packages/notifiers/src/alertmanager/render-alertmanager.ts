@@ -64,7 +64,8 @@ function toPostableAlert(anomaly: Anomaly, resolved: boolean, generatorUrl: stri
 }
 
 export function renderAlertmanager(notification: Notification, generatorUrl?: string): PostableAlert[] {
-  const anomalies = notification.kind === 'summary' ? (notification.suppressed ?? [notification.anomaly]) : [notification.anomaly];
+  // A correlated incident posts each of its alerts, so Alertmanager's own grouping and inhibition see them all.
+  const anomalies = notification.kind === 'summary' ? (notification.suppressed ?? [notification.anomaly]) : [notification.anomaly, ...(notification.related ?? [])];
   const resolved = notification.kind === 'resolved';
   return anomalies.map((anomaly) => toPostableAlert(anomaly, resolved || anomaly.state === 'resolved', generatorUrl));
 }

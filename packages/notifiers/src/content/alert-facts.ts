@@ -30,6 +30,17 @@ export function alertFacts(view: AlertView): AlertFact[] {
     { label: 'Detector', values: [view.detector] },
     { label: 'Group', values: [`${view.groupKey} (${view.groupSize} so far)`] },
   ];
+  if (view.relatedTotal > 0) {
+    const more = view.relatedTotal - view.related.length;
+    facts.push({
+      label: 'Also in this incident',
+      values: [
+        ...view.related.map((line) => `${line.status.toUpperCase()} ${line.detector} on ${line.entity}: ${line.summary}`),
+        ...(more > 0 ? [`and ${more} more`] : []),
+      ],
+      list: true,
+    });
+  }
   if (view.kind === 'summary') {
     const more = view.suppressedTotal - view.suppressed.length;
     facts.push({

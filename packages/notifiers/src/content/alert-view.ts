@@ -47,6 +47,17 @@ export interface AlertView {
   /** 'summary' only: the alerts folded into this message (capped), and how many there were. */
   suppressed: SuppressedLine[];
   suppressedTotal: number;
+  /** The other alerts of this incident (capped), and how many there are. */
+  related: RelatedLine[];
+  relatedTotal: number;
+}
+
+export interface RelatedLine {
+  /** The alert's severity, or `resolved` once it is over. */
+  status: Severity | 'resolved';
+  detector: string;
+  entity: string;
+  summary: string;
 }
 
 /** Message colour per tone: critical red, warning orange, info blue, resolved green. */
@@ -58,7 +69,7 @@ export const TONE_COLOURS: Record<AlertTone, string> = {
 };
 
 /** Caps keep every medium within its limits (Slack blocks, mail subjects, label values). */
-export const VIEW_LIMITS = { key: 200, sentence: 500, ranked: 5, requestIds: 5, suppressed: 20 } as const;
+export const VIEW_LIMITS = { key: 200, sentence: 500, ranked: 5, requestIds: 5, suppressed: 20, related: 20 } as const;
 
 const SEVERITY_ORDER: readonly Severity[] = ['info', 'warning', 'critical'];
 const numberFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
@@ -77,7 +88,8 @@ function rankedKeys(keys: readonly RankedKey[]): RankedKey[] {
 
 function describeEntity(anomaly: Anomaly): string {
   const key = truncate(anomaly.entity.key, VIEW_LIMITS.key);
-  return `${anomaly.entity.kind} ${anomaly.entity.kind === 'service' ? serviceLabel(key) : key}`;
+  const service = anomaly.entity.kind === 'route' && anomaly.entity.service !== undefined ? ` (${serviceLabel(truncate(anomaly.entity.service, VIEW_LIMITS.key))})` : '';
+  return `${anomaly.entity.kind} ${anomaly.entity.kind === 'service' ? serviceLabel(key) : key}${service}`;
 }
 
 function highestSeverity(anomalies: readonly Anomaly[]): Severity {
@@ -119,12 +131,22 @@ function sentenceFor(notification: Notification, suppressedTotal: number): strin
  * passed through `quote`: a renderer whose markup could act on them makes them inert there.
  */
 export function alertTitle(
-  view: Pick<AlertView, 'kind' | 'detector' | 'entityKind' | 'entityKey' | 'suppressedTotal'>,
+  view: Pick<AlertView, 'kind' | 'detector' | 'entityKind' | 'entityKey' | 'suppressedTotal' | 'relatedTotal'>,
   quote: (untrusted: string) => string = (text) => text,
 ): string {
   const unnamed = view.entityKind === 'service' && view.entityKey === UNNAMED_SERVICE ? UNNAMED_SERVICE_HINT : '';
   const subject = `${quote(view.detector)} on ${view.entityKind} ${quote(view.entityKey)}${unnamed}`;
-  return view.kind === 'summary' && view.suppressedTotal > 1 ? `${view.suppressedTotal} alerts, first ${subject}` : subject;
+  if (view.kind === 'summary') return view.suppressedTotal > 1 ? `${view.suppressedTotal} alerts, first ${subject}` : subject;
+  return view.relatedTotal > 0 ? `${subject} and ${view.relatedTotal} related alert${view.relatedTotal === 1 ? '' : 's'}` : subject;
+}
+
+function relatedLine(anomaly: Anomaly): RelatedLine {
+  return {
+    status: anomaly.state === 'resolved' ? 'resolved' : anomaly.severity,
+    detector: truncate(anomaly.detector, VIEW_LIMITS.key),
+    entity: describeEntity(anomaly),
+    summary: truncate(anomaly.summary, VIEW_LIMITS.sentence),
+  };
 }
 
 function suppressedLine(anomaly: Anomaly): SuppressedLine {
@@ -140,6 +162,7 @@ function suppressedLine(anomaly: Anomaly): SuppressedLine {
 export function buildAlertView(notification: Notification): AlertView {
   const { anomaly } = notification;
   const suppressed = notification.kind === 'summary' ? (notification.suppressed ?? [anomaly]) : [];
+  const related = notification.kind === 'summary' ? [] : (notification.related ?? []);
   const view: Omit<AlertView, 'title'> = {
     kind: notification.kind,
     ...toneAndLabel(notification, suppressed),
@@ -164,6 +187,8 @@ export function buildAlertView(notification: Notification): AlertView {
     groupSize: notification.groupSize,
     suppressed: suppressed.slice(0, VIEW_LIMITS.suppressed).map(suppressedLine),
     suppressedTotal: suppressed.length,
+    related: related.slice(0, VIEW_LIMITS.related).map(relatedLine),
+    relatedTotal: related.length,
   };
   return { ...view, title: alertTitle(view) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HOSTILE_STRINGS, hostileNotification, sampleNotification } from '../sample-notification';
+import { HOSTILE_STRINGS, hostileNotification, sampleAnomaly, sampleNotification } from '../sample-notification';
 import { SUBJECT_MAX, emailSubject, escapeHtml, renderEmail } from './render-email';
 
 describe('renderEmail', () => {
@@ -32,6 +32,16 @@ describe('renderEmail', () => {
     for (const fact of ['1,240 requests', '85.5', '0.97', 'POST /login (1100)', 'an-7f3c2a91', '2025-01-15T09:30:10.000Z']) {
       expect(text).toContain(fact);
       expect(html).toContain(fact);
+    }
+  });
+
+  it('lists the related alerts of a correlated incident with their summaries, in both bodies', () => {
+    const related = [sampleAnomaly({ id: 'r', detector: 'auth-failure-surge', entity: { kind: 'route', key: 'POST /login', service: 'accounts' }, summary: 'route POST /login: 20 of 28 requests were 401/403' })];
+    const { subject, html, text } = renderEmail(sampleNotification({ kind: 'updated', related }));
+    expect(subject).toContain('and 1 related alert');
+    for (const body of [text, html]) {
+      expect(body).toContain('Also in this incident');
+      expect(body).toContain('CRITICAL auth-failure-surge on route POST /login (accounts): route POST /login: 20 of 28 requests were 401/403');
     }
   });
 

@@ -36,7 +36,7 @@ function markupNotification() {
 }
 
 // Vigil's own markup: the tone emoji that opens the headline and the bold field labels.
-const OWN_MARKUP = /^:[a-z_]+: |\*(?:Entity|Observed|Expected|Score|Window|Recent|Top clients|Top routes|Alerts in this summary)\*/g;
+const OWN_MARKUP = /^:[a-z_]+: |\*(?:Entity|Observed|Expected|Score|Window|Recent|Top clients|Top routes|Alerts in this summary|Also in this incident)\*/g;
 
 /** What Slack would read as mrkdwn: the text with its inline code spans and Vigil's own markup taken out. */
 function outsideCode(text: string): string {
@@ -137,6 +137,20 @@ describe('renderSlack', () => {
     const json = JSON.stringify(renderSlack(sampleNotification({ kind: 'summary', anomaly: suppressed[0]!, suppressed })));
     expect(json).toContain('detector-19');
     expect(json).toContain('and 20 more');
+  });
+
+  it('names every related alert of a correlated incident, in the headline count and a list, with hostile keys in code spans', () => {
+    const related = [
+      sampleAnomaly({ id: 'r', detector: 'auth-failure-surge', entity: { kind: 'route', key: 'POST /login', service: 'accounts' } }),
+      sampleAnomaly({ id: 's', detector: 'traffic-spike', entity: { kind: 'client', key: MARKUP.userAgent }, state: 'resolved' }),
+    ];
+    const message = renderSlack(sampleNotification({ kind: 'updated', related }));
+    expect(message.text).toMatch(/on client `1\.2\.3\.4` and 2 related alerts$/);
+    const json = JSON.stringify(message);
+    expect(json).toContain('*Also in this incident*');
+    expect(json).toContain('CRITICAL `auth-failure-surge` on `route POST /login (accounts)`');
+    expect(json).toContain('RESOLVED `traffic-spike`');
+    for (const text of mrkdwnTexts(message)) expect(outsideCode(text)).not.toMatch(/[*_~@#<>]|https?:/);
   });
 
   it('stays within Slack block limits even when every key is long and hostile', () => {

@@ -156,6 +156,12 @@ function suppressedSection(view: AlertView): SlackBlock[] {
   return [{ type: 'section', text: mrkdwn(fitLines('*Alerts in this summary*', lines, view.suppressedTotal)) }];
 }
 
+function relatedSection(view: AlertView): SlackBlock[] {
+  if (view.relatedTotal === 0) return [];
+  const lines = view.related.map((line) => `• ${line.status.toUpperCase()} ${codeSpan(line.detector)} on ${codeSpan(line.entity)}`);
+  return [{ type: 'section', text: mrkdwn(fitLines('*Also in this incident*', lines, view.relatedTotal)) }];
+}
+
 function blocksFor(view: AlertView): SlackBlock[] {
   const header = `${view.label} · ${view.detector}`;
   return [
@@ -173,6 +179,7 @@ function blocksFor(view: AlertView): SlackBlock[] {
     ...(view.sparkline.length > 0 ? [{ type: 'section', text: mrkdwn(`*Recent* \`${view.sparkline}\``) } as const] : []),
     ...rankedSection('Top clients', view.topClients),
     ...rankedSection('Top routes', view.topRoutes),
+    ...relatedSection(view),
     ...suppressedSection(view),
     {
       type: 'context',

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { HOSTILE_STRINGS, hostileNotification, sampleNotification } from '../sample-notification';
+import { HOSTILE_STRINGS, hostileNotification, sampleAnomaly, sampleNotification } from '../sample-notification';
 import { renderWebhookBody, signWebhookBody } from './render-webhook';
 
 const SENT_AT = Date.UTC(2025, 0, 15, 9, 31, 0);
@@ -18,6 +18,12 @@ describe('renderWebhookBody', () => {
       headline: '[Vigil CRITICAL] traffic-spike on client 1.2.3.4',
       anomaly: notification.anomaly,
     });
+  });
+
+  it('carries the related alerts of a correlated incident, and no related field without them', () => {
+    const related = [sampleAnomaly({ id: 'r', entity: { kind: 'route', key: 'POST /login' } })];
+    expect(JSON.parse(renderWebhookBody(sampleNotification({ kind: 'updated', related }), SENT_AT)).related).toEqual(related);
+    expect(JSON.parse(renderWebhookBody(sampleNotification(), SENT_AT))).not.toHaveProperty('related');
   });
 
   it('carries hostile strings as exact data', () => {

@@ -19,6 +19,8 @@ export interface WebhookBody {
   headline: string;
   anomaly: Notification['anomaly'];
   suppressed?: Notification['anomaly'][];
+  /** The other alerts of this incident (correlation), each its latest anomaly. */
+  related?: Notification['anomaly'][];
 }
 
 export function renderWebhookBody(notification: Notification, sentAtMs: number): string {
@@ -32,6 +34,7 @@ export function renderWebhookBody(notification: Notification, sentAtMs: number):
     headline: headline(buildAlertView(notification)),
     anomaly: notification.anomaly,
     ...(notification.suppressed === undefined ? {} : { suppressed: notification.suppressed }),
+    ...(notification.related === undefined || notification.related.length === 0 ? {} : { related: notification.related }),
   };
   return JSON.stringify(body);
 }

@@ -208,3 +208,106 @@ describe('Dispatcher and silences', () => {
     expect(d.due(T0 + 200_000).map((n) => n.kind)).toEqual(['resolved']);
   });
 });
+
+describe('Dispatcher correlation (VIGIL_CORRELATE_BY)', () => {
+  const correlated = () => new Dispatcher(timing, byDetectorAndEntity, undefined, { by: ['client', 'route', 'service'], windowMs: 3_600_000 });
+  const window = { start: T0, end: T0 + 10_000 };
+  const evidence = (routes: Array<[string, number]>, clients: Array<[string, number]>) => ({
+    topRoutes: routes.map(([key, count]) => ({ key, count })),
+    topClients: clients.map(([key, count]) => ({ key, count })),
+    sampleRequestIds: ['r-1'],
+    recent: [1, 40],
+  });
+  /** One brute force as the detector reports it: the client, the login route (failures and volume) and the service. */
+  const bruteForce = {
+    client: anomalyFixture({ id: 'c', detector: 'auth-failure-surge', entity: { kind: 'client', key: '203.0.113.66' }, severity: 'critical', window, evidence: evidence([['POST /login', 40]], []) }),
+    route: anomalyFixture({ id: 'r', detector: 'auth-failure-surge', entity: { kind: 'route', key: 'POST /login', service: 'accounts' }, severity: 'critical', window, evidence: evidence([], [['203.0.113.66', 40], ['10.0.0.7', 2], ['10.0.0.9', 1]]) }),
+    service: anomalyFixture({ id: 's', detector: 'auth-failure-surge', entity: { kind: 'service', key: 'accounts' }, severity: 'critical', window, evidence: evidence([['POST /login', 48], ['GET /me', 30]], [['203.0.113.66', 40], ['10.0.0.7', 9]]) }),
+    spike: anomalyFixture({ id: 'p', detector: 'traffic-spike', entity: { kind: 'route', key: 'POST /login', service: 'accounts' }, severity: 'warning', window, evidence: evidence([], [['203.0.113.66', 40], ['10.0.0.7', 2]]) }),
+  };
+  const resolvedOf = (a: (typeof bruteForce)['client'], at: number) => ({ ...a, state: 'resolved' as const, window: { start: at, end: at + 10_000 } });
+
+  it('pages a brute force once and announces the route, service and traffic alerts it also raised in one update', () => {
+    const d = correlated();
+    const now = [bruteForce.client, bruteForce.route, bruteForce.service, bruteForce.spike].flatMap((a, i) => d.ingest(a, T0 + i * 1_000, i));
+    expect(now.map((n) => [n.kind, n.groupKey])).toEqual([['firing', 'auth-failure-surge|client|203.0.113.66']]);
+    expect(d.due(T0 + 59_999)).toEqual([]);
+    const [update, ...more] = d.due(T0 + 60_000);
+    expect(more).toEqual([]);
+    expect(update).toMatchObject({ kind: 'updated', groupKey: 'auth-failure-surge|client|203.0.113.66', routeSeverity: 'critical' });
+    expect(update!.related?.map((a) => `${a.detector} ${a.entity.kind} ${a.entity.key}`)).toEqual([
+      'auth-failure-surge route POST /login',
+      'auth-failure-surge service accounts',
+      'traffic-spike route POST /login',
+    ]);
+    expect(d.due(T0 + 3_000_000)).toEqual([]);
+  });
+
+  it('resolves the incident once, when the last of its alerts resolves', () => {
+    const d = correlated();
+    for (const a of [bruteForce.client, bruteForce.route, bruteForce.spike]) d.ingest(a, T0, 0);
+    d.due(T0 + 60_000);
+    expect(d.ingest(resolvedOf(bruteForce.client, T0 + 100_000), T0 + 100_000, 0)).toEqual([]);
+    expect(d.ingest(resolvedOf(bruteForce.route, T0 + 110_000), T0 + 110_000, 1)).toEqual([]);
+    expect(d.due(T0 + 500_000)).toEqual([]);
+    d.ingest(resolvedOf(bruteForce.spike, T0 + 600_000), T0 + 600_000, 2);
+    const resolved = d.due(T0 + 610_000);
+    expect(resolved.map((n) => [n.kind, n.groupKey, n.routeSeverity])).toEqual([['resolved', 'auth-failure-surge|client|203.0.113.66', 'critical']]);
+    expect(resolved[0]!.related?.every((a) => a.state === 'resolved')).toBe(true);
+    expect(d.activeGroups()).toBe(0);
+  });
+
+  it('announces a related alert more severe than the incident as an update routed at its severity', () => {
+    const d = correlated();
+    d.ingest({ ...bruteForce.spike, severity: 'warning' }, T0, 0);
+    expect(d.ingest(bruteForce.client, T0 + 1_000, 1)).toEqual([]);
+    expect(d.due(T0 + 60_000)[0]).toMatchObject({ kind: 'updated', routeSeverity: 'critical' });
+  });
+
+  it('keeps alerts that share nothing, or come after the correlation window, as incidents of their own', () => {
+    const d = correlated();
+    d.ingest(bruteForce.client, T0, 0);
+    const outage = anomalyFixture({ id: 'o', detector: 'error-surge', entity: { kind: 'service', key: 'shop' }, window, evidence: evidence([['POST /cart', 30], ['GET /products', 30]], [['10.1.0.1', 5], ['10.1.0.2', 5]]) });
+    expect(d.ingest(outage, T0 + 1_000, 1).map((n) => n.kind)).toEqual(['firing']);
+    const late = { ...bruteForce.route, window: { start: T0 + 3_600_001, end: T0 + 3_610_001 } };
+    expect(d.ingest(late, T0 + 2_000, 2).map((n) => n.kind)).toEqual(['firing']);
+  });
+
+  it('folds a service and its routes into one incident only for alerts of the same detector', () => {
+    const d = correlated();
+    const outage = (id: string, entity: (typeof bruteForce)['client']['entity']) =>
+      anomalyFixture({ id, detector: 'error-surge', entity, window, evidence: evidence([['POST /cart', 30], ['GET /products', 30]], [['10.1.0.1', 5], ['10.1.0.2', 5]]) });
+    expect(d.ingest(outage('o1', { kind: 'service', key: 'shop' }), T0, 0).map((n) => n.kind)).toEqual(['firing']);
+    expect(d.ingest(outage('o2', { kind: 'route', key: 'POST /cart', service: 'shop' }), T0, 1)).toEqual([]);
+    const drop = { ...outage('o3', { kind: 'route', key: 'GET /search', service: 'shop' }), detector: 'traffic-drop' };
+    expect(d.ingest(drop, T0, 2).map((n) => n.kind)).toEqual(['firing']);
+  });
+
+  it('does not correlate when VIGIL_CORRELATE_BY is empty', () => {
+    const d = dispatcher();
+    const sent = [bruteForce.client, bruteForce.route, bruteForce.service].flatMap((a) => d.ingest(a, T0, 0));
+    expect(sent.map((n) => n.kind)).toEqual(['firing', 'firing', 'firing']);
+  });
+
+  it('lets a member go on on its own when its lead moves to another instance', () => {
+    const d = correlated();
+    d.ingest(bruteForce.client, T0, 0);
+    d.ingest(bruteForce.route, T0, 1);
+    d.release(new Set([0]));
+    expect(d.activeGroups()).toBe(1);
+    d.ingest({ ...bruteForce.route, severity: 'critical', state: 'resolved' }, T0 + 100_000, 1);
+    expect(d.due(T0 + 200_000).map((n) => [n.kind, n.groupKey])).toEqual([['resolved', 'auth-failure-surge|route|POST /login']]);
+  });
+
+  it('restores a correlated incident from its saved state with its members', () => {
+    const d = correlated();
+    d.ingest(bruteForce.client, T0, 0);
+    d.ingest(bruteForce.route, T0, 1);
+    expect(d.due(T0 + 60_000).map((n) => n.kind)).toEqual(['updated']);
+    const saved = d.takeChanged();
+    const restored = correlated();
+    expect(restored.adopt(saved)).toBe(2);
+    expect(restored.ingest({ ...bruteForce.route, state: 'resolved' }, T0 + 100_000, 1)).toEqual([]);
+    expect(restored.due(T0 + 200_000)).toEqual([]);
+  });
+});

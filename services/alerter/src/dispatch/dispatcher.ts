@@ -8,10 +8,16 @@
 // Silences are checked here, when a notification is made, as Alertmanager does at each flush: news
 // a silence muted is announced once no silence matches any more, and the resolution of an
 // incident whose every firing notification was muted is not sent at all.
+// Correlation: a new group that shares the client, route or service (VIGIL_CORRELATE_BY) of an
+// open incident joins it instead of paging on its own; the incident's lead group announces it in
+// a batched update listing every alert it covers, and resolves once all of them are over. Only
+// groups this instance holds correlate, so with several instances an incident spans the
+// partitions of one instance; a member whose lead went to another instance goes on on its own.
 
 import { createHash } from 'node:crypto';
 import type { Anomaly, Severity } from '@vigil/contract';
 import type { Notification, NotificationKind } from '@vigil/notifiers';
+import { correlationKeys, NO_CORRELATION, RELATED_MAX, type CorrelationSettings } from './correlation';
 
 export interface DispatchTiming {
   groupWaitMs: number;
@@ -43,6 +49,12 @@ export interface AlertGroupState {
   unannounced?: boolean;
   /** No firing or update of this incident got past the silences, so channels never heard of it: no resolution either. */
   neverAnnounced?: boolean;
+  /** Correlation, on a member: the group whose notifications announce this one; it sends none of its own while that group is held here. */
+  leadKey?: string;
+  /** Correlation, on a lead: the latest anomaly of each other group of the incident, in the order they joined. */
+  related?: Array<{ groupKey: string; anomaly: Anomaly }>;
+  /** Correlation, on a lead: its own anomaly resolved while related ones fire; the incident resolves with the last of them. */
+  selfResolved?: boolean;
 }
 
 /** The id of a silence muting this anomaly at `now`, if any. */
@@ -77,6 +89,7 @@ export class Dispatcher {
     private readonly timing: DispatchTiming,
     private readonly groupKeyOf: (anomaly: Anomaly) => string,
     private readonly mutedBy: MutedBy = () => undefined,
+    private readonly correlation: CorrelationSettings = NO_CORRELATION,
   ) {}
 
   /** Takes over restored groups (of partitions just assigned); a group already held stays as it is. */
@@ -99,6 +112,13 @@ export class Dispatcher {
       this.dirty.delete(groupKey);
       released++;
     }
+    // A lead waiting only for members that went to another instance is over here.
+    for (const group of this.groups.values()) {
+      if (group.selfResolved === true && group.pending?.kind !== 'resolved' && !this.hasOpenMembers(group)) {
+        group.pending = { kind: 'resolved', since: group.pending?.since ?? 0 };
+        this.dirty.set(group.groupKey, group);
+      }
+    }
     return released;
   }
 
@@ -106,11 +126,19 @@ export class Dispatcher {
   ingest(anomaly: Anomaly, now: number, partition: number): DispatchedNotification[] {
     const groupKey = this.groupKeyOf(anomaly);
     const group = this.groups.get(groupKey);
-    if (group === undefined) return anomaly.state === 'resolved' ? [] : this.open(groupKey, anomaly, now, partition);
+    if (group === undefined) {
+      if (anomaly.state === 'resolved') return [];
+      const lead = this.incidentFor(anomaly, now);
+      return lead === undefined ? this.open(groupKey, anomaly, now, partition) : this.join(lead, groupKey, anomaly, now, partition);
+    }
     group.latest = anomaly;
     group.partition = partition;
     group.size += 1;
-    if (anomaly.state === 'resolved') {
+    const lead = this.leadOf(group);
+    if (lead !== undefined) return this.memberChanged(lead, group, now);
+    if (anomaly.state === 'resolved' && this.hasOpenMembers(group)) {
+      group.selfResolved = true;
+    } else if (anomaly.state === 'resolved') {
       group.pending = { kind: 'resolved', since: group.pending?.since ?? now };
     } else if (SEVERITY_RANK[anomaly.severity] > SEVERITY_RANK[group.notifiedSeverity]) {
       group.pending = { kind: 'updated', since: group.pending?.since ?? now };
@@ -118,13 +146,93 @@ export class Dispatcher {
       // Firing again before the resolution went out: the incident goes on, nothing to announce.
       delete group.pending;
     }
+    if (anomaly.state !== 'resolved') delete group.selfResolved;
     this.dirty.set(groupKey, group);
     return this.flushIfDue(group, now);
   }
 
+  /** The open incident a new alert belongs to (its lead group), if it shares a correlation key with one of its groups. */
+  private incidentFor(anomaly: Anomaly, now: number): AlertGroupState | undefined {
+    const { by, windowMs } = this.correlation;
+    if (by.length === 0 || this.mutedBy(anomaly, now) !== undefined) return undefined;
+    const keys = new Set(correlationKeys(anomaly, by));
+    if (keys.size === 0) return undefined;
+    for (const group of this.groups.values()) {
+      const lead = this.leadOf(group) ?? group;
+      if ((lead.related?.length ?? 0) >= RELATED_MAX || anomaly.window.start - lead.openedAtWindow > windowMs) continue;
+      if (this.mutedBy(lead.latest, now) !== undefined) continue;
+      if (correlationKeys(group.latest, by).some((key) => keys.has(key))) return lead;
+    }
+    return undefined;
+  }
+
+  /** A new alert group announced as part of `lead`'s incident: no page of its own, an update of the incident. */
+  private join(lead: AlertGroupState, groupKey: string, anomaly: Anomaly, now: number, partition: number): DispatchedNotification[] {
+    const member: AlertGroupState = {
+      groupKey,
+      partition,
+      incidentId: anomaly.id,
+      openedAtWindow: anomaly.window.start,
+      latest: anomaly,
+      size: 1,
+      seq: 0,
+      lastSentAt: now,
+      notifiedSeverity: anomaly.severity,
+      peakSeverity: anomaly.severity,
+      closed: false,
+      leadKey: lead.groupKey,
+    };
+    this.groups.set(groupKey, member);
+    this.dirty.set(groupKey, member);
+    lead.related = [...(lead.related ?? []), { groupKey, anomaly }];
+    if (lead.pending?.kind === 'resolved') lead.selfResolved = true;
+    lead.pending = { kind: 'updated', since: lead.pending?.kind === 'updated' ? lead.pending.since : now };
+    this.dirty.set(lead.groupKey, lead);
+    return this.flushIfDue(lead, now);
+  }
+
+  /** A member's new anomaly: recorded on its lead; a severity above what was announced is an update, the last resolution ends the incident. */
+  private memberChanged(lead: AlertGroupState, member: AlertGroupState, now: number): DispatchedNotification[] {
+    const anomaly = member.latest;
+    lead.related = (lead.related ?? []).map((entry) => (entry.groupKey === member.groupKey ? { groupKey: entry.groupKey, anomaly } : entry));
+    this.dirty.set(member.groupKey, member);
+    this.dirty.set(lead.groupKey, lead);
+    if (anomaly.state === 'resolved') {
+      member.closed = true;
+      this.groups.delete(member.groupKey);
+      if (lead.selfResolved === true && !this.hasOpenMembers(lead)) lead.pending = { kind: 'resolved', since: lead.pending?.since ?? now };
+    } else if (SEVERITY_RANK[anomaly.severity] > SEVERITY_RANK[lead.notifiedSeverity]) {
+      lead.pending = { kind: 'updated', since: lead.pending?.since ?? now };
+    }
+    return this.flushIfDue(lead, now);
+  }
+
+  /** The lead of a member group while this instance holds it; a member whose lead is gone goes on on its own. */
+  private leadOf(group: AlertGroupState): AlertGroupState | undefined {
+    if (group.leadKey === undefined) return undefined;
+    const lead = this.groups.get(group.leadKey);
+    if (lead !== undefined) return lead;
+    delete group.leadKey;
+    this.dirty.set(group.groupKey, group);
+    return undefined;
+  }
+
+  private hasOpenMembers(lead: AlertGroupState): boolean {
+    for (const group of this.groups.values()) if (group.leadKey === lead.groupKey) return true;
+    return false;
+  }
+
+  /** The highest severity of the incident's alerts still firing (the lead's own if none is). */
+  private incidentSeverity(lead: AlertGroupState): Severity {
+    let severity: Severity = lead.selfResolved === true ? 'info' : lead.latest.severity;
+    for (const { anomaly } of lead.related ?? []) if (anomaly.state !== 'resolved') severity = higher(severity, anomaly.severity);
+    return severity;
+  }
+
   /** Notifications whose wait is over at `now` (called by a ticker). */
   due(now: number): DispatchedNotification[] {
-    return [...this.groups.values()].flatMap((group) => this.flushIfDue(group, now));
+    // A member's reminders and news go out with its lead's.
+    return [...this.groups.values()].flatMap((group) => (this.leadOf(group) === undefined ? this.flushIfDue(group, now) : []));
   }
 
   /** Groups changed since the last call, for persisting; closed groups included once. */
@@ -193,8 +301,8 @@ export class Dispatcher {
       this.groups.delete(group.groupKey);
       if (group.neverAnnounced === true) return [];
     } else {
-      group.notifiedSeverity = group.latest.severity;
-      group.peakSeverity = higher(group.peakSeverity, group.latest.severity);
+      group.notifiedSeverity = this.incidentSeverity(group);
+      group.peakSeverity = higher(group.peakSeverity, group.notifiedSeverity);
       if (silenceId === undefined) {
         delete group.unannounced;
         delete group.neverAnnounced;
@@ -209,7 +317,8 @@ export class Dispatcher {
         groupKey: group.groupKey,
         anomaly: group.latest,
         groupSize: group.size,
-        routeSeverity: kind === 'resolved' ? group.peakSeverity : group.latest.severity,
+        routeSeverity: kind === 'resolved' ? group.peakSeverity : group.notifiedSeverity,
+        ...(group.related === undefined ? {} : { related: group.related.map(({ anomaly }) => anomaly) }),
         ...(silenceId === undefined ? {} : { silenceId }),
       },
     ];

@@ -1,0 +1,65 @@
+// One attack, one page: a brute force raises auth-failure-surge on the client, the login route and
+// its service; the embedded `vigil start` pages once, for the client, and names the route and
+// service alerts in the same incident's later messages. A real HTTP server stands in for Slack.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { ATTACKER, logWithBruteForce, spawnEmbeddedVigilAlertingSlack } from '../support/brute-force-log';
+import { startHttpSink, type HttpSink, type RecordedRequest } from '../support/http-sink';
+import type { VigilProcess } from '../support/vigil-process';
+import { waitFor } from '../support/wait-for';
+
+const TOKEN = 'e2e-correlation-token';
+let vigil: VigilProcess | undefined;
+let slack: HttpSink | undefined;
+
+afterEach(async () => {
+  await vigil?.stop('SIGKILL');
+  await slack?.stop();
+  vigil = undefined;
+  slack = undefined;
+});
+
+/** `[Vigil CRITICAL] ...` or `[Vigil RESOLVED] ...`: the headline of a Slack post. */
+function headline(request: RecordedRequest): string {
+  return request.json<{ text: string }>().text;
+}
+
+async function slackPostsOfABruteForce(env: Record<string, string>): Promise<string[]> {
+  slack = await startHttpSink();
+  vigil = spawnEmbeddedVigilAlertingSlack(`${slack.url}/services/T000/B000/correlation`, TOKEN, {
+    // Quick batching and an early idle advance, so the incident resolves within seconds of the log.
+    VIGIL_GROUP_WAIT_SECONDS: '1',
+    VIGIL_GROUP_INTERVAL_SECONDS: '1',
+    VIGIL_IDLE_ADVANCE_SECONDS: '1',
+    VIGIL_TRAFFIC_DROP_ENABLED: 'off',
+    ...env,
+  });
+  const [, port] = await vigil.waitForOutput(/HTTP on http:\/\/127\.0\.0\.1:(\d+)/);
+  const response = await fetch(`http://127.0.0.1:${port}/v1/logs`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: logWithBruteForce(Date.now()) });
+  expect(response.status).toBe(200);
+  const sink = slack;
+  const routeAlert = (r: RecordedRequest) => r.body.includes('auth-failure-surge') && r.body.includes('POST /login') && r.body.includes('route');
+  // Done once every alert of the brute force has resolved: the client's, and the route's whether or not it was folded into it.
+  await waitFor(() => sink.requests.some((r) => /RESOLVED.*203\.0\.113\.9/.test(headline(r))) && sink.requests.some((r) => routeAlert(r) && /RESOLVED/.test(r.body)), {
+    timeoutMs: 60_000,
+    message: `the resolution of the brute force (got ${sink.requests.map(headline).join(' | ')})`,
+  });
+  return sink.requests.map(headline);
+}
+
+describe('vigil start (embedded), one brute force', () => {
+  it('pages once for the attacking client and names the route and service alerts of the same attack in that incident', async () => {
+    const posts = await slackPostsOfABruteForce({});
+    const pages = posts.filter((text) => !/RESOLVED/.test(text));
+    expect(pages.filter((text) => !text.includes('related alert'))).toEqual([expect.stringContaining(`auth-failure-surge\` on client \`${ATTACKER}\``)]);
+    expect(posts.at(-1)).toMatch(new RegExp(`RESOLVED\\] \`auth-failure-surge\` on client \`${ATTACKER.replace(/\./g, '\\.')}\` and [2-9] related alerts`));
+    const resolution = slack!.requests.at(-1)!.body;
+    expect(resolution).toContain('route POST /login');
+    expect(resolution).toContain('service');
+  });
+
+  it('pages for each alert group with VIGIL_CORRELATE_BY=none', async () => {
+    const posts = await slackPostsOfABruteForce({ VIGIL_CORRELATE_BY: 'none' });
+    expect(posts.filter((text) => !/RESOLVED/.test(text)).length).toBeGreaterThanOrEqual(3);
+  });
+});
