@@ -299,6 +299,17 @@ describe('Dispatcher correlation (VIGIL_CORRELATE_BY)', () => {
     expect(d.due(T0 + 200_000).map((n) => [n.kind, n.groupKey])).toEqual([['resolved', 'auth-failure-surge|route|POST /login']]);
   });
 
+  it('resolves a lead whose own alert is over once the members it waited for move to another instance', () => {
+    const d = correlated();
+    d.ingest(bruteForce.client, T0, 0);
+    d.ingest(bruteForce.route, T0, 1);
+    d.due(T0 + 60_000);
+    d.ingest(resolvedOf(bruteForce.client, T0 + 100_000), T0 + 100_000, 0);
+    expect(d.due(T0 + 200_000)).toEqual([]);
+    d.release(new Set([1]));
+    expect(d.due(T0 + 200_000).map((n) => [n.kind, n.groupKey])).toEqual([['resolved', 'auth-failure-surge|client|203.0.113.66']]);
+  });
+
   it('restores a correlated incident from its saved state with its members', () => {
     const d = correlated();
     d.ingest(bruteForce.client, T0, 0);

@@ -115,7 +115,7 @@ export class Dispatcher {
     // A lead waiting only for members that went to another instance is over here.
     for (const group of this.groups.values()) {
       if (group.selfResolved === true && group.pending?.kind !== 'resolved' && !this.hasOpenMembers(group)) {
-        group.pending = { kind: 'resolved', since: group.pending?.since ?? 0 };
+        group.pending = { kind: 'resolved', since: group.pending?.since ?? group.lastSentAt };
         this.dirty.set(group.groupKey, group);
       }
     }
