@@ -150,7 +150,7 @@ export const detectorSchema = {
   }),
   resolveAfterBuckets: integer({
     env: 'VIGIL_RESOLVE_AFTER_BUCKETS',
-    description: 'An anomaly is resolved after this many consecutive quiet buckets.',
+    description: "An anomaly is resolved after this many consecutive quiet buckets, or once quiet for its detector's _KEEP_FIRING_SECONDS when that is longer.",
     example: '6',
     default: 3,
     min: 1,
