@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { anomalyFixture } from '../anomaly-fixture';
+import { RELATED_MAX } from './correlation';
 import { Dispatcher, type DispatchTiming } from './dispatcher';
 import { groupKeyFunction } from './group-key';
 
@@ -320,5 +321,39 @@ describe('Dispatcher correlation (VIGIL_CORRELATE_BY)', () => {
     expect(restored.adopt(saved)).toBe(2);
     expect(restored.ingest({ ...bruteForce.route, state: 'resolved' }, T0 + 100_000, 1)).toEqual([]);
     expect(restored.due(T0 + 200_000)).toEqual([]);
+  });
+
+  it('lets a new alert join a restored incident, and a rolled-back one', () => {
+    const d = correlated();
+    d.ingest(bruteForce.client, T0, 0);
+    const restored = correlated();
+    restored.adopt(d.takeChanged());
+    expect(restored.ingest(bruteForce.route, T0 + 1_000, 1)).toEqual([]);
+    const before = d.snapshot();
+    d.ingest({ ...bruteForce.client, entity: { kind: 'client', key: '198.51.100.9' }, evidence: evidence([['GET /other', 5]], []) }, T0, 0);
+    d.rollback(before);
+    expect(d.ingest(bruteForce.route, T0 + 1_000, 1)).toEqual([]);
+    expect(d.due(T0 + 60_000).map((n) => [n.kind, n.groupKey])).toEqual([['updated', 'auth-failure-surge|client|203.0.113.66']]);
+  });
+
+  it("joins by what a group's latest alert names, not what its first one did", () => {
+    const d = correlated();
+    d.ingest(bruteForce.client, T0, 0);
+    // The client moved on to another route; an alert on the first route is news of its own.
+    d.ingest({ ...bruteForce.client, evidence: evidence([['GET /export', 40]], []) }, T0 + 10_000, 0);
+    const routeAlone = { ...bruteForce.route, evidence: evidence([], [['10.0.0.7', 2], ['10.0.0.9', 2]]) };
+    expect(d.ingest(routeAlone, T0 + 11_000, 1).map((n) => n.kind)).toEqual(['firing']);
+  });
+
+  it('opens a new incident once one is full, and the next ones join that', () => {
+    const d = correlated();
+    const client = (i: number) =>
+      anomalyFixture({ id: `c${i}`, detector: 'auth-failure-surge', entity: { kind: 'client', key: `198.51.100.${i}` }, severity: 'critical', window, evidence: evidence([['POST /login', 40]], []) });
+    const firings = Array.from({ length: 2 * (RELATED_MAX + 1) + 1 }, (_, i) => d.ingest(client(i), T0, 0)).flat();
+    expect(firings.filter((n) => n.kind === 'firing').map((n) => n.groupKey)).toEqual([
+      'auth-failure-surge|client|198.51.100.0',
+      `auth-failure-surge|client|198.51.100.${RELATED_MAX + 1}`,
+      `auth-failure-surge|client|198.51.100.${2 * (RELATED_MAX + 1)}`,
+    ]);
   });
 });

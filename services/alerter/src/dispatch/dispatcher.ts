@@ -84,6 +84,16 @@ function higher(a: Severity, b: Severity): Severity {
 export class Dispatcher {
   private readonly groups = new Map<string, AlertGroupState>();
   private readonly dirty = new Map<string, AlertGroupState>();
+  /** Each anomaly's correlation keys, worked out once. */
+  private readonly keysOf = new WeakMap<Anomaly, readonly string[]>();
+  /**
+   * Correlation key → the groups whose latest anomaly had it when they were indexed, so a new alert
+   * looks only at the groups it may join, not at every open group (an alert storm of thousands of
+   * clients would otherwise cost time quadratic in them). Entries are checked when read and dropped
+   * when stale; the whole index is rebuilt when it outgrows the groups.
+   */
+  private readonly byCorrelationKey = new Map<string, Set<string>>();
+  private indexEntries = 0;
 
   constructor(
     private readonly timing: DispatchTiming,
@@ -97,7 +107,9 @@ export class Dispatcher {
     let adopted = 0;
     for (const group of restored) {
       if (group.closed || this.groups.has(group.groupKey)) continue;
-      this.groups.set(group.groupKey, structuredClone(group));
+      const copy = structuredClone(group);
+      this.groups.set(group.groupKey, copy);
+      this.index(copy);
       adopted++;
     }
     return adopted;
@@ -132,6 +144,7 @@ export class Dispatcher {
       return lead === undefined ? this.open(groupKey, anomaly, now, partition) : this.join(lead, groupKey, anomaly, now, partition);
     }
     group.latest = anomaly;
+    this.index(group);
     group.partition = partition;
     group.size += 1;
     const lead = this.leadOf(group);
@@ -153,17 +166,58 @@ export class Dispatcher {
 
   /** The open incident a new alert belongs to (its lead group), if it shares a correlation key with one of its groups. */
   private incidentFor(anomaly: Anomaly, now: number): AlertGroupState | undefined {
-    const { by, windowMs } = this.correlation;
-    if (by.length === 0 || this.mutedBy(anomaly, now) !== undefined) return undefined;
-    const keys = new Set(correlationKeys(anomaly, by));
-    if (keys.size === 0) return undefined;
-    for (const group of this.groups.values()) {
-      const lead = this.leadOf(group) ?? group;
-      if ((lead.related?.length ?? 0) >= RELATED_MAX || anomaly.window.start - lead.openedAtWindow > windowMs) continue;
-      if (this.mutedBy(lead.latest, now) !== undefined) continue;
-      if (correlationKeys(group.latest, by).some((key) => keys.has(key))) return lead;
+    if (this.correlation.by.length === 0 || this.mutedBy(anomaly, now) !== undefined) return undefined;
+    for (const key of this.correlationKeysOf(anomaly)) {
+      const candidates = this.byCorrelationKey.get(key);
+      if (candidates === undefined) continue;
+      for (const groupKey of candidates) {
+        const group = this.groups.get(groupKey);
+        const lead = group === undefined ? undefined : (this.leadOf(group) ?? group);
+        // Gone, changed since it was indexed, or in an incident that is full for good (related alerts are never taken out).
+        if (group === undefined || lead === undefined || !this.correlationKeysOf(group.latest).includes(key) || (lead.related?.length ?? 0) >= RELATED_MAX) {
+          candidates.delete(groupKey);
+          this.indexEntries--;
+          continue;
+        }
+        if (anomaly.window.start - lead.openedAtWindow > this.correlation.windowMs || this.mutedBy(lead.latest, now) !== undefined) continue;
+        return lead;
+      }
+      if (candidates.size === 0) this.byCorrelationKey.delete(key);
     }
     return undefined;
+  }
+
+  private correlationKeysOf(anomaly: Anomaly): readonly string[] {
+    let keys = this.keysOf.get(anomaly);
+    if (keys === undefined) {
+      keys = correlationKeys(anomaly, this.correlation.by);
+      this.keysOf.set(anomaly, keys);
+    }
+    return keys;
+  }
+
+  /** Files a group under its latest anomaly's correlation keys. */
+  private index(group: AlertGroupState): void {
+    if (this.correlation.by.length === 0) return;
+    this.addToIndex(group);
+    if (this.indexEntries > 4 * this.groups.size + 1024) this.reindex();
+  }
+
+  private addToIndex(group: AlertGroupState): void {
+    for (const key of this.correlationKeysOf(group.latest)) {
+      let groupKeys = this.byCorrelationKey.get(key);
+      if (groupKeys === undefined) this.byCorrelationKey.set(key, (groupKeys = new Set()));
+      if (groupKeys.has(group.groupKey)) continue;
+      groupKeys.add(group.groupKey);
+      this.indexEntries++;
+    }
+  }
+
+  private reindex(): void {
+    this.byCorrelationKey.clear();
+    this.indexEntries = 0;
+    if (this.correlation.by.length === 0) return;
+    for (const group of this.groups.values()) this.addToIndex(group);
   }
 
   /** A new alert group announced as part of `lead`'s incident: no page of its own, an update of the incident. */
@@ -183,6 +237,7 @@ export class Dispatcher {
       leadKey: lead.groupKey,
     };
     this.groups.set(groupKey, member);
+    this.index(member);
     this.dirty.set(groupKey, member);
     lead.related = [...(lead.related ?? []), { groupKey, anomaly }];
     if (lead.pending?.kind === 'resolved') lead.selfResolved = true;
@@ -253,6 +308,7 @@ export class Dispatcher {
     this.dirty.clear();
     for (const group of copy.groups) this.groups.set(group.groupKey, group);
     for (const group of copy.changed) this.dirty.set(group.groupKey, this.groups.get(group.groupKey) ?? group);
+    this.reindex();
   }
 
   activeGroups(): number {
@@ -275,6 +331,7 @@ export class Dispatcher {
       neverAnnounced: true,
     };
     this.groups.set(groupKey, group);
+    this.index(group);
     return this.emit(group, 'firing', now);
   }
 
