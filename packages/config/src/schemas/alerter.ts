@@ -145,7 +145,7 @@ export const alerterSchema = {
   }),
   correlateBy: list({
     env: 'VIGIL_CORRELATE_BY',
-    description: `What alerts of different groups must share to be announced as one incident: ${CORRELATE_BY_FIELDS.join(', ')} (the entity, or the client or route standing out in its evidence). A new alert that shares one with an open incident is a follow-up update of it, not a new page. none: every group is its own incident.`,
+    description: `What alerts of different groups must share to be announced as one incident: ${CORRELATE_BY_FIELDS.join(', ')} (the entity, or the client or route standing out in its evidence; routes and services only between alerts of the same detector). A new alert that shares one with an open incident is a follow-up update of it, not a new page. none: every group is its own incident.`,
     example: 'client,route',
     default: [...CORRELATE_BY_FIELDS],
     item: (v) => (v === 'none' || (CORRELATE_BY_FIELDS as readonly string[]).includes(v) ? undefined : `must be one of ${CORRELATE_BY_FIELDS.join(', ')}, or none`),

@@ -1,8 +1,11 @@
 // What an anomaly touches, for correlating alert groups into one incident: the client (its own
 // entity, or the client that stands out in a route's or service's evidence), the route (its own
-// entity, or the route that stands out in a client's evidence) and the service (of the same
-// detector only: a service is broad, and its failures show on it and on its routes at once). A
-// brute force is then one incident however many of its client, route and service alerts fire.
+// entity, or the route that stands out in a client's evidence) and the service, the last two for
+// alerts of the same detector only. A service is broad, and its failures show on it and on its
+// routes at once; a route is named without its service in a client's evidence, and templates such
+// as `GET /health` recur across services, so a route shared across detectors would fold unrelated
+// incidents into one. A brute force is one incident however many of its client, route and service
+// alerts fire: they share its client.
 
 import type { Anomaly, RankedKey } from '@vigil/contract';
 
@@ -49,9 +52,13 @@ function serviceOf(anomaly: Anomaly): string | undefined {
 export function correlationKeys(anomaly: Anomaly, by: readonly CorrelateByField[]): string[] {
   const keys: string[] = [];
   for (const field of by) {
-    const service = serviceOf(anomaly);
-    const value = field === 'client' ? clientOf(anomaly) : field === 'route' ? routeOf(anomaly) : service === undefined ? undefined : `${anomaly.detector}\0${service}`;
-    if (value !== undefined) keys.push(`${field}\0${value}`);
+    if (field === 'client') {
+      const client = clientOf(anomaly);
+      if (client !== undefined) keys.push(`client\0${client}`);
+      continue;
+    }
+    const value = field === 'route' ? routeOf(anomaly) : serviceOf(anomaly);
+    if (value !== undefined) keys.push(`${field}\0${anomaly.detector}\0${value}`);
   }
   return keys;
 }

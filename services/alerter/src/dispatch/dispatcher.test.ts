@@ -284,6 +284,17 @@ describe('Dispatcher correlation (VIGIL_CORRELATE_BY)', () => {
     expect(d.ingest(drop, T0, 2).map((n) => n.kind)).toEqual(['firing']);
   });
 
+  it('folds alerts by a route they name only when they come from the same detector', () => {
+    const d = correlated();
+    // A client flooding GET /health of one service, and 5xx on GET /health of another: two incidents.
+    const flood = anomalyFixture({ id: 'f', detector: 'traffic-spike', entity: { kind: 'client', key: '198.51.100.7' }, window, evidence: evidence([['GET /health', 900]], []) });
+    const outage = anomalyFixture({ id: 'o', detector: 'error-surge', entity: { kind: 'route', key: 'GET /health', service: 'billing' }, window, evidence: evidence([], [['10.1.0.1', 5], ['10.1.0.2', 5]]) });
+    expect(d.ingest(flood, T0, 0).map((n) => n.kind)).toEqual(['firing']);
+    expect(d.ingest(outage, T0, 1).map((n) => n.kind)).toEqual(['firing']);
+    const spikeOnRoute = anomalyFixture({ id: 's', detector: 'traffic-spike', entity: { kind: 'route', key: 'GET /health', service: 'shop' }, window, evidence: evidence([], [['10.1.0.1', 5], ['10.1.0.2', 5]]) });
+    expect(d.ingest(spikeOnRoute, T0, 2)).toEqual([]);
+  });
+
   it('does not correlate when VIGIL_CORRELATE_BY is empty', () => {
     const d = dispatcher();
     const sent = [bruteForce.client, bruteForce.route, bruteForce.service].flatMap((a) => d.ingest(a, T0, 0));
