@@ -159,6 +159,28 @@ describe('DetectionEngine', () => {
     expect(surge[0]!.window.start).toBe(T0 + 60 * BUCKET);
   });
 
+  it('re-judges a bucket amended by a late event alone, without counting it twice through the run it is already in', () => {
+    // /login: one good request a bucket, then 4 of 5 refused in buckets 60 and 61 — a run of 8
+    // failures, short of the 10 auth-failure-surge needs. One late 401 lands in bucket 61 after it
+    // closed: 9 failures in all, still short. Adding the run (which already holds bucket 61) to the
+    // amended bucket would make it 4 + 4 + 5 = 13 and fire.
+    const engine = new DetectionEngine(DEFAULT_DETECTION_CONFIG);
+    const login = (b: number, n: number, status = 200) => burst(b, n, { route: '/login', client: `c${status}`, ip: `10.0.${status}.1`, status });
+    const out = [];
+    for (let b = 0; b < 62; b++) {
+      feed(engine, burst(b, 20));
+      feed(engine, login(b, 1));
+      if (b >= 60) feed(engine, login(b, 4, 401));
+      out.push(...engine.advanceTo(T0 + (b + 1) * BUCKET));
+    }
+    const runs = new Map(engine.snapshot().authRuns);
+    expect(runs.get('2\0shop\0GET /login')).toMatchObject({ failures: 8, requests: 10, buckets: 2 });
+    engine.observe(event(T0 + 61 * BUCKET + 9_000, { route: '/login', client: 'c401', ip: '10.0.401.1', status: 401, id: 'late' }));
+    out.push(...engine.advanceTo(T0 + 62 * BUCKET + 1));
+    expect(engine.stats().lateEvents).toBe(0);
+    expect(out.filter((a) => a.detector === 'auth-failure-surge')).toEqual([]);
+  });
+
   it('checkpoints the runs of failing buckets, and restores them', () => {
     const engine = new DetectionEngine(DEFAULT_DETECTION_CONFIG);
     for (let b = 0; b < 64; b++) {
