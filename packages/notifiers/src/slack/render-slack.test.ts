@@ -36,7 +36,7 @@ function markupNotification() {
 }
 
 // Vigil's own markup: the tone emoji that opens the headline and the bold field labels.
-const OWN_MARKUP = /^:[a-z_]+: |\*(?:Entity|Observed|Expected|Score|Window|Recent|Top clients|Top routes|Alerts in this summary|Also in this incident)\*/g;
+const OWN_MARKUP = /^:[a-z_]+: |\*(?:Entity|Observed|Expected|Score|Window|Recent|Top clients|Top routes|Sample requests|Alerts in this summary|Also in this incident)\*/g;
 
 /** What Slack would read as mrkdwn: the text with its inline code spans and Vigil's own markup taken out. */
 function outsideCode(text: string): string {
@@ -132,6 +132,13 @@ describe('renderSlack', () => {
     }
   });
 
+  it('lists the sample request ids to look up in the gateway logs, in code spans', () => {
+    const message = renderSlack(sampleNotification());
+    const section = mrkdwnTexts(message).find((text) => text.startsWith('*Sample requests*'));
+    expect(section).toBe('*Sample requests*\n• `req-01`\n• `req-02`');
+    expect(JSON.stringify(renderSlack(hostileNotification()))).toContain('`req-&lt;b&gt;1&lt;/b&gt;`');
+  });
+
   it('lists the folded alerts in a summary and counts the ones that did not fit', () => {
     const suppressed = Array.from({ length: 40 }, (_, i) => sampleAnomaly({ id: `a${i}`, detector: `detector-${i}` }));
     const json = JSON.stringify(renderSlack(sampleNotification({ kind: 'summary', anomaly: suppressed[0]!, suppressed })));
@@ -158,7 +165,7 @@ describe('renderSlack', () => {
     const anomaly = sampleAnomaly({
       entity: { kind: 'client', key: long },
       summary: long,
-      evidence: { topRoutes: Array.from({ length: 5 }, () => ({ key: long, count: 1 })), topClients: [], sampleRequestIds: [], recent: [] },
+      evidence: { topRoutes: Array.from({ length: 5 }, () => ({ key: long, count: 1 })), topClients: [], sampleRequestIds: Array.from({ length: 5 }, () => long), recent: [] },
     });
     const message = renderSlack(sampleNotification({ anomaly }));
     for (const text of mrkdwnTexts(message).slice(1)) expect(text.length).toBeLessThanOrEqual(3000);

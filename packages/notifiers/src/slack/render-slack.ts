@@ -148,6 +148,12 @@ function rankedSection(heading: string, keys: AlertView['topClients']): SlackBlo
   return [{ type: 'section', text: mrkdwn(fitLines(`*${heading}*`, lines)) }];
 }
 
+/** Request ids to look up in the gateway's own logs: what a person starts from (docs/operations.md). */
+function sampleRequestsSection(view: AlertView): SlackBlock[] {
+  if (view.sampleRequestIds.length === 0) return [];
+  return [{ type: 'section', text: mrkdwn(fitLines('*Sample requests*', view.sampleRequestIds.map((id) => `• ${codeSpan(id)}`))) }];
+}
+
 function suppressedSection(view: AlertView): SlackBlock[] {
   if (view.kind !== 'summary') return [];
   const lines = view.suppressed.map(
@@ -179,6 +185,7 @@ function blocksFor(view: AlertView): SlackBlock[] {
     ...(view.sparkline.length > 0 ? [{ type: 'section', text: mrkdwn(`*Recent* \`${view.sparkline}\``) } as const] : []),
     ...rankedSection('Top clients', view.topClients),
     ...rankedSection('Top routes', view.topRoutes),
+    ...sampleRequestsSection(view),
     ...relatedSection(view),
     ...suppressedSection(view),
     {
