@@ -31,6 +31,9 @@ export function routingTable(config: AlerterConfig, consoleOn: boolean): Routing
 }
 
 /** VIGIL_SILENCES as silences; they live as long as the variable and are never written to Kafka. */
+/** The creator of the silences from VIGIL_SILENCES, which last as long as the variable is set. */
+export const STATIC_SILENCE_CREATOR = 'VIGIL_SILENCES';
+
 export function staticSilences(config: AlerterConfig): Silence[] {
   return config.staticSilences.map((s, index) => ({
     v: 1,
@@ -38,7 +41,7 @@ export function staticSilences(config: AlerterConfig): Silence[] {
     matchers: s.matchers,
     startsAt: 0,
     endsAt: s.endsAt ?? null,
-    createdBy: 'VIGIL_SILENCES',
+    createdBy: STATIC_SILENCE_CREATOR,
     comment: '',
   }));
 }

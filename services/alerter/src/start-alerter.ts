@@ -8,7 +8,7 @@ import { followTokenFile, TokenBucketLimiter, type VigilHttpServer } from '@vigi
 import type { Logger, Telemetry } from '@vigil/telemetry';
 import type { CommitPosition, IncomingRecord, PartitionAssignment } from '@vigil/transport';
 import { AlertFlow, invalidRecordSample } from './alert-flow';
-import { correlationSettings, dispatchTiming, routingTable, staticSilences } from './alerter-config';
+import { correlationSettings, dispatchTiming, routingTable, STATIC_SILENCE_CREATOR, staticSilences } from './alerter-config';
 import { consoleEnabled, createNotifiers } from './channels/create-notifiers';
 import { systemClock, type Clock } from './clock';
 import { Dispatcher } from './dispatch/dispatcher';
@@ -22,6 +22,8 @@ import type { RetryEnvironment } from './notify/retry-stage';
 import { retryWarning } from './notify/retry-warning';
 import { StormControl } from './notify/storm-control-stage';
 import { registerSilenceApi, SILENCES_PATH } from './silence/silence-api';
+import type { Silence } from './silence/silence';
+import { lostSilencesMessage } from './silence/silence-env-text';
 import { SilenceStore } from './silence/silence-store';
 import { startSilenceSync } from './silence/silence-sync';
 import { COMPONENT_METRICS } from '@vigil/telemetry';
@@ -64,6 +66,13 @@ function logUndelivered(logger: Logger, undelivered: readonly PendingDelivery[],
       ? `stopped with ${count} not delivered; they are lost (the embedded mode keeps nothing across a restart)`
       : `stopped with ${count} not delivered; left uncommitted, the next start delivers them`,
   );
+}
+
+/** The embedded mode's silences live in memory: say which ones a stop loses, and how to keep them. */
+function logLostSilences(logger: Logger, active: readonly Silence[]): void {
+  const lost = active.filter((silence) => silence.createdBy !== STATIC_SILENCE_CREATOR);
+  if (lost.length === 0) return;
+  logger.warn({ silences: lost.map(({ id, matchers, endsAt, comment }) => ({ id, matchers, endsAt, comment })) }, lostSilencesMessage(lost));
 }
 
 export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOptions = {}): Promise<RunningService> {
@@ -182,6 +191,7 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
       await consumer.stop();
       await flow.drain();
       logUndelivered(logger, pipeline.undelivered(), embedded);
+      if (embedded) logLostSilences(logger, silences.active(clock()));
       await silenceSync.stop();
       await Promise.all([...notifiers.values()].map((n) => n.close?.()));
       await producer.close();
@@ -191,7 +201,7 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
       return [
         `consuming ${topics.anomalies} as group ${config.consumerGroup}`,
         `channels: ${channels}`,
-        `silence API: ${SILENCES_PATH} (${adminTokens.length > 0 ? 'admin token required' : 'disabled: set VIGIL_ADMIN_TOKENS'})`,
+        `silence API: ${SILENCES_PATH} (${adminTokens.length === 0 ? 'disabled: set VIGIL_ADMIN_TOKENS' : embedded ? 'admin token required; its silences last until Vigil stops, VIGIL_SILENCES across restarts' : 'admin token required'})`,
         `silences active: ${silences.active(clock()).length}; open alerts: ${dispatcher.activeGroups()} (of partitions ${ownership.ownedPartitions().join(',') || 'not assigned yet'})`,
       ];
     },
