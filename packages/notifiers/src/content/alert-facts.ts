@@ -26,6 +26,7 @@ export function alertFacts(view: AlertView): AlertFact[] {
     { label: 'Top clients', values: ranked(view.topClients), list: true },
     { label: 'Top routes', values: ranked(view.topRoutes), list: true },
     { label: 'Sample requests', values: view.sampleRequestIds, list: true },
+    ...(view.firstChecks === undefined ? [] : [{ label: 'First checks', values: [view.firstChecks] }]),
     { label: 'Anomaly', values: [view.anomalyId] },
     { label: 'Detector', values: [view.detector] },
     { label: 'Group', values: [`${view.groupKey} (${view.groupSize} so far)`] },

@@ -3,6 +3,7 @@
 // treated as attacker-controlled (entity keys, group keys and summaries embed client ids and paths).
 import { serviceLabel, UNNAMED_SERVICE, UNNAMED_SERVICE_HINT, type Anomaly, type EntityKind, type RankedKey, type Severity } from '@vigil/contract';
 import type { Notification, NotificationKind } from '../notification';
+import { firstChecks } from './first-checks';
 import { truncate } from './plain-text';
 import { sparkline } from './sparkline';
 
@@ -41,6 +42,8 @@ export interface AlertView {
   topClients: RankedKey[];
   topRoutes: RankedKey[];
   sampleRequestIds: string[];
+  /** What to look at first (the runbook's first checks), while the alert fires; Vigil's own text. */
+  firstChecks: string | undefined;
   anomalyId: string;
   groupKey: string;
   groupSize: number;
@@ -159,6 +162,11 @@ function suppressedLine(anomaly: Anomaly): SuppressedLine {
   };
 }
 
+function runbookHint(detector: string): string | undefined {
+  const checks = firstChecks(detector);
+  return checks === undefined ? undefined : `${checks} Runbook: docs/operations.md, ${detector}.`;
+}
+
 export function buildAlertView(notification: Notification): AlertView {
   const { anomaly } = notification;
   const suppressed = notification.kind === 'summary' ? (notification.suppressed ?? [anomaly]) : [];
@@ -182,6 +190,7 @@ export function buildAlertView(notification: Notification): AlertView {
     topClients: rankedKeys(anomaly.evidence.topClients),
     topRoutes: rankedKeys(anomaly.evidence.topRoutes),
     sampleRequestIds: anomaly.evidence.sampleRequestIds.slice(0, VIEW_LIMITS.requestIds).map((id) => truncate(id, VIEW_LIMITS.key)),
+    firstChecks: notification.kind === 'firing' || notification.kind === 'updated' ? runbookHint(anomaly.detector) : undefined,
     anomalyId: truncate(anomaly.id, VIEW_LIMITS.key),
     groupKey: truncate(notification.groupKey, VIEW_LIMITS.key),
     groupSize: notification.groupSize,

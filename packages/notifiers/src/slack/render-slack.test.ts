@@ -36,7 +36,7 @@ function markupNotification() {
 }
 
 // Vigil's own markup: the tone emoji that opens the headline and the bold field labels.
-const OWN_MARKUP = /^:[a-z_]+: |\*(?:Entity|Observed|Expected|Score|Window|Recent|Top clients|Top routes|Sample requests|Alerts in this summary|Also in this incident)\*/g;
+const OWN_MARKUP = /^:[a-z_]+: |\*(?:Entity|Observed|Expected|Score|Window|Recent|Top clients|Top routes|Sample requests|First checks|Alerts in this summary|Also in this incident)\*/g;
 
 /** What Slack would read as mrkdwn: the text with its inline code spans and Vigil's own markup taken out. */
 function outsideCode(text: string): string {

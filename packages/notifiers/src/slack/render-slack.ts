@@ -154,6 +154,11 @@ function sampleRequestsSection(view: AlertView): SlackBlock[] {
   return [{ type: 'section', text: mrkdwn(fitLines('*Sample requests*', view.sampleRequestIds.map((id) => `• ${codeSpan(id)}`))) }];
 }
 
+/** The runbook's first checks: Vigil's own words, still made inert, as a metric name would read as italics. */
+function firstChecksSection(view: AlertView): SlackBlock[] {
+  return view.firstChecks === undefined ? [] : [{ type: 'section', text: mrkdwn(`*First checks*\n${inertProse(view.firstChecks, [])}`) }];
+}
+
 function suppressedSection(view: AlertView): SlackBlock[] {
   if (view.kind !== 'summary') return [];
   const lines = view.suppressed.map(
@@ -187,6 +192,7 @@ function blocksFor(view: AlertView): SlackBlock[] {
     ...rankedSection('Top routes', view.topRoutes),
     ...sampleRequestsSection(view),
     ...relatedSection(view),
+    ...firstChecksSection(view),
     ...suppressedSection(view),
     {
       type: 'context',
