@@ -30,10 +30,10 @@ export function routingTable(config: AlerterConfig, consoleOn: boolean): Routing
   };
 }
 
-/** VIGIL_SILENCES as silences; they live as long as the variable and are never written to Kafka. */
 /** The creator of the silences from VIGIL_SILENCES, which last as long as the variable is set. */
 export const STATIC_SILENCE_CREATOR = 'VIGIL_SILENCES';
 
+/** VIGIL_SILENCES as silences; they live as long as the variable and are never written to Kafka. */
 export function staticSilences(config: AlerterConfig): Silence[] {
   return config.staticSilences.map((s, index) => ({
     v: 1,
