@@ -68,6 +68,20 @@ describe('docker-compose.yml', () => {
     for (const listener of listeners) expect(['0.0.0.0', '::']).toContain(listener.host);
   });
 
+  it('routes alerts only to channels its alerter runs (console is off on Kafka unless VIGIL_CONSOLE_ALERTS=on)', () => {
+    const env = compose.services.alerter?.environment ?? {};
+    const running = new Set([
+      ...(env.VIGIL_SLACK_WEBHOOK_URL === undefined ? [] : ['slack']),
+      ...(env.VIGIL_SMTP_URL === undefined ? [] : ['email']),
+      ...(env.VIGIL_WEBHOOK_URL === undefined ? [] : ['webhook']),
+      ...(env.VIGIL_ALERTMANAGER_URL === undefined ? [] : ['alertmanager']),
+      ...(env.VIGIL_CONSOLE_ALERTS === 'on' ? ['console'] : []),
+    ]);
+    const routed = ['VIGIL_ROUTE_CRITICAL', 'VIGIL_ROUTE_WARNING', 'VIGIL_ROUTE_INFO'].flatMap((v) => String(env[v] ?? '').split(',')).filter((c) => c !== '');
+    expect(routed.length).toBeGreaterThan(0);
+    expect(routed.filter((channel) => !running.has(channel))).toEqual([]);
+  });
+
   it('sets only variables Vigil knows', () => {
     const unknown = Object.entries(compose.services)
       .filter(([name]) => ['collector', 'detector', 'alerter'].includes(name))
