@@ -294,7 +294,7 @@ export const alerterSchema = {
   }),
   silenceApiRatePerMinute: integer({
     env: 'VIGIL_SILENCE_API_RATE_PER_MINUTE',
-    description: 'Requests per minute one client may make to the silence API before getting 429.',
+    description: 'Requests per minute one client address may make to the silence API, at a steady pace, before getting 429 with Retry-After; at most a sixth of them (at least 5) at once.',
     example: '120',
     default: 60,
     min: 1,
