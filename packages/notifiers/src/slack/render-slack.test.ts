@@ -109,6 +109,13 @@ describe('renderSlack', () => {
     expect(inertProse('wait ... :: done', [])).toBe('wait `... ::` done');
   });
 
+  it('leaves a closing parenthesis opened in an earlier word outside the code span', () => {
+    expect(inertProse('service - (unnamed: set VIGIL_DEFAULT_SERVICE): 48 of 96 requests', ['-'])).toBe(
+      'service `-` (unnamed: set `VIGIL_DEFAULT_SERVICE`): 48 of 96 requests',
+    );
+    expect(inertProse('see (f_x) and g_(y)', [])).toBe('see `(f_x)` and `g_(y)`');
+  });
+
   it('renders a ratio-surge client alert with the colon after the client code span', () => {
     const anomaly = sampleAnomaly({
       entity: { kind: 'client', key: '10.0.0.7' },

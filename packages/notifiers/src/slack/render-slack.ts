@@ -62,11 +62,16 @@ const INERT_WORD = /^\(?(?:[A-Za-z]+(?:['-][A-Za-z]+)*|\d+(?:,\d{3})*(?:\.\d+)?[
 // being shown as part of a key (`1.2.3.4`: rather than `1.2.3.4:`).
 const TRAILING_PUNCTUATION = /[.,;:!?]+$/;
 
-/** A word and the punctuation that ends it; a word that is all punctuation keeps it. */
+/**
+ * A word and the punctuation that ends it; a word that is all punctuation keeps it. A closing
+ * parenthesis whose opening one is in an earlier word ends the word too: `(unnamed: set X):`
+ * quotes `X`, not `X)`.
+ */
 function splitTrailingPunctuation(word: string): [core: string, punctuation: string] {
   const match = TRAILING_PUNCTUATION.exec(word);
-  if (match === null || match.index === 0) return [word, ''];
-  return [word.slice(0, match.index), match[0]];
+  let end = match === null || match.index === 0 ? word.length : match.index;
+  if (end > 1 && word[end - 1] === ')' && !word.slice(0, end).includes('(')) end -= 1;
+  return [word.slice(0, end), word.slice(end)];
 }
 
 /**
