@@ -76,6 +76,16 @@ describe('the quickstart', () => {
     const block = /```\n(Vigil all started[^`]*Press Ctrl-C to stop\.)\n```/.exec(quickstart)?.[1];
     expect(normalize(block ?? '').split('\n')).toEqual(printed);
   });
+
+  it('suggests posting one line, not a whole log, whose past incidents would all alert as if they were now', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'vigil-start-'));
+    dirs.push(cwd);
+    running = spawnVigil(['start'], { VIGIL_HTTP_PORT: '0', VIGIL_INGEST_TOKENS: undefined, VIGIL_INGEST_TOKENS_FILE: undefined }, { cwd });
+    await running.waitForOutput(/Press Ctrl-C to stop\./);
+    const hint = running.stdout().split('\n').find((line) => line.includes('--data-binary')) ?? '';
+    expect(hint).toMatch(/^ {2}tail -n 1 \/var\/log\/nginx\/access\.log \| curl -H "Authorization: Bearer vgl_\S+" --data-binary @- http:\/\/127\.0\.0\.1:\d+\/v1\/logs$/);
+    expect(running.stdout()).toContain('vigil replay <file>');
+  });
 });
 
 describe('vigil start with a log format it cannot build', () => {

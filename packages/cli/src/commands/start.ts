@@ -184,8 +184,11 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
             unsaved === undefined
               ? `Ingest token for this run: ${generatedToken} (also in ${GENERATED_TOKEN_FILE}; set VIGIL_INGEST_TOKENS to choose your own)`
               : `Ingest token for this run: ${generatedToken} (not saved: cannot write ${GENERATED_TOKEN_FILE} in this directory (${unsaved}); set VIGIL_INGEST_TOKENS to choose your own)`,
-            'Send a first log line:',
-            `  curl -H "Authorization: Bearer ${generatedToken}" --data-binary @/var/log/nginx/access.log ${scheme}://${urlHost(address.host, address.port)}/v1/logs`,
+            // One line, the newest: a whole log posted here plays its past as if it were now, and
+            // every old incident in it alerts (the quickstart's advice: replay old logs instead).
+            'Send a first log line, your newest:',
+            `  tail -n 1 /var/log/nginx/access.log | curl -H "Authorization: Bearer ${generatedToken}" --data-binary @- ${scheme}://${urlHost(address.host, address.port)}/v1/logs`,
+            '(posted here, an old log alerts on its past as if it were now: look into one with npx -y pnpm@10.34.8 vigil replay <file>)',
             `or watch it catch an attack, in another terminal: npx -y pnpm@10.34.8 vigil demo${demoUrlArgument(scheme, address)}${unsaved === undefined ? '' : ` --token ${generatedToken}`}`,
           ]),
       'Press Ctrl-C to stop.',
