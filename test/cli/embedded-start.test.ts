@@ -84,7 +84,7 @@ describe('the quickstart', () => {
     await running.waitForOutput(/Press Ctrl-C to stop\./);
     const hint = running.stdout().split('\n').find((line) => line.includes('--data-binary')) ?? '';
     expect(hint).toMatch(/^ {2}tail -n 1 \/var\/log\/nginx\/access\.log \| curl -H "Authorization: Bearer vgl_\S+" --data-binary @- http:\/\/127\.0\.0\.1:\d+\/v1\/logs$/);
-    expect(running.stdout()).toContain('vigil replay <file>');
+    expect(running.stdout()).toContain('vigil replay /var/log/nginx/access.log.1');
   });
 });
 

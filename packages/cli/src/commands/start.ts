@@ -188,7 +188,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
             // every old incident in it alerts (the quickstart's advice: replay old logs instead).
             'Send a first log line, your newest:',
             `  tail -n 1 /var/log/nginx/access.log | curl -H "Authorization: Bearer ${generatedToken}" --data-binary @- ${scheme}://${urlHost(address.host, address.port)}/v1/logs`,
-            '(posted here, an old log alerts on its past as if it were now: look into one with npx -y pnpm@10.34.8 vigil replay <file>)',
+            '(posted here, an old log alerts on its past as if it were now: look into one with npx -y pnpm@10.34.8 vigil replay /var/log/nginx/access.log.1)',
             `or watch it catch an attack, in another terminal: npx -y pnpm@10.34.8 vigil demo${demoUrlArgument(scheme, address)}${unsaved === undefined ? '' : ` --token ${generatedToken}`}`,
           ]),
       'Press Ctrl-C to stop.',
