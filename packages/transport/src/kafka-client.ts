@@ -12,7 +12,18 @@ export type KafkaSettings = ConfigOf<typeof kafkaSchema>;
 
 function saslOptions(settings: KafkaSettings): SASLOptions | undefined {
   const mechanism = settings.saslMechanism;
-  if (mechanism === undefined) return undefined;
+  if (mechanism === undefined) {
+    // Credentials without a mechanism would connect without SASL, and a managed cluster would
+    // refuse with an error that names neither.
+    const given = [settings.saslUsername === undefined ? [] : ['KAFKA_SASL_USERNAME'], settings.saslPassword === undefined ? [] : ['KAFKA_SASL_PASSWORD']].flat();
+    if (given.length > 0) {
+      throw new VigilError(
+        'VIGIL_CONFIG_INVALID',
+        `${given.join(' and ')} ${given.length === 1 ? 'is' : 'are'} set but KAFKA_SASL_MECHANISM is not, so Vigil would connect without SASL; name the mechanism, e.g. KAFKA_SASL_MECHANISM=scram-sha-512`,
+      );
+    }
+    return undefined;
+  }
   const { saslUsername: username, saslPassword: password } = settings;
   if (username === undefined || password === undefined) {
     throw new VigilError(
@@ -24,7 +35,12 @@ function saslOptions(settings: KafkaSettings): SASLOptions | undefined {
 }
 
 function tlsOptions(settings: KafkaSettings): KafkaConfig['ssl'] {
-  if (!settings.tls) return undefined;
+  if (!settings.tls) {
+    if (settings.tlsCaFile !== undefined) {
+      throw new VigilError('VIGIL_CONFIG_INVALID', 'KAFKA_TLS_CA_FILE is set but KAFKA_TLS is off, so Vigil would connect without TLS; turn it on, e.g. KAFKA_TLS=on');
+    }
+    return undefined;
+  }
   if (settings.tlsCaFile === undefined) return true;
   try {
     return { ca: [readFileSync(settings.tlsCaFile, 'utf8')] };
