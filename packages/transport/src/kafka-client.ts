@@ -12,18 +12,7 @@ export type KafkaSettings = ConfigOf<typeof kafkaSchema>;
 
 function saslOptions(settings: KafkaSettings): SASLOptions | undefined {
   const mechanism = settings.saslMechanism;
-  if (mechanism === undefined) {
-    // Credentials without a mechanism would connect without SASL, and a managed cluster would
-    // refuse with an error that names neither.
-    const given = [settings.saslUsername === undefined ? [] : ['KAFKA_SASL_USERNAME'], settings.saslPassword === undefined ? [] : ['KAFKA_SASL_PASSWORD']].flat();
-    if (given.length > 0) {
-      throw new VigilError(
-        'VIGIL_CONFIG_INVALID',
-        `${given.join(' and ')} ${given.length === 1 ? 'is' : 'are'} set but KAFKA_SASL_MECHANISM is not, so Vigil would connect without SASL; name the mechanism, e.g. KAFKA_SASL_MECHANISM=scram-sha-512`,
-      );
-    }
-    return undefined;
-  }
+  if (mechanism === undefined) return undefined;
   const { saslUsername: username, saslPassword: password } = settings;
   if (username === undefined || password === undefined) {
     throw new VigilError(

@@ -27,10 +27,11 @@ export const kafkaSchema = {
     }),
   ),
   saslUsername: optional(
-    string({ env: 'KAFKA_SASL_USERNAME', description: 'SASL username.', example: 'vigil' }),
+    // Without a mechanism the credentials would go unused and Vigil would connect without SASL.
+    string({ env: 'KAFKA_SASL_USERNAME', description: 'SASL username.', example: 'vigil', requires: 'KAFKA_SASL_MECHANISM' }),
   ),
   saslPassword: optional(
-    string({ env: 'KAFKA_SASL_PASSWORD', description: 'SASL password.', example: 's3cret', secret: true }),
+    string({ env: 'KAFKA_SASL_PASSWORD', description: 'SASL password.', example: 's3cret', secret: true, requires: 'KAFKA_SASL_MECHANISM' }),
   ),
   tls: boolean({ env: 'KAFKA_TLS', description: 'Connect to Kafka over TLS.', example: 'on', default: false }),
   tlsCaFile: optional(
