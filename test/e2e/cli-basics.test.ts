@@ -13,7 +13,7 @@ describe('vigil command', () => {
   });
 
   it('vigil config prints the configuration with secrets masked', async () => {
-    running = spawnVigil(['config'], { KAFKA_SASL_PASSWORD: 'hunter2-secret', VIGIL_ADMIN_TOKENS: 'adm-secret-1' });
+    running = spawnVigil(['config'], { KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'vigil', KAFKA_SASL_PASSWORD: 'hunter2-secret', VIGIL_ADMIN_TOKENS: 'adm-secret-1' });
     expect(await running.exited()).toBe(0);
     expect(running.stdout()).toContain('KAFKA_SASL_PASSWORD=<secret>');
     expect(running.stdout()).toContain('VIGIL_ADMIN_TOKENS=<secret>');
