@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { isVigilError } from '@vigil/contract';
 import { integer, list, listenAddress, optional, string, url } from './field';
 import { checkConfig, describeConfig, loadConfig, renderConfigTable, shortTokenWarnings, unknownVariableWarnings } from './load';
+import { alerterSchema } from './schemas/alerter';
 import { detectorSchema } from './schemas/detector';
 import { kafkaSchema } from './schemas/kafka';
 
@@ -26,6 +27,19 @@ describe('loadConfig', () => {
     expect(checkConfig(pair, { VIGIL_T_KEY: '/b' }).problems.map((p) => p.env)).toEqual(['VIGIL_T_CERT']);
     expect(checkConfig(pair, { VIGIL_T_CERT: '/a', VIGIL_T_KEY: '/b' }).problems).toEqual([]);
     expect(checkConfig(pair, {}).problems).toEqual([]);
+  });
+
+  it('counts an empty list as unset when a setting requires it (an SMTP server and no recipient)', () => {
+    const mail = {
+      server: optional(url({ env: 'VIGIL_T_SMTP', description: 'd', example: 'smtp://relay:25', protocols: ['smtp'], requires: 'VIGIL_T_TO' })),
+      to: list({ env: 'VIGIL_T_TO', description: 'd', example: 'oncall@example.com', default: [] }),
+    };
+    expect(checkConfig(mail, { VIGIL_T_SMTP: 'smtp://relay:25' }).problems).toEqual([
+      { env: 'VIGIL_T_TO', message: 'VIGIL_T_SMTP is set, so VIGIL_T_TO must be too, e.g. VIGIL_T_TO=oncall@example.com' },
+    ]);
+    expect(checkConfig(mail, { VIGIL_T_SMTP: 'smtp://relay:25', VIGIL_T_TO: 'a@example.com' }).problems).toEqual([]);
+    // So `vigil config` reports the alerter's, not only the start-up.
+    expect(checkConfig(alerterSchema, { VIGIL_SMTP_URL: 'smtp://relay:25' }).problems.map((p) => p.env)).toEqual(['VIGIL_EMAIL_TO']);
   });
 
   it('stops a warning score at or above the critical one, naming both variables', () => {

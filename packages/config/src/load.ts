@@ -76,10 +76,12 @@ export function checkConfig<S extends Schema>(schema: S, env: Env): { config: Co
       });
     }
   }
+  // An empty list (VIGIL_EMAIL_TO's default) names nothing, as an unset value does.
+  const unset = (value: unknown) => value === undefined || (Array.isArray(value) && value.length === 0);
   for (const [key, field] of Object.entries(schema)) {
-    if (field.requires === undefined || config[key] === undefined) continue;
+    if (field.requires === undefined || unset(config[key])) continue;
     const partner = Object.entries(schema).find(([, other]) => other.env === field.requires);
-    if (partner !== undefined && config[partner[0]] === undefined && !problems.some((p) => p.env === partner[1].env)) {
+    if (partner !== undefined && unset(config[partner[0]]) && !problems.some((p) => p.env === partner[1].env)) {
       problems.push({ env: partner[1].env, message: `${field.env} is set, so ${partner[1].env} must be too, e.g. ${partner[1].env}=${partner[1].example}` });
     }
   }

@@ -1,7 +1,6 @@
 // The alerter's typed configuration and the values derived from it (timing, routes, silences).
 
 import { alerterSchema, type ConfigOf } from '@vigil/config';
-import { VigilError } from '@vigil/contract';
 import type { CorrelateByField, CorrelationSettings } from './dispatch/correlation';
 import type { DispatchTiming } from './dispatch/dispatcher';
 import { detectorRoutes, type RoutingTable } from './route/router';
@@ -46,13 +45,3 @@ export function staticSilences(config: AlerterConfig): Silence[] {
   }));
 }
 
-/** Settings that are valid one by one but not together. */
-export function checkChannelSettings(config: AlerterConfig): void {
-  if (config.smtpUrl !== undefined && config.emailTo.length === 0) {
-    throw new VigilError(
-      'VIGIL_CONFIG_INVALID',
-      'VIGIL_EMAIL_TO is required when VIGIL_SMTP_URL is set, e.g. VIGIL_EMAIL_TO=oncall@example.com',
-      { details: { variables: ['VIGIL_EMAIL_TO'] } },
-    );
-  }
-}

@@ -194,6 +194,7 @@ export const alerterSchema = {
       example: 'smtps://alerts%40example.com:app-password@smtp.example.com:465',
       protocols: ['smtp', 'smtps'],
       secret: true,
+      requires: 'VIGIL_EMAIL_TO',
     }),
   ),
   smtpAllowPlaintextAuth: boolean({

@@ -9,7 +9,7 @@ import {
   createWebhookNotifier,
   type Notifier,
 } from '@vigil/notifiers';
-import { checkChannelSettings, type AlerterConfig } from '../alerter-config';
+import type { AlerterConfig } from '../alerter-config';
 
 export interface NotifierContext {
   consoleStream: NodeJS.WritableStream;
@@ -22,7 +22,6 @@ export function consoleEnabled(config: AlerterConfig, embedded: boolean): boolea
 }
 
 export function createNotifiers(config: AlerterConfig, context: NotifierContext): Map<string, Notifier> {
-  checkChannelSettings(config);
   const timeoutMs = config.notifyTimeoutSeconds * 1000;
   const notifiers: Notifier[] = [];
   if (config.slackWebhookUrl !== undefined) notifiers.push(createSlackNotifier({ webhookUrl: config.slackWebhookUrl, timeoutMs }));
