@@ -277,7 +277,19 @@ describe('InProcessTransport', () => {
     const transport = new InProcessTransport({ partitions: 3 });
     await (await transport.producer()).send('t', [0, 1, 2, 0, 1].map((partition, i) => ({ key: null, value: `v${i}`, partition })));
     expect((await transport.readAll('t')).map((r) => r.value.toString())).toEqual(['v0', 'v3', 'v1', 'v4', 'v2']);
-    expect((await transport.readAll('t', [1])).map((r) => r.value.toString())).toEqual(['v1', 'v4']);
+    expect((await transport.readAll('t', { partitions: [1] })).map((r) => r.value.toString())).toEqual(['v1', 'v4']);
+  });
+
+  it('reads only the records written from a time on with readAll since', async () => {
+    const transport = new InProcessTransport({ partitions: 2 });
+    const producer = await transport.producer();
+    await producer.send('t', [0, 1].map((partition) => ({ key: null, value: `old-${partition}`, partition })));
+    const written = (await transport.readAll('t')).map((r) => r.timestamp);
+    const newestOld = Math.max(...written);
+    await vi.waitFor(() => expect(Date.now()).toBeGreaterThan(newestOld));
+    await producer.send('t', [{ key: null, value: 'new-1', partition: 1 }]);
+    expect((await transport.readAll('t', { since: newestOld + 1 })).map((r) => r.value.toString())).toEqual(['new-1']);
+    expect((await transport.readAll('t', { since: Math.min(...written) })).map((r) => r.value.toString())).toEqual(['old-0', 'old-1', 'new-1']);
   });
 
   describe('retention', () => {
@@ -321,6 +333,25 @@ describe('InProcessTransport', () => {
       await (await transport.producer()).send(topic, records(300, (n) => `key-${n % 3}`));
       await seen.until(300);
       await vi.waitFor(async () => expect(await values(transport, topic)).toEqual(['297', '298', '299']));
+      await transport.close();
+    });
+
+    it('hands a tombstone to readers as one, then forgets its key altogether once every group consumed it', async () => {
+      const transport = new InProcessTransport({ partitions: 1, retainedBytesPerPartition: 8 * 1024 });
+      const topic = transport.topic('silences');
+      const seen = recorder();
+      await transport.consumer({ groupId: 'silences', topics: [topic], broadcast: true, eachBatch: async (b) => seen.add(b) }).start();
+      const producer = await transport.producer();
+      await producer.send(topic, [{ key: 'gone', value: `kept ${KIB}`, partition: 0 }, { key: 'gone', value: null, partition: 0 }]);
+      await seen.until(2);
+      expect(seen.records.map((r) => [r.key, r.tombstone ?? false, r.value.length > 0])).toEqual([
+        ['gone', false, true],
+        ['gone', true, false],
+      ]);
+      await producer.send(topic, records(30, (n) => `key-${n % 3}`));
+      await seen.until(32);
+      await vi.waitFor(async () => expect(await values(transport, topic)).toEqual(['27', '28', '29']));
+      expect((await transport.readAll(topic)).some((r) => r.key === 'gone')).toBe(false);
       await transport.close();
     });
 

@@ -17,8 +17,10 @@ import type {
   ConsumerOptions,
   IncomingRecord,
   OutgoingRecord,
+  OutgoingTombstone,
   PartitionAssignment,
   Producer,
+  ReadAllOptions,
   Transport,
 } from './transport';
 import type { TransportLogger } from './transport-logger';
@@ -330,7 +332,7 @@ export class InProcessTransport implements Transport {
     };
   }
 
-  private async append(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
+  private async append(topic: string, records: readonly (OutgoingRecord | OutgoingTombstone)[]): Promise<void> {
     const stored = this.storedTopic(topic);
     const count = stored.partitions.length;
     const touched = new Set<number>();
@@ -344,8 +346,9 @@ export class InProcessTransport implements Transport {
         topic,
         partition,
         key: record.key,
-        value: typeof record.value === 'string' ? Buffer.from(record.value) : record.value,
-        headers: { ...record.headers },
+        value: record.value === null ? Buffer.alloc(0) : typeof record.value === 'string' ? Buffer.from(record.value) : record.value,
+        ...(record.value === null ? { tombstone: true as const } : {}),
+        headers: { ...(record.value === null ? {} : record.headers) },
         timestamp: Date.now(),
       });
       touched.add(partition);
@@ -388,9 +391,11 @@ export class InProcessTransport implements Transport {
     return partitionForKey(key, partitionCount);
   }
 
-  async readAll(topic: string, partitions?: readonly number[]): Promise<IncomingRecord[]> {
+  async readAll(topic: string, { partitions, since }: ReadAllOptions = {}): Promise<IncomingRecord[]> {
     const stored = this.storedTopic(topic);
-    return stored.partitions.flatMap((log, partition) => (partitions === undefined || partitions.includes(partition) ? log.all() : []));
+    return stored.partitions.flatMap((log, partition) =>
+      partitions === undefined || partitions.includes(partition) ? (since === undefined ? log.all() : log.since(since)) : [],
+    );
   }
 
   /** Bytes a partition holds now: what retention keeps plus what a group has yet to commit. */

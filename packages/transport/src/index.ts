@@ -7,8 +7,10 @@ export type {
   Headers,
   IncomingRecord,
   OutgoingRecord,
+  OutgoingTombstone,
   PartitionAssignment,
   Producer,
+  ReadAllOptions,
   RecordBatch,
   Transport,
 } from './transport';

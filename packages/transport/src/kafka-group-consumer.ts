@@ -39,6 +39,7 @@ export function toIncomingRecord(topic: string, partition: number, message: Kafk
     offset: message.offset,
     key: message.key === null ? null : message.key.toString(),
     value: message.value ?? Buffer.alloc(0),
+    ...(message.value === null ? { tombstone: true as const } : {}),
     headers: headersOf(message),
     timestamp: Number(message.timestamp),
   };

@@ -18,7 +18,7 @@ import { planTopics } from './topic-plan';
 
 // kafkajs is CommonJS; Node's ESM loader detects only some of its named exports (not this one).
 const { ConfigResourceTypes } = kafkajs;
-import type { Consumer, ConsumerOptions, IncomingRecord, OutgoingRecord, Producer, Transport } from './transport';
+import type { Consumer, ConsumerOptions, IncomingRecord, OutgoingRecord, OutgoingTombstone, Producer, ReadAllOptions, Transport } from './transport';
 import type { TransportLogger } from './transport-logger';
 import type { TransportMetrics } from './transport-metrics';
 
@@ -244,7 +244,7 @@ export class KafkaTransport implements Transport {
     return {
       problem: () => brokerCheck.problem(),
       answeredSince: (time) => brokerCheck.answeredSince(time),
-      send: async (topic: string, records: readonly OutgoingRecord[]) => {
+      send: async (topic: string, records: readonly (OutgoingRecord | OutgoingTombstone)[]) => {
         if (records.length === 0) return;
         await withKafkaErrors(`send to ${topic}`, () =>
           producer.send({
@@ -253,7 +253,7 @@ export class KafkaTransport implements Transport {
             messages: records.map((record) => ({
               key: record.key,
               value: record.value,
-              headers: record.headers,
+              headers: record.value === null ? undefined : record.headers,
               partition: record.partition,
             })),
           }),
@@ -286,21 +286,36 @@ export class KafkaTransport implements Transport {
 
   /**
    * kafkajs cannot assign partitions without a group, so a throwaway group reads from the start
-   * until every partition reaches the end offset seen at call time, then the group is deleted.
-   * A leadership error (a topic just created) starts the whole read again.
+   * (or the offset `since` maps to) until every partition reaches the end offset seen at call
+   * time, then the group is deleted. A leadership error (a topic just created) starts the whole
+   * read again.
    */
-  readAll(topic: string, partitions?: readonly number[]): Promise<IncomingRecord[]> {
-    return this.withAdmin(`read ${topic}`, (admin) => this.readAllWith(admin, topic, partitions));
+  readAll(topic: string, options: ReadAllOptions = {}): Promise<IncomingRecord[]> {
+    return this.withAdmin(`read ${topic}`, (admin) => this.readAllWith(admin, topic, options));
   }
 
-  private async readAllWith(admin: Admin, topic: string, partitions?: readonly number[]): Promise<IncomingRecord[]> {
+  /** Per partition, where a read starts and the end it stops at; partitions with nothing to read are left out. */
+  private async readRanges(admin: Admin, topic: string, { partitions, since }: ReadAllOptions): Promise<Map<number, { from: bigint; end: bigint }>> {
     const offsets = await fetchOffsetsWhenSettled(topic, () => admin.fetchTopicOffsets(topic));
-    const remaining = new Map<number, bigint>();
+    // The first offset at or after `since` per partition (the end offset when nothing is that recent).
+    const fromTime =
+      since === undefined
+        ? undefined
+        : new Map((await admin.fetchTopicOffsetsByTimestamp(topic, since)).map(({ partition, offset }) => [partition, BigInt(offset)]));
+    const ranges = new Map<number, { from: bigint; end: bigint }>();
     for (const { partition, high, low } of offsets) {
-      if ((partitions === undefined || partitions.includes(partition)) && BigInt(high) > BigInt(low)) {
-        remaining.set(partition, BigInt(high));
-      }
+      if (partitions !== undefined && !partitions.includes(partition)) continue;
+      const earliest = BigInt(low);
+      const at = fromTime?.get(partition);
+      const from = at === undefined || at < earliest ? earliest : at;
+      if (BigInt(high) > from) ranges.set(partition, { from, end: BigInt(high) });
     }
+    return ranges;
+  }
+
+  private async readAllWith(admin: Admin, topic: string, options: ReadAllOptions): Promise<IncomingRecord[]> {
+    const ranges = await this.readRanges(admin, topic, options);
+    const remaining = new Map([...ranges].map(([partition, { end }]) => [partition, end]));
     if (remaining.size === 0) return [];
 
     const groupId = `${this.settings.clientId}-read-all-${randomUUID()}`;
@@ -325,9 +340,11 @@ export class KafkaTransport implements Transport {
             autoCommit: false,
             eachBatch: async ({ batch }) => {
               const end = remaining.get(batch.partition);
+              const from = ranges.get(batch.partition)?.from ?? 0n;
               if (end === undefined) return;
               for (const message of batch.messages) {
-                if (BigInt(message.offset) < end) {
+                const offset = BigInt(message.offset);
+                if (offset >= from && offset < end) {
                   records.set(`${batch.partition}:${message.offset}`, toIncomingRecord(topic, batch.partition, message));
                 }
               }
@@ -336,6 +353,9 @@ export class KafkaTransport implements Transport {
             },
           })
           .catch(reject);
+        // Taken at the first fetch after the assignment: a read from a time (or of some partitions)
+        // skips what it does not want. A rejoin forgets them and reads from the start, filtered above.
+        for (const [partition, { from }] of ranges) consumer.seek({ topic, partition, offset: from.toString() });
       });
     } finally {
       clearTimeout(timer);

@@ -1,7 +1,10 @@
 // One partition of an in-process topic. Like a Kafka partition it has retention: records that every
 // consumer group has committed are forgotten once the partition holds more than its retained
 // bytes, so an embedded Vigil that runs for months does not keep every event it ever received.
-// A compacted topic (silences, detector state) instead keeps the latest record of every key.
+// A compacted topic (silences, detector state) instead keeps the latest record of every key, and
+// forgets a key altogether once its latest record is a tombstone every group has consumed (Kafka
+// keeps a tombstone a while longer, delete.retention.ms, for readers that are behind; in one
+// process every reader is a group, so none can be behind what every group consumed).
 
 import type { IncomingRecord } from './transport';
 
@@ -79,6 +82,12 @@ export class PartitionLog {
     return [...this.records];
   }
 
+  /** The records kept from the first one written at or after `time` (epoch ms), as Kafka's offsets-by-timestamp does. */
+  since(time: number): IncomingRecord[] {
+    const from = this.records.findIndex((record) => record.timestamp >= time);
+    return from < 0 ? [] : this.records.slice(from);
+  }
+
   /** Forgets what retention allows of the records before `consumedUpTo` (every group is past them). */
   trim(consumedUpTo: number): void {
     if (this.bytes <= this.retention.bytes) return;
@@ -103,7 +112,7 @@ export class PartitionLog {
     for (const record of this.records) if (record.key !== null) latest.set(record.key, Number(record.offset));
     const kept = this.records.map((record) => {
       const offset = Number(record.offset);
-      return offset >= consumedUpTo || (record.key !== null && latest.get(record.key) === offset);
+      return offset >= consumedUpTo || (record.key !== null && record.tombstone !== true && latest.get(record.key) === offset);
     });
     this.records = this.records.filter((_, index) => kept[index]);
     this.appendedBefore = this.appendedBefore.filter((_, index) => kept[index]);

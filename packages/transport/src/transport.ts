@@ -14,12 +14,26 @@ export interface OutgoingRecord {
   partition?: number;
 }
 
+/**
+ * A record with a null value: on a compacted topic it deletes its key (Kafka keeps the tombstone
+ * for the topic's delete.retention.ms, 24 h by default, so readers that are behind see it, then
+ * drops it with every earlier record of the key).
+ */
+export interface OutgoingTombstone {
+  key: string;
+  value: null;
+  partition?: number;
+}
+
 export interface IncomingRecord {
   topic: string;
   partition: number;
   offset: string;
   key: string | null;
+  /** Empty for a tombstone. */
   value: Buffer;
+  /** Set on a tombstone (a record whose value is null): on a compacted topic, the key was deleted. Readers of compacted topics must check it. */
+  tombstone?: true;
   headers: Headers;
   /** Record timestamp, epoch ms. */
   timestamp: number;
@@ -27,7 +41,7 @@ export interface IncomingRecord {
 
 export interface Producer {
   /** Resolves once every record is acknowledged (acks=all on Kafka); rejects with a VigilError. */
-  send(topic: string, records: readonly OutgoingRecord[]): Promise<void>;
+  send(topic: string, records: readonly (OutgoingRecord | OutgoingTombstone)[]): Promise<void>;
   /**
    * Why records could not reach the cluster now, for readiness, even with nothing to send: on
    * Kafka, no broker answered the last of the checks the first call starts (one metadata request
@@ -125,6 +139,12 @@ export interface Consumer {
   problem(): string | undefined;
 }
 
+export interface ReadAllOptions {
+  partitions?: readonly number[];
+  /** Epoch ms: skip the records written before it. */
+  since?: number;
+}
+
 export interface Transport {
   readonly kind: 'kafka' | 'in-process';
   /** Topic name for a role under the configured prefix. */
@@ -136,7 +156,11 @@ export interface Transport {
   partitionCount(topic: string): Promise<number>;
   /** Partition a key maps to, the same as the producer's default partitioner picks. */
   partitionFor(key: string, partitionCount: number): number;
-  /** Every record from the start to the end offsets at call time (restoring compacted state). */
-  readAll(topic: string, partitions?: readonly number[]): Promise<IncomingRecord[]>;
+  /**
+   * Every record from the start to the end offsets at call time (restoring compacted state), of
+   * every partition or those given. With `since` (epoch ms), only records from that time on: the
+   * read starts at the first offset whose timestamp is at or after it, so older records cost nothing.
+   */
+  readAll(topic: string, options?: ReadAllOptions): Promise<IncomingRecord[]>;
   close(): Promise<void>;
 }

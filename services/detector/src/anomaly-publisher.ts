@@ -46,7 +46,7 @@ export class AnomalyPublisher {
     const count = await this.transport.partitionCount(this.topic);
     const partitions = [...new Set(anomalies.map((anomaly) => this.transport.partitionFor(anomalyKey(anomaly), count)))];
     const published = new Set<string>();
-    for (const record of await this.transport.readAll(this.topic, partitions)) {
+    for (const record of await this.transport.readAll(this.topic, { partitions })) {
       try {
         published.add(fingerprint(parseJson('anomaly', record.value) as Anomaly));
       } catch {

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ENCODING_EVENT_BATCH, ENCODING_HEADER, VigilError, validateAnomaly, type Anomaly } from '@vigil/contract';
 import { VigilHttpServer } from '@vigil/http';
 import { createLogger, createTelemetry } from '@vigil/telemetry';
-import { InProcessTransport, type Producer } from '@vigil/transport';
+import { InProcessTransport, type Producer, type ReadAllOptions } from '@vigil/transport';
 import { startDetector, type RunningDetector } from './start-detector';
 import { anomalySteps, describeFirings, eventRecords, SCENARIO, scenarioTraffic } from './traffic-fixture';
 
@@ -55,8 +55,8 @@ class OutageTransport extends FailOnceTransport {
   open(): void {
     this.release?.();
   }
-  override async readAll(topic: string, partitions?: readonly number[]) {
-    if (!this.down) return super.readAll(topic, partitions);
+  override async readAll(topic: string, options?: ReadAllOptions) {
+    if (!this.down) return super.readAll(topic, options);
     this.reads += 1;
     await this.gate;
     throw new VigilError('VIGIL_KAFKA_UNAVAILABLE', 'injected outage', { retryable: true });

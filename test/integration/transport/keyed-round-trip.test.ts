@@ -78,7 +78,7 @@ describe('Kafka transport on the real broker', () => {
 
     const all = await transport.readAll(topic);
     expect(all.map((r) => Number(r.value.toString())).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
-    const one = await transport.readAll(topic, [1]);
+    const one = await transport.readAll(topic, { partitions: [1] });
     expect(one.length).toBeGreaterThan(0);
     expect(one.every((r) => r.partition === 1)).toBe(true);
     expect(await transport.readAll(transport.topic('silences'))).toEqual([]);
