@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { VigilHttpServer } from '@vigil/http';
 import { createLogger, createTelemetry } from '@vigil/telemetry';
 import { InProcessTransport } from '@vigil/transport';
@@ -8,10 +8,10 @@ import { anomalyFixture } from './anomaly-fixture';
 import type { RunningService } from '@vigil/service';
 import { startAlerter } from './start-alerter';
 
-let running: RunningService | undefined;
+let running: RunningService[] = [];
 afterEach(async () => {
-  await running?.stop();
-  running = undefined;
+  await Promise.all(running.map((service) => service.stop()));
+  running = [];
 });
 
 function firstOutput(stream: PassThrough): Promise<string> {
@@ -26,8 +26,9 @@ describe('startAlerter in the embedded mode', () => {
     const http = new VigilHttpServer({ host: '127.0.0.1', port: 0, logger, telemetry });
     const console = new PassThrough();
     await transport.ensureTopics();
-    running = await startAlerter({ transport, logger, telemetry, http, env: {} }, { consoleStream: console });
-    expect(running.describe()).toContainEqual('channels: console');
+    const alerter = await startAlerter({ transport, logger, telemetry, http, env: {} }, { consoleStream: console });
+    running.push(alerter);
+    expect(alerter.describe()).toContainEqual('channels: console');
 
     const printed = firstOutput(console);
     const producer = await transport.producer();
@@ -63,5 +64,40 @@ describe('startAlerter in the embedded mode', () => {
       'stopped with 1 silence made through the silence API; it is lost (the embedded mode keeps nothing across a restart).' +
         " To keep it, start with VIGIL_SILENCES='detector=auth-failure-surge,entityKey=203.0.113.*,until=2029-07-01T01:00:00.000Z'",
     ]);
+  });
+
+  it('of two alerters in one group, only the holder of anomalies.v1 partition 0 tombstones an expired silence', async () => {
+    const transport = new InProcessTransport({ partitions: 2 });
+    await transport.ensureTopics();
+    const logger = createLogger({ name: 'test', level: 'silent' });
+    const telemetry = createTelemetry('test');
+    const start = Date.UTC(2026, 10, 29, 12);
+    // Each instance has its own clock, so the test decides which one sees the silence expire first.
+    const instances = await Promise.all(
+      [0, 1].map(async () => {
+        const instance = { now: start, reads: 0, alerter: undefined as unknown as RunningService };
+        const http = new VigilHttpServer({ host: '127.0.0.1', port: 0, logger, telemetry });
+        const clock = () => (instance.reads++, instance.now);
+        instance.alerter = await startAlerter({ transport, logger, telemetry, http, env: { VIGIL_CONSOLE_ALERTS: 'off' } }, { clock, tickMs: 5 });
+        running.push(instance.alerter);
+        return instance;
+      }),
+    );
+    const holdsPartitionZero = (instance: (typeof instances)[number]) => instance.alerter.describe().some((line) => /of partitions 0\b/.test(line));
+    await vi.waitFor(() => expect(instances.filter(holdsPartitionZero)).toHaveLength(1));
+    const holder = instances.find(holdsPartitionZero)!;
+    const other = instances.find((instance) => instance !== holder)!;
+    const silences = transport.topic('silences');
+    const silence = { v: 1, id: 's-1', matchers: { detector: 'traffic-spike' }, startsAt: start, endsAt: start + 1000, createdBy: 'test', comment: '' };
+    await (await transport.producer()).send(silences, [{ key: 's-1', value: JSON.stringify(silence) }]);
+    const tombstones = async () => (await transport.readAll(silences)).filter((r) => r.tombstone === true).length;
+
+    // The other instance sees the silence expire and ticks on for a while: it leaves the tombstone to the holder.
+    other.now = start + 1000;
+    const reads = other.reads;
+    await vi.waitFor(() => expect(other.reads).toBeGreaterThan(reads + 100));
+    expect(await tombstones()).toBe(0);
+    holder.now = start + 1000;
+    await vi.waitFor(async () => expect(await tombstones()).toBe(1));
   });
 });

@@ -93,7 +93,6 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
   const log = new NotificationLog();
 
   const silences = new SilenceStore(staticSilences(config));
-  const silenceSync = await startSilenceSync({ transport, producer, store: silences, groupPrefix: config.consumerGroup, clock, logger });
 
   const sink = createRecordStage({ producer, topics, logger, telemetry });
   const dispatcher = new Dispatcher(
@@ -107,6 +106,16 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
     log,
     readLog,
     onChange: (change) => logger.info({ ...change, delivered: log.size() }, 'alert groups follow the assigned partitions'),
+  });
+  const silenceSync = await startSilenceSync({
+    transport,
+    producer,
+    store: silences,
+    groupPrefix: config.consumerGroup,
+    clock,
+    logger,
+    // Partition 0 of anomalies.v1 has one holder in a settled group: it alone tombstones expired silences.
+    ownsExpiry: () => ownership.ownedPartitions().includes(0),
   });
   const retries = telemetry.counter(COMPONENT_METRICS.notificationRetries.name, COMPONENT_METRICS.notificationRetries.description);
   const warnOfRetry = retryWarning(logger, clock);
@@ -147,6 +156,7 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
   registerSilenceApi(http, {
     store: silences,
     save: (silence) => silenceSync.save(silence),
+    remove: (id) => silenceSync.remove(id),
     adminTokens,
     limiter: new TokenBucketLimiter({ ratePerSecond: config.silenceApiRatePerMinute / 60, burst: Math.max(5, Math.ceil(config.silenceApiRatePerMinute / 6)) }),
     clock,
@@ -173,6 +183,10 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
     flow.tick().catch((error: unknown) => {
       metrics.error('tick');
       logger.error({ err: error }, 'alerter tick failed; will retry on the next tick');
+    });
+    silenceSync.tombstoneExpired(clock()).catch((error: unknown) => {
+      metrics.error('silence-expiry');
+      logger.warn({ err: error }, 'could not tombstone expired silences on silences.v1; will retry on the next tick');
     });
   }, runtime.tickMs ?? 1000);
 

@@ -119,4 +119,31 @@ describe('silences (real Kafka)', () => {
     stopped = true;
     expect(await groupsStartingWith(silenceGroups)).toEqual([]);
   });
+
+  it('tombstones a deleted and an expired silence once each, and an alerter started afterwards holds neither', async () => {
+    const env = alerterTestEnv({ VIGIL_ADMIN_TOKENS: TOKEN, VIGIL_TOPIC_PARTITIONS: '3' });
+    const topics = await topicClient(env);
+    cleanup.push(() => topics.close());
+    const instances = [await startInProcessAlerter(env), await startInProcessAlerter(env)];
+    cleanup.push(() => Promise.all(instances.map((instance) => instance.stop())).then(() => undefined));
+    const create = async (durationSeconds: number) =>
+      ((await api(instances[0]!.url, 'POST', '/v1/silences', { token: TOKEN, body: { matchers: { service: 'batch-*' }, durationSeconds } })).body.silence as { id: string }).id;
+    const deleted = await create(600);
+    const expiring = await create(1);
+    const kept = await create(600);
+    expect((await api(instances[1]!.url, 'DELETE', `/v1/silences/${deleted}`, { token: TOKEN })).status).toBe(200);
+
+    const records = async () => (await topics.transport.readAll(topics.transport.topic('silences'))).map((r) => ({ key: r.key, tombstone: r.tombstone === true }));
+    await waitFor(async () => (await records()).filter((r) => r.tombstone).length === 2, { message: 'tombstones of the deleted and the expired silence' });
+    // Both instances tick on (every 100 ms) past another silence's expiry: neither tombstones a silence twice.
+    const marker = await create(1);
+    await waitFor(async () => (await records()).some((r) => r.tombstone && r.key === marker), { message: 'the later silence tombstoned' });
+    const tombstoned = (await records()).filter((r) => r.tombstone).map((r) => r.key);
+    expect(tombstoned.sort()).toEqual([deleted, expiring, marker].sort());
+
+    const later = await startInProcessAlerter(env);
+    cleanup.push(() => later.stop());
+    const listed = await api(later.url, 'GET', '/v1/silences', { token: TOKEN });
+    expect((listed.body.silences as Array<{ id: string }>).map((s) => s.id)).toEqual([kept]);
+  });
 });

@@ -23,6 +23,7 @@ async function startApi() {
   registerSilenceApi(server, {
     store,
     save: async (silence) => store.put(silence, NOW),
+    remove: async (id) => void store.remove(id),
     adminTokens: [TOKEN],
     limiter: new TokenBucketLimiter({ ratePerSecond: 100, burst: 100 }),
     clock: () => NOW,

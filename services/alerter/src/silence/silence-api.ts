@@ -16,8 +16,10 @@ export const SILENCES_PATH = '/v1/silences';
 
 export interface SilenceApiOptions {
   store: SilenceStore;
-  /** Writes a silence to silences.v1 (an expired one to delete it) and to the store. */
+  /** Writes a new silence to silences.v1 and to the store. */
   save(silence: Silence): Promise<void>;
+  /** Deletes a silence from silences.v1 (a tombstone) and from the store. */
+  remove(id: string): Promise<void>;
   adminTokens: readonly string[];
   limiter: TokenBucketLimiter;
   clock: Clock;
@@ -79,8 +81,8 @@ export function registerSilenceApi(http: VigilHttpServer, options: SilenceApiOpt
       sendJson(res, 404, { error: 'not_found', message: `no silence with id "${id}" that the API can delete` });
       return;
     }
+    await options.remove(id);
     const expired: Silence = { ...existing, endsAt: Math.min(existing.endsAt, clock()) };
-    await options.save(expired);
     logger.info({ audit: 'silence', action: 'delete', id, by: tokenFingerprint(token) }, 'silence deleted');
     sendJson(res, 200, { silence: expired });
   });

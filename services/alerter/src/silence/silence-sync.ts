@@ -1,8 +1,10 @@
 // Keeps the SilenceStore equal to the compacted silences.v1 topic: everything read at start, then
 // a broadcast consumer (every instance sees every silence; no committed offsets, and no group left
-// behind: see docs/alerting.md) applies changes. Deletion writes the silence again, expired, so
-// compaction keeps only the final state.
-
+// behind: see docs/alerting.md) applies changes. A silence that is deleted or has expired is
+// tombstoned (a null value under its id), so compaction removes it and a start reads only the
+// silences that still matter. A deletion is tombstoned by the instance that served it; an expiry
+// by one instance only, the one the caller's `ownsExpiry` names (the holder of anomalies.v1
+// partition 0), while the others keep the expired id until the tombstone reaches them.
 import { hostname } from 'node:os';
 import { parseJson } from '@vigil/contract';
 import type { Logger } from '@vigil/telemetry';
@@ -13,6 +15,10 @@ import type { SilenceStore } from './silence-store';
 
 export interface SilenceSync {
   save(silence: Silence): Promise<void>;
+  /** Deletes a silence: a tombstone on silences.v1, and gone from the store. */
+  remove(id: string): Promise<void>;
+  /** Tombstones the silences on the topic that have expired by `now`, if this instance owns expiry; a failed send is tried again next time. */
+  tombstoneExpired(now: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -23,12 +29,26 @@ export async function startSilenceSync(options: {
   groupPrefix: string;
   clock: Clock;
   logger: Logger;
+  /** Whether this instance tombstones expired silences now: exactly one instance of the group should. */
+  ownsExpiry(): boolean;
 }): Promise<SilenceSync> {
   const { transport, producer, store, clock, logger } = options;
   const topic = transport.topic('silences');
+  /** Silences on the topic and not tombstoned yet → when they end: what a tombstone is still owed for. */
+  const onTopic = new Map<string, number>();
+
+  const forget = (id: string) => {
+    onTopic.delete(id);
+    store.remove(id);
+  };
   const apply = (record: IncomingRecord) => {
+    if (record.tombstone === true) {
+      if (record.key !== null) forget(record.key);
+      return;
+    }
     try {
       const silence = validateSilence(parseJson('silences record', record.value));
+      if (silence.endsAt !== null) onTopic.set(silence.id, silence.endsAt);
       if (silence.endsAt !== null && silence.endsAt <= clock()) store.remove(silence.id);
       else store.put(silence, clock());
     } catch (error) {
@@ -45,11 +65,30 @@ export async function startSilenceSync(options: {
     eachBatch: async (batch) => batch.records.forEach(apply),
   });
   await consumer.start();
+
+  const tombstone = async (ids: readonly string[]) => {
+    if (ids.length === 0) return;
+    await producer.send(topic, ids.map((id) => ({ key: id, value: null })));
+    for (const id of ids) forget(id);
+  };
+  let expiring = false;
   return {
     async save(silence) {
       await producer.send(topic, [{ key: silence.id, value: JSON.stringify(silence) }]);
-      if (silence.endsAt !== null && silence.endsAt <= clock()) store.remove(silence.id);
-      else store.put(silence, clock());
+      if (silence.endsAt !== null) onTopic.set(silence.id, silence.endsAt);
+      store.put(silence, clock());
+    },
+    remove: (id) => tombstone([id]),
+    async tombstoneExpired(now) {
+      if (expiring || !options.ownsExpiry()) return;
+      expiring = true;
+      try {
+        const expired = [...onTopic].filter(([, endsAt]) => endsAt <= now).map(([id]) => id);
+        await tombstone(expired);
+        if (expired.length > 0) logger.info({ audit: 'silence', action: 'expire', ids: expired }, 'expired silences removed from silences.v1');
+      } finally {
+        expiring = false;
+      }
     },
     stop: () => consumer.stop(),
   };
