@@ -21,6 +21,14 @@ import type { RecordSink } from './notify/record-stage';
 
 const INVALID_SAMPLE_MAX = 1024;
 
+/**
+ * How often every open group's state is saved again, changed or not. A restore reads only the
+ * last NOTIFICATION_LOG_RETENTION_MS of notifications.v1, and a group can go days without a
+ * change (VIGIL_REPEAT_INTERVAL_SECONDS up to a week): a fresh copy each hour keeps every open
+ * group inside what a restore reads.
+ */
+export const GROUP_STATE_REFRESH_MS = 3600 * 1000;
+
 export interface AlertFlowOptions {
   dispatcher: Dispatcher;
   ownership: GroupOwnership;
@@ -50,6 +58,8 @@ export class AlertFlow {
   private readonly ingestedUpTo = new Map<number, bigint>();
   /** Per partition, bumped when it is revoked: a round of an earlier ownership saves and commits nothing for it. */
   private readonly epochs = new Map<number, number>();
+  /** When every open group's state was last saved again (GROUP_STATE_REFRESH_MS). */
+  private refreshedAt: number | undefined;
 
   constructor(private readonly o: AlertFlowOptions) {}
 
@@ -86,8 +96,14 @@ export class AlertFlow {
   tick(): Promise<void> {
     return this.serially(async () => {
       await this.o.ownership.restorePending();
-      await this.submit(this.o.dispatcher.due(this.o.clock()));
-      this.o.log.prune(this.o.clock() - NOTIFICATION_LOG_RETENTION_MS);
+      const now = this.o.clock();
+      this.refreshedAt ??= now;
+      if (now - this.refreshedAt >= GROUP_STATE_REFRESH_MS) {
+        this.o.dispatcher.markAllChanged();
+        this.refreshedAt = now;
+      }
+      await this.submit(this.o.dispatcher.due(now));
+      this.o.log.prune(now - NOTIFICATION_LOG_RETENTION_MS);
     });
   }
 

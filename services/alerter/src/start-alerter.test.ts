@@ -100,4 +100,52 @@ describe('startAlerter in the embedded mode', () => {
     holder.now = start + 1000;
     await vi.waitFor(async () => expect(await tombstones()).toBe(1));
   });
+
+  describe('notifications.v1', () => {
+    const logger = createLogger({ name: 'test', level: 'silent' });
+    const telemetry = createTelemetry('test');
+    const env = (group: string) => ({ VIGIL_CONSOLE_ALERTS: 'off', VIGIL_ALERTER_GROUP: group, VIGIL_REPEAT_INTERVAL_SECONDS: String(7 * 24 * 3600) });
+    const groupRecords = async (transport: InProcessTransport) =>
+      (await transport.readAll(transport.topic('notifications'))).map((r) => JSON.parse(r.value.toString()) as { type: string; state?: { groupKey: string } }).filter((r) => r.type === 'group');
+    const openAlerts = (alerter: RunningService) => alerter.describe().find((line) => line.includes('open alerts'));
+
+    it('saves an open group again after an hour without any change, so a restore of the last day finds it', async () => {
+      const transport = new InProcessTransport({ partitions: 1 });
+      await transport.ensureTopics();
+      let now = Date.now();
+      const http = new VigilHttpServer({ host: '127.0.0.1', port: 0, logger, telemetry });
+      running.push(await startAlerter({ transport, logger, telemetry, http, env: env('first') }, { clock: () => now, tickMs: 5 }));
+      await (await transport.producer()).send(transport.topic('anomalies'), [{ key: 'k', value: JSON.stringify(anomalyFixture()) }]);
+      await vi.waitFor(async () => expect(await groupRecords(transport)).toHaveLength(1));
+
+      now += 3600 * 1000;
+      await vi.waitFor(async () => expect(await groupRecords(transport)).toHaveLength(2));
+      const [first, again] = await groupRecords(transport);
+      expect(again!.state).toEqual(first!.state);
+    });
+
+    it('restores from the last day of the topic only: a group last saved longer ago is not taken over', async () => {
+      const transport = new InProcessTransport({ partitions: 1 });
+      await transport.ensureTopics();
+      // The test's clocks start at the records' own time (the wall clock) and move from there.
+      const savedAt = Date.now();
+      const http = new VigilHttpServer({ host: '127.0.0.1', port: 0, logger, telemetry });
+      const owner = await startAlerter({ transport, logger, telemetry, http, env: env('owner') }, { clock: () => savedAt, tickMs: 5 });
+      await (await transport.producer()).send(transport.topic('anomalies'), [{ key: 'k', value: JSON.stringify(anomalyFixture()) }]);
+      await vi.waitFor(async () => expect(await groupRecords(transport)).toHaveLength(1));
+      await owner.stop();
+
+      // The same consumer group resumes after the anomaly: whatever group it holds comes from the restore.
+      const restartAt = async (now: number) => {
+        const http = new VigilHttpServer({ host: '127.0.0.1', port: 0, logger, telemetry });
+        const alerter = await startAlerter({ transport, logger, telemetry, http, env: env('owner') }, { clock: () => now, tickMs: 5 });
+        await vi.waitFor(() => expect(openAlerts(alerter)).toMatch(/of partitions 0\)/));
+        const described = openAlerts(alerter);
+        await alerter.stop();
+        return described;
+      };
+      expect(await restartAt(savedAt + 23 * 3600 * 1000)).toContain('open alerts: 1');
+      expect(await restartAt(savedAt + 25 * 3600 * 1000)).toContain('open alerts: 0');
+    });
+  });
 });

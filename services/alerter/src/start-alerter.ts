@@ -15,7 +15,7 @@ import { Dispatcher } from './dispatch/dispatcher';
 import { groupKeyFunction, type GroupByField } from './dispatch/group-key';
 import { GroupOwnership } from './dispatch/group-ownership';
 import { decodeLogRecord, type NotificationLogRecord } from './notification-log/log-records';
-import { NotificationLog } from './notification-log/notification-log';
+import { NOTIFICATION_LOG_RETENTION_MS, NotificationLog } from './notification-log/notification-log';
 import { NotifyPipeline, type PendingDelivery } from './notify/notify-pipeline';
 import { createRecordStage } from './notify/record-stage';
 import type { RetryEnvironment } from './notify/retry-stage';
@@ -88,8 +88,13 @@ export async function startAlerter(deps: ServiceDeps, runtime: AlerterRuntimeOpt
 
   const producer = await transport.producer();
   const topics = { anomalies: transport.topic('anomalies'), notifications: transport.topic('notifications'), deadLetters: transport.topic('notificationsDlq') };
+  // Only the window the notification log remembers: deliveries older than it are forgotten anyway,
+  // and every open group's state is saved again within it (GROUP_STATE_REFRESH_MS). The rest of the
+  // topic is audit history, which a start need not read.
   const readLog = async () =>
-    (await transport.readAll(topics.notifications)).map((r) => decodeLogRecord(r.value)).filter((r): r is NotificationLogRecord => r !== undefined);
+    (await transport.readAll(topics.notifications, { since: clock() - NOTIFICATION_LOG_RETENTION_MS }))
+      .map((r) => decodeLogRecord(r.value))
+      .filter((r): r is NotificationLogRecord => r !== undefined);
   const log = new NotificationLog();
 
   const silences = new SilenceStore(staticSilences(config));

@@ -83,4 +83,28 @@ describe('Kafka transport on the real broker', () => {
     expect(one.every((r) => r.partition === 1)).toBe(true);
     expect(await transport.readAll(transport.topic('silences'))).toEqual([]);
   });
+
+  it('real broker: readAll since starts each partition at the first record of that time, and a tombstone reads as one', async () => {
+    transport = kafkaTransportFor({ brokers: kafkaBrokers(), prefix: uniqueName('read-since'), partitions: 3 });
+    await transport.ensureTopics();
+    const topic = transport.topic('silences');
+    const producer = await transport.producer();
+    await producer.send(topic, Array.from({ length: 30 }, (_, i) => ({ key: `old-${i}`, value: `old-${i}` })));
+    const newestOld = Math.max(...(await transport.readAll(topic)).map((r) => r.timestamp));
+    await waitFor(() => Date.now() > newestOld, { message: 'the clock past the older records' });
+    await producer.send(topic, [
+      { key: 'new-a', value: 'new-a' },
+      { key: 'old-3', value: null },
+      { key: 'new-b', value: 'new-b' },
+    ]);
+
+    const recent = await transport.readAll(topic, { since: newestOld + 1 });
+    expect(recent.map((r) => [r.key, r.tombstone === true ? 'tombstone' : r.value.toString()]).sort()).toEqual([
+      ['new-a', 'new-a'],
+      ['new-b', 'new-b'],
+      ['old-3', 'tombstone'],
+    ]);
+    expect(await transport.readAll(topic)).toHaveLength(33);
+    await producer.close();
+  });
 });

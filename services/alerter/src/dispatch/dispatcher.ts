@@ -290,6 +290,11 @@ export class Dispatcher {
     return [...this.groups.values()].flatMap((group) => (this.leadOf(group) === undefined ? this.flushIfDue(group, now) : []));
   }
 
+  /** Counts every group held as changed, so the next round saves them all (see AlertFlow's refresh). */
+  markAllChanged(): void {
+    for (const [groupKey, group] of this.groups) this.dirty.set(groupKey, group);
+  }
+
   /** Groups changed since the last call, for persisting; closed groups included once. */
   takeChanged(): AlertGroupState[] {
     const changed = [...this.dirty.values()].map((g) => structuredClone(g));

@@ -3,9 +3,9 @@
 // instance keeps, repeats and restores only the groups of the partitions the consumer group
 // assigned to it, so with several instances every group has one owner and every reminder one sender.
 //
-// A partition taken away drops its groups at once. A partition gained is restored from
-// notifications.v1 (the latest state its previous owner saved, and every delivery for the
-// notification log) before its first batch; a restore that fails is tried again before the next
+// A partition taken away drops its groups at once. A partition gained is restored from the last
+// day of notifications.v1 (the latest state its previous owner saved, which it saves again every
+// hour, and the deliveries for the notification log) before its first batch; a restore that fails is tried again before the next
 // batch or tick, so it is never skipped.
 
 import type { Dispatcher } from './dispatcher';
@@ -15,7 +15,7 @@ import { restoreFromRecords, type NotificationLog } from '../notification-log/no
 export interface GroupOwnershipOptions {
   dispatcher: Dispatcher;
   log: NotificationLog;
-  /** Every record of notifications.v1 up to its end now. */
+  /** The records of notifications.v1 a restore needs (the last day's), up to its end now. */
   readLog(): Promise<NotificationLogRecord[]>;
   /** Told what each change did, for a log line. */
   onChange?(change: { released?: number; adopted?: number; partitions: number[] }): void;
