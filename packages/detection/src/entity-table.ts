@@ -79,6 +79,13 @@ export class EntityTable {
   readonly denseSlots = new Set<number>();
   evicted = 0;
   private count = 0;
+  /**
+   * The protectFrom of the last eviction pass that found fewer victims than it wanted: until
+   * protectFrom moves on (a bucket closes), another pass would find none either. Without it a
+   * flood of new entities inside the open buckets (a spoofed-address flood) rescanned and sorted
+   * the whole table for every one of them: seconds per record, the event loop held meanwhile.
+   */
+  private exhaustedAt: number | undefined;
 
   constructor(private readonly maxEntities: number) {}
 
@@ -135,7 +142,7 @@ export class EntityTable {
   touchKey(code: number, key: string, bucketIndex: number, protectFrom: number): number {
     let slot = (this.slotsByKey[code] as KeyIndex).get(key);
     if (slot < 0) {
-      if (this.count >= this.maxEntities) this.evictLeastRecentlySeen(protectFrom);
+      if (this.count >= this.maxEntities && this.exhaustedAt !== protectFrom) this.evictLeastRecentlySeen(protectFrom);
       slot = this.allocate(code, key, bucketIndex);
     }
     const lastSeen = slot * ROW_WIDTH + LAST_SEEN;
@@ -238,6 +245,8 @@ export class EntityTable {
       this.remove(slot);
       remaining--;
     }
+    // Every entity left is protected (or the table is small): the cap is exceeded until a bucket closes.
+    this.exhaustedAt = remaining > 0 ? protectFrom : undefined;
   }
 
   private lastSeenOf(slot: number): number {
