@@ -42,13 +42,22 @@ export class EventsPartitionTask {
     this.bucketMs = config.bucketSeconds * 1000;
   }
 
-  /** Counts a batch's events (skipping records the state already holds); partials are shipped by advance(). */
-  ingest(records: readonly IncomingRecord[]): { events: ApiAccessEvent[]; rejected: number; through: string | undefined } {
+  /**
+   * Counts a batch's events (skipping records the state already holds); partials are shipped by
+   * advance(). `enough`, asked after each record, ends the step early: `taken` says how many
+   * records it went through, and the caller hands the rest to a later step.
+   */
+  ingest(
+    records: readonly IncomingRecord[],
+    enough: () => boolean = () => false,
+  ): { events: ApiAccessEvent[]; rejected: number; through: string | undefined; taken: number } {
     const events: ApiAccessEvent[] = [];
     let rejected = 0;
     let through: string | undefined;
+    let taken = 0;
     const next = BigInt(this.nextOffset);
     for (const record of records) {
+      taken++;
       if (BigInt(record.offset) < next) continue;
       through = record.offset;
       try {
@@ -58,9 +67,10 @@ export class EventsPartitionTask {
       } catch {
         rejected++;
       }
+      if (enough()) break;
     }
     if (through !== undefined) this.nextOffset = (BigInt(through) + 1n).toString();
-    return { events, rejected, through };
+    return { events, rejected, through, taken };
   }
 
   /**

@@ -280,4 +280,37 @@ describe('startDetector over the in-process transport', () => {
     expect(detector.describe().join('\n')).toContain('test.events.v1');
     await detector.stop();
   });
+
+  it('gives the event loop turns while it works through one large batch, so /healthz is answered meanwhile', async () => {
+    const transport = new InProcessTransport({ partitions: 1, prefix: 'test.' });
+    await transport.ensureTopics();
+    const logger = createLogger({ name: 'detector-test', level: 'silent' });
+    const base = createTelemetry('detector-test');
+    // What the detector reports as received, as it reports it.
+    let received = 0;
+    const telemetry = Object.create(base) as typeof base;
+    telemetry.pipeline = (component) => {
+      const metrics = base.pipeline(component);
+      return component !== 'detector' ? metrics : { ...metrics, received: (count, attributes) => ((received += count), metrics.received(count, attributes)) };
+    };
+    const http = new VigilHttpServer({ host: '127.0.0.1', port: 0, logger, telemetry });
+    const detector = await startDetector({ transport, logger, telemetry, http, env: ENV }, { clock: () => 1_000_000, tickMs: 0, checkpoints: false, sliceMs: 0 });
+    const { port } = await http.listen();
+    const events = scenarioTraffic(0, 40);
+    const records = eventRecords(events, 1, () => 0);
+    expect(records.length).toBeGreaterThan(10);
+
+    // One send: the in-process consumer hands all of it over as one batch.
+    const sent = (await transport.producer()).send(transport.topic('events'), records);
+    const answeredWith: number[] = [];
+    while (received < events.length) {
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(response.status).toBe(200);
+      answeredWith.push(received);
+    }
+    await sent;
+    expect(answeredWith.some((count) => count > 0 && count < events.length)).toBe(true);
+    await http.close();
+    await detector.stop();
+  });
 });

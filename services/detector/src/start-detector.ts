@@ -24,7 +24,15 @@ export interface DetectorRuntimeOptions {
    * record (no compaction) and nothing survives the process, so checkpoints there would only grow.
    */
   checkpoints?: boolean;
+  /** Longest an events batch holds the event loop before other work gets a turn. Default 10 ms. */
+  sliceMs?: number;
 }
+
+/**
+ * A turn for the event loop every 10 ms of a batch: /healthz, /metrics and ingest (in the embedded
+ * mode) wait at most that long, and a batch costs a few more, smaller repartition messages.
+ */
+const DEFAULT_SLICE_MS = 10;
 
 /**
  * Fetch sizes of the detector's consumer: events.v1 records are up to ~900 KB (the collector's
@@ -92,6 +100,7 @@ export async function startDetector(deps: ServiceDeps, runtime: DetectorRuntimeO
     watermarks: new SourceWatermarks({ allowanceMs: service.watermarkAllowanceSeconds * 1000, idleMs: service.idleAdvanceSeconds * 1000 }, clock()),
     clock,
     tracer: telemetry.tracer,
+    sliceMs: runtime.sliceMs ?? DEFAULT_SLICE_MS,
   });
 
   http.addReadinessCheck(
