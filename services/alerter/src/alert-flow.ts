@@ -27,7 +27,7 @@ const INVALID_SAMPLE_MAX = 1024;
  * change (VIGIL_REPEAT_INTERVAL_SECONDS up to a week): a fresh copy each hour keeps every open
  * group inside what a restore reads.
  */
-export const GROUP_STATE_REFRESH_MS = 3600 * 1000;
+const GROUP_STATE_REFRESH_MS = 3600 * 1000;
 
 export interface AlertFlowOptions {
   dispatcher: Dispatcher;
