@@ -4,22 +4,13 @@
 // alerts resolve about 25 s after the log is posted, so each case takes about half a minute alone
 // and is given two minutes for a loaded CI machine.
 
-import { afterEach, describe, expect, it } from 'vitest';
-import { ATTACKER, logWithBruteForce, spawnEmbeddedVigilAlertingSlack } from '../support/brute-force-log';
-import { startHttpSink, type HttpSink, type RecordedRequest } from '../support/http-sink';
-import type { VigilProcess } from '../support/vigil-process';
+import { describe, expect, it } from 'vitest';
+import { ATTACKER, logWithBruteForce, slackAndVigilPerTest, spawnEmbeddedVigilAlertingSlack } from '../support/brute-force-log';
+import { startHttpSink, type RecordedRequest } from '../support/http-sink';
 import { waitFor } from '../support/wait-for';
 
 const TOKEN = 'e2e-correlation-token';
-let vigil: VigilProcess | undefined;
-let slack: HttpSink | undefined;
-
-afterEach(async () => {
-  await vigil?.stop('SIGKILL');
-  await slack?.stop();
-  vigil = undefined;
-  slack = undefined;
-});
+const held = slackAndVigilPerTest();
 
 /** `[Vigil CRITICAL] ...` or `[Vigil RESOLVED] ...`: the headline of a Slack post. */
 function headline(request: RecordedRequest): string {
@@ -27,27 +18,26 @@ function headline(request: RecordedRequest): string {
 }
 
 async function slackPostsOfABruteForce(env: Record<string, string>): Promise<string[]> {
-  slack = await startHttpSink();
-  vigil = spawnEmbeddedVigilAlertingSlack(`${slack.url}/services/T000/B000/correlation`, TOKEN, {
+  const slack = (held.slack = await startHttpSink());
+  const vigil = (held.vigil = spawnEmbeddedVigilAlertingSlack(`${slack.url}/services/T000/B000/correlation`, TOKEN, {
     // Quick batching and an early idle advance, so the incident resolves within seconds of the log.
     VIGIL_GROUP_WAIT_SECONDS: '1',
     VIGIL_GROUP_INTERVAL_SECONDS: '1',
     VIGIL_IDLE_ADVANCE_SECONDS: '1',
     VIGIL_TRAFFIC_DROP_ENABLED: 'off',
     ...env,
-  });
+  }));
   const [, port] = await vigil.waitForOutput(/HTTP on http:\/\/127\.0\.0\.1:(\d+)/);
   const response = await fetch(`http://127.0.0.1:${port}/v1/logs`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: logWithBruteForce(Date.now()) });
   expect(response.status).toBe(200);
-  const sink = slack;
   // Done once every incident paged has resolved (the route and service alerts are part of one or pages of their own).
   const settled = () => {
-    const posts = sink.requests.map(headline);
+    const posts = slack.requests.map(headline);
     const pages = posts.filter((text) => !/RESOLVED/.test(text) && !/related alert/.test(text)).length;
     return pages > 0 && posts.filter((text) => /RESOLVED/.test(text)).length >= pages;
   };
-  await waitFor(settled, { timeoutMs: 100_000, message: `every incident of the brute force to resolve (got ${sink.requests.map(headline).join(' | ')})` });
-  return sink.requests.map(headline);
+  await waitFor(settled, { timeoutMs: 100_000, message: `every incident of the brute force to resolve (got ${slack.requests.map(headline).join(' | ')})` });
+  return slack.requests.map(headline);
 }
 
 describe('vigil start (embedded), one brute force', () => {
@@ -56,7 +46,7 @@ describe('vigil start (embedded), one brute force', () => {
     const pages = posts.filter((text) => !/RESOLVED/.test(text) && !/related alert/.test(text));
     expect(pages).toEqual([expect.stringContaining('auth-failure-surge')]);
     expect(posts.at(-1)).toMatch(/RESOLVED\] `auth-failure-surge` on .* and [2-9] related alerts$/);
-    const resolution = slack!.requests.at(-1)!.body;
+    const resolution = held.slack!.requests.at(-1)!.body;
     for (const entity of [ATTACKER, 'POST /login', 'service']) expect(resolution).toContain(entity);
   }, 120_000);
 

@@ -3,36 +3,28 @@
 // what was waiting for a retry, and logs what it could not deliver. A real HTTP server stands in
 // for Slack and fails the first delivery, so the alert is waiting for a retry when Vigil stops.
 
-import { afterEach, describe, expect, it } from 'vitest';
-import { ATTACKER, logWithBruteForce, spawnEmbeddedVigilAlertingSlack } from '../support/brute-force-log';
+import { describe, expect, it } from 'vitest';
+import { ATTACKER, logWithBruteForce, slackAndVigilPerTest, spawnEmbeddedVigilAlertingSlack } from '../support/brute-force-log';
 import { startHttpSink, type HttpSink, type ScriptedResponse } from '../support/http-sink';
 import type { VigilProcess } from '../support/vigil-process';
 
 const TOKEN = 'e2e-stop-token';
-let vigil: VigilProcess | undefined;
-let slack: HttpSink | undefined;
-
-afterEach(async () => {
-  await vigil?.stop('SIGKILL');
-  await slack?.stop();
-  vigil = undefined;
-  slack = undefined;
-});
+const held = slackAndVigilPerTest();
 
 /** Starts the embedded Vigil with Slack on a sink answering `responses`, and sends it a brute force. */
 async function vigilWithAnAlertWaitingForRetry(responses: ScriptedResponse[], defaultResponse: ScriptedResponse, env: Record<string, string> = {}): Promise<{ vigil: VigilProcess; slack: HttpSink }> {
-  slack = await startHttpSink({ responses, defaultResponse });
-  vigil = spawnEmbeddedVigilAlertingSlack(`${slack.url}/services/T000/B000/stop`, TOKEN, {
+  const slack = (held.slack = await startHttpSink({ responses, defaultResponse }));
+  const vigil = (held.vigil = spawnEmbeddedVigilAlertingSlack(`${slack.url}/services/T000/B000/stop`, TOKEN, {
     // The retry after the failed first delivery would come 30 to 60 s later: long after the stop.
     VIGIL_NOTIFY_BACKOFF_BASE_MS: '60000',
     VIGIL_NOTIFY_BACKOFF_MAX_MS: '60000',
     ...env,
-  });
+  }));
   const [, port] = await vigil.waitForOutput(/HTTP on http:\/\/127\.0\.0\.1:(\d+)/);
   const response = await fetch(`http://127.0.0.1:${port}/v1/logs`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: logWithBruteForce(Date.now()) });
   expect(response.status).toBe(200);
   const [failed] = await slack.waitForRequests(1, 40_000).catch((error: Error) => {
-    throw new Error(`${error.message}\nstdout:\n${vigil?.stdout()}\nstderr:\n${vigil?.stderr()}`);
+    throw new Error(`${error.message}\nstdout:\n${vigil.stdout()}\nstderr:\n${vigil.stderr()}`);
   });
   expect(failed?.body).toContain(ATTACKER);
   return { vigil, slack };

@@ -1,6 +1,8 @@
 // An nginx access log with a brute force in it, and the embedded `vigil start` that alerts on it,
 // for tests that need a real alert (auth-failure-surge on client ATTACKER) within seconds.
 
+import { afterEach } from 'vitest';
+import type { HttpSink } from './http-sink';
 import { spawnVigil, type VigilProcess } from './vigil-process';
 
 /** The address that tries the passwords. */
@@ -56,4 +58,19 @@ export function spawnEmbeddedVigilAlertingSlack(slackUrl: string, ingestToken: s
     VIGIL_BUCKET_SECONDS: '1',
     ...env,
   });
+}
+
+/**
+ * The Slack stand-in and the embedded Vigil of the test running now, for a file of such tests:
+ * call at the file's top level; whatever a test put here is killed and stopped after it.
+ */
+export function slackAndVigilPerTest(): { slack?: HttpSink; vigil?: VigilProcess } {
+  const held: { slack?: HttpSink; vigil?: VigilProcess } = {};
+  afterEach(async () => {
+    await held.vigil?.stop('SIGKILL');
+    await held.slack?.stop();
+    delete held.vigil;
+    delete held.slack;
+  });
+  return held;
 }

@@ -81,6 +81,23 @@ function higher(a: Severity, b: Severity): Severity {
   return SEVERITY_RANK[a] >= SEVERITY_RANK[b] ? a : b;
 }
 
+/** The state of a group opened by `anomaly` at `now`. */
+function newGroup(groupKey: string, anomaly: Anomaly, now: number, partition: number): AlertGroupState {
+  return {
+    groupKey,
+    partition,
+    incidentId: anomaly.id,
+    openedAtWindow: anomaly.window.start,
+    latest: anomaly,
+    size: 1,
+    seq: 0,
+    lastSentAt: now,
+    notifiedSeverity: anomaly.severity,
+    peakSeverity: anomaly.severity,
+    closed: false,
+  };
+}
+
 export class Dispatcher {
   private readonly groups = new Map<string, AlertGroupState>();
   private readonly dirty = new Map<string, AlertGroupState>();
@@ -222,20 +239,7 @@ export class Dispatcher {
 
   /** A new alert group announced as part of `lead`'s incident: no page of its own, an update of the incident. */
   private join(lead: AlertGroupState, groupKey: string, anomaly: Anomaly, now: number, partition: number): DispatchedNotification[] {
-    const member: AlertGroupState = {
-      groupKey,
-      partition,
-      incidentId: anomaly.id,
-      openedAtWindow: anomaly.window.start,
-      latest: anomaly,
-      size: 1,
-      seq: 0,
-      lastSentAt: now,
-      notifiedSeverity: anomaly.severity,
-      peakSeverity: anomaly.severity,
-      closed: false,
-      leadKey: lead.groupKey,
-    };
+    const member: AlertGroupState = { ...newGroup(groupKey, anomaly, now, partition), leadKey: lead.groupKey };
     this.groups.set(groupKey, member);
     this.index(member);
     this.dirty.set(groupKey, member);
@@ -321,20 +325,7 @@ export class Dispatcher {
   }
 
   private open(groupKey: string, anomaly: Anomaly, now: number, partition: number): DispatchedNotification[] {
-    const group: AlertGroupState = {
-      groupKey,
-      partition,
-      incidentId: anomaly.id,
-      openedAtWindow: anomaly.window.start,
-      latest: anomaly,
-      size: 1,
-      seq: 0,
-      lastSentAt: now,
-      notifiedSeverity: anomaly.severity,
-      peakSeverity: anomaly.severity,
-      closed: false,
-      neverAnnounced: true,
-    };
+    const group: AlertGroupState = { ...newGroup(groupKey, anomaly, now, partition), neverAnnounced: true };
     this.groups.set(groupKey, group);
     this.index(group);
     return this.emit(group, 'firing', now);
