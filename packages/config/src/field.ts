@@ -137,12 +137,21 @@ export function list(
       .map((s) => s.trim())
       .filter((s) => s !== '');
     if (items.length === 0 && !spec.allowEmpty) return { ok: false, problem: 'must list at least one value' };
-    for (const it of items) {
+    for (const [index, it] of items.entries()) {
       const problem = spec.item?.(it);
-      if (problem !== undefined) return { ok: false, problem: `item "${it}" ${problem}` };
+      // A secret item is named by its position: the problem is printed and logged.
+      if (problem !== undefined) return { ok: false, problem: `${spec.secret === true ? `item ${index + 1}` : `item "${it}"`} ${problem}` };
     }
     return { ok: true, value: items };
   });
+}
+
+/**
+ * The problem with a bearer token, if any: a client sends it in an `Authorization: Bearer` header,
+ * where whitespace ends it, so a token holding a space or tab could never be matched.
+ */
+export function bearerTokenProblem(token: string): string | undefined {
+  return /\s/.test(token) ? 'holds a space or tab: an Authorization header ends a token there, so no request could present it' : undefined;
 }
 
 /** A query part with its value masked; a part without `=` may itself be a token. */

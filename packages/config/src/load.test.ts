@@ -6,6 +6,8 @@ import { isVigilError } from '@vigil/contract';
 import { integer, list, listenAddress, optional, string, url } from './field';
 import { checkConfig, describeConfig, loadConfig, renderConfigTable, shortTokenWarnings, unknownVariableWarnings } from './load';
 import { alerterSchema } from './schemas/alerter';
+import { collectorSchema } from './schemas/collector';
+import { commonSchema } from './schemas/common';
 import { detectorSchema } from './schemas/detector';
 import { kafkaSchema } from './schemas/kafka';
 
@@ -111,6 +113,17 @@ describe('loadConfig', () => {
     expect(loadConfig(tokens, { VIGIL_T_TOKENS_FILE: join(dir, 'lines') }).tokens).toEqual(['ing-one', 'ing-two']);
     expect(loadConfig(tokens, { VIGIL_T_TOKENS_FILE: join(dir, 'commas') }).tokens).toEqual(['ing-one', 'ing-two']);
     expect(renderConfigTable([{ title: 'T', schema: tokens }])).toContain('Secret: also read from `VIGIL_T_TOKENS_FILE` (one per line, or comma-separated).');
+  });
+
+  it('refuses an ingest, admin or metrics token holding whitespace, without printing it', () => {
+    const schema = { ...collectorSchema, ...commonSchema };
+    for (const env of ['VIGIL_INGEST_TOKENS', 'VIGIL_ADMIN_TOKENS', 'VIGIL_METRICS_TOKENS']) {
+      const { problems } = checkConfig(schema, { [env]: 'tok-0123456789abcdef,tok-0123456789 abcdef' });
+      expect(problems.map((p) => p.env)).toEqual([env]);
+      expect(problems[0]!.message).toContain('item 2 holds a space or tab');
+      expect(problems[0]!.message).not.toContain('tok-0123456789');
+    }
+    expect(checkConfig(schema, { VIGIL_INGEST_TOKENS: 'tok-0123456789abcdef, tok-fedcba9876543210' }).problems).toEqual([]);
   });
 
   it('refuses a secret set both directly and by file', () => {

@@ -2,7 +2,7 @@
 // published. Parser options (format, nginx log_format, normalization, VIGIL_MAX_LINE_LENGTH) live in
 // formatsSchema.
 
-import { boolean, integer, list, listenAddress, networkProblem, oneOf, optional, string } from '../field';
+import { bearerTokenProblem, boolean, integer, list, listenAddress, networkProblem, oneOf, optional, string } from '../field';
 
 const KIB = 1024;
 const MIB = 1024 * KIB;
@@ -29,6 +29,7 @@ export const collectorSchema = {
   ingestTokens: optional(
     list({
       env: 'VIGIL_INGEST_TOKENS',
+      item: bearerTokenProblem,
       description:
         'Bearer tokens accepted on POST /v1/logs (also in X-Amz-Firehose-Access-Key); several for rotation. Given as VIGIL_INGEST_TOKENS_FILE, the file is read again within a minute of a change, so rotating needs no restart. Unset: HTTP ingest refuses every request.',
       example: 'ing-3f8a...,ing-91bc...',

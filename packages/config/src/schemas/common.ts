@@ -1,6 +1,6 @@
 // Settings every Vigil process shares: its HTTP port, logging and admin tokens.
 
-import { integer, list, listenAddress, oneOf, optional, string } from '../field';
+import { bearerTokenProblem, integer, list, listenAddress, oneOf, optional, string } from '../field';
 
 export const commonSchema = {
   httpPort: integer({
@@ -60,6 +60,7 @@ export const commonSchema = {
   adminTokens: optional(
     list({
       env: 'VIGIL_ADMIN_TOKENS',
+      item: bearerTokenProblem,
       description: 'Bearer tokens for admin endpoints (silences); several for rotation. Given as VIGIL_ADMIN_TOKENS_FILE, the file is read again within a minute of a change, so rotating needs no restart. Unset: admin endpoints refuse every request.',
       example: 'adm-2f9c...,adm-77ab...',
       secret: true,
@@ -68,6 +69,7 @@ export const commonSchema = {
   metricsToken: optional(
     list({
       env: 'VIGIL_METRICS_TOKENS',
+      item: bearerTokenProblem,
       description: 'Bearer tokens required on /metrics; as VIGIL_METRICS_TOKENS_FILE, read again within a minute of a change. Unset: /metrics is open (like /healthz), for Prometheus scrapers on a private network.',
       example: 'prom-81c2...',
       secret: true,
