@@ -30,13 +30,19 @@ async function slackPostsOfABruteForce(env: Record<string, string>): Promise<str
   const [, port] = await vigil.waitForOutput(/HTTP on http:\/\/127\.0\.0\.1:(\d+)/);
   const response = await fetch(`http://127.0.0.1:${port}/v1/logs`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: logWithBruteForce(Date.now()) });
   expect(response.status).toBe(200);
-  // Done once every incident paged has resolved (the route and service alerts are part of one or pages of their own).
+  // Done once every incident announced has resolved (the route and service alerts are part of one
+  // or incidents of their own). An incident is named by its headline after the severity, which an
+  // update may raise (a service's warning can become critical while the machine is loaded), and
+  // before the count of related alerts, which grows.
+  const incidentOf = (text: string) => text.replace(/^.*?\] /, '').replace(/ and \d+ related alerts?$/, '');
   const settled = () => {
     const posts = slack.requests.map(headline);
-    const pages = posts.filter((text) => !/RESOLVED/.test(text) && !/related alert/.test(text)).length;
-    return pages > 0 && posts.filter((text) => /RESOLVED/.test(text)).length >= pages;
+    const resolved = new Set(posts.filter((text) => /RESOLVED/.test(text)).map(incidentOf));
+    return posts.length > 0 && posts.every((text) => resolved.has(incidentOf(text)));
   };
-  await waitFor(settled, { timeoutMs: 100_000, message: `every incident of the brute force to resolve (got ${slack.requests.map(headline).join(' | ')})` });
+  await waitFor(settled, { timeoutMs: 100_000, message: 'every incident of the brute force to resolve' }).catch((error: Error) => {
+    throw new Error(`${error.message}; Slack got: ${slack.requests.map(headline).join(' | ')}\nstdout:\n${vigil.stdout()}\nstderr:\n${vigil.stderr()}`);
+  });
   return slack.requests.map(headline);
 }
 
