@@ -23,6 +23,21 @@ describe('SourceWatermarks', () => {
     expect(marks.watermarkOf(0, 30_000)).toBe(98_000);
   });
 
+  it('after a total silence, gives every partition the idle timeout from the first record before it follows the others', () => {
+    const marks = new SourceWatermarks(SETTINGS, 0);
+    marks.assign(0, 40_000, 0);
+    marks.assign(1, 40_000, 0);
+    // Nothing for 100 s, then one body's records: partition 0's first, partition 1's a moment later.
+    marks.arrived(0, 120_000, 100_000);
+    expect(marks.watermarkOf(1, 100_050)).toBe(38_000);
+    marks.arrived(1, 119_000, 100_100);
+    expect(marks.watermarkOf(1, 100_100)).toBe(117_000);
+    // A partition that stays silent once the others talk again follows them after the timeout.
+    marks.assign(2, undefined, 0);
+    expect(marks.watermarkOf(2, 129_999)).toBeUndefined();
+    expect(marks.watermarkOf(2, 130_000)).toBe(118_000);
+  });
+
   it('advances with the wall clock once nothing at all arrived for the idle timeout', () => {
     const marks = new SourceWatermarks(SETTINGS, 0);
     marks.assign(0, undefined, 0);

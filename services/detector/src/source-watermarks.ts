@@ -2,6 +2,9 @@
 // brought, less a small allowance; a partition silent for the idle timeout follows the newest of
 // this instance's partitions (a quiet partition must not hold every route back); when nothing at
 // all arrived for the idle timeout, time moves on with the wall clock (a total outage is news).
+// After such a total silence every partition is given the idle timeout again from the first record
+// that ends it: the records of one body or poll reach the partitions one after another, and a
+// partition whose turn comes later must not be counted silent and moved past its own events.
 // Kept per partition, not per process, so N instances derive the same watermarks as one.
 
 export interface WatermarkSettings {
@@ -19,12 +22,15 @@ interface SourceProgress {
 export class SourceWatermarks {
   private readonly sources = new Map<number, SourceProgress>();
   private lastAnyRecordAt: number;
+  /** Wall-clock time records began to arrive again after nothing had for the idle timeout. */
+  private resumedAt: number;
 
   constructor(
     private readonly settings: WatermarkSettings,
     now: number,
   ) {
     this.lastAnyRecordAt = now;
+    this.resumedAt = now;
   }
 
   assign(partition: number, maxEventTime: number | undefined, now: number): void {
@@ -41,6 +47,7 @@ export class SourceWatermarks {
     const source = this.sources.get(partition);
     if (source === undefined) return;
     source.lastRecordAt = now;
+    if (now - this.lastAnyRecordAt >= this.settings.idleMs) this.resumedAt = now;
     this.lastAnyRecordAt = now;
     if (newestEventTime !== undefined && (source.maxEventTime === undefined || newestEventTime > source.maxEventTime)) {
       source.maxEventTime = newestEventTime;
@@ -59,7 +66,7 @@ export class SourceWatermarks {
     const newest = this.newestEventTime();
     if (newest === undefined) return own;
     let watermark = own ?? -Infinity;
-    if (now - source.lastRecordAt >= this.settings.idleMs) watermark = Math.max(watermark, newest - this.settings.allowanceMs);
+    if (now - Math.max(source.lastRecordAt, this.resumedAt) >= this.settings.idleMs) watermark = Math.max(watermark, newest - this.settings.allowanceMs);
     const silentFor = now - this.lastAnyRecordAt;
     if (silentFor >= this.settings.idleMs) watermark = Math.max(watermark, newest - this.settings.allowanceMs + silentFor);
     return Number.isFinite(watermark) ? watermark : undefined;
