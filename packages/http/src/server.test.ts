@@ -115,6 +115,35 @@ describe('VigilHttpServer /metrics', () => {
     expect(await allowed.text()).toContain('vigil_http_requests_total{route="/metrics",method="GET",status="401"} 2');
   });
 
+  it('answers 429 with Retry-After once one address has failed too often, yet still serves a valid token from it', async () => {
+    // One failure a minute refills too slowly to matter within a test; nothing here depends on timing.
+    const { base, logs } = await start({ metricsTokens: ['scrape-1'], authFailureLimit: { perMinute: 1, burst: 2 } });
+    const wrong = { authorization: 'Bearer guess-123' };
+    expect((await fetch(`${base}/metrics`, { headers: wrong })).status).toBe(401);
+    expect((await fetch(`${base}/metrics`)).status).toBe(401);
+    const limited = await fetch(`${base}/metrics`, { headers: wrong });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await fetch(`${base}/metrics`)).status).toBe(429);
+
+    const allowed = await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer scrape-1' } });
+    expect(allowed.status).toBe(200);
+    const text = await allowed.text();
+    expect(text).toContain('vigil_http_auth_failures_limited_total 2');
+    expect(text).toContain('vigil_http_requests_total{route="/metrics",method="GET",status="429"} 2');
+    expect(logs()).toContain('refused with 429');
+    expect(logs()).not.toContain('guess-123');
+  });
+
+  it('never counts requests with a valid token against the address', async () => {
+    const { base } = await start({ metricsTokens: ['scrape-1'], authFailureLimit: { perMinute: 1, burst: 1 } });
+    for (let i = 0; i < 5; i += 1) {
+      expect((await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer scrape-1' } })).status).toBe(200);
+    }
+    expect((await fetch(`${base}/metrics`)).status).toBe(401);
+    expect((await fetch(`${base}/metrics`)).status).toBe(429);
+  });
+
   it('is open when no tokens are configured and counts requests by route pattern', async () => {
     const { base } = await start();
     await fetch(`${base}/healthz`);

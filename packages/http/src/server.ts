@@ -8,6 +8,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { VigilError } from '@vigil/contract';
 import { HTTP_METRICS, WarningThrottle } from '@vigil/telemetry';
 import type { Counter, Logger, Telemetry } from '@vigil/telemetry';
+import { AuthFailureLimit, DEFAULT_AUTH_FAILURE_LIMIT, type AuthFailureLimitOptions } from './auth-failure-limit';
 import { bearerToken, tokenMatches } from './bearer-token';
 import { closingUnlessRead, errorResponse } from './error-response';
 import { listenProblem } from './listen-problem';
@@ -26,6 +27,8 @@ export interface VigilHttpServerOptions {
   telemetry: Telemetry;
   /** When non-empty, GET /metrics needs `Authorization: Bearer <one of these>`. */
   metricsTokens?: string[];
+  /** Requests without a valid token one client address may make before getting 429; default 10 a minute, 5 at once. */
+  authFailureLimit?: AuthFailureLimitOptions;
   /** Serve HTTPS with these files, read again when they change. */
   tls?: TlsFiles;
   /** How often the TLS files are checked for a renewal; default 60 s. */
@@ -55,6 +58,8 @@ export class VigilHttpServer {
   private readonly readinessChecks = new Map<string, ReadinessCheck>();
   private readonly requests: Counter;
   private readonly droppedConnections: Counter;
+  /** Shared by every route that checks a token, so failures on any of them count against one address. */
+  readonly authFailures: AuthFailureLimit;
   /** Warnings of each limit's drops, by its variable: at most one a minute. */
   private readonly dropWarnings = new WarningThrottle();
   /** Open connections by remote address, while maxConnectionsPerAddress is set. */
@@ -68,6 +73,11 @@ export class VigilHttpServer {
   constructor(private readonly options: VigilHttpServerOptions) {
     this.requests = options.telemetry.counter(HTTP_METRICS.requests.name, HTTP_METRICS.requests.description);
     this.droppedConnections = options.telemetry.counter(HTTP_METRICS.connectionsDropped.name, HTTP_METRICS.connectionsDropped.description);
+    this.authFailures = new AuthFailureLimit(
+      options.authFailureLimit ?? DEFAULT_AUTH_FAILURE_LIMIT,
+      options.telemetry.counter(HTTP_METRICS.authFailuresLimited.name, HTTP_METRICS.authFailuresLimited.description),
+      options.logger,
+    );
     this.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }));
     this.route('GET', '/readyz', (_req, res) => this.answerReadiness(res));
     this.route('GET', '/metrics', (req, res) => this.answerMetrics(req, res));
@@ -245,7 +255,7 @@ export class VigilHttpServer {
   private async answerMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const tokens = this.options.metricsTokens ?? [];
     if (tokens.length > 0 && !tokenMatches(bearerToken(req), tokens)) {
-      throw new VigilError('VIGIL_UNAUTHORIZED', 'GET /metrics needs Authorization: Bearer <one of VIGIL_METRICS_TOKENS>');
+      this.authFailures.refuse(req, new VigilError('VIGIL_UNAUTHORIZED', 'GET /metrics needs Authorization: Bearer <one of VIGIL_METRICS_TOKENS>'));
     }
     const text = await this.options.telemetry.renderPrometheus();
     res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' });

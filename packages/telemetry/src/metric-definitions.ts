@@ -56,6 +56,12 @@ export const HTTP_METRICS = {
     description: 'Connections to the HTTP port closed on arrival because VIGIL_HTTP_MAX_CONNECTIONS were already open, or VIGIL_HTTP_MAX_CONNECTIONS_PER_ADDRESS from the same address.',
     labels: [],
   },
+  authFailuresLimited: {
+    name: 'vigil_http_auth_failures_limited_total',
+    kind: 'counter',
+    description: 'Requests without a valid token answered 429 instead of 401 because their client address was over VIGIL_HTTP_AUTH_FAILURES_PER_MINUTE.',
+    labels: [],
+  },
 } as const satisfies Record<string, MetricDefinition>;
 
 /** Metrics particular to one component, beyond the pipeline metrics every component reports. */
