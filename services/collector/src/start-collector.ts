@@ -106,6 +106,7 @@ export async function startCollector(deps: ServiceDeps, runtime: CollectorRuntim
       createIngestHandler({
         tokens,
         limiter: new TokenBucketLimiter({ ratePerSecond: config.ingestRatePerSecond, burst: config.ingestBurst }),
+        authFailures: http.authFailures,
         pipeline,
         audit,
         logger,

@@ -1,9 +1,10 @@
-// POST /v1/logs: authenticate (bearer or Firehose access key), rate-limit per token, read the body
+// POST /v1/logs: authenticate (bearer or Firehose access key; repeated failures from one address
+// get 429), rate-limit per token, read the body
 // under limits, decode its shape, parse, and answer only once Kafka acknowledged the events.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { VigilError } from '@vigil/contract';
-import { bearerToken, closingUnlessRead, errorResponse, readBody, sendJson, tokenMatches, type Handler, type TokenBucketLimiter } from '@vigil/http';
+import { bearerToken, closingUnlessRead, errorResponse, readBody, sendJson, tokenMatches, type AuthFailureLimit, type Handler, type TokenBucketLimiter } from '@vigil/http';
 import { extractTraceContext, type Logger, type TraceContext } from '@vigil/telemetry';
 import type { IngestPipeline } from '../../ingest-pipeline';
 import { DecompressionBudget, isGzip } from '../../transforms/envelopes';
@@ -18,6 +19,8 @@ const FORMAT_HEADER = 'x-vigil-format';
 export interface IngestHandlerOptions {
   tokens: readonly string[];
   limiter: TokenBucketLimiter;
+  /** The HTTP server's per-address count of failed authentications. */
+  authFailures: Pick<AuthFailureLimit, 'refuse'>;
   pipeline: IngestPipeline;
   audit: IngestAudit;
   logger: Logger;
@@ -36,7 +39,7 @@ function authenticate(req: IncomingMessage, options: IngestHandlerOptions): stri
   if (!tokenMatches(token, options.tokens)) {
     options.audit.refused('http', { remote: req.socket.remoteAddress ?? '-', reason: token === undefined ? 'no token' : 'wrong token' });
     const hint = options.tokens.length === 0 ? 'HTTP ingest has no tokens configured (set VIGIL_INGEST_TOKENS)' : 'a valid ingest token is required';
-    throw new VigilError('VIGIL_UNAUTHORIZED', `${hint}: send "Authorization: Bearer <token>"`);
+    options.authFailures.refuse(req, new VigilError('VIGIL_UNAUTHORIZED', `${hint}: send "Authorization: Bearer <token>"`));
   }
   return token as string;
 }
