@@ -58,6 +58,30 @@ describe('vigil start, HTTP ingest limits', () => {
   });
 });
 
+describe('vigil start, authentication failures', () => {
+  it('answers 429 after VIGIL_HTTP_AUTH_FAILURE_BURST wrong tokens from one address, still taking its valid token', async () => {
+    running = spawnVigil(['start'], {
+      VIGIL_HTTP_PORT: '0',
+      VIGIL_INGEST_TOKENS: 'auth-limit-token',
+      VIGIL_HTTP_AUTH_FAILURES_PER_MINUTE: '1',
+      VIGIL_HTTP_AUTH_FAILURE_BURST: '1',
+    });
+    const [, url] = await running.waitForOutput(/HTTP on (http:\/\/127\.0\.0\.1:\d+)/);
+    const post = (token: string) => fetch(`${url}/v1/logs`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '' });
+    expect((await post('wrong-1')).status).toBe(401);
+    const limited = await post('wrong-2');
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).not.toBeNull();
+    expect((await post('auth-limit-token')).status).toBe(200);
+  });
+
+  it('refuses to start on a limit that is not a positive integer, naming the variable and an example', async () => {
+    running = spawnVigil(['start'], { VIGIL_HTTP_PORT: '0', VIGIL_INGEST_TOKENS: 'auth-limit-token', VIGIL_HTTP_AUTH_FAILURES_PER_MINUTE: '0' });
+    expect(await running.exited()).not.toBe(0);
+    expect(running.stderr()).toMatch(/VIGIL_HTTP_AUTH_FAILURES_PER_MINUTE.*e\.g\. VIGIL_HTTP_AUTH_FAILURES_PER_MINUTE=30/);
+  });
+});
+
 describe('the quickstart', () => {
   it('shows the banner vigil start prints, line for line', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'vigil-start-'));

@@ -138,6 +138,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     telemetry,
     maxConnections: common.httpMaxConnections,
     maxConnectionsPerAddress: common.httpMaxConnectionsPerAddress,
+    authFailureLimit: { perMinute: common.httpAuthFailuresPerMinute, burst: common.httpAuthFailureBurst },
     ...(metricsTokens === undefined ? {} : { metricsTokens }),
     ...(common.httpTlsCertFile === undefined || common.httpTlsKeyFile === undefined
       ? {}

@@ -33,6 +33,21 @@ export const commonSchema = {
     default: 256,
     min: 1,
   }),
+  httpAuthFailuresPerMinute: integer({
+    env: 'VIGIL_HTTP_AUTH_FAILURES_PER_MINUTE',
+    description:
+      'Requests with a missing or wrong token (ingest, /metrics, silence API) one client address may make per minute, at a steady pace, before more get 429 with Retry-After instead of 401 (counted in vigil_http_auth_failures_limited_total). A valid token is never counted or refused by it. The address is the connection\'s peer: behind a proxy every client shares the proxy\'s.',
+    example: '30',
+    default: 10,
+    min: 1,
+  }),
+  httpAuthFailureBurst: integer({
+    env: 'VIGIL_HTTP_AUTH_FAILURE_BURST',
+    description: 'Requests with a missing or wrong token one client address may make at once before VIGIL_HTTP_AUTH_FAILURES_PER_MINUTE applies.',
+    example: '20',
+    default: 5,
+    min: 1,
+  }),
   httpTlsCertFile: optional(
     string({
       env: 'VIGIL_HTTP_TLS_CERT_FILE',
