@@ -1,7 +1,7 @@
 // The silence API on a real HTTP server, with the store as its only state (saving to silences.v1 is
 // covered against a real broker in test/integration/alerter/silences.test.ts).
 
-import { TokenBucketLimiter, VigilHttpServer } from '@vigil/http';
+import { TokenBucketLimiter, VigilHttpServer, type VigilHttpServerOptions } from '@vigil/http';
 import { createTelemetry } from '@vigil/telemetry';
 import { afterEach, describe, expect, it } from 'vitest';
 import { capturedLogger } from '../../../../test/support/captured-logger';
@@ -16,9 +16,9 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((server) => server.close()));
 });
 
-async function startApi() {
+async function startApi(options: Partial<VigilHttpServerOptions> = {}) {
   const { logger, warnings } = capturedLogger('silence-api-test');
-  const server = new VigilHttpServer({ host: '127.0.0.1', port: 0, logger, telemetry: createTelemetry('silence-api-test') });
+  const server = new VigilHttpServer({ host: '127.0.0.1', port: 0, logger, telemetry: createTelemetry('silence-api-test'), ...options });
   const store = new SilenceStore();
   registerSilenceApi(server, {
     store,
@@ -43,6 +43,17 @@ function call(base: string, method: string, path: string, body?: unknown): Promi
 }
 
 describe('silence API', () => {
+  it('answers 429 once one address has sent too many wrong admin tokens, and still takes a valid one from it', async () => {
+    // One failure a minute refills too slowly to matter within a test; nothing here depends on timing.
+    const { base } = await startApi({ authFailureLimit: { perMinute: 1, burst: 1 } });
+    const guess = () => fetch(`${base}/v1/silences`, { headers: { authorization: 'Bearer adm-guess' } });
+    expect((await guess()).status).toBe(401);
+    const limited = await guess();
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).not.toBeNull();
+    expect((await call(base, 'GET', '/v1/silences')).status).toBe(200);
+  });
+
   it('creates a silence and deletes it by its id', async () => {
     const { base, store } = await startApi();
     const created = await call(base, 'POST', '/v1/silences', { matchers: { detector: 'traffic-spike' }, durationSeconds: 600 });

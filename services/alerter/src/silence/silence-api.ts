@@ -1,6 +1,7 @@
 // The silence HTTP API: POST /v1/silences, GET /v1/silences, DELETE /v1/silences/{id}. Admin
 // bearer tokens only, rate limited per client address before the token is even checked, so the
-// endpoint cannot be used to guess tokens quickly.
+// endpoint cannot be used to guess tokens quickly; a wrong token also counts against the HTTP
+// server's per-address failure limit, shared with ingest and /metrics.
 
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -31,7 +32,7 @@ function tokenFingerprint(token: string): string {
   return `token:${createHash('sha256').update(token).digest('hex').slice(0, 8)}`;
 }
 
-function authorize(req: IncomingMessage, options: SilenceApiOptions): string {
+function authorize(req: IncomingMessage, http: VigilHttpServer, options: SilenceApiOptions): string {
   const limit = options.limiter.take(req.socket.remoteAddress ?? 'unknown', options.clock());
   if (!limit.ok) {
     throw new VigilError('VIGIL_RATE_LIMITED', 'too many silence API requests; retry later', {
@@ -40,7 +41,7 @@ function authorize(req: IncomingMessage, options: SilenceApiOptions): string {
   }
   const token = bearerToken(req);
   if (token === undefined || !tokenMatches(token, options.adminTokens)) {
-    throw new VigilError('VIGIL_UNAUTHORIZED', 'the silence API needs "Authorization: Bearer <admin token>" (VIGIL_ADMIN_TOKENS)');
+    http.authFailures.refuse(req, new VigilError('VIGIL_UNAUTHORIZED', 'the silence API needs "Authorization: Bearer <admin token>" (VIGIL_ADMIN_TOKENS)'));
   }
   return token;
 }
@@ -59,7 +60,7 @@ export function registerSilenceApi(http: VigilHttpServer, options: SilenceApiOpt
   const { store, clock, logger } = options;
 
   http.route('POST', SILENCES_PATH, async (req: IncomingMessage, res: ServerResponse) => {
-    const token = authorize(req, options);
+    const token = authorize(req, http, options);
     const body = parseJson('silence request', await readBody(req, BODY_LIMITS));
     const silence = silenceFromRequest(body, { id: randomUUID(), createdBy: tokenFingerprint(token) }, clock());
     await options.save(silence);
@@ -68,12 +69,12 @@ export function registerSilenceApi(http: VigilHttpServer, options: SilenceApiOpt
   });
 
   http.route('GET', SILENCES_PATH, (req: IncomingMessage, res: ServerResponse) => {
-    authorize(req, options);
+    authorize(req, http, options);
     sendJson(res, 200, { silences: store.active(clock()) });
   });
 
   http.route('DELETE', `${SILENCES_PATH}/*`, async (req: IncomingMessage, res: ServerResponse, url: URL) => {
-    const token = authorize(req, options);
+    const token = authorize(req, http, options);
     const id = silenceIdOf(url);
     const existing = store.get(id);
     if (existing === undefined || existing.endsAt === null) {
