@@ -1,5 +1,5 @@
 // The one HTTP server per Vigil process: routing, body limits and decompression, bearer-token auth, rate limits, /metrics, /healthz, /readyz.
-export { AuthFailureLimit, DEFAULT_AUTH_FAILURE_LIMIT } from './auth-failure-limit';
+export { AuthFailureLimit } from './auth-failure-limit';
 export type { AuthFailureLimitOptions } from './auth-failure-limit';
 export { bearerToken, tokenMatches } from './bearer-token';
 export { closingUnlessRead, errorResponse } from './error-response';
