@@ -28,6 +28,8 @@ export interface DetectionConfig {
   winsorSigma: number;
   seasonality: boolean;
   seasonalityHalfLifeDays: number;
+  /** Consecutive hours a traffic spike must recur at the same minute before it is reported at info; 0 = off. */
+  recurringBurstHours: number;
   resolveAfterBuckets: number;
   updateChangeRatio: number;
   warningScore: number;
@@ -66,6 +68,7 @@ export function detectionConfigFrom(c: SchemaConfig): DetectionConfig {
     winsorSigma: c.winsorSigma,
     seasonality: c.seasonality,
     seasonalityHalfLifeDays: c.seasonalityHalfLifeDays,
+    recurringBurstHours: c.recurringBurstHours,
     resolveAfterBuckets: c.resolveAfterBuckets,
     updateChangeRatio: c.updateChangeRatio,
     warningScore: c.warningScore,

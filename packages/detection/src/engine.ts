@@ -7,7 +7,8 @@ import { ENTITY_KINDS, VigilError } from '@vigil/contract';
 import { emptyBucket, routeKey, type BucketAggregate } from './bucket';
 import { BucketStore } from './bucket-store';
 import type { DetectionConfig } from './config';
-import type { BaselineView, Detector, DetectorInput, EntityRef } from './detectors/detector';
+import { isLapsed, recordBurst, type BurstRecurrence, type RecurrenceShape } from './burst-recurrence';
+import type { BaselineView, Detector, DetectorInput, EntityRef, Finding } from './detectors/detector';
 import { ewAlpha } from './detectors/slow-ramp';
 import { DETECTORS } from './detectors/registry';
 import { EntityTable, STAT, isDense, kindCode, localKey, type EntityTableState } from './entity-table';
@@ -37,6 +38,8 @@ export interface EngineState {
   /** Routes and services by id -> their run of failing buckets, 5xx and 401/403 (absent in older checkpoints). */
   errorRuns?: Array<[string, FailureRun]>;
   authRuns?: Array<[string, FailureRun]>;
+  /** Entities by id -> their hourly recurring traffic spike (absent in older checkpoints). */
+  recurrences?: Array<[string, BurstRecurrence]>;
 }
 
 export interface EngineStats {
@@ -64,6 +67,8 @@ const EMPTY_BUCKET: BucketAggregate = emptyBucket();
 const ROUTE_CACHE_LIMIT = 4096;
 /** Seasonal profiles kept beyond twice the dense entities before those of evicted ones are dropped. */
 const SEASONAL_SWEEP_SLACK = 1024;
+/** Recurrence records kept before lapsed ones and those of evicted entities are dropped (then the oldest). */
+const RECURRENCE_LIMIT = 4096;
 /** observeAll warms the cache first for batches of at least this many events ... */
 const WARM_BATCH_MIN = 16;
 /** ... once this many entities are tracked (below it they fit in the cache anyway). */
@@ -117,6 +122,10 @@ export class DetectionEngine {
   private readonly runCapBuckets: number;
   private readonly alphaRampShort: number;
   private readonly alphaSeasonal: number;
+  /** Hourly recurring traffic spikes: undefined when VIGIL_RECURRING_BURST_HOURS is 0. */
+  private readonly recurrenceShape: RecurrenceShape | undefined;
+  /** Entity id -> its recurring traffic spike; only for entities that spiked, at most RECURRENCE_LIMIT. */
+  private readonly recurrences = new Map<string, BurstRecurrence>();
   private readonly maxEmptyBuckets: number;
   private readonly detectorsByKind: Record<EntityKind, Detector[]>;
   private readonly table: EntityTable;
@@ -163,6 +172,10 @@ export class DetectionEngine {
     this.alphaRampShort = ewAlpha(config.slowRampShortHalfLifeSeconds, config.bucketSeconds);
     this.alphaSeasonal = alphaForHalfLife((config.seasonalityHalfLifeDays * 3600) / config.bucketSeconds);
     this.maxEmptyBuckets = emptyBucketsPerAdvance(config);
+    this.recurrenceShape =
+      config.recurringBurstHours > 0
+        ? { period: Math.max(1, Math.round(3600 / config.bucketSeconds)), tolerance: Math.max(1, Math.ceil(60 / config.bucketSeconds)), hours: config.recurringBurstHours }
+        : undefined;
     this.runCapBuckets = Math.max(1, Math.round(config.baselineHalfLifeSeconds / config.bucketSeconds));
     this.input = { entity: { kind: 'client', key: '' }, bucket: EMPTY_BUCKET, baseline: this.view, config, settings: config.detectors['traffic-spike'] };
     this.detectorsByKind = { client: [], ip: [], route: [], service: [] };
@@ -189,6 +202,7 @@ export class DetectionEngine {
       }
       this.restoreRuns(this.errorRuns, state.errorRuns);
       this.restoreRuns(this.authRuns, state.authRuns);
+      for (const [id, record] of state.recurrences ?? []) this.recurrences.set(id, { ...record });
       for (const [start, entries] of state.buckets) {
         const index = start / this.bucketMs;
         const store = new BucketStore(this.table.capacity);
@@ -310,11 +324,21 @@ export class DetectionEngine {
       quiet: [...this.quietBuckets].filter(([slot]) => this.table.denseSlots.has(slot)).map(([slot, quiet]): [string, number] => [this.table.idOf(slot), quiet]),
       errorRuns: this.runsState(this.errorRuns),
       authRuns: this.runsState(this.authRuns),
+      recurrences: this.recurrencesState(),
     };
   }
 
   private runsState(runs: Map<number, FailureRun>): Array<[string, FailureRun]> {
     return [...runs].filter(([slot]) => this.table.denseSlots.has(slot)).map(([slot, run]): [string, FailureRun] => [this.table.idOf(slot), { ...run }]);
+  }
+
+  private recurrencesState(): Array<[string, BurstRecurrence]> {
+    const shape = this.recurrenceShape;
+    const now = this.nextToClose === undefined ? -Infinity : this.nextToClose / this.bucketMs;
+    if (shape === undefined) return [];
+    return [...this.recurrences]
+      .filter(([id, record]) => this.table.slotOf(id) >= 0 && !isLapsed(record, now, shape))
+      .map(([id, record]): [string, BurstRecurrence] => [id, { ...record }]);
   }
 
   private restoreRuns(runs: Map<number, FailureRun>, state: Array<[string, FailureRun]> | undefined): void {
@@ -477,8 +501,9 @@ export class DetectionEngine {
       if (finding === undefined || finding.score < settings.threshold) continue;
       entityKey ??= seasonalId ?? this.table.idOf(slot);
       if (detector.defersTo !== undefined && this.incidents.isOpen(detector.defersTo, entityKey)) continue;
+      const judged = detector.name === 'traffic-spike' ? this.judgeRecurrence(entityKey, index, finding, amendment) : finding;
       const anomaly = this.incidents.report({
-        detector: detector.name, entityKey, entity, finding, bucket, bucketStart: start, bucketIndex: index,
+        detector: detector.name, entityKey, entity, finding: judged, bucket, bucketStart: start, bucketIndex: index,
       });
       if (anomaly !== undefined) out.push(anomaly);
     }
@@ -486,6 +511,30 @@ export class DetectionEngine {
       if (seasonalId !== undefined) this.extendRuns(slot, bucket);
       this.updateBaseline(slot, seasonalId, bucket, index, start);
       this.table.setScoredThrough(slot, index);
+    }
+  }
+
+  /**
+   * Folds an anomalous traffic-spike bucket into the entity's recurrence record (a late amendment
+   * re-judges it without folding it in twice); an expected recurrence of usual size is info.
+   */
+  private judgeRecurrence(entityKey: string, index: number, finding: Finding, amendment: boolean): Finding {
+    const shape = this.recurrenceShape;
+    if (shape === undefined) return finding;
+    const { record, expected } = recordBurst(this.recurrences.get(entityKey), index, finding.observed, shape);
+    if (!amendment) this.rememberRecurrence(entityKey, record, index, shape);
+    if (!expected) return finding;
+    const minute = String(Math.floor(((record.start * this.bucketMs) % 3_600_000) / 60_000)).padStart(2, '0');
+    return { ...finding, severity: 'info', summary: `${finding.summary}; it recurs every hour at :${minute} (the last ${record.streak - 1} hours) at about this size` };
+  }
+
+  private rememberRecurrence(entityKey: string, record: BurstRecurrence, index: number, shape: RecurrenceShape): void {
+    this.recurrences.set(entityKey, record);
+    if (this.recurrences.size <= RECURRENCE_LIMIT) return;
+    for (const [id, kept] of this.recurrences) if (isLapsed(kept, index, shape) || this.table.slotOf(id) < 0) this.recurrences.delete(id);
+    for (const id of this.recurrences.keys()) {
+      if (this.recurrences.size <= RECURRENCE_LIMIT) break;
+      if (id !== entityKey) this.recurrences.delete(id);
     }
   }
 

@@ -103,7 +103,7 @@ export class IncidentTracker {
     const previous = current.anomaly;
     const recent = [...current.recent, ctx.finding.observed].slice(-RECENT_VALUES);
     current.recent = recent;
-    const severity = severityOf(ctx.finding.score, this.config);
+    const severity = this.severityOf(ctx.finding);
     // A value that has not moved at all has not moved, also at 0 (an outage: 0 against 0 every bucket).
     const change = Math.abs(ctx.finding.observed - previous.observed);
     const moved = change > 0 && change >= this.config.updateChangeRatio * Math.abs(previous.observed);
@@ -161,6 +161,10 @@ export class IncidentTracker {
     return resolved;
   }
 
+  private severityOf(finding: Finding): Severity {
+    return finding.severity ?? severityOf(finding.score, this.config);
+  }
+
   /** `startedAt`: the start of the incident's first anomalous bucket, which a pending streak puts before the one it fires in. */
   private build(ctx: FindingContext, state: 'firing' | 'updated', startedAt: number, recent: number[], id?: string): Anomaly {
     const { finding, entity, bucket } = ctx;
@@ -174,7 +178,7 @@ export class IncidentTracker {
       observed: finding.observed,
       expected: finding.expected,
       score: finding.score,
-      severity: severityOf(finding.score, this.config),
+      severity: this.severityOf(finding),
       state,
       startedAt,
       summary: finding.summary,

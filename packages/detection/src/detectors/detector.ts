@@ -1,7 +1,7 @@
 // What a detector is: a pure function from one entity's closed bucket and its baseline (as it was
 // before this bucket) to a finding, or nothing when its gates (warm-up, min count, min ratio) hold.
 
-import { serviceLabel, UNNAMED_SERVICE, type EntityKind } from '@vigil/contract';
+import { serviceLabel, UNNAMED_SERVICE, type EntityKind, type Severity } from '@vigil/contract';
 import type { BucketAggregate } from '../bucket';
 import type { DetectionConfig, DetectorName, DetectorSettings } from '../config';
 import type { FailureRun } from '../failure-run';
@@ -60,6 +60,8 @@ export interface Finding {
   summary: string;
   /** Which request ids are evidence: any request, 5xx responses, or auth failures. */
   samples: 'all' | 'errors' | 'auth';
+  /** Set by the engine for an expected recurrence (see burst-recurrence.ts): the severity, whatever the score. */
+  severity?: Severity;
 }
 
 export interface Detector {
