@@ -13,9 +13,14 @@ export interface BurstRecurrence {
   usual: number;
   /** Largest bucket count of the latest occurrence. */
   peak: number;
+  /** Longest span, in buckets, of the streak's earlier occurrences (absent in records written before it: taken as 0). */
+  usualSpan?: number;
 }
 
-/** A recurrence is expected only up to this multiple of the usual size; a bigger one pages and starts the streak afresh. */
+/**
+ * A recurrence is expected only up to this multiple of the usual size, and of the usual span (plus
+ * the tolerance); a bigger or longer one pages and starts the streak afresh.
+ */
 const RECURRENCE_SIZE_RATIO = 2;
 
 export interface RecurrenceShape {
@@ -40,21 +45,23 @@ interface RecurrenceVerdict {
  * the spike starts a new one.
  */
 export function recordBurst(record: BurstRecurrence | undefined, index: number, observed: number, shape: RecurrenceShape): RecurrenceVerdict {
-  const fresh = (): RecurrenceVerdict => ({ record: { start: index, last: index, streak: 1, usual: 0, peak: observed }, expected: false });
+  const fresh = (): RecurrenceVerdict => ({ record: { start: index, last: index, streak: 1, usual: 0, peak: observed, usualSpan: 0 }, expected: false });
   if (record === undefined) return fresh();
-  const withinSize = (usual: number) => usual > 0 && observed <= RECURRENCE_SIZE_RATIO * usual;
+  const asUsual = (usual: number, usualSpan: number, start: number) =>
+    usual > 0 && observed <= RECURRENCE_SIZE_RATIO * usual && index - start + 1 <= RECURRENCE_SIZE_RATIO * usualSpan + shape.tolerance;
+  const usualSpan = record.usualSpan ?? 0;
   if (index - record.last <= shape.tolerance) {
     // The same occurrence goes on; it is judged against the streak before it.
-    const expected = record.streak > shape.hours && withinSize(record.usual);
-    if (record.streak > 1 && !withinSize(record.usual)) return { record: { ...record, last: index, streak: 1, usual: 0, peak: Math.max(record.peak, observed) }, expected: false };
-    return { record: { ...record, last: index, peak: Math.max(record.peak, observed) }, expected };
+    const continued = { ...record, last: index, peak: Math.max(record.peak, observed) };
+    if (record.streak > 1 && !asUsual(record.usual, usualSpan, record.start)) return { record: { ...continued, streak: 1, usual: 0, usualSpan: 0 }, expected: false };
+    return { record: continued, expected: record.streak > shape.hours };
   }
   if (Math.abs(index - record.start - shape.period) <= shape.tolerance) {
     const usual = Math.max(record.usual, record.peak);
-    const streak = record.streak + 1;
-    const next = { start: index, last: index, streak, usual, peak: observed };
-    if (!withinSize(usual)) return { record: { ...next, streak: 1, usual: 0 }, expected: false };
-    return { record: next, expected: streak > shape.hours };
+    const span = Math.max(usualSpan, record.last - record.start + 1);
+    const next = { start: index, last: index, streak: record.streak + 1, usual, peak: observed, usualSpan: span };
+    if (!asUsual(usual, span, index)) return { record: { ...next, streak: 1, usual: 0, usualSpan: 0 }, expected: false };
+    return { record: next, expected: next.streak > shape.hours };
   }
   if (index - record.start < shape.period + shape.tolerance) return { record, expected: false };
   return fresh();

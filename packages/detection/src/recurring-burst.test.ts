@@ -23,6 +23,8 @@ interface Burst {
   /** Minute of the hour the burst starts at. */
   minute: number;
   requests: number;
+  /** Minutes it lasts, its requests spread evenly (default 1). */
+  minutes?: number;
 }
 
 /**
@@ -36,7 +38,8 @@ function run(config: DetectionConfig, hours: number, burstsOf: (hour: number) =>
     const events: ApiAccessEvent[] = [];
     for (let t = 0; t < HOUR; t += 12_000) events.push(request(start + t, `user${(t / 12_000) % 7}`));
     for (const b of burstsOf(hour)) {
-      for (let i = 0; i < b.requests; i++) events.push(request(start + b.minute * 60_000 + Math.floor((i * 60_000) / b.requests), 'cron'));
+      const span = (b.minutes ?? 1) * 60_000;
+      for (let i = 0; i < b.requests; i++) events.push(request(start + b.minute * 60_000 + Math.floor((i * span) / b.requests), 'cron'));
     }
     events.sort((x, y) => x.time - y.time);
     let next = 0;
@@ -78,6 +81,14 @@ describe('a traffic spike that recurs at the same minute of every hour', () => {
   it('pages a run far larger than usual, and learns the new size afresh', () => {
     const anomalies = run(DEFAULT_DETECTION_CONFIG, 40, (hour) => [{ minute: 0, requests: hour >= 30 ? 2000 : 400 }]);
     expect(pagingHours(anomalies)).toEqual([2, 3, 30, 31, 32]);
+  });
+
+  it('pages a run at the usual minute and rate that goes on far longer than usual', () => {
+    const anomalies = run(DEFAULT_DETECTION_CONFIG, 40, (hour) => [hour === 30 ? { minute: 0, requests: 8000, minutes: 20 } : { minute: 0, requests: 400 }]);
+    const at30 = firingRoute(anomalies, 30).filter((a) => a.window.start < T0 + 31 * HOUR);
+    expect(at30[0]?.severity).toBe('info');
+    const raised = anomalies.find((a) => a.state === 'updated' && a.id === at30[0]?.id && a.severity !== 'info');
+    expect(raised?.window.start).toBeLessThan(T0 + 30 * HOUR + 5 * 60_000);
   });
 
   it('pages a burst at another minute of the hour, and keeps the learned pattern', () => {

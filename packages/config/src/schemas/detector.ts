@@ -151,7 +151,7 @@ export const detectorSchema = {
   recurringBurstHours: integer({
     env: 'VIGIL_RECURRING_BURST_HOURS',
     description:
-      'After a traffic spike has recurred at the same minute of the hour (within a minute) for this many hours in a row, a recurrence at most 2× the usual size is reported at info severity, which the default routes do not page (an hourly cron job or partner sync); a bigger one, or one at another minute, is judged as usual. 0: off.',
+      'After a traffic spike has recurred at the same minute of the hour (within a minute) for this many hours in a row, a recurrence at most 2× the usual size and length is reported at info severity, which the default routes do not page (an hourly cron job or partner sync); a bigger one, or one at another minute, is judged as usual. 0: off.',
     example: '6',
     default: 3,
     min: 0,
