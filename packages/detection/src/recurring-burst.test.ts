@@ -111,4 +111,20 @@ describe('a traffic spike that recurs at the same minute of every hour', () => {
     delete state.recurrences;
     expect(pagingHours(run(DEFAULT_DETECTION_CONFIG, 14, hourly, new DetectionEngine(DEFAULT_DETECTION_CONFIG, state), 10))).toEqual([10, 11, 12]);
   });
+
+  it('keeps records only for entities that spiked, and at most 4096 of them', () => {
+    const engine = new DetectionEngine(DEFAULT_DETECTION_CONFIG);
+    const clients = Array.from({ length: 4200 }, (_, i) => `10.1.${i >> 8}.${i & 255}`);
+    const from = (ip: string, time: number): ApiAccessEvent => ({ ...request(time, ip), client: { ip, key: ip } });
+    for (const ip of clients) engine.observe(from(ip, T0));
+    engine.observe(from('10.2.0.1', T0));
+    engine.advanceTo(T0 + 31 * BUCKET);
+    expect(engine.snapshot().recurrences).toEqual([]);
+    for (const ip of clients) for (let i = 0; i < 40; i++) engine.observe(from(ip, T0 + 31 * BUCKET + i));
+    engine.observe(from('10.2.0.1', T0 + 31 * BUCKET));
+    engine.advanceTo(T0 + 32 * BUCKET);
+    const ids = (engine.snapshot().recurrences ?? []).map(([id]) => id);
+    expect(ids).toHaveLength(4096);
+    expect(ids.some((id) => id.endsWith('10.2.0.1'))).toBe(false);
+  });
 });
