@@ -531,9 +531,17 @@ export class DetectionEngine {
   private rememberRecurrence(entityKey: string, record: BurstRecurrence, index: number, shape: RecurrenceShape): void {
     this.recurrences.set(entityKey, record);
     if (this.recurrences.size <= RECURRENCE_LIMIT) return;
+    // Down to three quarters of the limit, so a storm of new spikes sweeps now and then, not on
+    // every one: lapsed records and those of evicted entities first, then spikes seen only once,
+    // then the oldest; a learned pattern outlives a flood of one-off spikes.
+    const target = Math.floor((RECURRENCE_LIMIT * 3) / 4);
     for (const [id, kept] of this.recurrences) if (isLapsed(kept, index, shape) || this.table.slotOf(id) < 0) this.recurrences.delete(id);
+    for (const [id, kept] of this.recurrences) {
+      if (this.recurrences.size <= target) return;
+      if (kept.streak <= 1 && id !== entityKey) this.recurrences.delete(id);
+    }
     for (const id of this.recurrences.keys()) {
-      if (this.recurrences.size <= RECURRENCE_LIMIT) break;
+      if (this.recurrences.size <= target) return;
       if (id !== entityKey) this.recurrences.delete(id);
     }
   }

@@ -112,7 +112,7 @@ describe('a traffic spike that recurs at the same minute of every hour', () => {
     expect(pagingHours(run(DEFAULT_DETECTION_CONFIG, 14, hourly, new DetectionEngine(DEFAULT_DETECTION_CONFIG, state), 10))).toEqual([10, 11, 12]);
   });
 
-  it('keeps records only for entities that spiked, and at most 4096 of them', () => {
+  it('keeps records only for entities that spiked, and at most 4096 of them (down to 3072 once past it)', () => {
     const engine = new DetectionEngine(DEFAULT_DETECTION_CONFIG);
     const clients = Array.from({ length: 4200 }, (_, i) => `10.1.${i >> 8}.${i & 255}`);
     const from = (ip: string, time: number): ApiAccessEvent => ({ ...request(time, ip), client: { ip, key: ip } });
@@ -124,7 +124,8 @@ describe('a traffic spike that recurs at the same minute of every hour', () => {
     engine.observe(from('10.2.0.1', T0 + 31 * BUCKET));
     engine.advanceTo(T0 + 32 * BUCKET);
     const ids = (engine.snapshot().recurrences ?? []).map(([id]) => id);
-    expect(ids).toHaveLength(4096);
+    expect(ids.length).toBeGreaterThanOrEqual(3072);
+    expect(ids.length).toBeLessThanOrEqual(4096);
     expect(ids.some((id) => id.endsWith('10.2.0.1'))).toBe(false);
   });
 });
