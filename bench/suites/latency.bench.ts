@@ -30,6 +30,10 @@ async function measureWidth(ctx: BenchContext, bucketSeconds: number, trials: nu
       VIGIL_RATE_LIMIT_PER_CLIENT: String(RATE_LIMIT_PER_CLIENT),
       VIGIL_SLACK_WEBHOOK_URL: `${sink.url}/services/T0/B0/bench`,
       VIGIL_CONSOLE_ALERTS: 'off',
+      // Every trial is another client flooding the same route: correlated, the trials after the
+      // first would be announced as updates of one incident, after VIGIL_GROUP_INTERVAL_SECONDS.
+      // This measures how soon a new incident's page arrives.
+      VIGIL_CORRELATE_BY: 'none',
     },
   }).catch(async (error: unknown) => {
     await sink.stop();
