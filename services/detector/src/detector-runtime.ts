@@ -69,8 +69,8 @@ export interface DetectorRuntimeDeps {
   clock: () => number;
   tracer: Telemetry['tracer'];
   /**
-   * Longest an events batch is worked on before the event loop gets a turn, ms of CPU by the
-   * monotonic clock (0: a turn after every record). A batch is up to 4 MiB on Kafka and 1,000
+   * Longest an events batch is worked on before the event loop gets a turn, in ms of elapsed time
+   * (performance.now; 0: a turn after every record). A batch is up to 4 MiB on Kafka and 1,000
    * records (200,000 events) in one process; taken whole it held the loop for seconds, and
    * /healthz, /metrics and ingest with it.
    */
